@@ -1,0 +1,175 @@
+// The Totem AST. Every node carries a `span` (0-based UTF-16 offsets). After syntax errors the tree
+// is partial: optional fields may be missing and names may be empty strings; consumers must cope.
+import type { ArtifactSide, Target } from "@totem/engine";
+import type { Span } from "./diagnostic.js";
+
+/** A name as written in the source (step, functionary, constant, rule set…) with its span. */
+export interface Name {
+  text: string;
+  span: Span;
+}
+
+/** A string literal with its decoded value; `span` includes the quotes. */
+export interface StringLit {
+  kind: "string";
+  value: string;
+  span: Span;
+}
+
+/** A reference to a constant declared with `const`. */
+export interface ConstRef {
+  kind: "ref";
+  name: Name;
+  span: Span;
+}
+
+/** Where a string is expected, a literal or a constant. */
+export type StringExpr = StringLit | ConstRef;
+
+/** A comment, kept for the formatter. `text` includes the leading `#`. */
+export interface Comment {
+  text: string;
+  span: Span;
+}
+
+/** `const NAME = "value"` */
+export interface ConstDecl {
+  kind: "const";
+  name: Name;
+  value?: StringExpr;
+  span: Span;
+}
+
+/** `rules NAME { rule… }`: a reusable, named list of artifact rules. */
+export interface RuleSetDecl {
+  kind: "rules";
+  name: Name;
+  rules: RuleNode[];
+  span: Span;
+}
+
+/** An artifact rule as written. `use NAME` splices a rule set. */
+export type RuleNode = MatchRule | SimpleRule | UseRule;
+
+export interface MatchRule {
+  kind: "match";
+  pattern?: StringExpr;
+  sourcePrefix?: StringExpr;
+  destinationType?: ArtifactSide;
+  destinationPrefix?: StringExpr;
+  from?: Name;
+  span: Span;
+}
+
+export interface SimpleRule {
+  kind: "create" | "delete" | "modify" | "allow" | "disallow" | "require";
+  pattern?: StringExpr;
+  span: Span;
+}
+
+export interface UseRule {
+  kind: "use";
+  name: Name;
+  span: Span;
+}
+
+/** `materials { … }` or `products { … }` inside a step or inspection. */
+export interface RuleBlock {
+  side: ArtifactSide;
+  rules: RuleNode[];
+  /** Span of the `materials`/`products` keyword. */
+  keywordSpan: Span;
+  span: Span;
+}
+
+/** A command: `"git clone x"` (split by documented shell-like rules) or `["git", "clone", "x"]`. */
+export interface CommandExpr {
+  form: "string" | "list";
+  parts: StringExpr[];
+  span: Span;
+}
+
+/** An inline key literal: `key { type "ed25519" scheme "ed25519" public "…" }`. */
+export interface KeyLiteral {
+  kind: "inline";
+  fields: KeyField[];
+  span: Span;
+}
+
+export interface KeyField {
+  name: Name;
+  value?: StringExpr | StringListExpr;
+  span: Span;
+}
+
+export interface StringListExpr {
+  kind: "list";
+  items: StringExpr[];
+  span: Span;
+}
+
+/** `key "path/to/key.pub"`: a key file relative to the policy. */
+export interface KeyFileRef {
+  kind: "file";
+  path?: StringExpr;
+  span: Span;
+}
+
+/** `functionary NAME key …` */
+export interface FunctionaryDecl {
+  kind: "functionary";
+  name: Name;
+  key?: KeyFileRef | KeyLiteral;
+  span: Span;
+}
+
+/** `expires "2027-01-01T00:00:00Z"` or `expires in 180d`. */
+export type ExpiresClause =
+  | { kind: "absolute"; value?: StringExpr; span: Span }
+  | { kind: "relative"; amount: number; unit: "d" | "w" | "m" | "y"; text: string; span: Span };
+
+export interface StepDecl {
+  kind: "step";
+  name: Name;
+  by: Name[];
+  /** Span of the whole `by …` clause, when present. */
+  bySpan?: Span;
+  threshold?: { value: number; span: Span };
+  command?: CommandExpr;
+  materials?: RuleBlock;
+  products?: RuleBlock;
+  span: Span;
+}
+
+export interface InspectionDecl {
+  kind: "inspection";
+  name: Name;
+  run?: CommandExpr;
+  materials?: RuleBlock;
+  products?: RuleBlock;
+  span: Span;
+}
+
+export interface LayoutDecl {
+  kind: "layout";
+  name?: StringLit;
+  target?: { value: Target | string; span: Span };
+  expires?: ExpiresClause;
+  readme?: StringExpr;
+  functionaries: FunctionaryDecl[];
+  steps: StepDecl[];
+  inspections: InspectionDecl[];
+  /** Steps and inspections in source order (in-toto runs steps in layout order). */
+  items: (StepDecl | InspectionDecl)[];
+  span: Span;
+}
+
+/** A whole `.totem` file. */
+export interface PolicyFile {
+  kind: "file";
+  consts: ConstDecl[];
+  ruleSets: RuleSetDecl[];
+  layout?: LayoutDecl;
+  comments: Comment[];
+  span: Span;
+}

@@ -1,0 +1,4 @@
+// @totem/dsl: the Totem language — parser, checks and lints, formatter, lowering to the engine's
+// layout model, import (layout → source) and semantic diff. Pure: it does no I/O.
+export type * from "./ast.js";
+export type { Diagnostic, Fix, RelatedInfo, Severity, Span, TextEdit } from "./diagnostic.js";

@@ -1,0 +1,21 @@
+// @totem/engine: the in-toto model, canonical JSON, keys and keyids, signing, verification,
+// recording and fnmatch. Pure: it does no I/O; file contents, the clock and keys are parameters.
+export type {
+  ArtifactRule,
+  ArtifactSide,
+  DsseEnvelope,
+  EnvelopeKind,
+  HashDict,
+  Inspection,
+  JsonObject,
+  JsonValue,
+  Layout,
+  Link,
+  Metablock,
+  PublicKey,
+  RuleType,
+  Signature,
+  Step,
+  Target,
+} from "./model.js";
+export { INTOTO_PAYLOAD_TYPE, RULE_TYPES, TARGETS } from "./model.js";

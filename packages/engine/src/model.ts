@@ -1,0 +1,125 @@
+// The in-toto metadata model, field by field as in-toto 1.3.1 signs it (SPEC-NOTES §2, §3).
+// Artifact rules are a tagged union here; `rules.ts` converts them to and from in-toto's string lists.
+
+/** Any JSON value Totem reads or writes. Integers above 2^53 arrive as bigint from the strict loader. */
+export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | JsonObject;
+/** A JSON object. */
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** `{algorithm: lowercase hex digest}`, e.g. `{"sha256": "ab…"}`. Compared as whole dicts (SPEC-NOTES §8). */
+export type HashDict = Record<string, string>;
+
+/**
+ * A public key as it appears in `layout.keys` (securesystemslib format). Unknown fields inside key
+ * objects are kept and signed by 1.3.1, so `extra` carries them through import and compile unchanged.
+ */
+export interface PublicKey {
+  keyid: string;
+  keytype: string;
+  scheme: string;
+  keyval: { public: string };
+  /** Present in keys written by in-toto 1.3 tools; part of the 1.3 keyid hash as a constant. */
+  keyid_hash_algorithms?: string[];
+  /** Any other fields of the key object, signed as they are. */
+  extra?: JsonObject;
+}
+
+/** Which side of a destination link a MATCH rule compares against. */
+export type ArtifactSide = "materials" | "products";
+
+/** One artifact rule (SPEC-NOTES §8). Patterns are Python fnmatch patterns, never shell globs. */
+export type ArtifactRule =
+  | {
+      type: "match";
+      pattern: string;
+      /** `IN <prefix>` on the source side, without a trailing slash requirement. */
+      sourcePrefix?: string;
+      destinationType: ArtifactSide;
+      destinationPrefix?: string;
+      /** The step or inspection whose link the rule compares with. */
+      destinationName: string;
+    }
+  | { type: "create" | "delete" | "modify" | "allow" | "disallow"; pattern: string }
+  /** REQUIRE takes a literal path, not a pattern. */
+  | { type: "require"; pattern: string };
+
+/** The kinds of artifact rules, in documentation order. */
+export const RULE_TYPES = ["match", "create", "delete", "modify", "allow", "disallow", "require"] as const;
+export type RuleType = (typeof RULE_TYPES)[number];
+
+/** A step of the supply chain, performed and signed by functionaries. */
+export interface Step {
+  _type: "step";
+  name: string;
+  threshold: number;
+  /** keyids of the functionaries allowed to sign this step's links (keys of `layout.keys`). */
+  pubkeys: string[];
+  expected_command: string[];
+  expected_materials: ArtifactRule[];
+  expected_products: ArtifactRule[];
+}
+
+/** An inspection: a command the verifier runs itself after the step rules pass. */
+export interface Inspection {
+  _type: "inspection";
+  name: string;
+  run: string[];
+  expected_materials: ArtifactRule[];
+  expected_products: ArtifactRule[];
+}
+
+/** The layout payload: exactly the six fields in-toto 1.3.1 signs. */
+export interface Layout {
+  _type: "layout";
+  /** `YYYY-MM-DDTHH:MM:SSZ`, the only form every verifier accepts (SPEC-NOTES §11). */
+  expires: string;
+  readme: string;
+  keys: Record<string, PublicKey>;
+  steps: Step[];
+  inspect: Inspection[];
+}
+
+/** A link: evidence that one functionary performed one step. */
+export interface Link {
+  _type: "link";
+  name: string;
+  command: string[];
+  materials: Record<string, HashDict>;
+  products: Record<string, HashDict>;
+  byproducts: JsonObject;
+  environment: JsonObject;
+}
+
+/** One signature in an envelope. Metablock signatures are hex; DSSE signatures are base64. */
+export interface Signature {
+  keyid: string;
+  sig: string;
+}
+
+/** The in-toto 1.x envelope: `{"signed": payload, "signatures": [...]}`. */
+export interface Metablock<T> {
+  signed: T;
+  signatures: Signature[];
+}
+
+/** The DSSE envelope used by modern in-toto (≥1.4, in-toto-golang). */
+export interface DsseEnvelope {
+  payload: string;
+  payloadType: string;
+  signatures: Signature[];
+}
+
+/** The payload type in-toto uses inside DSSE envelopes. */
+export const INTOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+
+/**
+ * Which verifier family a layout is made for. `in-toto-1.3`: Metablock only, keyids hash
+ * `keyid_hash_algorithms`. `in-toto`: modern in-toto ≥2 and in-toto-golang keyids, Metablock or DSSE.
+ */
+export type Target = "in-toto-1.3" | "in-toto";
+export const TARGETS: readonly Target[] = ["in-toto-1.3", "in-toto"];
+
+/** How a signed layout or link is wrapped. */
+export type EnvelopeKind = "metablock" | "dsse";

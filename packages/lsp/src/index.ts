@@ -1,0 +1,2 @@
+// @totem/lsp: the Totem language server. The only package that speaks the Language Server Protocol.
+export {};

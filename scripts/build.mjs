@@ -1,0 +1,53 @@
+// Bundles the two programs Totem ships: the `totem` CLI (which also serves `totem lsp --stdio`)
+// and the VS Code extension with its language server. Sources are read through the `source`
+// export condition, so no TypeScript build step is needed first.
+import { build } from "esbuild";
+import { existsSync } from "node:fs";
+
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  conditions: ["source"],
+  sourcemap: "linked",
+  logLevel: "warning",
+  legalComments: "none",
+};
+
+// ESM output that still contains CommonJS dependencies (vscode-languageserver) needs `require`.
+const esmRequireShim =
+  'import { createRequire as __totemCreateRequire } from "node:module"; const require = __totemCreateRequire(import.meta.url);';
+
+const jobs = [
+  build({
+    ...common,
+    entryPoints: ["packages/cli/src/bin.ts"],
+    outfile: "packages/cli/dist/totem.mjs",
+    format: "esm",
+    banner: { js: esmRequireShim },
+  }),
+];
+
+if (existsSync("packages/vscode-extension/src/extension.ts")) {
+  jobs.push(
+    build({
+      ...common,
+      entryPoints: ["packages/vscode-extension/src/extension.ts"],
+      outfile: "packages/vscode-extension/dist/extension.cjs",
+      format: "cjs",
+      external: ["vscode"],
+    }),
+  );
+}
+if (existsSync("packages/lsp/src/server-main.ts")) {
+  jobs.push(
+    build({
+      ...common,
+      entryPoints: ["packages/lsp/src/server-main.ts"],
+      outfile: "packages/vscode-extension/dist/server.cjs",
+      format: "cjs",
+    }),
+  );
+}
+
+await Promise.all(jobs);

@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+// @ts-expect-error plain ESM script without types
+import { checkLayers, importsOf } from "../../scripts/check-layers.mjs";
+
+let root = "";
+function tree(files: Record<string, string>): string {
+  root = mkdtempSync(join(tmpdir(), "totem-layers-"));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+afterEach(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+  root = "";
+});
+
+describe("layering check", () => {
+  it("passes the repository itself", () => {
+    expect(checkLayers(join(__dirname, "../.."))).toEqual([]);
+  });
+
+  it("accepts imports along the arrows", () => {
+    const r = tree({
+      "packages/dsl/src/a.ts": 'import { x } from "@totem/engine";\nimport { y } from "./b.js";\n',
+      "packages/lsp/src/s.ts": 'import { c } from "vscode-languageserver/node.js";\nimport "@totem/dsl";\n',
+      "packages/cli/src/m.ts": 'import { readFileSync } from "node:fs";\nimport { l } from "@totem/lsp";\n',
+      "packages/vscode-extension/src/e.ts": 'import * as vscode from "vscode";\n',
+    });
+    expect(checkLayers(r)).toEqual([]);
+  });
+
+  it("fails when the engine imports the dsl", () => {
+    const r = tree({ "packages/engine/src/bad.ts": 'import { parse } from "@totem/dsl";\n' });
+    expect(checkLayers(r)).toEqual([
+      "packages/engine/src/bad.ts:1: engine must not import @totem/dsl (allowed: nothing of ours)",
+    ]);
+  });
+
+  it("fails when the dsl does file I/O", () => {
+    const r = tree({ "packages/dsl/src/io.ts": '\nimport { readFileSync } from "node:fs";\n' });
+    expect(checkLayers(r)).toEqual([
+      'packages/dsl/src/io.ts:2: dsl must do no I/O but imports "node:fs"; take contents as parameters',
+    ]);
+  });
+
+  it("fails when a layer other than lsp speaks the protocol", () => {
+    const r = tree({
+      "packages/cli/src/x.ts": 'const p = require("vscode-languageserver");\n',
+      "packages/lsp/src/y.ts": 'export * from "vscode";\n',
+    });
+    expect(checkLayers(r)).toHaveLength(2);
+  });
+
+  it("fails on a relative import that escapes the package", () => {
+    const r = tree({ "packages/dsl/src/z.ts": 'import "../../engine/src/index.js";\n' });
+    expect(checkLayers(r)[0]).toMatch(/reaches outside its package/);
+  });
+
+  it("finds static, dynamic, re-export and side-effect imports", () => {
+    const specs = importsOf('import a from "a";\nexport { b } from "b";\nimport "c";\nawait import("d");\n').map(
+      (i: { spec: string }) => i.spec,
+    );
+    expect(specs).toEqual(["a", "b", "c", "d"]);
+  });
+});
