@@ -19,3 +19,5 @@ export type {
   Target,
 } from "./model.js";
 export { INTOTO_PAYLOAD_TYPE, RULE_TYPES, TARGETS } from "./model.js";
+export type { Result } from "./result.js";
+export { assertNever, err, ok } from "./result.js";
