@@ -1,0 +1,155 @@
+// The commander program every command registers on, the per-run I/O it writes through, and the
+// top-level handler that maps errors to exit codes without ever printing a stack for user input.
+import { Command, CommanderError } from "commander";
+import { EXIT, FailedError, InputError, UsageError } from "./errors.js";
+
+/** Something text is written to (process.stdout, or a capture buffer in tests). */
+export interface Writer {
+  /** Writes text as-is. */
+  write(text: string): unknown;
+}
+
+/** Everything a command may touch of the outside process; tests pass their own. */
+export interface Io {
+  /** Normal output (reports, json, sarif, formatted text). */
+  readonly stdout: Writer;
+  /** Messages, summaries, warnings and errors. */
+  readonly stderr: Writer;
+  /** Directory relative paths resolve against. */
+  readonly cwd: string;
+  /** Environment (TOTEM_KEY_PASSWORD, SOURCE_DATE_EPOCH, NO_COLOR, TOTEM_DEBUG, ...). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Whether stdout is a terminal (colour and code-frame decoration only then). */
+  readonly stdoutIsTTY: boolean;
+  /** Whether stderr is a terminal. */
+  readonly stderrIsTTY: boolean;
+  /** Reads a password without echo, or undefined when there is no terminal to ask on. */
+  readonly promptPassword?: (prompt: string) => Promise<string | undefined>;
+  /** The current time (for --now defaults); tests fix it. */
+  readonly now?: () => Date;
+}
+
+/** Io bound to the real process. */
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    now: () => new Date(),
+  };
+}
+
+/** A function that adds one command to the program (each commands/*.ts exports one as `register`). */
+export type Register = (program: Command) => void;
+
+/** The version `totem --version` prints (kept equal to packages/cli/package.json "version"). */
+export const VERSION = "0.1.0";
+
+interface RunState {
+  io: Io;
+  exitCode: number;
+}
+
+const runs = new WeakMap<Command, RunState>();
+
+function rootOf(cmd: Command): Command {
+  let c = cmd;
+  while (c.parent) c = c.parent;
+  return c;
+}
+
+function stateOf(cmd: Command): RunState {
+  const state = runs.get(rootOf(cmd));
+  if (!state) throw new Error("command is not part of a program started by runProgram");
+  return state;
+}
+
+/** The Io of the run the given command (or sub-command) belongs to. */
+export function ioOf(cmd: Command): Io {
+  return stateOf(cmd).io;
+}
+
+/** Records an exit code for this run; the highest code set wins (so FAILED is never lowered to OK). */
+export function setExit(cmd: Command, code: number): void {
+  const state = stateOf(cmd);
+  state.exitCode = Math.max(state.exitCode, code);
+}
+
+/** Builds the `totem` program with the given commands registered and output routed to io. */
+export function buildProgram(io: Io, commands: readonly Register[]): Command {
+  const program = new Command("totem")
+    .description("Policy-as-code for in-toto: write layouts in a small language, compile, sign and verify them.")
+    .version(VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.startsWith("error:") ? `totem: ${s}` : s),
+    });
+  program.addHelpText(
+    "after",
+    "\nExit codes: 0 success, 1 policy or supply chain failed, 2 usage or unreadable input.\nRun `totem <command> --help` for a command's options and examples.\n",
+  );
+  runs.set(program, { io, exitCode: EXIT.OK });
+  for (const register of commands) register(program);
+  for (const sub of program.commands) {
+    sub.showHelpAfterError(`(see totem ${sub.name()} --help)`);
+    sub.exitOverride();
+    sub.configureOutput(program.configureOutput());
+  }
+  program.showHelpAfterError("(see totem --help)");
+  return program;
+}
+
+/** Prints an error raised while running a command and returns its exit code. */
+export function reportError(error: unknown, io: Io): number {
+  const write = (s: string) => io.stderr.write(s);
+  if (error instanceof CommanderError) {
+    // commander already printed its message; help and --version end with code 0.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) {
+      return EXIT.OK;
+    }
+    if (error.code === "commander.help") return EXIT.USAGE; // `totem` with no command prints help
+    return EXIT.USAGE;
+  }
+  if (error instanceof UsageError) {
+    write(`totem: ${error.message}\n`);
+    if (error.hint) write(`${error.hint}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof InputError) {
+    write(`totem: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof FailedError) {
+    if (error.message) write(`totem: ${error.message}\n`);
+    return error.exitCode;
+  }
+  // A bug in Totem, not bad input: say so plainly; the stack only on request.
+  const message = error instanceof Error ? error.message : String(error);
+  write(`totem: internal error: ${message}\n`);
+  if (io.env.TOTEM_DEBUG === "1" && error instanceof Error && error.stack) write(`${error.stack}\n`);
+  else write("(set TOTEM_DEBUG=1 to see the stack trace, and please report it)\n");
+  return EXIT.USAGE;
+}
+
+/** Parses argv, runs the chosen command, and resolves to its exit code (never rejects). */
+export async function runProgram(argv: string[], io: Io, commands: readonly Register[]): Promise<number> {
+  let program: Command;
+  try {
+    program = buildProgram(io, commands);
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return EXIT.USAGE;
+    }
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    return reportError(error, io);
+  }
+  return stateOf(program).exitCode;
+}
