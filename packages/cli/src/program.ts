@@ -1,7 +1,8 @@
 // The commander program every command registers on, the per-run I/O it writes through, and the
 // top-level handler that maps errors to exit codes without ever printing a stack for user input.
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { EXIT, FailedError, InputError, UsageError } from "./errors.js";
+import { promptHidden } from "./terminal.js";
 
 /** Something text is written to (process.stdout, or a capture buffer in tests). */
 export interface Writer {
@@ -38,6 +39,7 @@ export function processIo(): Io {
     env: process.env,
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
+    promptPassword: promptHidden,
     now: () => new Date(),
   };
 }
@@ -152,4 +154,38 @@ export async function runProgram(argv: string[], io: Io, commands: readonly Regi
     return reportError(error, io);
   }
   return stateOf(program).exitCode;
+}
+
+/**
+ * The time a command treats as now: `--now` (an RFC 3339 date-time such as 2026-01-01T00:00:00Z, or
+ * `@<unix seconds>`), else SOURCE_DATE_EPOCH (reproducible builds), else the clock. Throws UsageError.
+ */
+export function resolveNow(flag: string | undefined, io: Io): Date {
+  if (flag !== undefined) {
+    const epoch = /^@(\d{1,12})$/.exec(flag);
+    const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+    const date = epoch ? new Date(Number(epoch[1]) * 1000) : rfc3339.test(flag) ? new Date(flag) : undefined;
+    if (!date || Number.isNaN(date.getTime())) {
+      throw new UsageError(
+        `--now '${flag}' is not a time: give an RFC 3339 date-time like 2026-01-01T00:00:00Z or @<unix seconds>`,
+      );
+    }
+    return date;
+  }
+  const sde = io.env.SOURCE_DATE_EPOCH;
+  if (sde !== undefined && sde !== "") {
+    if (!/^\d{1,12}$/.test(sde)) {
+      throw new UsageError(`SOURCE_DATE_EPOCH '${sde}' is not a number of seconds since 1970`);
+    }
+    return new Date(Number(sde) * 1000);
+  }
+  return io.now ? io.now() : new Date();
+}
+
+/** Parses a non-negative integer option value (a commander argParser: bad values are usage errors, exit 2). */
+export function intOption(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError(`${flag} expects a whole number.`);
+    return Number(value);
+  };
 }

@@ -1,0 +1,138 @@
+// Diagnostics as code frames: `file:line:col`, the source line, `^^^` under the span, the code and a
+// hint. Spans are 0-based UTF-16 offsets (dsl/diagnostic.ts); lines and columns printed here and in
+// SARIF are 1-based, columns counted in UTF-16 code units like the spans (and the LSP).
+import type { Diagnostic, Severity, Span } from "@totem/dsl";
+import type { Style } from "./terminal.js";
+
+/** A 1-based line and 1-based UTF-16 column. */
+export interface LineColumn {
+  line: number;
+  column: number;
+}
+
+/** Line starts of a text, to turn offsets into line/column. `\n`, `\r\n` and a lone `\r` end a line. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 /* \r */ && text.charCodeAt(i + 1) === 10) continue;
+      if (c === 10 || c === 13) this.starts.push(i + 1);
+    }
+  }
+
+  /** The line and column of an offset; offsets outside the text are clamped to it. */
+  position(offset: number): LineColumn {
+    const at = Math.max(0, Math.min(Number.isFinite(offset) ? offset : 0, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: at - (this.starts[lo] ?? 0) + 1 };
+  }
+
+  /** The text of a 1-based line without its terminator. */
+  lineText(line: number): string {
+    const start = this.starts[line - 1] ?? this.text.length;
+    const next = this.starts[line];
+    let end = next ?? this.text.length;
+    if (next !== undefined) {
+      end -= 1;
+      if (this.text.charCodeAt(end) === 10 && this.text.charCodeAt(end - 1) === 13) end -= 1;
+    }
+    return this.text.slice(start, Math.max(start, end));
+  }
+}
+
+/** How a severity is spelled in messages. */
+export function severityLabel(severity: Severity): string {
+  return severity === "hint" ? "hint" : severity;
+}
+
+function paint(severity: Severity, style: Style): (s: string) => string {
+  switch (severity) {
+    case "error":
+      return style.red;
+    case "warning":
+      return style.yellow;
+    default:
+      return style.cyan;
+  }
+}
+
+/** Whether a code point takes two terminal cells (CJK, Hangul, fullwidth forms, emoji). */
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
+}
+
+/** Whitespace as wide on screen as `prefix`, keeping its tabs so carets line up under tabs too. */
+function padLike(prefix: string): string {
+  let out = "";
+  for (const ch of prefix) out += ch === "\t" ? "\t" : isWide(ch.codePointAt(0) ?? 0) ? "  " : " ";
+  return out;
+}
+
+/** Caret count for text: its width in terminal cells, at least one so empty spans stay visible. */
+function caretWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += ch === "\t" ? 1 : isWide(ch.codePointAt(0) ?? 0) ? 2 : 1;
+  return Math.max(1, width);
+}
+
+/** The source line and the caret line under `span` (only the span's first line is underlined). */
+function frameLines(index: LineIndex, span: Span, mark: (s: string) => string, style: Style): string[] {
+  const start = index.position(span.start);
+  const end = index.position(Math.max(span.start, span.end));
+  const text = index.lineText(start.line);
+  const from = start.column - 1;
+  const to = end.line === start.line ? end.column - 1 : text.length;
+  const gutter = String(start.line);
+  const blank = " ".repeat(gutter.length);
+  return [
+    `${style.dim(` ${gutter} |`)} ${text}`,
+    `${style.dim(` ${blank} |`)} ${padLike(text.slice(0, from))}${mark("^".repeat(caretWidth(text.slice(from, to))))}`,
+  ];
+}
+
+/** Renders one diagnostic as a code frame for `file` (the path as the user should see it). */
+export function codeFrame(file: string, text: string, diagnostic: Diagnostic, style: Style, index = new LineIndex(text)): string {
+  const mark = paint(diagnostic.severity, style);
+  const at = index.position(diagnostic.span.start);
+  const lines = [
+    `${style.bold(`${file}:${at.line}:${at.column}`)}: ${mark(`${severityLabel(diagnostic.severity)}[${diagnostic.code}]`)} ${style.bold(diagnostic.message)}`,
+    ...frameLines(index, diagnostic.span, mark, style),
+  ];
+  for (const related of diagnostic.related ?? []) {
+    const r = index.position(related.span.start);
+    lines.push(`  ${style.cyan("note")}: ${file}:${r.line}:${r.column}: ${related.message}`);
+    lines.push(...frameLines(index, related.span, style.cyan, style));
+  }
+  if (diagnostic.fix) lines.push(`  ${style.cyan("help")}: ${diagnostic.fix.title}`);
+  lines.push(`  ${style.dim(`see docs/language.md#${diagnostic.code}`)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Published address of docs/language.md; codes are anchors in it. The repository's public address
+ * is not fixed yet (packages/vscode-extension/package.json uses the same placeholder host): this is
+ * the one line to change when it is.
+ */
+export const DOCS_BASE = "https://example.invalid/totem/blob/main/docs/language.md";
+
+/** The documentation address of a diagnostic code (SARIF helpUri). */
+export function docsUrl(code: string): string {
+  return `${DOCS_BASE}#${code}`;
+}
