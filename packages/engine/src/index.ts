@@ -21,3 +21,8 @@ export type {
 export { INTOTO_PAYLOAD_TYPE, RULE_TYPES, TARGETS } from "./model.js";
 export type { Result } from "./result.js";
 export { assertNever, err, ok } from "./result.js";
+// H1: canonical JSON, rules, serialization, keys, keyids, crypto, signing (one block, kept together).
+export { canonicalize, canonicalizeChecked, canonicalString, compareCodePoints } from "./canonical-json.js";
+export { parseRuleStrings, ruleToStrings } from "./rules.js";
+export { layoutPayloadBytes, layoutToJson, linkPayloadBytes, linkToJson, publicKeyToJson } from "./serialize.js";
+// end H1

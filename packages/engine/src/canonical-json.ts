@@ -1,0 +1,137 @@
+// securesystemslib canonical JSON (SPEC-NOTES §5): the bytes every Metablock signature covers.
+// This is the one module that owns it. Byte-identical to securesystemslib 0.26 `encode_canonical`:
+// keys sorted by code point, only `"` and `\` escaped (control characters stay raw), integers only,
+// no whitespace, UTF-8.
+//
+// It is on the verification hot path (tens of MB of links), so it builds an array of string pieces
+// joined once and encoded once, instead of concatenating per character.
+
+import type { JsonValue } from "./model.js";
+import { err, ok, type Result } from "./result.js";
+
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPES = /["\\]/g;
+/** A UTF-16 unit at or above U+D800: the only range where code-unit order differs from code-point order. */
+const HIGH_UNIT = /[\uD800-\uFFFF]/;
+
+const encoder = new TextEncoder();
+
+function quote(s: string): string {
+  // Only `"` and `\` are escaped (SPEC-NOTES §5); control characters and non-ASCII stay raw.
+  return NEEDS_ESCAPE.test(s) ? `"${s.replace(ESCAPES, "\\$&")}"` : `"${s}"`;
+}
+
+/** Compares two strings by Unicode code point, as Python's `sorted()` does (SPEC-NOTES §5 pitfall 2). */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // A surrogate (D800–DFFF) encodes a code point above U+FFFF, so it sorts after E000–FFFF.
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys) return xs ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Sorts object keys by code point. The default sort (UTF-16 units) agrees with code-point order
+ * unless some key holds a unit ≥ U+D800, so the slow comparator runs only then.
+ */
+export function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  for (const k of keys) {
+    if (HIGH_UNIT.test(k)) return keys.sort(compareCodePoints);
+  }
+  return keys.sort();
+}
+
+function integer(n: number): string {
+  if (!Number.isSafeInteger(n)) {
+    // Python's encode_canonical raises "I cannot encode 1.0" for floats; loaders reject them first.
+    throw new TypeError(`canonical JSON cannot encode the non-integer or unsafe number ${n}`);
+  }
+  return String(n); // String(-0) is "0", like Python's int("-0").
+}
+
+function emit(value: JsonValue, out: string[]): void {
+  switch (typeof value) {
+    case "string":
+      out.push(quote(value));
+      return;
+    case "number":
+      out.push(integer(value));
+      return;
+    case "bigint":
+      out.push(value.toString());
+      return;
+    case "boolean":
+      out.push(value ? "true" : "false");
+      return;
+    case "object":
+      if (value === null) {
+        out.push("null");
+      } else if (Array.isArray(value)) {
+        out.push("[");
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out.push(",");
+          emit(value[i] as JsonValue, out);
+        }
+        out.push("]");
+      } else {
+        out.push("{");
+        let first = true;
+        for (const k of sortedKeys(value)) {
+          if (!first) out.push(",");
+          first = false;
+          out.push(quote(k), ":");
+          emit(value[k] as JsonValue, out);
+        }
+        out.push("}");
+      }
+      return;
+    default:
+      throw new TypeError(`canonical JSON cannot encode a value of type ${typeof value}`);
+  }
+}
+
+/**
+ * The canonical JSON text of `value` (before UTF-8 encoding). Throws `TypeError` for floats,
+ * unsafe integers (use bigint) and non-JSON values: those are programmer errors, because the
+ * strict loaders reject floats before anything is canonicalized.
+ */
+export function canonicalString(value: JsonValue): string {
+  const out: string[] = [];
+  emit(value, out);
+  return out.join("");
+}
+
+/**
+ * The canonical JSON bytes of `value`: what in-toto 1.3.1 signs and verifies
+ * (`encode_canonical(...).encode("utf-8")`, SPEC-NOTES §1.1, §5). Throws `TypeError` like
+ * {@link canonicalString}. A lone surrogate cannot be UTF-8 encoded (Python raises
+ * UnicodeEncodeError); use {@link canonicalizeChecked} for input that may contain one.
+ */
+export function canonicalize(value: JsonValue): Uint8Array {
+  return encoder.encode(canonicalString(value));
+}
+
+/**
+ * Like {@link canonicalize}, but never throws: a float, an unsafe integer or a lone surrogate
+ * (which securesystemslib cannot encode either) becomes an error message.
+ */
+export function canonicalizeChecked(value: JsonValue): Result<Uint8Array, string> {
+  let text: string;
+  try {
+    text = canonicalString(value);
+  } catch (e) {
+    return err((e as Error).message);
+  }
+  if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+    return err("canonical JSON cannot encode a string with a lone UTF-16 surrogate as UTF-8");
+  }
+  return ok(encoder.encode(text));
+}

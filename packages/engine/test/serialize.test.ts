@@ -1,0 +1,129 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { Layout, Link } from "../src/model.js";
+import { layoutPayloadBytes, layoutToJson, linkPayloadBytes, linkToJson } from "../src/serialize.js";
+
+const fixture = (name: string) => new URL(`./fixtures/serialize/${name}`, import.meta.url);
+
+/** A layout using every construct: all rule kinds, prefixes, unicode, an RSA PEM, extra key fields. */
+export const sampleLayout: Layout = {
+  _type: "layout",
+  expires: "2030-01-01T00:00:00Z",
+  readme: "Ünïcode readme with \"quotes\", a \\ and a\nnewline 😀",
+  keys: {
+    aaaa: {
+      keyid: "aaaa",
+      keytype: "ed25519",
+      scheme: "ed25519",
+      keyval: { public: "087389bb6f0c83f50f827d94aad8b80c11410ef26dde0e94d3495d1cdeb070ae" },
+      keyid_hash_algorithms: ["sha256", "sha512"],
+      extra: { comment: "kept and signed", nested: { z: 1, a: [true, null] } },
+    },
+    bbbb: {
+      keyid: "bbbb",
+      keytype: "rsa",
+      scheme: "rsassa-pss-sha256",
+      keyval: { public: "-----BEGIN PUBLIC KEY-----\nMIIBIjAN\n-----END PUBLIC KEY-----" },
+    },
+  },
+  steps: [
+    {
+      _type: "step",
+      name: "clone",
+      threshold: 1,
+      pubkeys: ["aaaa"],
+      expected_command: ["git", "clone", "https://example.org/x.git"],
+      expected_materials: [],
+      expected_products: [
+        { type: "create", pattern: "x/foo.py" },
+        { type: "require", pattern: "x/README" },
+        { type: "disallow", pattern: "*" },
+      ],
+    },
+    {
+      _type: "step",
+      name: "package",
+      threshold: 2,
+      pubkeys: ["aaaa", "bbbb"],
+      expected_command: [],
+      expected_materials: [
+        { type: "match", pattern: "x/*", destinationType: "products", destinationName: "clone" },
+        { type: "match", pattern: "*", sourcePrefix: "a", destinationType: "materials", destinationPrefix: "b", destinationName: "clone" },
+        { type: "delete", pattern: "tmp/*" },
+        { type: "modify", pattern: "x/ＦＵＬＬ.txt" },
+        { type: "allow", pattern: "docs/😀.md" },
+      ],
+      expected_products: [{ type: "create", pattern: "x.tar.gz" }],
+    },
+  ],
+  inspect: [
+    {
+      _type: "inspection",
+      name: "untar",
+      run: ["tar", "xzf", "x.tar.gz"],
+      expected_materials: [{ type: "match", pattern: "x.tar.gz", destinationType: "products", destinationName: "package" }],
+      expected_products: [{ type: "match", pattern: "x/foo.py", sourcePrefix: "x", destinationType: "products", destinationName: "clone" }],
+    },
+  ],
+};
+
+export const sampleLink: Link = {
+  _type: "link",
+  name: "clone",
+  command: ["git", "clone"],
+  materials: {},
+  products: { "x/foo.py": { sha256: "ab".repeat(32) }, "x/ＦＵＬＬ.txt": { sha256: "cd".repeat(32), sha512: "ef".repeat(64) } },
+  byproducts: { "return-value": 0, stderr: "", stdout: "hi\n" },
+  environment: { big: 12345678901234567890n },
+};
+
+describe("layoutToJson", () => {
+  it("emits exactly the fields in-toto 1.3.1 signs", () => {
+    const json = layoutToJson(sampleLayout);
+    expect(Object.keys(json).sort()).toEqual(["_type", "expires", "inspect", "keys", "readme", "steps"]);
+    const step = (json.steps as Record<string, unknown>[])[0] as Record<string, unknown>;
+    expect(Object.keys(step).sort()).toEqual([
+      "_type",
+      "expected_command",
+      "expected_materials",
+      "expected_products",
+      "name",
+      "pubkeys",
+      "threshold",
+    ]);
+    const inspection = (json.inspect as Record<string, unknown>[])[0] as Record<string, unknown>;
+    expect(Object.keys(inspection).sort()).toEqual(["_type", "expected_materials", "expected_products", "name", "run"]);
+    const keys = json.keys as Record<string, Record<string, unknown>>;
+    expect(Object.keys(keys.aaaa as object).sort()).toEqual([
+      "comment",
+      "keyid",
+      "keyid_hash_algorithms",
+      "keytype",
+      "keyval",
+      "nested",
+      "scheme",
+    ]);
+    expect(Object.keys(keys.bbbb as object).sort()).toEqual(["keyid", "keytype", "keyval", "scheme"]);
+  });
+
+  it("produces the bytes in-toto 1.3.1 signs for the same layout (golden from Layout.read + signable_bytes)", () => {
+    // fixtures/serialize/layout.canonical.bin was written by the reference: Layout.read(json) then
+    // encode_canonical(attr.asdict(layout)).encode("utf-8"), from layout.json below.
+    expect(Buffer.from(layoutPayloadBytes(sampleLayout))).toEqual(readFileSync(fixture("layout.canonical.bin")));
+  });
+});
+
+describe("linkToJson", () => {
+  it("emits exactly the link fields and the bytes 1.3.1 signs (golden from Link.read)", () => {
+    expect(Object.keys(linkToJson(sampleLink)).sort()).toEqual([
+      "_type",
+      "byproducts",
+      "command",
+      "environment",
+      "materials",
+      "name",
+      "products",
+    ]);
+    expect(Buffer.from(linkPayloadBytes(sampleLink))).toEqual(readFileSync(fixture("link.canonical.bin")));
+  });
+});
