@@ -2,3 +2,7 @@
 // layout model, import (layout → source) and semantic diff. Pure: it does no I/O.
 export type * from "./ast.js";
 export type { Diagnostic, Fix, RelatedInfo, Severity, Span, TextEdit } from "./diagnostic.js";
+// Syntax: parsing (never throws), string literals.
+export type { ParseResult } from "./parse.js";
+export { parse } from "./parse.js";
+export { decodeString, quoteString } from "./string-literal.js";
