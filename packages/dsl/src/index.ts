@@ -6,3 +6,5 @@ export type { Diagnostic, Fix, RelatedInfo, Severity, Span, TextEdit } from "./d
 export type { ParseResult } from "./parse.js";
 export { parse } from "./parse.js";
 export { decodeString, quoteString } from "./string-literal.js";
+export type { SplitError } from "./command-split.js";
+export { splitCommand } from "./command-split.js";
