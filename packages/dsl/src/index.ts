@@ -8,3 +8,4 @@ export { parse } from "./parse.js";
 export { decodeString, quoteString } from "./string-literal.js";
 export type { SplitError } from "./command-split.js";
 export { splitCommand } from "./command-split.js";
+export { FORMAT_WIDTH, format } from "./format/index.js";
