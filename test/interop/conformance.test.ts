@@ -234,6 +234,36 @@ describe("verification parity with in-toto-verify 1.3.1", () => {
     editLayout(v, () => {}, [["alice", "ed25519"]]);
     expectSameVerdict(v, "SignatureVerificationError");
   });
+
+  it("passes a step whose evidence is a sublayout signed by its functionary", () => {
+    const v = variant();
+    const root = readJson(join(v.dir, "root.layout")).signed;
+    const cloneLink = linkFile(v, "clone");
+    const bobId: string = root.steps[0].pubkeys[0];
+    const subDir = join(v.dir, `clone.${bobId.slice(0, 8)}`);
+    cpSync(cloneLink, join(subDir, `clone-inner.${bobId.slice(0, 8)}.link`));
+    unlinkSync(cloneLink);
+    const sub = {
+      _type: "layout",
+      expires: root.expires,
+      readme: "the clone step, delegated",
+      keys: { [bobId]: root.keys[bobId] },
+      steps: [{ _type: "step", name: "clone-inner", threshold: 1, pubkeys: [bobId], expected_command: [],
+        expected_materials: [], expected_products: [["CREATE", "src/*"], ["DISALLOW", "*"]] }],
+      inspect: [],
+    };
+    writeJson(cloneLink, { signed: sub, signatures: [] });
+    mustRun(["in-toto-sign", "-f", cloneLink, "-k", join(v.keys, "bob"), "-t", "ed25519", "-o", cloneLink]);
+    expectSameVerdict(v, "PASS");
+  });
+
+  it.each(["rsa", "ecdsa"])("passes a chain whose layout is signed with a %s owner key", (type) => {
+    const dir = tmp("totem-owner-");
+    rmSync(dir, { recursive: true });
+    const r = exec(["bash", join(ROOT, "test/interop/fixtures/make-chain.sh"), dir, "--owner-type", type]);
+    expect(r.status, r.stderr).toBe(0);
+    expectSameVerdict({ dir: join(dir, "final"), keys: join(dir, "keys"), layoutKeys: [{ path: "alice.pub", type }] }, "PASS");
+  });
 });
 
 /** The functionary key that signed a link, found by its keyid prefix in the file name. */
