@@ -40,3 +40,29 @@ export type {
   VerifierKey,
 } from "./keys/types.js";
 // end H1
+// H2: strict loaders, fnmatch, verification, recording (one block, kept together).
+export { fnmatch, fnmatchFilter } from "./fnmatch.js";
+export type { LoadedEnvelope, LoadOptions } from "./load/envelope.js";
+export { loadEnvelope } from "./load/envelope.js";
+export type { LoadError } from "./load/load-error.js";
+export type { JsonLimits } from "./load/strict-json.js";
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parseStrictJson } from "./load/strict-json.js";
+export { ruleText, sameHashes, verifyItemRules } from "./verify/artifact-rules.js";
+export type { SignatureCheck } from "./verify/envelope-signature.js";
+export { checkEnvelopeSignature } from "./verify/envelope-signature.js";
+export { checkLinkFile, linkFileName, sublayoutDir } from "./verify/link-stages.js";
+export type {
+  CheckedLink,
+  Failure,
+  InspectionOutcome,
+  LayoutKeyInput,
+  RuleRef,
+  RuleTrace,
+  StageNumber,
+  VerificationResult,
+  VerifyInput,
+  Warning,
+} from "./verify/types.js";
+export { STAGES } from "./verify/types.js";
+export { verifyChain } from "./verify/verify-chain.js";
+// end H2

@@ -1,0 +1,139 @@
+// JSON Schemas for the envelopes and payloads in-toto 1.3.1 reads (SPEC-NOTES §1–§3), compiled once
+// by ajv. They accept what 1.3.1 accepts, with a few documented tightenings (docs/formats.md):
+// step names are strings, thresholds are integers ≥ 1 (not booleans), key objects carry `keyid` and
+// `scheme` (1.3.1 aborts without them as soon as a link is checked). Unknown fields are allowed here;
+// the loader drops them from the signed bytes exactly as 1.3.1 does.
+import { Ajv, type ValidateFunction } from "ajv";
+
+/** securesystemslib HEX_SCHEMA: `[a-fA-F0-9]+`. */
+const HEX = { type: "string", pattern: "^[a-fA-F0-9]+$" } as const;
+const STRING_LIST = { type: "array", items: { type: "string" } } as const;
+/** Rule lists are checked for shape here and parsed rule by rule afterwards (rules.ts). */
+const RULES = { type: "array", items: STRING_LIST } as const;
+
+const SIGNATURE = {
+  type: "object",
+  required: ["keyid", "sig"],
+  properties: { keyid: HEX, sig: HEX },
+} as const;
+
+const DSSE_SIGNATURE = {
+  type: "object",
+  required: ["keyid", "sig"],
+  properties: { keyid: { type: "string" }, sig: { type: "string" } },
+} as const;
+
+const PUBLIC_KEY = {
+  type: "object",
+  required: ["keyid", "keytype", "scheme", "keyval"],
+  properties: {
+    keyid: { type: "string" },
+    keytype: { type: "string" },
+    scheme: { type: "string" },
+    keyid_hash_algorithms: STRING_LIST,
+    keyval: {
+      type: "object",
+      required: ["public"],
+      properties: { public: { type: "string" }, private: { const: "" } },
+    },
+  },
+} as const;
+
+const STEP = {
+  type: "object",
+  required: ["name"],
+  properties: {
+    name: { type: "string" },
+    threshold: { type: "integer", minimum: 1 },
+    pubkeys: { type: "array", items: HEX },
+    expected_command: STRING_LIST,
+    expected_materials: RULES,
+    expected_products: RULES,
+  },
+} as const;
+
+const INSPECTION = {
+  type: "object",
+  required: ["name"],
+  properties: {
+    name: { type: "string" },
+    run: STRING_LIST,
+    expected_materials: RULES,
+    expected_products: RULES,
+  },
+} as const;
+
+const LAYOUT = {
+  type: "object",
+  required: ["_type", "expires", "steps", "inspect"],
+  properties: {
+    _type: { const: "layout" },
+    expires: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$" },
+    readme: { type: "string" },
+    keys: { type: "object", propertyNames: HEX, additionalProperties: PUBLIC_KEY },
+    steps: { type: "array", items: STEP },
+    inspect: { type: "array", items: INSPECTION },
+  },
+} as const;
+
+const ARTIFACTS = {
+  type: "object",
+  additionalProperties: { type: "object", additionalProperties: HEX },
+} as const;
+
+const LINK = {
+  type: "object",
+  required: ["_type", "name"],
+  properties: {
+    _type: { const: "link" },
+    name: { type: "string" },
+    command: STRING_LIST,
+    materials: ARTIFACTS,
+    products: ARTIFACTS,
+    byproducts: { type: "object" },
+    environment: { type: "object" },
+  },
+} as const;
+
+const METABLOCK = {
+  type: "object",
+  required: ["signed"],
+  properties: {
+    signatures: { type: "array", items: SIGNATURE },
+    signed: { type: "object", required: ["_type"], properties: { _type: { enum: ["layout", "link"] } } },
+  },
+} as const;
+
+const DSSE = {
+  type: "object",
+  required: ["payload", "payloadType", "signatures"],
+  properties: {
+    payload: { type: "string" },
+    payloadType: { type: "string" },
+    signatures: { type: "array", items: DSSE_SIGNATURE },
+  },
+} as const;
+
+/** The compiled validators (compiled on first use: startup time matters for small verifications). */
+export interface Validators {
+  metablock: ValidateFunction;
+  dsse: ValidateFunction;
+  layout: ValidateFunction;
+  link: ValidateFunction;
+}
+
+let compiled: Validators | undefined;
+
+/** Returns the compiled validators, compiling them once per process. */
+export function validators(): Validators {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: false });
+    compiled = {
+      metablock: ajv.compile(METABLOCK),
+      dsse: ajv.compile(DSSE),
+      layout: ajv.compile(LAYOUT),
+      link: ajv.compile(LINK),
+    };
+  }
+  return compiled;
+}

@@ -1,0 +1,156 @@
+// Artifact rules with in-toto 1.3.1's consumption-queue semantics (SPEC-NOTES §8,
+// `verifylib.verify_item_rules`): the queue starts as the item's materials or products; each rule
+// consumes some paths; DISALLOW fails if anything it matches is still queued; REQUIRE fails if its
+// literal path is no longer queued; the implicit end is ALLOW *.
+import { fnmatchFilter } from "../fnmatch.js";
+import type { ArtifactRule, ArtifactSide, HashDict, Link } from "../model.js";
+import { assertNever } from "../result.js";
+import { ruleToStrings } from "../rules.js";
+import type { Failure, RuleTrace } from "./types.js";
+
+type Artifacts = Record<string, HashDict>;
+
+/** Own-property lookup: artifact paths like `constructor` or `__proto__` must not hit Object.prototype. */
+function get(artifacts: Artifacts, path: string): HashDict | undefined {
+  return Object.hasOwn(artifacts, path) ? artifacts[path] : undefined;
+}
+
+/** Hash dicts are compared as whole dicts: same algorithms, same digests (SPEC-NOTES §8). */
+export function sameHashes(a: HashDict, b: HashDict): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+  return true;
+}
+
+/** `os.path.join(prefix, path)` then `\` → `/`, as verify_match_rule builds full paths. */
+function join(prefix: string, path: string): string {
+  const joined = path.startsWith("/") ? path : prefix.endsWith("/") || prefix === "" ? prefix + path : `${prefix}/${path}`;
+  return joined.replace(/\\/g, "/");
+}
+
+function matchRule(
+  rule: Extract<ArtifactRule, { type: "match" }>,
+  queue: Set<string>,
+  source: Artifacts,
+  links: ReadonlyMap<string, Link>,
+): string[] {
+  const dest = links.get(rule.destinationName);
+  if (!dest) return []; // a missing destination consumes nothing (never an error in 1.3.1)
+  const destArtifacts = dest[rule.destinationType];
+  const srcPrefix = rule.sourcePrefix ?? "";
+  let candidates: Iterable<string> = queue;
+  if (srcPrefix !== "") {
+    const p = join(srcPrefix, "");
+    const stripped: string[] = [];
+    for (const path of queue) if (path.startsWith(p)) stripped.push(path.slice(p.length));
+    candidates = stripped;
+  }
+  const consumed: string[] = [];
+  for (const s of fnmatchFilter(candidates, rule.pattern)) {
+    const srcPath = srcPrefix !== "" ? join(srcPrefix, s) : s;
+    const destPath = rule.destinationPrefix ? join(rule.destinationPrefix, s) : s;
+    const a = get(source, srcPath);
+    const b = get(destArtifacts, destPath);
+    if (a && b && sameHashes(a, b)) consumed.push(srcPath);
+  }
+  return consumed;
+}
+
+/** The rule as in-toto prints it (`MATCH foo/* WITH PRODUCTS FROM build`). */
+export function ruleText(rule: ArtifactRule): string {
+  return ruleToStrings(rule).join(" ");
+}
+
+function list(paths: Iterable<string>, max = 10): string {
+  const all = [...paths];
+  const shown = all.slice(0, max).map((p) => JSON.stringify(p));
+  return all.length > max ? `${shown.join(", ")} and ${all.length - max} more` : shown.join(", ");
+}
+
+/**
+ * Applies one item's rules for one side (stage 9 or 11). Returns the failures (at most one: the
+ * first DISALLOW or REQUIRE that fails stops the list, as in 1.3.1) and appends to `trace` if given.
+ */
+export function verifyItemRules(
+  item: string,
+  side: ArtifactSide,
+  rules: readonly ArtifactRule[],
+  links: ReadonlyMap<string, Link>,
+  trace?: RuleTrace[],
+): Failure[] {
+  const link = links.get(item);
+  if (!link) return [];
+  const { materials, products } = link;
+  const source = link[side];
+  const queue = new Set(Object.keys(source));
+  const other = side === "materials" ? "products" : "materials";
+  for (const [index, rule] of rules.entries()) {
+    let consumed: string[] = [];
+    const text = ruleText(rule);
+    const ref = { item, side, index, text };
+    switch (rule.type) {
+      case "match":
+        consumed = matchRule(rule, queue, source, links);
+        break;
+      case "create":
+        consumed = fnmatchFilter(queue, rule.pattern).filter((p) => get(products, p) && !get(materials, p));
+        break;
+      case "delete":
+        consumed = fnmatchFilter(queue, rule.pattern).filter((p) => get(materials, p) && !get(products, p));
+        break;
+      case "modify":
+        consumed = fnmatchFilter(queue, rule.pattern).filter((p) => {
+          const m = get(materials, p);
+          const q = get(products, p);
+          return m !== undefined && q !== undefined && !sameHashes(m, q);
+        });
+        break;
+      case "allow":
+        consumed = fnmatchFilter(queue, rule.pattern);
+        break;
+      case "disallow": {
+        const hits = fnmatchFilter(queue, rule.pattern);
+        if (hits.length > 0) {
+          trace?.push({ item, side, index, rule: text, consumed: [], queue: [...queue] });
+          return [
+            {
+              stage: 9,
+              code: "rule-disallow",
+              message:
+                `${side === "materials" ? "Materials" : "Products"} of "${item}" matched rule ${index + 1} '${text}': ${list(hits)}. ` +
+                `No earlier rule accounted for them. If they are expected, add a rule before it (CREATE, MODIFY, MATCH or ALLOW); ` +
+                `otherwise find out why "${item}" ${side === "materials" ? "used" : "produced"} them.`,
+              step: item,
+              rule: ref,
+              artifacts: hits,
+            },
+          ];
+        }
+        break;
+      }
+      case "require":
+        if (!queue.has(rule.pattern)) {
+          trace?.push({ item, side, index, rule: text, consumed: [], queue: [...queue] });
+          const elsewhere = get(link[other], rule.pattern) ? ` (it is among the ${other})` : "";
+          const gone = get(source, rule.pattern) ? " An earlier rule consumed it: put REQUIRE before the rules that match it." : "";
+          return [
+            {
+              stage: 9,
+              code: "rule-require",
+              message: `Rule ${index + 1} '${text}' of "${item}" did not find "${rule.pattern}" in the ${side}${elsewhere}.${gone || ` Make sure "${item}" records it.`}`,
+              step: item,
+              rule: ref,
+              artifacts: [rule.pattern],
+            },
+          ];
+        }
+        break;
+      default:
+        assertNever(rule);
+    }
+    for (const p of consumed) queue.delete(p);
+    trace?.push({ item, side, index, rule: text, consumed, queue: [...queue] });
+  }
+  return [];
+}

@@ -1,0 +1,34 @@
+// Checking one key's signature on a loaded envelope, the way 1.3.1's Metablock.verify_signature does
+// (SPEC-NOTES §1.1): take the FIRST signature whose keyid equals the key's keyid; none → missing;
+// invalid → invalid. A second signature with the same keyid is never tried.
+import { fromBase64, fromHex } from "../crypto/bytes.js";
+import { verifySignature } from "../crypto/verify.js";
+import type { LoadedEnvelope } from "../load/envelope.js";
+import type { PublicKey } from "../model.js";
+
+/** The outcome of checking one key's signature on an envelope. */
+export type SignatureCheck = "valid" | "invalid" | "missing";
+
+/** Decodes a signature: hex for Metablock; base64 for DSSE (hex too, as securesystemslib 0.27 wrote). */
+function decodeSig(envelope: LoadedEnvelope["envelope"], sig: string): Uint8Array[] {
+  if (envelope === "metablock") {
+    const b = fromHex(sig);
+    return b ? [b] : [];
+  }
+  const out: Uint8Array[] = [];
+  const b64 = fromBase64(sig);
+  if (b64) out.push(b64);
+  const hex = fromHex(sig);
+  if (hex) out.push(hex);
+  return out;
+}
+
+/** Checks the signature of `keyid` on `loaded` with `key` (which must be the key for that keyid). */
+export function checkEnvelopeSignature(loaded: LoadedEnvelope, keyid: string, key: PublicKey): SignatureCheck {
+  const sig = loaded.signatures.find((s) => s.keyid === keyid);
+  if (!sig) return "missing";
+  for (const bytes of decodeSig(loaded.envelope, sig.sig)) {
+    if (verifySignature(key, loaded.signedBytes, bytes)) return "valid";
+  }
+  return "invalid";
+}

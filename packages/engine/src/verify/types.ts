@@ -1,0 +1,120 @@
+// The shapes verification takes and returns. The numbered stages follow in-toto 1.3.1's
+// `in_toto_verify` (SPEC-NOTES §7); parameter substitution (library-only in 1.3.1) is not a stage.
+import type { ArtifactSide, HashDict, Link, PublicKey, Target } from "../model.js";
+import type { LoadedEnvelope } from "../load/envelope.js";
+
+/** The verification stages, numbered as reported in every failure. */
+export const STAGES = {
+  0: "load-layout",
+  1: "layout-signatures",
+  2: "expiry",
+  3: "load-links",
+  4: "link-signatures",
+  5: "sublayouts",
+  6: "command-alignment",
+  7: "threshold-agreement",
+  8: "reduce",
+  9: "step-rules",
+  10: "inspections",
+  11: "inspection-rules",
+} as const;
+
+/** A stage number, 0 (loading the layout) to 11 (inspection rules). */
+export type StageNumber = keyof typeof STAGES;
+
+/** The rule a failure is about: which item, which side, its position, and its text. */
+export interface RuleRef {
+  item: string;
+  side: ArtifactSide;
+  /** 0-based position in the item's expected_materials or expected_products. */
+  index: number;
+  /** The rule as in-toto writes it, e.g. `DISALLOW *`. */
+  text: string;
+}
+
+/** Why verification failed, in one place. `code` is stable kebab-case; `message` says what to do. */
+export interface Failure {
+  stage: StageNumber;
+  code: string;
+  message: string;
+  /** The step or inspection concerned. */
+  step?: string;
+  rule?: RuleRef;
+  /** The artifacts (or link files) involved. */
+  artifacts?: string[];
+  /** For failures inside a sublayout: the steps leading to it, outermost first. */
+  sublayout?: string[];
+}
+
+/** Something that does not fail verification but deserves attention (e.g. a command mismatch). */
+export interface Warning {
+  stage: StageNumber;
+  code: string;
+  message: string;
+  step?: string;
+  sublayout?: string[];
+}
+
+/** What one rule did: the artifacts it consumed and the queue left after it. */
+export interface RuleTrace {
+  item: string;
+  side: ArtifactSide;
+  index: number;
+  rule: string;
+  consumed: string[];
+  queue: string[];
+  sublayout?: string[];
+}
+
+/** The verdict. `passed` is true exactly when `failures` is empty. */
+export interface VerificationResult {
+  passed: boolean;
+  failures: Failure[];
+  warnings: Warning[];
+  trace: RuleTrace[];
+  /** The summary link (first step's materials, last step's products), as 1.3.1 returns for sublayouts. */
+  summary?: Link;
+}
+
+/** A key the caller trusts for the layout, e.g. a parsed `--layout-key` file. */
+export interface LayoutKeyInput {
+  /** The layout-key form of the key for a keyid scheme (keyid filled in). */
+  toLayoutKey(target: Target): PublicKey;
+}
+
+/** What an inspection produced; the engine turns it into the inspection's link. */
+export type InspectionOutcome =
+  | {
+      materials: Record<string, HashDict>;
+      products: Record<string, HashDict>;
+      /** The exit code, or null when the process died by a signal. */
+      returnValue: number | null;
+    }
+  /** The command could not run at all (not found, timed out): a sentence saying why. */
+  | { error: string };
+
+/** A link file already loaded and signature-checked (e.g. by a worker thread in the CLI). */
+export interface CheckedLink {
+  /** The keyid of the key its signature was checked against. */
+  keyid: string;
+  loaded: LoadedEnvelope;
+  signatureValid: boolean;
+}
+
+/** Everything verification needs; the engine does no I/O, so files, the clock and processes come in here. */
+export interface VerifyInput {
+  /** The layout file's bytes, or an envelope loaded earlier. */
+  layout: Uint8Array | LoadedEnvelope;
+  /** Every key must have signed the layout (at least one is required). */
+  layoutKeys: LayoutKeyInput[];
+  /** Reads a link file by its path relative to the links directory (`build.1a2b3c4d.link`, `sub.1a2b3c4d/x.5e6f7a8b.link`); undefined when absent. */
+  readLink(path: string): Uint8Array | undefined;
+  /** The time expiry is checked against. */
+  now: Date;
+  /** Runs an inspection command (stage 10) in the verifier's working directory. */
+  runInspection?(name: string, argv: string[]): Promise<InspectionOutcome>;
+  /** Link files already checked, by path (optional; verification checks the others itself). */
+  checked?: ReadonlyMap<string, CheckedLink>;
+  /** Record the per-rule trace (default true; the big chains in benchmarks turn it off). */
+  trace?: boolean;
+}

@@ -1,0 +1,199 @@
+// verifyChain: in-toto 1.3.1's `in_toto_verify` (SPEC-NOTES §7) as numbered stages, one function
+// per stage, stopping after the first stage that fails (as 1.3.1 stops at its first exception) but
+// reporting every failure within that stage. Sublayouts recurse (stage 5). Never throws.
+import { type LoadedEnvelope, loadEnvelope } from "../load/envelope.js";
+import type { Inspection, Layout, Link } from "../model.js";
+import { verifyItemRules } from "./artifact-rules.js";
+import {
+  checkCommands,
+  type KeyCandidate,
+  loadStepLinks,
+  reduceLinks,
+  type StepLinks,
+  sublayoutDir,
+  verifyExpiry,
+  verifyLayoutSignatures,
+  verifyLinkSignatures,
+  verifyThresholdAgreement,
+} from "./link-stages.js";
+import type { Failure, RuleTrace, StageNumber, VerificationResult, VerifyInput, Warning } from "./types.js";
+
+/** State shared by one layout's verification (a sublayout gets its own, with a longer path). */
+interface Run {
+  input: VerifyInput;
+  /** Link-path prefix of this layout's links directory ("" at the top). */
+  prefix: string;
+  /** Steps leading to this sublayout, outermost first. */
+  path: string[];
+  warnings: Warning[];
+  trace: RuleTrace[] | undefined;
+}
+
+function within<T extends { sublayout?: string[] }>(run: Run, items: T[]): T[] {
+  if (run.path.length > 0) for (const f of items) f.sublayout = [...run.path, ...(f.sublayout ?? [])];
+  return items;
+}
+
+/** Stage 5: verify every link that is itself a layout, recursively, and replace it by its summary link. */
+async function verifySublayouts(layout: Layout, valid: StepLinks, run: Run): Promise<{ links: Map<string, Map<string, Link>>; failures: Failure[] }> {
+  const links = new Map<string, Map<string, Link>>();
+  const failures: Failure[] = [];
+  for (const step of layout.steps) {
+    const byKey = new Map<string, Link>();
+    for (const [keyid, loaded] of valid.get(step.name) ?? []) {
+      if (loaded.type === "link") {
+        byKey.set(keyid, loaded.link);
+        continue;
+      }
+      const key = layout.keys[keyid] as NonNullable<Layout["keys"][string]>;
+      const sub = await verifyLayout(loaded, [[{ keyid, key }]], step.name, {
+        ...run,
+        prefix: run.prefix + sublayoutDir(step.name, keyid),
+        path: [...run.path, step.name],
+      });
+      if (sub.failures.length > 0) failures.push(...sub.failures);
+      else if (sub.summary) byKey.set(keyid, sub.summary);
+    }
+    links.set(step.name, byKey);
+  }
+  return { links, failures };
+}
+
+/** Stages 9 and 11: each item's material rules, then its product rules. */
+function verifyRules(items: readonly (Layout["steps"][number] | Inspection)[], links: ReadonlyMap<string, Link>, stage: StageNumber, run: Run): Failure[] {
+  const failures: Failure[] = [];
+  for (const item of items) {
+    for (const side of ["materials", "products"] as const) {
+      const rules = side === "materials" ? item.expected_materials : item.expected_products;
+      const trace = run.trace ? ([] as RuleTrace[]) : undefined;
+      for (const f of verifyItemRules(item.name, side, rules, links, trace)) failures.push({ ...f, stage });
+      if (trace) run.trace?.push(...within(run, trace));
+    }
+  }
+  return failures;
+}
+
+/** Stage 10: run each inspection through the injected runner and build its (unsigned) link. */
+async function runInspections(layout: Layout, run: Run): Promise<{ links: Map<string, Link>; failures: Failure[] }> {
+  const links = new Map<string, Link>();
+  for (const inspection of layout.inspect) {
+    const fail = (code: string, message: string) => ({ links, failures: [{ stage: 10 as const, code, message, step: inspection.name }] });
+    if (!run.input.runInspection) {
+      return fail("inspection-not-run", `Inspection "${inspection.name}" must run, but this verification cannot run commands.`);
+    }
+    let outcome: Awaited<ReturnType<NonNullable<VerifyInput["runInspection"]>>>;
+    try {
+      outcome = await run.input.runInspection(inspection.name, inspection.run);
+    } catch (e) {
+      outcome = { error: e instanceof Error ? e.message : String(e) };
+    }
+    if ("error" in outcome) {
+      return fail("inspection-error", `Inspection "${inspection.name}" could not run ${JSON.stringify(inspection.run)}: ${outcome.error}`);
+    }
+    if (outcome.returnValue !== 0) {
+      return fail(
+        "inspection-failed",
+        `Inspection "${inspection.name}" ran ${JSON.stringify(inspection.run)} and it ${outcome.returnValue === null ? "was killed by a signal" : `exited with ${outcome.returnValue}`}; it must exit with 0. Run the command yourself in the verification directory to see why.`,
+      );
+    }
+    links.set(inspection.name, {
+      _type: "link",
+      name: inspection.name,
+      command: [...inspection.run],
+      materials: outcome.materials,
+      products: outcome.products,
+      byproducts: { "return-value": outcome.returnValue, stderr: "", stdout: "" },
+      environment: {},
+    });
+  }
+  return { links, failures: [] };
+}
+
+/** The summary link 1.3.1 returns: first step's materials, last step's products/byproducts/command. */
+function summaryLink(layout: Layout, reduced: Map<string, Link>, name: string): Link {
+  const first = layout.steps[0] ? reduced.get(layout.steps[0].name) : undefined;
+  const last = layout.steps.at(-1) ? reduced.get((layout.steps.at(-1) as { name: string }).name) : undefined;
+  return {
+    _type: "link",
+    name,
+    command: last?.command ?? [],
+    materials: first?.materials ?? {},
+    products: last?.products ?? {},
+    byproducts: last?.byproducts ?? {},
+    environment: {},
+  };
+}
+
+async function verifyLayout(envelope: LoadedEnvelope, keys: KeyCandidate[][], name: string, run: Run): Promise<VerificationResult> {
+  const done = (failures: Failure[], summary?: Link): VerificationResult => ({
+    passed: failures.length === 0,
+    failures: within(run, failures),
+    warnings: run.warnings,
+    trace: run.trace ?? [],
+    ...(summary ? { summary } : {}),
+  });
+  if (envelope.type !== "layout") {
+    return done([{ stage: 0, code: "not-a-layout", message: "The layout file holds a link, not a layout." }]);
+  }
+  const layout = envelope.layout;
+  let failures = verifyLayoutSignatures(envelope, keys); // 1
+  if (failures.length) return done(failures);
+  failures = verifyExpiry(layout, run.input.now); // 2
+  if (failures.length) return done(failures);
+  const loaded = loadStepLinks(layout, run.prefix, run.input.readLink, run.input.checked); // 3
+  if (loaded.failures.length) return done(loaded.failures);
+  const signed = verifyLinkSignatures(layout, loaded.links, run.prefix, run.input.checked); // 4
+  if (signed.failures.length) return done(signed.failures);
+  const subs = await verifySublayouts(layout, signed.valid, run); // 5
+  if (subs.failures.length) return done(subs.failures);
+  run.warnings.push(...within(run, checkCommands(layout, subs.links))); // 6
+  failures = verifyThresholdAgreement(layout, subs.links, run.prefix); // 7
+  if (failures.length) return done(failures);
+  const reduced = reduceLinks(layout, subs.links); // 8
+  failures = verifyRules(layout.steps, reduced, 9, run); // 9
+  if (failures.length) return done(failures);
+  const inspections = await runInspections(layout, run); // 10
+  if (inspections.failures.length) return done(inspections.failures);
+  const combined = new Map([...reduced, ...inspections.links]);
+  failures = verifyRules(layout.inspect, combined, 11, run); // 11
+  return done(failures, failures.length ? undefined : summaryLink(layout, reduced, name));
+}
+
+/**
+ * Verifies a supply chain against a layout, like `in-toto-verify` 1.3.1 (SPEC-NOTES §7), accepting
+ * DSSE envelopes too. Resolves to a result for any evidence; it never rejects.
+ */
+export async function verifyChain(input: VerifyInput): Promise<VerificationResult> {
+  const run: Run = { input, prefix: "", path: [], warnings: [], trace: input.trace === false ? undefined : [] };
+  try {
+    let envelope: LoadedEnvelope;
+    if (input.layout instanceof Uint8Array) {
+      const loaded = loadEnvelope(input.layout, { expect: "layout" });
+      if (!loaded.ok) {
+        return {
+          passed: false,
+          failures: [{ stage: 0, code: "layout-unreadable", message: `The layout cannot be read: ${loaded.error.message} (at ${loaded.error.path}).` }],
+          warnings: [],
+          trace: [],
+        };
+      }
+      envelope = loaded.value;
+    } else {
+      envelope = input.layout;
+    }
+    const keys = input.layoutKeys.map((k) => {
+      const old = k.toLayoutKey("in-toto-1.3");
+      const modern = k.toLayoutKey("in-toto");
+      return old.keyid === modern.keyid ? [{ keyid: old.keyid, key: old }] : [{ keyid: old.keyid, key: old }, { keyid: modern.keyid, key: modern }];
+    });
+    return await verifyLayout(envelope, keys, "", run);
+  } catch (e) {
+    // A bug, not bad evidence: still a result, never an exception (DESIGN.md invariant).
+    return {
+      passed: false,
+      failures: [{ stage: 0, code: "internal-error", message: `Verification stopped on an internal error: ${e instanceof Error ? e.message : String(e)}. Please report it.` }],
+      warnings: run.warnings,
+      trace: run.trace ?? [],
+    };
+  }
+}
