@@ -1,2 +1,2 @@
 // @totem/lsp: the Totem language server. The only package that speaks the Language Server Protocol.
-export {};
+export { createServer, startServer } from "./start.js";

@@ -1,0 +1,67 @@
+// Per-version analysis of open documents: the dsl's analysis plus the symbol index, computed at most
+// once per document version and settings generation (the LSP runs it on every keystroke).
+import { type Diagnostic, type PolicyFile, parse } from "@totem/dsl";
+import type { DocumentSnapshot } from "./documents.js";
+import { SymbolIndex } from "./symbol-index.js";
+
+/** Settings that change what analysis reports (from `initializationOptions` or `totem.*` configuration). */
+export interface AnalysisSettings {
+  /** Warn when the layout expires within this many days (`totem.expiryWarningDays`, default 30). */
+  expiryWarningDays: number;
+  /** The clock; tests fix it. */
+  now: () => Date;
+}
+
+/** What the server knows about one version of a document. */
+export interface DocAnalysis {
+  version: number;
+  file: PolicyFile;
+  /** Syntax, semantic and lint diagnostics, sorted by offset. */
+  diagnostics: Diagnostic[];
+  symbols: SymbolIndex;
+}
+
+/** Caches one analysis per document snapshot; `invalidate()` after a settings change. */
+export class AnalysisCache {
+  private cache = new WeakMap<DocumentSnapshot, DocAnalysis>();
+  private readonly latest = new Map<string, DocAnalysis>();
+
+  constructor(private settings: AnalysisSettings) {}
+
+  /** Replaces the settings and drops every cached analysis. */
+  update(settings: AnalysisSettings): void {
+    this.settings = settings;
+    this.cache = new WeakMap();
+    this.latest.clear();
+  }
+
+  /** The current settings. */
+  get current(): AnalysisSettings {
+    return this.settings;
+  }
+
+  /** The analysis of this exact snapshot, computed now if needed. */
+  of(doc: DocumentSnapshot): DocAnalysis {
+    let a = this.cache.get(doc);
+    if (!a) {
+      const result = parse(doc.text);
+      a = { version: doc.version, file: result.file, diagnostics: result.diagnostics, symbols: new SymbolIndex(result.file) };
+      this.cache.set(doc, a);
+      this.latest.set(doc.uri, a);
+    }
+    return a;
+  }
+
+  /**
+   * The most recent analysis of a document, possibly of an older version. Completion uses it for the
+   * names it offers so that typing never waits for a fresh analysis of a large file.
+   */
+  latestOf(doc: DocumentSnapshot): DocAnalysis {
+    return this.latest.get(doc.uri) ?? this.of(doc);
+  }
+
+  /** Forgets a closed document. */
+  forget(uri: string): void {
+    this.latest.delete(uri);
+  }
+}

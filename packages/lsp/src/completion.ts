@@ -1,0 +1,122 @@
+// Completion in context: keywords valid at the cursor, names after `from`/`by`/`use`, constants where
+// a string goes, compile targets, and key file paths relative to the document.
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type CompletionItem, CompletionItemKind, InsertTextFormat, type Range } from "vscode-languageserver";
+import type { DocAnalysis } from "./analysis.js";
+import { type CursorContext, cursorContext } from "./cursor-context.js";
+import type { DocumentSnapshot } from "./documents.js";
+import { KEYWORD_DOCS } from "./rule-docs.js";
+import { uriToPath } from "./uris.js";
+
+const RULE_KINDS = ["match", "create", "delete", "modify", "allow", "disallow", "require", "use"];
+
+/** Statement keywords allowed directly inside each kind of block. */
+const BLOCK_KEYWORDS: Record<CursorContext["block"], string[]> = {
+  top: ["const", "rules", "layout"],
+  layout: ["target", "expires", "readme", "functionary", "step", "inspection"],
+  step: ["by", "threshold", "expect", "materials", "products"],
+  inspection: ["run", "materials", "products"],
+  rules: RULE_KINDS,
+  key: ["type", "scheme", "public", "keyid", "hash-algorithms"],
+  other: [],
+};
+
+/** Words after which a string (so a constant) is expected. */
+const STRING_SLOTS = new Set(["create", "delete", "modify", "allow", "disallow", "require", "match", "readme", "run", "command", "=", "[", "type", "scheme", "public", "keyid"]);
+
+function keywordItems(words: string[]): CompletionItem[] {
+  return words.map((w) => ({
+    label: w,
+    kind: CompletionItemKind.Keyword,
+    ...(KEYWORD_DOCS[w] ? { documentation: KEYWORD_DOCS[w] } : {}),
+  }));
+}
+
+function nameItems(a: DocAnalysis, kinds: Parameters<DocAnalysis["symbols"]["declared"]>, kind: CompletionItemKind, detail: string): CompletionItem[] {
+  return a.symbols.declared(...kinds).map((d) => ({ label: d.name, kind, detail: `${d.kind === "inspection" ? "inspection" : detail}` }));
+}
+
+function constItems(a: DocAnalysis): CompletionItem[] {
+  return nameItems(a, ["const"], CompletionItemKind.Constant, "constant");
+}
+
+function targetItems(inString: boolean): CompletionItem[] {
+  return ["in-toto-1.3", "in-toto"].map((t) => ({
+    label: t,
+    kind: CompletionItemKind.EnumMember,
+    insertText: inString ? t : `"${t}"`,
+    documentation: KEYWORD_DOCS.target,
+  }));
+}
+
+/** Files and folders next to the typed path prefix, relative to the document's folder. */
+function keyPathItems(doc: DocumentSnapshot, prefix: string, replace: Range): CompletionItem[] {
+  const path = uriToPath(doc.uri);
+  if (!path) return [];
+  const slash = prefix.lastIndexOf("/");
+  const dir = join(dirname(path), prefix.slice(0, slash + 1));
+  let entries: { name: string; dir: boolean }[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, dir: e.isDirectory() }));
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => !e.name.startsWith(".") && e.name !== "node_modules")
+    .map((e) => ({
+      label: e.dir ? `${e.name}/` : e.name,
+      kind: e.dir ? CompletionItemKind.Folder : CompletionItemKind.File,
+      textEdit: { range: replace, newText: e.dir ? `${e.name}/` : e.name },
+      // Key files first, then folders, then everything else.
+      sortText: `${/\.(pub|pem|json)$/.test(e.name) ? 0 : e.dir ? 1 : 2}${e.name}`,
+      ...(e.dir ? { command: { title: "Suggest", command: "editor.action.triggerSuggest" } } : {}),
+    }));
+}
+
+function matchContinuation(before: string[]): string[] | undefined {
+  const at = before.lastIndexOf("match");
+  if (at < 0) return undefined;
+  const rest = before.slice(at + 1);
+  const last = rest.at(-1);
+  const sideAt = rest.lastIndexOf("with");
+  if (sideAt < 0) return last === '"' ? ["in", "with"] : undefined;
+  const afterSide = rest.slice(sideAt + 1);
+  if (afterSide.includes("from")) return undefined;
+  if (afterSide.length === 0) return ["materials", "products"];
+  return last === '"' || last === "materials" || last === "products" ? ["in", "from"] : undefined;
+}
+
+/** The completion items at `offset` in `doc`; names come from `analysis` (possibly of an earlier version). */
+export function completionsAt(doc: DocumentSnapshot, offset: number, analysis: DocAnalysis): CompletionItem[] {
+  const ctx = cursorContext(doc.text, offset);
+  if (ctx.inComment) return [];
+  const prev = ctx.before.at(-1);
+  if (ctx.string) {
+    if (prev === "key") {
+      const prefix = ctx.string.prefix;
+      const from = ctx.string.start + prefix.lastIndexOf("/") + 1;
+      return keyPathItems(doc, prefix, doc.lines.rangeOf({ start: from, end: offset }));
+    }
+    if (prev === "target") return targetItems(true);
+    return [];
+  }
+  if (prev === "from") return nameItems(analysis, ["step", "inspection"], CompletionItemKind.Function, "step");
+  if (prev === "by" || (prev === "," && ctx.before[0] === "by")) {
+    return nameItems(analysis, ["functionary"], CompletionItemKind.Variable, "functionary");
+  }
+  if (prev === "use") return nameItems(analysis, ["rules"], CompletionItemKind.Module, "rule set");
+  if (prev === "target") return targetItems(false);
+  if (prev === "expect") return keywordItems(["command"]);
+  if (prev === "with") return keywordItems(["materials", "products"]);
+  if (ctx.block === "rules") {
+    const cont = matchContinuation(ctx.before);
+    if (cont) return keywordItems(cont);
+    if (prev === "in") return constItems(analysis);
+  }
+  if (prev !== undefined && STRING_SLOTS.has(prev)) return constItems(analysis);
+  if (prev === "in" || (prev === "," && ctx.before.includes("["))) return constItems(analysis);
+  if (prev === "functionary" || prev === "step" || prev === "inspection" || prev === "const" || prev === "rules") return [];
+  if (prev === "threshold" || prev === "layout") return [];
+  return keywordItems(BLOCK_KEYWORDS[ctx.block]);
+}

@@ -1,0 +1,146 @@
+// Hover: functionary → key type and keyid under each target; step → functionaries, threshold and the
+// steps that consume its artifacts; rule → what it does in in-toto terms; diagnostic → its code's docs.
+import type { Diagnostic, InspectionDecl, PolicyFile, RuleNode, StepDecl, StringExpr } from "@totem/dsl";
+import type { Hover } from "vscode-languageserver";
+import type { DocAnalysis } from "./analysis.js";
+import type { DocumentSnapshot } from "./documents.js";
+import { RULE_DOCS } from "./rule-docs.js";
+
+/** What the server can say about a functionary's key (read through the key-file cache). */
+export interface KeyHoverInfo {
+  /** e.g. `ed25519` / `ed25519` scheme. */
+  keytype?: string;
+  scheme?: string;
+  /** keyid per compile target. */
+  keyids?: { target: string; keyid: string }[];
+  /** Why the key could not be read or parsed. */
+  problem?: string;
+}
+
+/** Provides key information for a functionary declared in `doc`. */
+export type KeyInfoProvider = (doc: DocumentSnapshot, functionary: string) => KeyHoverInfo | undefined;
+
+/** Provides the documentation paragraph of a diagnostic code. */
+export type CodeDocsProvider = (code: string) => string | undefined;
+
+function exprText(e: StringExpr | undefined): string {
+  if (!e) return "…";
+  return e.kind === "string" ? JSON.stringify(e.value) : e.name.text;
+}
+
+/** A rule as written, in one line. */
+export function ruleText(r: RuleNode): string {
+  switch (r.kind) {
+    case "use":
+      return `use ${r.name.text}`;
+    case "match": {
+      let s = `match ${exprText(r.pattern)}`;
+      if (r.sourcePrefix) s += ` in ${exprText(r.sourcePrefix)}`;
+      s += ` with ${r.destinationType ?? "…"}`;
+      if (r.destinationPrefix) s += ` in ${exprText(r.destinationPrefix)}`;
+      return `${s} from ${r.from?.text ?? "…"}`;
+    }
+    default:
+      return `${r.kind} ${exprText(r.pattern)}`;
+  }
+}
+
+type Item = StepDecl | InspectionDecl;
+
+function itemNamed(file: PolicyFile, name: string): Item | undefined {
+  return file.layout?.items.find((i) => i.name.text === name);
+}
+
+/** Every `match … from NAME` in the other items, as "item (side)". */
+function consumersOf(file: PolicyFile, name: string): string[] {
+  const out: string[] = [];
+  for (const item of file.layout?.items ?? []) {
+    for (const block of [item.materials, item.products]) {
+      for (const r of block?.rules ?? []) {
+        if (r.kind === "match" && r.from?.text === name) out.push(`\`${item.name.text}\` ${block?.side} ← ${r.destinationType ?? "?"}`);
+      }
+    }
+  }
+  return out;
+}
+
+function commandText(item: Item): string | undefined {
+  const cmd = item.kind === "step" ? item.command : item.run;
+  return cmd ? cmd.parts.map(exprText).join(" ") : undefined;
+}
+
+function itemHover(file: PolicyFile, item: Item): string {
+  const lines = [`**${item.kind}** \`${item.name.text}\``];
+  if (item.kind === "step") {
+    lines.push(`- signed by: ${item.by.map((b) => `\`${b.text}\``).join(", ") || "nobody yet"}`);
+    lines.push(`- threshold: ${item.threshold?.value ?? 1} of ${item.by.length}`);
+  }
+  const cmd = commandText(item);
+  if (cmd) lines.push(`- ${item.kind === "step" ? "expected command" : "runs"}: \`${cmd}\``);
+  lines.push(`- materials rules: ${item.materials?.rules.length ?? 0}, products rules: ${item.products?.rules.length ?? 0}`);
+  const consumers = consumersOf(file, item.name.text);
+  lines.push(consumers.length > 0 ? `- matched by: ${consumers.join("; ")}` : "- no `match … from` refers to it");
+  return lines.join("\n");
+}
+
+function functionaryHover(doc: DocumentSnapshot, file: PolicyFile, name: string, keys: KeyInfoProvider): string {
+  const decl = file.layout?.functionaries.find((f) => f.name.text === name);
+  const lines = [`**functionary** \`${name}\``];
+  if (decl?.key?.kind === "file") lines.push(`- key file: ${exprText(decl.key.path)}`);
+  else if (decl?.key?.kind === "inline") lines.push("- inline key");
+  const info = keys(doc, name);
+  if (info?.problem) lines.push(`- key problem: ${info.problem}`);
+  if (info?.keytype) lines.push(`- key type: ${info.keytype}${info.scheme ? ` (scheme ${info.scheme})` : ""}`);
+  for (const k of info?.keyids ?? []) lines.push(`- keyid (${k.target}): \`${k.keyid}\``);
+  const steps = (file.layout?.steps ?? []).filter((s) => s.by.some((b) => b.text === name)).map((s) => `\`${s.name.text}\``);
+  lines.push(steps.length > 0 ? `- signs: ${steps.join(", ")}` : "- signs no step");
+  return lines.join("\n");
+}
+
+function ruleAt(file: PolicyFile, offset: number): RuleNode | undefined {
+  const lists: RuleNode[][] = file.ruleSets.map((s) => s.rules);
+  for (const item of file.layout?.items ?? []) {
+    if (item.materials) lists.push(item.materials.rules);
+    if (item.products) lists.push(item.products.rules);
+  }
+  for (const rules of lists) for (const r of rules) if (r.span.start <= offset && offset < r.span.end) return r;
+  return undefined;
+}
+
+function diagnosticsAt(diags: readonly Diagnostic[], offset: number): Diagnostic[] {
+  return diags.filter((d) => d.span.start <= offset && (offset < d.span.end || (d.span.start === d.span.end && offset === d.span.end)));
+}
+
+/** The hover at `offset`, or null when there is nothing to say. */
+export function hoverAt(doc: DocumentSnapshot, a: DocAnalysis, offset: number, keys: KeyInfoProvider, codeDocs: CodeDocsProvider): Hover | null {
+  const parts: string[] = [];
+  const o = a.symbols.at(offset);
+  const decl = o && (a.symbols.declarationOf(o) ?? o);
+  let range = o ? doc.lines.rangeOf(o.span) : undefined;
+  if (decl) {
+    if (decl.kind === "functionary") parts.push(functionaryHover(doc, a.file, decl.name, keys));
+    else if (decl.kind === "step" || decl.kind === "inspection") {
+      const item = itemNamed(a.file, decl.name);
+      if (item) parts.push(itemHover(a.file, item));
+    } else if (decl.kind === "const") {
+      const c = a.file.consts.find((k) => k.name.text === decl.name);
+      parts.push(`**constant** \`${decl.name}\` = ${exprText(c?.value)}`);
+    } else if (decl.kind === "rules") {
+      const set = a.file.ruleSets.find((s) => s.name.text === decl.name);
+      parts.push([`**rule set** \`${decl.name}\``, "```totem", ...(set?.rules ?? []).map(ruleText), "```"].join("\n"));
+    }
+    if (!a.symbols.declarationOf(o)) parts.push(`\`${o.name}\` is not declared.`);
+  } else {
+    const rule = ruleAt(a.file, offset);
+    if (rule) {
+      parts.push(`\`${ruleText(rule)}\`\n\n${RULE_DOCS[rule.kind]}`);
+      range = doc.lines.rangeOf(rule.span);
+    }
+  }
+  for (const d of diagnosticsAt(a.diagnostics, offset)) {
+    const docs = codeDocs(d.code);
+    parts.push(`**${d.code}** (${d.severity})${docs ? `: ${docs}` : ""}`);
+  }
+  if (parts.length === 0) return null;
+  return { contents: { kind: "markdown", value: parts.join("\n\n---\n\n") }, ...(range ? { range } : {}) };
+}

@@ -1,0 +1,50 @@
+// What each construct means in in-toto terms, shown by hover and completion. The wording follows
+// the in-toto specification's artifact-rule section (in-toto spec v1.0 §4.3.3).
+import type { RuleNode } from "@totem/dsl";
+
+/** One-paragraph explanations of the rule kinds, keyed by rule keyword. */
+export const RULE_DOCS: Record<RuleNode["kind"], string> = {
+  match:
+    "MATCH: for artifacts of this side matching the pattern (under the `in` prefix), require that the named step's or inspection's materials/products hold an artifact with the same path (under its prefix) and the same hashes; matched artifacts are consumed.",
+  create:
+    "CREATE: artifacts matching the pattern must be new in this step's products (absent from its materials); they are consumed. Only meaningful among products.",
+  delete:
+    "DELETE: artifacts matching the pattern must be materials that are gone from the products; they are consumed. Only meaningful among materials.",
+  modify:
+    "MODIFY: artifacts matching the pattern must appear in both materials and products with different hashes; they are consumed.",
+  allow: "ALLOW: artifacts matching the pattern are consumed without further checks.",
+  disallow:
+    "DISALLOW: verification fails if any artifact still unconsumed matches the pattern. `disallow \"*\"` last makes the rule list an allow-list (in-toto issue 287).",
+  require:
+    "REQUIRE: verification fails unless this exact path is among the artifacts (a literal path, not a pattern); consumes nothing.",
+  use: "USE: splices the rules of the named rule set here, in order, as if written in place.",
+};
+
+/** Short documentation of keywords, for completion details. */
+export const KEYWORD_DOCS: Record<string, string> = {
+  const: 'A string constant: `const NAME = "value"`, usable wherever a string is expected.',
+  rules: "A reusable named list of artifact rules, spliced with `use NAME`.",
+  layout: "The supply-chain layout: functionaries, steps and inspections.",
+  target: 'The compile target: "in-toto-1.3" (1.3 keyids) or "in-toto" (modern keyids).',
+  expires: 'When the layout expires: `expires "YYYY-MM-DDTHH:MM:SSZ"` or `expires in 180d`.',
+  readme: "Free text stored in the layout's readme field.",
+  functionary: 'Someone allowed to sign links: `functionary NAME key "path/to/key.pub"`.',
+  step: "A step performed and signed by functionaries; its link records materials and products.",
+  inspection: "A command the verifier runs itself after the step rules pass.",
+  by: "The functionaries allowed to sign this step's links.",
+  threshold: "How many functionaries must sign agreeing links for this step (k of n).",
+  expect: "`expect command …`: the command the link should record (a mismatch is only a warning).",
+  command: "The expected command: a string split like a shell, or a list of strings.",
+  run: "The inspection's command, run by the verifier.",
+  materials: "Rules for the artifacts before the step (its materials).",
+  products: "Rules for the artifacts after the step (its products).",
+  with: "`with materials|products`: which side of the other step to compare with.",
+  from: "The step or inspection whose link a `match` rule compares with.",
+  in: "A path prefix: `in \"dir\"`.",
+  type: 'Key type: "ed25519", "rsa" or "ecdsa".',
+  scheme: 'Signature scheme: "ed25519", "rsassa-pss-sha256", "ecdsa-sha2-nistp256"…',
+  public: "The public key value (hex for ed25519, PEM for RSA and ECDSA).",
+  keyid: "An explicit keyid, for layouts made by tools with nonstandard keyids.",
+  "hash-algorithms": "The key's keyid_hash_algorithms list (in-toto 1.3 keys).",
+};
+for (const [kind, doc] of Object.entries(RULE_DOCS)) KEYWORD_DOCS[kind] = doc;

@@ -1,0 +1,203 @@
+// The Totem language server: wires protocol requests to the feature modules. Every handler runs
+// behind `guard`, so a bug in a feature answers one request with an error instead of ending the server.
+import {
+  CodeActionKind,
+  type Connection,
+  DidChangeWatchedFilesNotification,
+  type InitializeResult,
+  ResponseError,
+  TextDocumentSyncKind,
+} from "vscode-languageserver";
+import { AnalysisCache } from "./analysis.js";
+import { codeActions } from "./code-actions.js";
+import { completionsAt } from "./completion.js";
+import { registerCustomRequests } from "./custom-requests.js";
+import { DiagnosticsPublisher } from "./diagnostics-publisher.js";
+import { DocumentStore } from "./documents.js";
+import { foldingRanges } from "./folding.js";
+import { formatDocument } from "./formatting.js";
+import { hoverAt } from "./hover.js";
+import { KeyFileCache } from "./key-files.js";
+import { codeDocs, keyInfo, policyDiagnostics } from "./policy-keys.js";
+import { definitionAt, prepareRenameAt, referencesAt, renameAt } from "./navigation.js";
+import { documentSymbols } from "./outline.js";
+import { toLspDiagnostic } from "./to-protocol.js";
+import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from "./semantic-tokens.js";
+import { DEFAULT_SETTINGS, readSettings, type TotemSettings } from "./settings.js";
+import { uriToPath } from "./uris.js";
+import { WorkspaceIndex } from "./workspace-symbols.js";
+
+/** Shared state of one server, handed to feature modules that need more than one document. */
+export interface ServerState {
+  readonly docs: DocumentStore;
+  readonly analyses: AnalysisCache;
+  readonly keys: KeyFileCache;
+  settings: TotemSettings;
+}
+
+/** Wires every feature of the Totem language server onto `connection` and starts listening. */
+export function startServer(connection: Connection): Connection {
+  const state: ServerState = {
+    docs: new DocumentStore(),
+    analyses: new AnalysisCache({ expiryWarningDays: DEFAULT_SETTINGS.expiryWarningDays, now: () => new Date() }),
+    keys: new KeyFileCache(),
+    settings: DEFAULT_SETTINGS,
+  };
+  const workspace = new WorkspaceIndex(state);
+  const applySettings = (s: TotemSettings) => {
+    state.settings = s;
+    const fixed = s.now;
+    state.analyses.update({ expiryWarningDays: s.expiryWarningDays, now: fixed ? () => fixed : () => new Date() });
+  };
+
+  const logError = (what: string, e: unknown) => {
+    connection.console.error(`totem: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  };
+  /** Runs a handler; unexpected exceptions become a logged error and an error response (never a crash). */
+  function guard<P, R>(what: string, fallback: R, handler: (params: P) => R): (params: P) => R | ResponseError {
+    return (params: P) => {
+      try {
+        return handler(params);
+      } catch (e) {
+        if (e instanceof ResponseError) return e;
+        logError(what, e);
+        return fallback;
+      }
+    };
+  }
+
+  const publisher = new DiagnosticsPublisher(
+    (uri) => {
+      const doc = state.docs.get(uri);
+      if (!doc) return undefined;
+      return { version: doc.version, diagnostics: policyDiagnostics(state, doc).map((d) => toLspDiagnostic(d, doc.lines, uri)) };
+    },
+    (params) => void connection.sendDiagnostics(params),
+    () => state.settings.diagnosticsDelayMs,
+    (uri, e) => logError(`diagnostics of ${uri}`, e),
+  );
+  let watchRegistration = false;
+  let folderEvents = false;
+
+  connection.onInitialize((params): InitializeResult => {
+    applySettings(readSettings(params.initializationOptions));
+    workspace.setFolders((params.workspaceFolders ?? []).map((f) => f.uri));
+    watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    folderEvents = params.capabilities.workspace?.workspaceFolders === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { triggerCharacters: [" ", '"', "/", ","] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: "totem", version: "0.1.0" },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (folderEvents) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) =>
+        workspace.changeFolders(
+          e.added.map((f) => f.uri),
+          e.removed.map((f) => f.uri),
+        ),
+      );
+    }
+    if (watchRegistration) {
+      // Key files (any extension) and policies: re-read keys and re-check open documents when they change.
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*" }] }).catch(() => undefined);
+    }
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    applySettings(readSettings(params.settings, state.settings));
+    for (const d of state.docs.all()) publisher.schedule(d.uri);
+  });
+
+  connection.onDidOpenTextDocument((p) => {
+    state.docs.open(p.textDocument.uri, p.textDocument.version, p.textDocument.text);
+    publisher.schedule(p.textDocument.uri);
+  });
+  connection.onDidChangeTextDocument((p) => {
+    try {
+      if (state.docs.change(p.textDocument.uri, p.textDocument.version, p.contentChanges)) publisher.schedule(p.textDocument.uri);
+    } catch (e) {
+      logError("didChange", e);
+    }
+  });
+  connection.onDidCloseTextDocument((p) => {
+    state.docs.close(p.textDocument.uri);
+    state.analyses.forget(p.textDocument.uri);
+    publisher.clear(p.textDocument.uri);
+    void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+  });
+  connection.onDidChangeWatchedFiles((p) => {
+    for (const change of p.changes) {
+      const path = uriToPath(change.uri);
+      if (path) {
+        state.keys.invalidate(path);
+        workspace.invalidate(path);
+      }
+    }
+    for (const d of state.docs.all()) publisher.schedule(d.uri);
+  });
+
+  const withDoc = <R>(uri: string, fallback: R, f: (doc: NonNullable<ReturnType<DocumentStore["get"]>>) => R): R => {
+    const doc = state.docs.get(uri);
+    return doc ? f(doc) : fallback;
+  };
+
+  connection.onCompletion(
+    guard("completion", [], (p) =>
+      withDoc(p.textDocument.uri, [], (doc) => completionsAt(doc, doc.lines.offsetAt(p.position), state.analyses.latestOf(doc))),
+    ),
+  );
+  connection.onHover(
+    guard("hover", null, (p) =>
+      withDoc(p.textDocument.uri, null, (doc) =>
+        hoverAt(doc, state.analyses.of(doc), doc.lines.offsetAt(p.position), (d, name) => keyInfo(state, d, name), codeDocs),
+      ),
+    ),
+  );
+  connection.onDefinition(
+    guard("definition", null, (p) => withDoc(p.textDocument.uri, null, (doc) => definitionAt(doc, state.analyses.of(doc), doc.lines.offsetAt(p.position)))),
+  );
+  connection.onReferences(
+    guard("references", [], (p) =>
+      withDoc(p.textDocument.uri, [], (doc) => referencesAt(doc, state.analyses.of(doc), doc.lines.offsetAt(p.position), p.context.includeDeclaration)),
+    ),
+  );
+  connection.onPrepareRename(
+    guard("prepareRename", null, (p) => withDoc(p.textDocument.uri, null, (doc) => prepareRenameAt(doc, state.analyses.of(doc), doc.lines.offsetAt(p.position)))),
+  );
+  connection.onRenameRequest(
+    guard("rename", null, (p) => withDoc(p.textDocument.uri, null, (doc) => renameAt(doc, state.analyses.of(doc), doc.lines.offsetAt(p.position), p.newName))),
+  );
+  connection.onDocumentSymbol(
+    guard("documentSymbol", [], (p) => withDoc(p.textDocument.uri, [], (doc) => documentSymbols(state.analyses.of(doc).file, doc.lines))),
+  );
+  connection.onWorkspaceSymbol(guard("workspaceSymbol", [], (p) => workspace.symbols(p.query)));
+  connection.languages.semanticTokens.on(
+    guard("semanticTokens", { data: [] }, (p) => withDoc(p.textDocument.uri, { data: [] }, (doc) => semanticTokens(state.analyses.of(doc), doc.lines))),
+  );
+  connection.onFoldingRanges(guard("foldingRange", [], (p) => withDoc(p.textDocument.uri, [], (doc) => foldingRanges(state.analyses.of(doc).file, doc.lines))));
+  connection.onDocumentFormatting(guard("formatting", null, (p) => withDoc(p.textDocument.uri, null, (doc) => formatDocument(doc))));
+  connection.onCodeAction(
+    guard("codeAction", [], (p) => withDoc(p.textDocument.uri, [], (doc) => codeActions(doc, policyDiagnostics(state, doc), doc.lines.spanOf(p.range)))),
+  );
+  registerCustomRequests(connection, state, guard);
+
+  connection.onShutdown(() => publisher.dispose());
+  connection.listen();
+  return connection;
+}
