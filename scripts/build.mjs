@@ -18,15 +18,20 @@ const common = {
 const esmRequireShim =
   'import { createRequire as __totemCreateRequire } from "node:module"; const require = __totemCreateRequire(import.meta.url);';
 
-const jobs = [
-  build({
-    ...common,
-    entryPoints: ["packages/cli/src/bin.ts"],
-    outfile: "packages/cli/dist/totem.mjs",
-    format: "esm",
-    banner: { js: esmRequireShim },
-  }),
-];
+// `node scripts/build.mjs extension` builds only what the .vsix holds (used by `npm run package`).
+const only = process.argv[2];
+const jobs = [];
+if (only !== "extension") {
+  jobs.push(
+    build({
+      ...common,
+      entryPoints: ["packages/cli/src/bin.ts"],
+      outfile: "packages/cli/dist/totem.mjs",
+      format: "esm",
+      banner: { js: esmRequireShim },
+    }),
+  );
+}
 
 if (existsSync("packages/vscode-extension/src/extension.ts")) {
   jobs.push(
@@ -35,6 +40,7 @@ if (existsSync("packages/vscode-extension/src/extension.ts")) {
       entryPoints: ["packages/vscode-extension/src/extension.ts"],
       outfile: "packages/vscode-extension/dist/extension.cjs",
       format: "cjs",
+      minify: true, // keeps the .vsix small; the linked source map (not packaged) keeps it debuggable
       external: ["vscode"],
     }),
   );
@@ -46,6 +52,7 @@ if (existsSync("packages/lsp/src/server-main.ts")) {
       entryPoints: ["packages/lsp/src/server-main.ts"],
       outfile: "packages/vscode-extension/dist/server.cjs",
       format: "cjs",
+      minify: true,
     }),
   );
 }

@@ -1,0 +1,36 @@
+// "Totem: Import Layout": a layout file (signed or not, JSON) → a new untitled Totem policy,
+// converted by the server (`totem/import`).
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { IMPORT, type ImportParams, type ImportResult } from "./protocol.js";
+import { pickUri, sendCustomRequest } from "./server-requests.js";
+
+/** Runs the command; returns the new policy document, or undefined when cancelled or failed. */
+export async function importLayout(
+  client: LanguageClient | undefined,
+  layoutFile?: vscode.Uri,
+): Promise<vscode.TextDocument | undefined> {
+  const file = await pickUri(layoutFile, {
+    title: "Totem: choose a layout to import",
+    openLabel: "Import",
+    filters: { "in-toto layouts": ["layout", "json"], "All files": ["*"] },
+  });
+  if (file === undefined) return undefined;
+  let layoutText: string;
+  try {
+    layoutText = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Totem: cannot read ${file.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+  const params: ImportParams = { layoutText };
+  const result = await sendCustomRequest<ImportResult>(client, IMPORT, params, "import the layout");
+  if (result === undefined) return undefined;
+  const doc = await vscode.workspace.openTextDocument({ language: "totem", content: result.source });
+  await vscode.window.showTextDocument(doc);
+  const issues = (result.issues ?? []).map((i) => (typeof i === "string" ? i : i.message));
+  if (issues.length > 0) {
+    void vscode.window.showWarningMessage(`Totem: imported with ${issues.length} note(s): ${issues.join(" ")}`);
+  }
+  return doc;
+}

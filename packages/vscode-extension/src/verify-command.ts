@@ -1,0 +1,126 @@
+// "Totem: Verify Against Links Folder": the server verifies the links in a folder against the
+// policy (`totem/simulate`); the per-rule trace is shown as decorations on the policy's lines and
+// as text in the "Totem Verification" output.
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { SIMULATE, type SimulateParams, type TraceEntry } from "./protocol.js";
+import { activePolicy, pickUri, sendCustomRequest } from "./server-requests.js";
+
+/** A verification result reduced to what the extension shows. */
+export interface TraceView {
+  passed: boolean;
+  entries: Array<{ range?: vscode.Range; passed: boolean; text: string }>;
+  problems: string[];
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
+}
+
+function entryPassed(e: TraceEntry): boolean {
+  if (typeof e.passed === "boolean") return e.passed;
+  if (typeof e.ok === "boolean") return e.ok;
+  return e.status === undefined || /^(pass|passed|ok|consumed|allowed)$/i.test(e.status);
+}
+
+function entryText(e: TraceEntry): string {
+  const head = [e.step, e.rule].filter((s) => typeof s === "string" && s !== "").join(": ");
+  const tail = [e.message, e.detail].filter((s) => typeof s === "string" && s !== "").join(" ");
+  return [head, tail].filter((s) => s !== "").join(" — ") || JSON.stringify(e);
+}
+
+/** Reads the server's answer (field names are read leniently; see docs/vscode.md). */
+export function readTrace(raw: unknown): TraceView {
+  const r = record(raw);
+  const list = [r.trace, r.rules, r.entries].find(Array.isArray) as TraceEntry[] | undefined;
+  const entries = (list ?? []).map((e) => {
+    const range = e.range
+      ? new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character)
+      : undefined;
+    return { range, passed: entryPassed(e), text: entryText(e) };
+  });
+  const problems = [r.errors, r.failures, r.problems]
+    .filter(Array.isArray)
+    .flat()
+    .map((p) => (typeof p === "string" ? p : String(record(p).message ?? JSON.stringify(p))));
+  if (typeof r.error === "string") problems.push(r.error);
+  const verdict = [r.passed, r.ok, r.verified].find((v) => typeof v === "boolean") as boolean | undefined;
+  return { passed: verdict ?? (problems.length === 0 && entries.every((e) => e.passed)), entries, problems };
+}
+
+/** Owns the decorations and the output channel of verification results. */
+export class VerificationView implements vscode.Disposable {
+  private readonly pass = vscode.window.createTextEditorDecorationType({
+    after: { margin: "0 0 0 2em", color: new vscode.ThemeColor("testing.iconPassed") },
+    isWholeLine: false,
+  });
+  private readonly fail = vscode.window.createTextEditorDecorationType({
+    after: { margin: "0 0 0 2em", color: new vscode.ThemeColor("testing.iconFailed") },
+    backgroundColor: new vscode.ThemeColor("diffEditor.removedLineBackground"),
+    isWholeLine: true,
+  });
+  readonly output = vscode.window.createOutputChannel("Totem Verification");
+  /** The last result per policy URI (read by the extension-host tests). */
+  readonly results = new Map<string, TraceView>();
+
+  show(editor: vscode.TextEditor, linksDir: string, view: TraceView): void {
+    this.results.set(editor.document.uri.toString(), view);
+    const options = (passed: boolean) =>
+      view.entries
+        .filter((e) => e.range !== undefined && e.passed === passed)
+        .map((e) => ({
+          range: e.range as vscode.Range,
+          hoverMessage: e.text,
+          renderOptions: { after: { contentText: `${passed ? "✓" : "✗"} ${e.text}` } },
+        }));
+    editor.setDecorations(this.pass, options(true));
+    editor.setDecorations(this.fail, options(false));
+    const out = this.output;
+    out.clear();
+    out.appendLine(`${view.passed ? "PASSED" : "FAILED"}: ${editor.document.uri.fsPath} against ${linksDir}`);
+    for (const p of view.problems) out.appendLine(`  error: ${p}`);
+    for (const e of view.entries) {
+      const where = e.range ? `${e.range.start.line + 1}:${e.range.start.character + 1} ` : "";
+      out.appendLine(`  ${e.passed ? "✓" : "✗"} ${where}${e.text}`);
+    }
+    out.show(true);
+  }
+
+  clear(editor: vscode.TextEditor | undefined): void {
+    if (editor === undefined) return;
+    this.results.delete(editor.document.uri.toString());
+    editor.setDecorations(this.pass, []);
+    editor.setDecorations(this.fail, []);
+  }
+
+  dispose(): void {
+    this.pass.dispose();
+    this.fail.dispose();
+    this.output.dispose();
+  }
+}
+
+/** Runs the command; returns the shown result, or undefined when cancelled or failed. */
+export async function verifyLinks(
+  client: LanguageClient | undefined,
+  view: VerificationView,
+  linksFolder?: vscode.Uri,
+): Promise<TraceView | undefined> {
+  const policy = activePolicy("verify links against it");
+  const editor = vscode.window.activeTextEditor;
+  if (policy === undefined || editor === undefined) return undefined;
+  const folder = await pickUri(linksFolder, {
+    title: "Totem: choose the folder holding the links (*.link)",
+    openLabel: "Verify",
+    canSelectFiles: false,
+    canSelectFolders: true,
+    defaultUri: vscode.Uri.joinPath(policy.uri, ".."),
+  });
+  if (folder === undefined) return undefined;
+  const params: SimulateParams = { uri: policy.uri.toString(), linksDir: folder.fsPath };
+  const raw = await sendCustomRequest<unknown>(client, SIMULATE, params, "verify the links");
+  if (raw === undefined) return undefined;
+  const result = readTrace(raw);
+  view.show(editor, folder.fsPath, result);
+  return result;
+}
