@@ -1,0 +1,230 @@
+// Writes a Layout model as Totem source text. Everything a verifier signs is written explicitly
+// enough that lowering the text gives the same payload bytes; whatever the language cannot express
+// becomes an ImportIssue instead of a silent change.
+import { type ArtifactRule, type Inspection, type Layout, type PublicKey, ruleToStrings, type Step, type Target } from "@totem/engine";
+import { splitCommand } from "../command-split.js";
+import { quoteString } from "../string-literal.js";
+import type { ImportIssue } from "./issues.js";
+import { isTotemName } from "./names.js";
+
+/** How one functionary's key is written: inline (a key literal) or as a path to a key file. */
+export type KeyForm = { kind: "inline"; fields: [string, string | string[]][] } | { kind: "file"; path: string };
+
+/** One functionary declaration to emit. */
+export interface FunctionaryOut {
+  name: string;
+  keyid: string;
+  key: KeyForm;
+}
+
+/** Everything the emitter needs besides the layout. */
+export interface EmitInput {
+  layout: Layout;
+  layoutName: string;
+  target: Target;
+  header: string[];
+  functionaries: FunctionaryOut[];
+  /** keyid → functionary name. */
+  names: Map<string, string>;
+}
+
+const INDENT = "  ";
+
+/** Characters Python's shlex.quote leaves unquoted: such words split back to themselves. */
+const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** A command as a string when it splits back to the same argv, otherwise as a list. */
+export function commandText(argv: readonly string[]): string {
+  if (argv.length > 0 && argv.every((a) => PLAIN_WORD.test(a))) {
+    const text = argv.join(" ");
+    const split = splitCommand(text);
+    if (split.ok && split.value.length === argv.length && split.value.every((a, i) => a === argv[i])) return quoteString(text);
+  }
+  return `[${argv.map(quoteString).join(", ")}]`;
+}
+
+function valueText(value: string | string[]): string {
+  return typeof value === "string" ? quoteString(value) : `[${value.map(quoteString).join(", ")}]`;
+}
+
+function ruleText(rule: ArtifactRule): string {
+  if (rule.type !== "match") return `${rule.type} ${quoteString(rule.pattern)}`;
+  let out = `match ${quoteString(rule.pattern)}`;
+  if (rule.sourcePrefix !== undefined) out += ` in ${quoteString(rule.sourcePrefix)}`;
+  out += ` with ${rule.destinationType}`;
+  if (rule.destinationPrefix !== undefined) out += ` in ${quoteString(rule.destinationPrefix)}`;
+  return `${out} from ${rule.destinationName}`;
+}
+
+/** Writes the source of one layout; pushes what cannot be expressed to `issues`. */
+export function emitSource(input: EmitInput, issues: ImportIssue[]): string {
+  const { layout } = input;
+  const lines: string[] = input.header.map((h) => `# ${h}`.trimEnd());
+  lines.push(`layout ${quoteString(input.layoutName)} {`);
+  lines.push(`${INDENT}target ${quoteString(input.target)}`);
+  lines.push(`${INDENT}expires ${quoteString(layout.expires)}`);
+  if (layout.readme !== "") lines.push(`${INDENT}readme ${quoteString(layout.readme)}`);
+  for (const f of input.functionaries) {
+    lines.push("");
+    if (f.key.kind === "file") {
+      lines.push(`${INDENT}functionary ${f.name} key ${quoteString(f.key.path)}`);
+      continue;
+    }
+    lines.push(`${INDENT}functionary ${f.name} key {`);
+    for (const [field, value] of f.key.fields) lines.push(`${INDENT}${INDENT}${field} ${valueText(value)}`);
+    lines.push(`${INDENT}}`);
+  }
+  layout.steps.forEach((step, i) => {
+    lines.push("", ...stepLines(step, i, input, issues));
+  });
+  layout.inspect.forEach((inspection, i) => {
+    lines.push("", ...inspectionLines(inspection, i, input, issues));
+  });
+  lines.push("}");
+  return `${lines.join("\n")}\n`;
+}
+
+function checkName(name: string, path: string, what: string, issues: ImportIssue[]): void {
+  if (isTotemName(name)) return;
+  issues.push({
+    code: "import-name",
+    severity: "error",
+    message: `The ${what} name ${JSON.stringify(name)} cannot be written in Totem (names are [A-Za-z_][A-Za-z0-9_.-]*); rename it in the layout first.`,
+    path,
+  });
+}
+
+function stepLines(step: Step, index: number, input: EmitInput, issues: ImportIssue[]): string[] {
+  const path = `$.steps[${index}]`;
+  checkName(step.name, `${path}.name`, "step", issues);
+  const out = [`${INDENT}step ${step.name} {`];
+  const by: string[] = [];
+  step.pubkeys.forEach((keyid, k) => {
+    const name = input.names.get(keyid);
+    if (name !== undefined && keyid in input.layout.keys) by.push(name);
+    else {
+      issues.push({
+        code: "import-unknown-key",
+        severity: "error",
+        message: `Step "${step.name}" names keyid ${keyid}, which is not in the layout's keys; Totem steps can only name declared functionaries.`,
+        path: `${path}.pubkeys[${k}]`,
+      });
+    }
+  });
+  if (by.length > 0) out.push(`${INDENT}${INDENT}by ${by.join(", ")}`);
+  else {
+    issues.push({
+      code: "import-no-functionary",
+      severity: "error",
+      message: `Step "${step.name}" has no functionary key, which Totem rejects (no link could ever satisfy it).`,
+      path: `${path}.pubkeys`,
+    });
+  }
+  if (step.threshold !== 1) out.push(`${INDENT}${INDENT}threshold ${step.threshold}`);
+  if (step.threshold < 1 || step.threshold > new Set(step.pubkeys).size) {
+    issues.push({
+      code: "import-threshold",
+      severity: "error",
+      message: `Step "${step.name}" has threshold ${step.threshold} with ${new Set(step.pubkeys).size} distinct key(s); Totem requires 1 ≤ threshold ≤ functionaries.`,
+      path: `${path}.threshold`,
+    });
+  }
+  if (step.expected_command.length > 0) out.push(`${INDENT}${INDENT}expect command ${commandText(step.expected_command)}`);
+  out.push(...ruleBlock("materials", step.expected_materials, `${path}.expected_materials`, issues));
+  out.push(...ruleBlock("products", step.expected_products, `${path}.expected_products`, issues));
+  out.push(`${INDENT}}`);
+  return out;
+}
+
+function inspectionLines(inspection: Inspection, index: number, input: EmitInput, issues: ImportIssue[]): string[] {
+  void input;
+  const path = `$.inspect[${index}]`;
+  checkName(inspection.name, `${path}.name`, "inspection", issues);
+  const out = [`${INDENT}inspection ${inspection.name} {`];
+  out.push(`${INDENT}${INDENT}run ${commandText(inspection.run)}`);
+  out.push(...ruleBlock("materials", inspection.expected_materials, `${path}.expected_materials`, issues));
+  out.push(...ruleBlock("products", inspection.expected_products, `${path}.expected_products`, issues));
+  out.push(`${INDENT}}`);
+  return out;
+}
+
+function ruleBlock(side: string, rules: readonly ArtifactRule[], path: string, issues: ImportIssue[]): string[] {
+  if (rules.length === 0) return [];
+  const out = [`${INDENT}${INDENT}${side} {`];
+  rules.forEach((rule, i) => {
+    if (rule.type === "match") checkName(rule.destinationName, `${path}[${i}]`, "MATCH destination", issues);
+    out.push(`${INDENT}${INDENT}${INDENT}${ruleText(rule)}`);
+  });
+  out.push(`${INDENT}${INDENT}}`);
+  return out;
+}
+
+/** The in-toto rule list of a rule, for messages. */
+export function ruleListText(rule: ArtifactRule): string {
+  return JSON.stringify(ruleToStrings(rule));
+}
+
+/** Fields of a key literal for `key`, given the keyid it is stored under and the target's defaults. */
+export function keyLiteralFields(
+  keyid: string,
+  key: PublicKey,
+  computedKeyid: string,
+  defaultHashAlgorithms: readonly string[] | undefined,
+  path: string,
+  issues: ImportIssue[],
+): [string, string | string[]][] {
+  const fields: [string, string | string[]][] = [
+    ["type", key.keytype],
+    ["scheme", key.scheme],
+    ["public", key.keyval.public],
+  ];
+  if (keyid !== computedKeyid) fields.push(["keyid", keyid]);
+  if (key.keyid !== keyid) {
+    issues.push({
+      code: "import-keyid-mismatch",
+      severity: "error",
+      message: `The key stored under ${keyid} says its keyid is ${key.keyid}; Totem writes one keyid for both, so the payload would change.`,
+      path: `${path}.keyid`,
+    });
+  }
+  const algorithms = key.keyid_hash_algorithms;
+  if (!sameList(algorithms, defaultHashAlgorithms)) {
+    if (algorithms !== undefined) fields.push(["hash-algorithms", [...algorithms]]);
+    else {
+      issues.push({
+        code: "import-key-field",
+        severity: "error",
+        message: `The key ${keyid} has no keyid_hash_algorithms, which this target always writes; import it with the other target.`,
+        path,
+      });
+    }
+  }
+  for (const [field, value] of Object.entries(key.extra ?? {})) {
+    if (!isTotemName(field) || RESERVED_KEY_FIELDS.has(field)) {
+      issues.push({
+        code: "import-key-field",
+        severity: "error",
+        message: `The key ${keyid} has a field ${JSON.stringify(field)} that cannot be written as a key literal field name.`,
+        path: `${path}.${field}`,
+      });
+    } else if (typeof value === "string") fields.push([field, value]);
+    else if (Array.isArray(value) && value.every((v) => typeof v === "string")) fields.push([field, value as string[]]);
+    else {
+      issues.push({
+        code: "import-key-field",
+        severity: "error",
+        message: `The key ${keyid} has a field "${field}" whose value is not a string or a list of strings; Totem key literals cannot hold it.`,
+        path: `${path}.${field}`,
+      });
+    }
+  }
+  return fields;
+}
+
+/** Key literal field names with a meaning of their own (docs/language.md, inline keys). */
+const RESERVED_KEY_FIELDS = new Set(["type", "scheme", "public", "keyid", "hash-algorithms", "keytype", "keyval", "keyid_hash_algorithms"]);
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -1,0 +1,105 @@
+// `importLayout`: a signed layout's payload → a formatted Totem policy that lowers back to the same
+// payload bytes. Pure: key files are returned as text for the caller to write.
+import type { EnvelopeKind, Layout, PublicKey, Signature, Target } from "@totem/engine";
+import { format } from "../format/index.js";
+import { emitSource, type FunctionaryOut, keyLiteralFields } from "./emit-source.js";
+import type { ImportIssue } from "./issues.js";
+import { keyFileFor } from "./key-files.js";
+import { functionaryNames, orderOfUse } from "./names.js";
+import { computedKeyid, guessTarget } from "./target-guess.js";
+
+/** Options of `importLayout`. */
+export interface ImportOptions {
+  /** Target to write (default: guessed from the keyids). */
+  target?: Target;
+  /**
+   * Write keys as files in this directory (a path as the policy will refer to it, `/`-separated)
+   * instead of inline literals. Keys whose exact bytes a key file cannot reproduce stay inline.
+   */
+  keysDir?: string;
+  /** The layout's name in `layout "…"` (not signed; default "imported"). */
+  name?: string;
+  /** The envelope's signatures, mentioned in the header so a textual diff shows re-signing. */
+  signatures?: readonly Signature[];
+  /** The envelope the layout came in, for the header. */
+  envelope?: EnvelopeKind;
+}
+
+/** A key file the caller should write next to the policy. */
+export interface KeyFile {
+  /** The path the policy refers to (inside `keysDir`). */
+  path: string;
+  text: string;
+}
+
+/** What `importLayout` produces. */
+export interface ImportResult {
+  /** The policy source. */
+  source: string;
+  /** Key files to write (empty with inline keys). */
+  keyFiles: KeyFile[];
+  /** The target written into the policy. */
+  target: Target;
+  /** Why that target (guessed or given). */
+  targetReason: string;
+  /** Errors: the policy would not lower to the same payload bytes. Warnings: choices made. */
+  issues: ImportIssue[];
+}
+
+/** The keyid_hash_algorithms each target writes into layout keys (SPEC-NOTES §13.5, §4.3). */
+export function defaultHashAlgorithms(target: Target): readonly string[] | undefined {
+  return target === "in-toto-1.3" ? ["sha256", "sha512"] : undefined;
+}
+
+/** Imports a layout payload as Totem source. Never throws for any layout the loader accepts. */
+export function importLayout(layout: Layout, options: ImportOptions = {}): ImportResult {
+  const issues: ImportIssue[] = [];
+  const guess = options.target === undefined ? guessTarget(layout) : undefined;
+  const target = options.target ?? guess?.target ?? "in-toto-1.3";
+  const targetReason = guess?.reason ?? "given on the command line";
+  const names = functionaryNames(layout);
+  const keyFiles: KeyFile[] = [];
+  const functionaries: FunctionaryOut[] = [];
+  const keyids = [...new Set([...orderOfUse(layout).filter((k) => k in layout.keys), ...Object.keys(layout.keys).sort()])];
+  for (const keyid of keyids) {
+    const key = layout.keys[keyid] as PublicKey;
+    const name = names.get(keyid) as string;
+    const path = `$.keys[${JSON.stringify(keyid)}]`;
+    const computed = computedKeyid(key, target);
+    if (options.keysDir !== undefined) {
+      const file = keyFileFor(keyid, key, target, computed);
+      if (file !== undefined) {
+        const filePath = `${options.keysDir.replace(/\/+$/, "")}/${name}.pub`;
+        keyFiles.push({ path: filePath, text: file });
+        functionaries.push({ name, keyid, key: { kind: "file", path: filePath } });
+        continue;
+      }
+      issues.push({
+        code: "import-key-inline",
+        severity: "warning",
+        message: `The key ${keyid} stays inline: a key file would not reproduce its exact keyid or fields.`,
+        path,
+      });
+    }
+    const fields = keyLiteralFields(keyid, key, computed ?? "", defaultHashAlgorithms(target), path, issues);
+    functionaries.push({ name, keyid, key: { kind: "inline", fields } });
+  }
+  const header = headerLines(target, targetReason, options);
+  const emitted = emitSource({ layout, layoutName: options.name ?? "imported", target, header, functionaries, names }, issues);
+  // The formatter owns the canonical layout of source text; it returns undefined only on syntax
+  // errors, which the emitter never produces (the round-trip check would report them).
+  const source = format(emitted) ?? emitted;
+  return { source, keyFiles, target, targetReason, issues };
+}
+
+function headerLines(target: Target, reason: string, options: ImportOptions): string[] {
+  const lines = ["Imported from a signed in-toto layout by `totem import`."];
+  const signatures = options.signatures ?? [];
+  if (options.envelope !== undefined || signatures.length > 0) {
+    const envelope = options.envelope === "dsse" ? "DSSE" : "Metablock";
+    const signers = signatures.map((s) => s.keyid.slice(0, 8)).join(", ");
+    lines.push(`${envelope} envelope, ${signatures.length} signature(s)${signers === "" ? "" : ` by ${signers}`}; compile and sign again after editing.`);
+  }
+  lines.push(`Target ${target}: ${reason}.`);
+  return lines;
+}

@@ -1,0 +1,39 @@
+// Which target a foreign layout was made for, guessed from how its keyids were computed
+// (SPEC-NOTES §4.3: 1.3.1 hashes a constant keyid_hash_algorithms, modern tools do not).
+import { keyidFor, type Layout, type PublicKey, type Target } from "@totem/engine";
+
+/** A guessed target with the one-line reason the importer writes into the policy. */
+export interface TargetGuess {
+  target: Target;
+  reason: string;
+}
+
+/** The keyid `key` gets under `target`, or undefined when the engine cannot compute one. */
+export function computedKeyid(key: PublicKey, target: Target): string | undefined {
+  try {
+    return keyidFor(key, target);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Counts the keys whose keyid is the 1.3 keyid and those whose keyid is the modern one; the larger
+ * count wins, ties go to in-toto-1.3 unless no key carries keyid_hash_algorithms (a modern habit).
+ */
+export function guessTarget(layout: Layout): TargetGuess {
+  const entries = Object.entries(layout.keys);
+  if (entries.length === 0) return { target: "in-toto-1.3", reason: "the layout has no keys; in-toto-1.3 is the default target" };
+  let old = 0;
+  let modern = 0;
+  for (const [id, key] of entries) {
+    if (computedKeyid(key, "in-toto-1.3") === id) old++;
+    if (computedKeyid(key, "in-toto") === id) modern++;
+  }
+  const total = entries.length;
+  const withAlgorithms = entries.filter(([, k]) => k.keyid_hash_algorithms !== undefined).length;
+  const target: Target = modern > old || (modern === old && withAlgorithms === 0) ? "in-toto" : "in-toto-1.3";
+  const count = target === "in-toto" ? modern : old;
+  const scheme = target === "in-toto" ? "modern (in-toto ≥2, in-toto-golang)" : "in-toto 1.3";
+  return { target, reason: `${count} of ${total} keyids are computed the ${scheme} way` };
+}
