@@ -9,3 +9,16 @@ export { decodeString, quoteString } from "./string-literal.js";
 export type { SplitError } from "./command-split.js";
 export { splitCommand } from "./command-split.js";
 export { FORMAT_WIDTH, format } from "./format/index.js";
+// H8: import (layout → source) and semantic diff.
+export type { ImportIssue } from "./import/issues.js";
+export type { ImportOptions, ImportResult, KeyFile } from "./import/import-layout.js";
+export { importLayout } from "./import/import-layout.js";
+export { functionaryNames } from "./import/names.js";
+export { guessTarget } from "./import/target-guess.js";
+export type { Change, ChangeKind, Classification } from "./diff/change.js";
+export { CHANGE_KINDS } from "./diff/change.js";
+export type { PolicySnapshot } from "./diff/diff-policies.js";
+export { diffPolicies } from "./diff/diff-policies.js";
+export type { DiffSummary } from "./diff/render.js";
+export { renderDiffJson, renderDiffMarkdown, renderDiffText, summarize } from "./diff/render.js";
+// end H8
