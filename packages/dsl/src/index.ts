@@ -22,3 +22,11 @@ export { diffPolicies } from "./diff/diff-policies.js";
 export type { DiffSummary } from "./diff/render.js";
 export { renderDiffJson, renderDiffMarkdown, renderDiffText, summarize } from "./diff/render.js";
 // end H8
+// H4: analysis (checks, lints, symbols) and lowering to the engine's layout model.
+export type { Analysis, AnalyzeOptions } from "./analyze.js";
+export { analyze } from "./analyze.js";
+export type { Code, CodeInfo } from "./codes.js";
+export { CODES } from "./codes.js";
+export type { Namespace, SymbolDeclaration, SymbolKind, SymbolReference, SymbolTable } from "./symbols.js";
+export { collectSymbols, namespaceOf, occurrences, renameProblem, symbolAt } from "./symbols.js";
+// end H4

@@ -1,0 +1,54 @@
+// Inline key literals: the fields a layout key object has (SPEC-NOTES §2, §4), each once, with the
+// right shape. Lowering turns a valid literal into `layout.keys[keyid]` verbatim.
+import type { KeyLiteral } from "../ast.js";
+import { diagnostic } from "../codes.js";
+import type { CheckContext } from "./context.js";
+
+/** The fields of an inline key and whether each holds a list (`hash-algorithms`) or a string. */
+export const INLINE_KEY_FIELDS: Record<string, "string" | "list"> = {
+  type: "string",
+  scheme: "string",
+  public: "string",
+  keyid: "string",
+  "hash-algorithms": "list",
+};
+
+const REQUIRED = ["type", "scheme", "public"];
+
+function checkKey(ctx: CheckContext, name: string, key: KeyLiteral): void {
+  const seen = new Set<string>();
+  for (const field of key.fields) {
+    const f = field.name.text;
+    if (f === "") continue;
+    const shape = INLINE_KEY_FIELDS[f];
+    if (shape === undefined) {
+      ctx.report(diagnostic("invalid-inline-key", field.name.span, `Unknown key field "${f}": an inline key has ${Object.keys(INLINE_KEY_FIELDS).join(", ")}.`));
+      continue;
+    }
+    if (seen.has(f)) {
+      ctx.report(diagnostic("invalid-inline-key", field.name.span, `Key field "${f}" is given twice: remove one.`));
+      continue;
+    }
+    seen.add(f);
+    const actual = field.value === undefined ? undefined : field.value.kind === "list" ? "list" : "string";
+    if (actual !== undefined && actual !== shape) {
+      const want = shape === "list" ? 'a list such as ["sha256", "sha512"]' : "a string";
+      ctx.report(diagnostic("invalid-inline-key", field.value!.span, `Key field "${f}" takes ${want}.`));
+    }
+  }
+  const missing = REQUIRED.filter((f) => !seen.has(f));
+  if (missing.length > 0) {
+    ctx.report(
+      diagnostic(
+        "invalid-inline-key",
+        { start: key.span.start, end: key.span.start + "key".length },
+        `The key of functionary "${name}" lacks ${missing.map((m) => `\`${m}\``).join(", ")}: an inline key needs type, scheme and public.`,
+      ),
+    );
+  }
+}
+
+/** Reports unknown, repeated, missing or mis-shaped fields of inline key literals. */
+export function checkInlineKeys(ctx: CheckContext): void {
+  for (const f of ctx.layout?.functionaries ?? []) if (f.key?.kind === "inline") checkKey(ctx, f.name.text, f.key);
+}

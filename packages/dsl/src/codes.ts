@@ -1,0 +1,90 @@
+// The one registry of diagnostic codes: syntax (parser), semantic checks (errors), in-toto lints
+// (warnings and infos) and lowering. Codes are stable kebab-case ids: never rename, renumber or reuse
+// one. Each code is documented under "## Diagnostics" in docs/language.md, at the anchor `#<code>`.
+import type { Diagnostic, Fix, RelatedInfo, Severity, Span } from "./diagnostic.js";
+
+/** What the registry knows about one code. */
+export interface CodeInfo {
+  /** The severity every diagnostic with this code carries. */
+  severity: Severity;
+  /** One line: what the code is about (shown in `totem check --format sarif` rule descriptions). */
+  summary: string;
+  /** The anchor of the code's section in docs/language.md (`docs/language.md#<anchor>`). */
+  anchor: string;
+  /** Which pass reports it. */
+  phase: "syntax" | "check" | "lint" | "lower";
+}
+
+function code(severity: Severity, phase: CodeInfo["phase"], summary: string, anchor: string): CodeInfo {
+  return { severity, phase, summary, anchor };
+}
+
+/** Every diagnostic code Totem reports, with its severity and documentation anchor. */
+export const CODES = {
+  // Syntax (reported by the parser).
+  "syntax-error": code("error", "syntax", "The text does not follow the grammar.", "syntax-error"),
+  "unexpected-character": code("error", "syntax", "A character that cannot start any token.", "unexpected-character"),
+  "unterminated-string": code("error", "syntax", "A string without its closing quote on the same line.", "unterminated-string"),
+  "invalid-escape": code("error", "syntax", "A backslash escape that strings do not support.", "invalid-escape"),
+  "invalid-duration": code("error", "syntax", "A relative expiry with an unknown unit.", "invalid-duration"),
+  "duplicate-clause": code("error", "syntax", "A clause or rule block written twice where one is allowed.", "duplicate-clause"),
+  "duplicate-layout": code("error", "syntax", "More than one layout in one file.", "duplicate-layout"),
+  "internal-error": code("error", "syntax", "The parser failed unexpectedly (a bug in Totem).", "internal-error"),
+  // Semantic checks (errors: the policy cannot be compiled).
+  "missing-layout": code("error", "check", "The file declares no layout.", "missing-layout"),
+  "duplicate-step": code("error", "check", "Two steps or inspections share a name.", "duplicate-step"),
+  "duplicate-functionary": code("error", "check", "Two functionaries share a name.", "duplicate-functionary"),
+  "duplicate-constant": code("error", "check", "Two constants share a name.", "duplicate-constant"),
+  "duplicate-rule-set": code("error", "check", "Two rule sets share a name.", "duplicate-rule-set"),
+  "unknown-step": code("error", "check", "`match … from` names no step or inspection.", "unknown-step"),
+  "unknown-functionary": code("error", "check", "`by` names no declared functionary.", "unknown-functionary"),
+  "unknown-constant": code("error", "check", "A name used as a string is not a declared constant.", "unknown-constant"),
+  "unknown-rule-set": code("error", "check", "`use` names no declared rule set.", "unknown-rule-set"),
+  "constant-cycle": code("error", "check", "Constants defined in terms of each other.", "constant-cycle"),
+  "rule-set-cycle": code("error", "check", "Rule sets that `use` each other in a cycle.", "rule-set-cycle"),
+  "threshold-out-of-range": code("error", "check", "A threshold below 1 or above the step's functionaries.", "threshold-out-of-range"),
+  "step-without-functionary": code("error", "check", "A step nobody is allowed to perform.", "step-without-functionary"),
+  "missing-expiry": code("error", "check", "The layout has no `expires` clause.", "missing-expiry"),
+  "invalid-date": code("error", "check", "An expiry that is not `YYYY-MM-DDTHH:MM:SSZ` with a real date.", "invalid-date"),
+  "invalid-target": code("error", "check", "A target other than `in-toto-1.3` or `in-toto`.", "invalid-target"),
+  "unsafe-name": code("error", "check", "A step or inspection name unusable in link file names.", "unsafe-name"),
+  "inspection-without-run": code("error", "check", "An inspection with no `run` command.", "inspection-without-run"),
+  "non-portable-pattern": code("error", "check", "A pattern in-toto verifiers read differently.", "non-portable-pattern"),
+  "require-glob": code("error", "check", "A `require` path with glob characters.", "require-glob"),
+  "invalid-command": code("error", "check", "A command string that does not split into arguments.", "invalid-command"),
+  "invalid-inline-key": code("error", "check", "An inline key literal with missing, unknown or repeated fields.", "invalid-inline-key"),
+  // in-toto lints (warnings and infos: the layout compiles, but probably does not mean what it says).
+  "missing-trailing-disallow": code("warning", "lint", "A rule list that lets unlisted artifacts through.", "missing-trailing-disallow"),
+  "unreachable-rule": code("warning", "lint", "A rule after `allow \"*\"` or `disallow \"*\"` that can never apply.", "unreachable-rule"),
+  "require-after-consume": code("warning", "lint", "A `require` after a rule that may consume the same path.", "require-after-consume"),
+  "match-from-self": code("warning", "lint", "`match … from` the item the rule belongs to.", "match-from-self"),
+  "match-from-later": code("warning", "lint", "A step's `match … from` a later step or an inspection.", "match-from-later"),
+  "create-in-materials": code("warning", "lint", "`create` among materials never consumes anything.", "create-in-materials"),
+  "delete-in-products": code("warning", "lint", "`delete` among products never consumes anything.", "delete-in-products"),
+  "unused-functionary": code("warning", "lint", "A functionary no step names in `by`.", "unused-functionary"),
+  expired: code("warning", "lint", "The expiry date is already past.", "expired"),
+  "expiry-soon": code("warning", "lint", "The layout expires within the warning window.", "expiry-soon"),
+  "expiry-too-far": code("info", "lint", "The layout stays valid for more than a year.", "expiry-too-far"),
+  "empty-command": code("warning", "lint", "An empty expected command.", "empty-command"),
+  // Lowering (reported by `lower`, which reads keys through the caller).
+  "key-unreadable": code("error", "lower", "A functionary's key file could not be read.", "key-unreadable"),
+  "key-invalid": code("error", "lower", "A functionary's key is not a supported public key.", "key-invalid"),
+  "target-mismatch": code("error", "lower", "The requested target differs from the policy's `target`.", "target-mismatch"),
+} as const satisfies Record<string, CodeInfo>;
+
+/** A registered diagnostic code. */
+export type Code = keyof typeof CODES;
+
+/** Extra parts of a diagnostic besides code, span and message. */
+export interface DiagnosticExtras {
+  related?: RelatedInfo[];
+  fix?: Fix;
+}
+
+/** Builds a diagnostic with the registry's severity for `code`. */
+export function diagnostic(code: Code, span: Span, message: string, extras: DiagnosticExtras = {}): Diagnostic {
+  const d: Diagnostic = { code, severity: CODES[code].severity, message, span };
+  if (extras.related !== undefined) d.related = extras.related;
+  if (extras.fix !== undefined) d.fix = extras.fix;
+  return d;
+}

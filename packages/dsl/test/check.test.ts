@@ -1,0 +1,71 @@
+// Semantic checks and in-toto lints through `analyze`, over annotated fixtures (see check-helper.ts).
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { analyze } from "../src/analyze.js";
+import { CODES } from "../src/codes.js";
+import type { Diagnostic, TextEdit } from "../src/diagnostic.js";
+import { check, FIXTURE_NOW } from "./check-helper.js";
+import { expectGolden } from "./parser-helpers.js";
+
+const DIR = join(import.meta.dirname, "fixtures/check");
+const FIXTURES = readdirSync(DIR)
+  .filter((f) => f.endsWith(".totem"))
+  .sort();
+
+function applyEdits(text: string, edits: TextEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return out;
+}
+
+describe("check fixtures", () => {
+  it.each(FIXTURES)("%s reports exactly its annotated diagnostics", (name) => {
+    const path = join(DIR, name);
+    expectGolden(path, check(readFileSync(path, "utf8")).actual);
+  });
+
+  it("reports nothing for a clean policy", () => {
+    expect(check(readFileSync(join(DIR, "clean.totem"), "utf8")).diagnostics).toEqual([]);
+  });
+
+  it("covers every registered code (lowering codes in the lowering fixtures)", () => {
+    const seen = new Set<string>();
+    for (const name of FIXTURES) for (const d of check(readFileSync(join(DIR, name), "utf8")).diagnostics) seen.add(d.code);
+    const lowerDir = join(import.meta.dirname, "fixtures/lower");
+    for (const f of readdirSync(lowerDir).filter((n) => n.endsWith(".diagnostics.txt"))) {
+      for (const m of readFileSync(join(lowerDir, f), "utf8").matchAll(/^(?:error|warning|info|hint) ([a-z0-9-]+)/gm)) seen.add(m[1]!);
+    }
+    // internal-error marks a bug in Totem; no input is meant to produce it.
+    const registered = Object.keys(CODES).filter((c) => c !== "internal-error");
+    expect([...seen].sort()).toEqual(registered.sort());
+  });
+});
+
+describe("quick fixes", () => {
+  const withFixes: [string, Diagnostic][] = [];
+  for (const name of FIXTURES) {
+    const { diagnostics } = check(readFileSync(join(DIR, name), "utf8"));
+    // Fixes are offered on syntactically valid policies; with syntax errors a re-parse may shift anything.
+    if (diagnostics.some((d) => CODES[d.code as keyof typeof CODES]?.phase === "syntax")) continue;
+    for (const d of diagnostics) if (d.fix !== undefined) withFixes.push([`${name} ${d.code} @${d.span.start}`, d]);
+  }
+
+  it("exist for the five fixable kinds of problem", () => {
+    const codes = new Set(withFixes.map(([, d]) => d.code));
+    for (const c of ["missing-trailing-disallow", "unknown-functionary", "threshold-out-of-range", "unused-functionary", "expired", "expiry-soon"]) {
+      expect(codes).toContain(c);
+    }
+  });
+
+  it.each(withFixes)("%s: applying the fix removes the diagnostic and adds no error", (label, d) => {
+    const name = label.split(" ")[0]!;
+    const { source, diagnostics } = check(readFileSync(join(DIR, name), "utf8"));
+    const fixed = applyEdits(source, d.fix!.edits);
+    const after = analyze(fixed, { now: FIXTURE_NOW }).diagnostics;
+    const count = (list: Diagnostic[], code: string) => list.filter((x) => x.code === code).length;
+    expect(count(after, d.code)).toBeLessThan(count(diagnostics, d.code));
+    expect(count(after, "syntax-error")).toBe(0);
+    expect(after.filter((x) => x.severity === "error").length).toBeLessThanOrEqual(diagnostics.filter((x) => x.severity === "error").length);
+  });
+});
