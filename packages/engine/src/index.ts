@@ -65,4 +65,10 @@ export type {
 } from "./verify/types.js";
 export { STAGES } from "./verify/types.js";
 export { verifyChain } from "./verify/verify-chain.js";
+export type { Recording } from "./record/build-link.js";
+export { buildLink, unfinishedLinkFileFor } from "./record/build-link.js";
+export { compileExcludes, DEFAULT_EXCLUDES } from "./record/excludes.js";
+export type { ArtifactHasher, HashOptions } from "./record/hashing.js";
+export { createArtifactHasher, HASH_ALGORITHMS, hashArtifact } from "./record/hashing.js";
+export { artifactKey, joinPath, normpath } from "./record/paths.js";
 // end H2
