@@ -24,7 +24,23 @@ export { assertNever, err, ok } from "./result.js";
 // H1: canonical JSON, rules, serialization, keys, keyids, crypto, signing (one block, kept together).
 export { canonicalize, canonicalizeChecked, canonicalString, compareCodePoints } from "./canonical-json.js";
 export { parseRuleStrings, ruleToStrings } from "./rules.js";
-export { layoutPayloadBytes, layoutToJson, linkPayloadBytes, linkToJson, publicKeyToJson } from "./serialize.js";
+export {
+  layoutPayloadBytes,
+  layoutToJson,
+  linkPayloadBytes,
+  linkToJson,
+  publicKeyToJson,
+  pythonJsonDumps,
+} from "./serialize.js";
+export {
+  addMetablockSignature,
+  envelopeToText,
+  type SignatureFailure,
+  signatureFor,
+  signMetablock,
+  verifyMetablockSignature,
+} from "./sign.js";
+export { dsseBody, pae, signDsse, verifyDsseSignature } from "./dsse.js";
 export { fromBase64, fromHex, toBase64, toHex } from "./crypto/bytes.js";
 export { type Ed25519, nobleEd25519, nodeEd25519 } from "./crypto/ed25519.js";
 export { type KeyFields, keyVerifier, type Verify, verifySignature } from "./crypto/verify.js";

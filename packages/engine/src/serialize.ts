@@ -3,7 +3,7 @@
 // inspection fields and inserting defaults, so the emitter writes every known field and nothing else.
 // Key objects are plain dicts to 1.3.1: their unknown fields (`extra`) are kept and signed.
 
-import { canonicalize } from "./canonical-json.js";
+import { canonicalize, sortedKeys } from "./canonical-json.js";
 import type { ArtifactRule, Inspection, JsonObject, JsonValue, Layout, Link, PublicKey, Step } from "./model.js";
 import { ruleToStrings } from "./rules.js";
 
@@ -85,4 +85,75 @@ export function layoutPayloadBytes(layout: Layout): Uint8Array {
 /** The bytes a link signature covers: `canonicalize(linkToJson(link))`. */
 export function linkPayloadBytes(link: Link): Uint8Array {
   return canonicalize(linkToJson(link));
+}
+
+// Python `json.dumps(value, sort_keys=True)` with the default `ensure_ascii=True` (SPEC-NOTES §1.1):
+// what in-toto writes to files. Only canonical bytes are signed, so this layout is cosmetic, but
+// writing what in-toto writes keeps files diffable against the reference tools' output.
+
+const PY_SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+  "\b": "\\b",
+  "\f": "\\f",
+};
+/** What `ensure_ascii` escapes: `"`, `\` and everything outside printable ASCII (space..~). */
+const PY_ESCAPE = /["\\]|[^ -~]/g;
+
+function pyString(s: string): string {
+  // Each UTF-16 unit ≥ 0x7f becomes \uXXXX (lowercase hex), so astral characters become the
+  // surrogate pair Python writes.
+  return `"${s.replace(PY_ESCAPE, (c) => PY_SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
+}
+
+function pyDump(value: JsonValue, indent: number | undefined, depth: number, out: string[]): void {
+  if (typeof value === "string") {
+    out.push(pyString(value));
+  } else if (typeof value === "number") {
+    if (!Number.isSafeInteger(value)) throw new TypeError(`cannot write the non-integer or unsafe number ${value}`);
+    out.push(String(value));
+  } else if (typeof value === "bigint" || typeof value === "boolean") {
+    out.push(String(value));
+  } else if (value === null) {
+    out.push("null");
+  } else {
+    const isArray = Array.isArray(value);
+    const keys = isArray ? undefined : sortedKeys(value);
+    const count = isArray ? value.length : (keys as string[]).length;
+    const [open, close] = isArray ? ["[", "]"] : ["{", "}"];
+    if (count === 0) {
+      out.push(open, close);
+      return;
+    }
+    // indent=None: separators ", " and ": "; with an indent: "," then a newline and indentation.
+    const inner = indent === undefined ? "" : `\n${" ".repeat(indent * (depth + 1))}`;
+    const outer = indent === undefined ? "" : `\n${" ".repeat(indent * depth)}`;
+    const separator = indent === undefined ? ", " : `,${inner}`;
+    out.push(open, inner);
+    for (let i = 0; i < count; i++) {
+      if (i > 0) out.push(separator);
+      if (isArray) {
+        pyDump(value[i] as JsonValue, indent, depth + 1, out);
+      } else {
+        const key = (keys as string[])[i] as string;
+        out.push(pyString(key), ": ");
+        pyDump((value as JsonObject)[key] as JsonValue, indent, depth + 1, out);
+      }
+    }
+    out.push(outer, close);
+  }
+}
+
+/**
+ * `json.dumps(value, sort_keys=True, indent=indent)` as CPython writes it with `ensure_ascii`:
+ * keys sorted by code point, non-ASCII and control characters as `\uXXXX`, bigint-safe. Throws
+ * `TypeError` for floats (programmer error: payloads never hold them).
+ */
+export function pythonJsonDumps(value: JsonValue, indent?: number): string {
+  const out: string[] = [];
+  pyDump(value, indent, 0, out);
+  return out.join("");
 }
