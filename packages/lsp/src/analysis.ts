@@ -1,6 +1,6 @@
 // Per-version analysis of open documents: the dsl's analysis plus the symbol index, computed at most
 // once per document version and settings generation (the LSP runs it on every keystroke).
-import { type Diagnostic, type PolicyFile, parse } from "@totem/dsl";
+import { analyze, type Diagnostic, type PolicyFile } from "@totem/dsl";
 import type { DocumentSnapshot } from "./documents.js";
 import { SymbolIndex } from "./symbol-index.js";
 
@@ -44,8 +44,8 @@ export class AnalysisCache {
   of(doc: DocumentSnapshot): DocAnalysis {
     let a = this.cache.get(doc);
     if (!a) {
-      const result = parse(doc.text);
-      a = { version: doc.version, file: result.file, diagnostics: result.diagnostics, symbols: new SymbolIndex(result.file) };
+      const result = analyze(doc.text, { now: this.settings.now(), expiryWarningDays: this.settings.expiryWarningDays });
+      a = { version: doc.version, file: result.file, diagnostics: result.diagnostics, symbols: new SymbolIndex(result.symbols) };
       this.cache.set(doc, a);
       this.latest.set(doc.uri, a);
     }

@@ -38,7 +38,7 @@ function nameItems(a: DocAnalysis, kinds: Parameters<DocAnalysis["symbols"]["dec
 }
 
 function constItems(a: DocAnalysis): CompletionItem[] {
-  return nameItems(a, ["const"], CompletionItemKind.Constant, "constant");
+  return nameItems(a, ["constant"], CompletionItemKind.Constant, "constant");
 }
 
 function targetItems(inString: boolean): CompletionItem[] {
@@ -101,11 +101,14 @@ export function completionsAt(doc: DocumentSnapshot, offset: number, analysis: D
     if (prev === "target") return targetItems(true);
     return [];
   }
-  if (prev === "from") return nameItems(analysis, ["step", "inspection"], CompletionItemKind.Function, "step");
+  if (prev === "from") {
+    // A rule cannot usefully match against its own step (lint match-from-self): leave it out.
+    return nameItems(analysis, ["step", "inspection"], CompletionItemKind.Function, "step").filter((i) => i.label !== ctx.item);
+  }
   if (prev === "by" || (prev === "," && ctx.before[0] === "by")) {
     return nameItems(analysis, ["functionary"], CompletionItemKind.Variable, "functionary");
   }
-  if (prev === "use") return nameItems(analysis, ["rules"], CompletionItemKind.Module, "rule set");
+  if (prev === "use") return nameItems(analysis, ["rule-set"], CompletionItemKind.Module, "rule set");
   if (prev === "target") return targetItems(false);
   if (prev === "expect") return keywordItems(["command"]);
   if (prev === "with") return keywordItems(["materials", "products"]);

@@ -16,6 +16,8 @@ export interface CursorContext {
   string?: { start: number; prefix: string };
   /** Inside a comment: nothing to complete. */
   inComment: boolean;
+  /** The name of the step or inspection the cursor is in, if any. */
+  item?: string;
 }
 
 const BLOCK_HEADS: Record<string, BlockKind> = {
@@ -44,10 +46,17 @@ function blockFor(words: string[]): BlockKind {
   return "other";
 }
 
+function itemOf(items: (string | undefined)[]): { item?: string } {
+  const item = items.at(-1);
+  return item === undefined ? {} : { item };
+}
+
 /** Scans `text` up to `offset` and says what the cursor is in. */
 export function cursorContext(text: string, offset: number): CursorContext {
   const end = Math.max(0, Math.min(offset, text.length));
   const stack: BlockKind[] = [];
+  // The item (step or inspection) name of each open block, so completion can leave the current one out.
+  const items: (string | undefined)[] = [];
   let words: string[] = [];
   let i = 0;
   while (i < end) {
@@ -55,7 +64,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
     if (c === 35 /* # */) {
       let j = i;
       while (j < text.length && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
-      if (j >= end) return { block: stack.at(-1) ?? "top", before: words, wordStart: end, inComment: true };
+      if (j >= end) return { block: stack.at(-1) ?? "top", before: words, wordStart: end, inComment: true, ...itemOf(items) };
       i = j;
     } else if (c === 34 /* " */) {
       let j = i + 1;
@@ -72,22 +81,26 @@ export function cursorContext(text: string, offset: number): CursorContext {
           wordStart: end,
           string: { start: i + 1, prefix: text.slice(i + 1, end) },
           inComment: false,
+          ...itemOf(items),
         };
       }
       words.push('"');
       i = text.charCodeAt(j) === 34 ? j + 1 : j;
     } else if (c === 123 /* { */) {
-      stack.push(blockFor(words));
+      const kind = blockFor(words);
+      stack.push(kind);
+      items.push(kind === "step" || kind === "inspection" ? words.at(-1) : items.at(-1));
       words = [];
       i++;
     } else if (c === 125 /* } */) {
       stack.pop();
+      items.pop();
       words = [];
       i++;
     } else if (isWordChar(c)) {
       let j = i;
       while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
-      if (j >= end) return { block: stack.at(-1) ?? "top", before: words, wordStart: i, inComment: false };
+      if (j >= end) return { block: stack.at(-1) ?? "top", before: words, wordStart: i, inComment: false, ...itemOf(items) };
       words.push(text.slice(i, j));
       i = j;
     } else {
@@ -100,5 +113,5 @@ export function cursorContext(text: string, offset: number): CursorContext {
     }
     if (words.length > 8) words = words.slice(-8);
   }
-  return { block: stack.at(-1) ?? "top", before: words, wordStart: end, inComment: false };
+  return { block: stack.at(-1) ?? "top", before: words, wordStart: end, inComment: false, ...itemOf(items) };
 }

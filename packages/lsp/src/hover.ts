@@ -122,10 +122,10 @@ export function hoverAt(doc: DocumentSnapshot, a: DocAnalysis, offset: number, k
     else if (decl.kind === "step" || decl.kind === "inspection") {
       const item = itemNamed(a.file, decl.name);
       if (item) parts.push(itemHover(a.file, item));
-    } else if (decl.kind === "const") {
+    } else if (decl.kind === "constant") {
       const c = a.file.consts.find((k) => k.name.text === decl.name);
       parts.push(`**constant** \`${decl.name}\` = ${exprText(c?.value)}`);
-    } else if (decl.kind === "rules") {
+    } else if (decl.kind === "rule-set") {
       const set = a.file.ruleSets.find((s) => s.name.text === decl.name);
       parts.push([`**rule set** \`${decl.name}\``, "```totem", ...(set?.rules ?? []).map(ruleText), "```"].join("\n"));
     }
