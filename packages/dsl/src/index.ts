@@ -11,6 +11,7 @@ export { splitCommand } from "./command-split.js";
 export { FORMAT_WIDTH, format } from "./format/index.js";
 // H8: import (layout → source) and semantic diff.
 export type { ImportIssue } from "./import/issues.js";
+export { payloadFidelity } from "./import/payload-fidelity.js";
 export type { ImportOptions, ImportResult, KeyFile } from "./import/import-layout.js";
 export { importLayout } from "./import/import-layout.js";
 export { functionaryNames } from "./import/names.js";

@@ -121,7 +121,7 @@ function stepLines(step: Step, index: number, input: EmitInput, issues: ImportIs
     });
   }
   if (step.threshold !== 1) out.push(`${INDENT}${INDENT}threshold ${step.threshold}`);
-  if (step.threshold < 1 || step.threshold > new Set(step.pubkeys).size) {
+  if (by.length > 0 && (step.threshold < 1 || step.threshold > new Set(step.pubkeys).size)) {
     issues.push({
       code: "import-threshold",
       severity: "error",
@@ -199,30 +199,18 @@ export function keyLiteralFields(
       });
     }
   }
-  for (const [field, value] of Object.entries(key.extra ?? {})) {
-    if (!isTotemName(field) || RESERVED_KEY_FIELDS.has(field)) {
-      issues.push({
-        code: "import-key-field",
-        severity: "error",
-        message: `The key ${keyid} has a field ${JSON.stringify(field)} that cannot be written as a key literal field name.`,
-        path: `${path}.${field}`,
-      });
-    } else if (typeof value === "string") fields.push([field, value]);
-    else if (Array.isArray(value) && value.every((v) => typeof v === "string")) fields.push([field, value as string[]]);
-    else {
-      issues.push({
-        code: "import-key-field",
-        severity: "error",
-        message: `The key ${keyid} has a field "${field}" whose value is not a string or a list of strings; Totem key literals cannot hold it.`,
-        path: `${path}.${field}`,
-      });
-    }
+  // Totem key literals hold exactly the fields of INLINE_KEY_FIELDS (checks/inline-key.ts); any
+  // other field of a key object is signed by 1.3.1 but cannot be written, so the import is lossy.
+  for (const field of Object.keys(key.extra ?? {})) {
+    issues.push({
+      code: "import-key-field",
+      severity: "error",
+      message: `The key ${keyid} has an extra field ${JSON.stringify(field)}, which Totem key literals cannot hold; the signed key object would change.`,
+      path: `${path}.${field}`,
+    });
   }
   return fields;
 }
-
-/** Key literal field names with a meaning of their own (docs/language.md, inline keys). */
-const RESERVED_KEY_FIELDS = new Set(["type", "scheme", "public", "keyid", "hash-algorithms", "keytype", "keyval", "keyid_hash_algorithms"]);
 
 function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;

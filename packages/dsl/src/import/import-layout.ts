@@ -5,6 +5,7 @@ import { format } from "../format/index.js";
 import { emitSource, type FunctionaryOut, keyLiteralFields } from "./emit-source.js";
 import type { ImportIssue } from "./issues.js";
 import { keyFileFor } from "./key-files.js";
+import { roundTripIssues } from "./round-trip.js";
 import { functionaryNames, orderOfUse } from "./names.js";
 import { computedKeyid, guessTarget } from "./target-guess.js";
 
@@ -89,6 +90,9 @@ export function importLayout(layout: Layout, options: ImportOptions = {}): Impor
   // The formatter owns the canonical layout of source text; it returns undefined only on syntax
   // errors, which the emitter never produces (the round-trip check would report them).
   const source = format(emitted) ?? emitted;
+  // The guarantee itself: when nothing was reported as inexpressible, prove the source lowers back
+  // to the same payload; a failure here is a bug in the importer, reported rather than hidden.
+  if (!issues.some((i) => i.severity === "error")) issues.push(...roundTripIssues({ source, keyFiles, target }, layout));
   return { source, keyFiles, target, targetReason, issues };
 }
 

@@ -32,11 +32,11 @@ export function referencePayloadView(raw: JsonValue): JsonObject {
 }
 
 /** JSON paths where two values differ (at most `limit`, depth first). */
-function differences(a: JsonValue | undefined, b: JsonValue | undefined, path: string, out: string[], limit: number): void {
+export function differences(a: JsonValue | undefined, b: JsonValue | undefined, path: string, out: string[], limit: number): void {
   if (out.length >= limit) return;
   if (a !== undefined && b !== undefined && canonicalString(a) === canonicalString(b)) return;
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((x, i) => differences(x, b[i], `${path}[${i}]`, out, limit));
+    for (const [i, x] of a.entries()) differences(x, b[i], `${path}[${i}]`, out, limit);
     return;
   }
   if (isObject(a) && isObject(b)) {
