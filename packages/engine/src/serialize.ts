@@ -109,7 +109,13 @@ function pyString(s: string): string {
   return `"${s.replace(PY_ESCAPE, (c) => PY_SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
 }
 
-function pyDump(value: JsonValue, indent: number | undefined, depth: number, out: string[]): void {
+interface PyOptions {
+  indent: number | undefined;
+  sortKeys: boolean;
+}
+
+function pyDump(value: JsonValue, options: PyOptions, depth: number, out: string[]): void {
+  const { indent } = options;
   if (typeof value === "string") {
     out.push(pyString(value));
   } else if (typeof value === "number") {
@@ -121,7 +127,7 @@ function pyDump(value: JsonValue, indent: number | undefined, depth: number, out
     out.push("null");
   } else {
     const isArray = Array.isArray(value);
-    const keys = isArray ? undefined : sortedKeys(value);
+    const keys = isArray ? undefined : options.sortKeys ? sortedKeys(value) : Object.keys(value);
     const count = isArray ? value.length : (keys as string[]).length;
     const [open, close] = isArray ? ["[", "]"] : ["{", "}"];
     if (count === 0) {
@@ -136,11 +142,11 @@ function pyDump(value: JsonValue, indent: number | undefined, depth: number, out
     for (let i = 0; i < count; i++) {
       if (i > 0) out.push(separator);
       if (isArray) {
-        pyDump(value[i] as JsonValue, indent, depth + 1, out);
+        pyDump(value[i] as JsonValue, options, depth + 1, out);
       } else {
         const key = (keys as string[])[i] as string;
         out.push(pyString(key), ": ");
-        pyDump((value as JsonObject)[key] as JsonValue, indent, depth + 1, out);
+        pyDump((value as JsonObject)[key] as JsonValue, options, depth + 1, out);
       }
     }
     out.push(outer, close);
@@ -149,11 +155,12 @@ function pyDump(value: JsonValue, indent: number | undefined, depth: number, out
 
 /**
  * `json.dumps(value, sort_keys=True, indent=indent)` as CPython writes it with `ensure_ascii`:
- * keys sorted by code point, non-ASCII and control characters as `\uXXXX`, bigint-safe. Throws
- * `TypeError` for floats (programmer error: payloads never hold them).
+ * keys sorted by code point, non-ASCII and control characters as `\uXXXX`, bigint-safe. With
+ * `sortKeys: false`, keys keep insertion order (plain `json.dumps`, as in-toto-keygen writes keys).
+ * Throws `TypeError` for floats (programmer error: payloads never hold them).
  */
-export function pythonJsonDumps(value: JsonValue, indent?: number): string {
+export function pythonJsonDumps(value: JsonValue, indent?: number, sortKeys = true): string {
   const out: string[] = [];
-  pyDump(value, indent, 0, out);
+  pyDump(value, { indent, sortKeys }, 0, out);
   return out.join("");
 }
