@@ -125,7 +125,7 @@ function itemChanges(a: PolicySnapshot, b: PolicySnapshot): Change[] {
       kind: "item-removed",
       subject: itemLabel(item),
       classification: "weakens",
-      reason: `${itemLabel(item)} removed: its ${item._type === "step" ? "links and rules are" : "command and rules are"} no longer checked`,
+      reason: `removed: its ${item._type === "step" ? "links and rules are" : "command and rules are"} no longer checked`,
     });
   }
   const commonA = itemsA.filter((i) => byNameB.has(`${i._type}:${i.name}`)).map((i) => `${i._type}:${i.name}`);
@@ -145,7 +145,7 @@ function itemChanges(a: PolicySnapshot, b: PolicySnapshot): Change[] {
         kind: "item-added",
         subject: itemLabel(item),
         classification: "strengthens",
-        reason: `${itemLabel(item)} added: ${item._type === "step" ? "its links are now required" : "the verifier now runs it"}`,
+        reason: `added: ${item._type === "step" ? "its links are now required" : "the verifier now runs it"}`,
       });
       continue;
     }

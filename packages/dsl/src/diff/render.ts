@@ -15,7 +15,7 @@ export function summarize(changes: readonly Change[]): DiffSummary {
 function summaryLine(changes: readonly Change[]): string {
   const s = summarize(changes);
   const n = changes.length;
-  return `${n} change${n === 1 ? "" : "s"}: ${s.weakens} weaken${s.weakens === 1 ? "s" : ""}, ${s.strengthens} strengthen${s.strengthens === 1 ? "s" : ""}, ${s.neutral} neutral`;
+  return `${n} change${n === 1 ? "" : "s"}: ${s.weakens} weakening, ${s.strengthens} strengthening, ${s.neutral} neutral`;
 }
 
 /** Plain text: a summary line, then one line per change (`weakens      step build: reason`). */
