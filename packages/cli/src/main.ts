@@ -26,6 +26,7 @@ import { register as registerCompile } from "./commands/compile.js";
 import { register as registerFmt } from "./commands/fmt.js";
 import { register as registerKeygen } from "./commands/keygen.js";
 import { register as registerSign } from "./commands/sign.js";
+import { register as registerLsp } from "./commands/lsp.js";
 import { type Io, processIo, runProgram } from "./program.js";
 
 /** Every command's register function, in `totem --help` order. Other commands add their line here. */
@@ -35,6 +36,7 @@ const COMMANDS = [
   registerCompile,
   registerSign,
   registerKeygen,
+  registerLsp,
 ];
 
 /** Runs `totem` with argv (without node and script) against io (default: the real process); resolves to the exit code. */

@@ -1,14 +1,53 @@
-// Custom requests for the editor: `totem/compiledLayout` (live preview) and `totem/simulate`
-// (verification against a folder of links). Filled in once lowering and verification land.
-import type { Connection, ResponseError } from "vscode-languageserver";
+// Custom requests for the editor (documented in docs/lsp.md):
+// - `totem/compiledLayout` {uri} → {json, diagnostics}: the unsigned layout (the file `totem compile`
+//   writes without --key) for a live preview; json is null while the policy has errors.
+// - `totem/simulate` {uri, linksDir} → the verification result of the links in linksDir against the
+//   policy, with every failure and every rule's trace mapped to document ranges.
+import { envelopeToText, layoutToJson, signMetablock } from "@totem/engine";
+import type { Connection, Diagnostic, ResponseError } from "vscode-languageserver";
 import type { ServerState } from "./server.js";
+import { simulate, type SimulateParams, type SimulateResult } from "./simulate.js";
+import { toLspDiagnostic } from "./to-protocol.js";
 
 /** The guard of server.ts: wraps a handler so unexpected exceptions become logged errors. */
 export type Guard = <P, R>(what: string, fallback: R, handler: (params: P) => R) => (params: P) => R | ResponseError;
 
+/** Parameters of `totem/compiledLayout`. */
+export interface CompiledLayoutParams {
+  uri: string;
+}
+
+/** Result of `totem/compiledLayout`. */
+export interface CompiledLayoutResult {
+  /** The unsigned Metablock text (`{"signatures": [], "signed": {...}}`, in-toto's file format), or null. */
+  json: string | null;
+  /** Every diagnostic of the policy (the same as published). */
+  diagnostics: Diagnostic[];
+  /** The target the layout was compiled for. */
+  target?: string;
+}
+
 /** Registers the custom requests on `connection`. */
 export function registerCustomRequests(connection: Connection, state: ServerState, guard: Guard): void {
-  void connection;
-  void state;
-  void guard;
+  connection.onRequest(
+    "totem/compiledLayout",
+    guard("totem/compiledLayout", { json: null, diagnostics: [] } as CompiledLayoutResult, (p: CompiledLayoutParams): CompiledLayoutResult => {
+      const doc = state.docs.get(p?.uri);
+      if (!doc) return { json: null, diagnostics: [] };
+      const compiled = state.compiled.of(state, doc);
+      const diagnostics = compiled.diagnostics.map((d) => toLspDiagnostic(d, doc.lines, doc.uri));
+      const layout = compiled.lowered?.layout;
+      if (!layout || compiled.diagnostics.some((d) => d.severity === "error")) return { json: null, diagnostics };
+      const target = compiled.lowered?.target ?? state.settings.defaultTarget;
+      return { json: envelopeToText(signMetablock(layoutToJson(layout), [], target)), diagnostics, target };
+    }),
+  );
+  connection.onRequest("totem/simulate", async (p: SimulateParams): Promise<SimulateResult | ResponseError> => {
+    try {
+      return await simulate(state, p);
+    } catch (e) {
+      connection.console.error(`totem: totem/simulate failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return { passed: false, error: `Simulation failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`, failures: [], warnings: [], trace: [], skippedInspections: [] };
+    }
+  });
 }

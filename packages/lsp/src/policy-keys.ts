@@ -1,7 +1,7 @@
 // What the server adds to the pure dsl analysis by doing I/O: key files read relative to the policy
 // (through the mtime cache) for hover and for the lowering diagnostics (`key-unreadable`, `key-invalid`).
 import { dirname, isAbsolute, join } from "node:path";
-import { CODES, type Diagnostic, type FunctionaryDecl, type PolicyFile, type StringExpr } from "@totem/dsl";
+import { CODES, type FunctionaryDecl, type PolicyFile, type StringExpr } from "@totem/dsl";
 import { parsePublicKey, TARGETS } from "@totem/engine";
 import type { DocumentSnapshot } from "./documents.js";
 import type { KeyHoverInfo } from "./hover.js";
@@ -68,7 +68,3 @@ export function codeDocs(code: string): string | undefined {
   return info ? `${info.summary} See docs/language.md#${info.anchor}.` : undefined;
 }
 
-/** Every diagnostic of a document: the dsl's analysis plus what lowering finds about key files. */
-export function policyDiagnostics(state: ServerState, doc: DocumentSnapshot): Diagnostic[] {
-  return state.analyses.of(doc).diagnostics;
-}

@@ -18,7 +18,8 @@ import { foldingRanges } from "./folding.js";
 import { formatDocument } from "./formatting.js";
 import { hoverAt } from "./hover.js";
 import { KeyFileCache } from "./key-files.js";
-import { codeDocs, keyInfo, policyDiagnostics } from "./policy-keys.js";
+import { codeDocs, keyInfo } from "./policy-keys.js";
+import { CompileCache } from "./compile.js";
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from "./navigation.js";
 import { documentSymbols } from "./outline.js";
 import { toLspDiagnostic } from "./to-protocol.js";
@@ -32,6 +33,7 @@ export interface ServerState {
   readonly docs: DocumentStore;
   readonly analyses: AnalysisCache;
   readonly keys: KeyFileCache;
+  readonly compiled: CompileCache;
   settings: TotemSettings;
 }
 
@@ -41,11 +43,13 @@ export function startServer(connection: Connection): Connection {
     docs: new DocumentStore(),
     analyses: new AnalysisCache({ expiryWarningDays: DEFAULT_SETTINGS.expiryWarningDays, now: () => new Date() }),
     keys: new KeyFileCache(),
+    compiled: new CompileCache(),
     settings: DEFAULT_SETTINGS,
   };
   const workspace = new WorkspaceIndex(state);
   const applySettings = (s: TotemSettings) => {
     state.settings = s;
+    state.compiled.invalidate();
     const fixed = s.now;
     state.analyses.update({ expiryWarningDays: s.expiryWarningDays, now: fixed ? () => fixed : () => new Date() });
   };
@@ -70,7 +74,7 @@ export function startServer(connection: Connection): Connection {
     (uri) => {
       const doc = state.docs.get(uri);
       if (!doc) return undefined;
-      return { version: doc.version, diagnostics: policyDiagnostics(state, doc).map((d) => toLspDiagnostic(d, doc.lines, uri)) };
+      return { version: doc.version, diagnostics: state.compiled.of(state, doc).diagnostics.map((d) => toLspDiagnostic(d, doc.lines, uri)) };
     },
     (params) => void connection.sendDiagnostics(params),
     () => state.settings.diagnosticsDelayMs,
@@ -149,6 +153,7 @@ export function startServer(connection: Connection): Connection {
         workspace.invalidate(path);
       }
     }
+    state.compiled.invalidate();
     for (const d of state.docs.all()) publisher.schedule(d.uri);
   });
 
@@ -193,7 +198,7 @@ export function startServer(connection: Connection): Connection {
   connection.onFoldingRanges(guard("foldingRange", [], (p) => withDoc(p.textDocument.uri, [], (doc) => foldingRanges(state.analyses.of(doc).file, doc.lines))));
   connection.onDocumentFormatting(guard("formatting", null, (p) => withDoc(p.textDocument.uri, null, (doc) => formatDocument(doc))));
   connection.onCodeAction(
-    guard("codeAction", [], (p) => withDoc(p.textDocument.uri, [], (doc) => codeActions(doc, policyDiagnostics(state, doc), doc.lines.spanOf(p.range)))),
+    guard("codeAction", [], (p) => withDoc(p.textDocument.uri, [], (doc) => codeActions(doc, state.compiled.of(state, doc).diagnostics, doc.lines.spanOf(p.range)))),
   );
   registerCustomRequests(connection, state, guard);
 

@@ -68,8 +68,8 @@ describe("completion in context", () => {
   });
 
   it("offers key files relative to the document inside a key path", async () => {
-    expect(await complete('layout "x" {\n  functionary dan key "|"\n}')).toEqual(["keys/", "demo.totem"]);
-    expect(await complete('layout "x" {\n  functionary dan key "keys/|"\n}')).toEqual(["bob.pub", "carl.pub"]);
+    expect(await complete('layout "x" {\n  functionary dan key "|"\n}')).toEqual(["keys/", "links/", "demo.totem"]);
+    expect(await complete('layout "x" {\n  functionary dan key "keys/|"\n}')).toEqual(["bob.pub", "carl.pub", "bob", "carl"]);
   });
 
   it("offers nothing inside comments and compile targets after `target`", async () => {

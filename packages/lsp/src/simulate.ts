@@ -1,0 +1,175 @@
+// `totem/simulate`: verifies a folder of links against the open policy as if its layout were signed
+// by a trusted owner, and maps the engine's per-rule trace and failures back to document ranges.
+// The compiled layout is signed in memory with a throwaway ed25519 key that is also the only trusted
+// layout key, so stage 1 (layout signatures) passes by construction; every later stage is real.
+// Inspections are NOT executed: they are removed from the simulated layout and listed in
+// `skippedInspections` (running arbitrary commands from an editor request is not something a
+// language server should do silently; `totem verify` runs them).
+import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, normalize, sep } from "node:path";
+import type { Span } from "@totem/dsl";
+import {
+  envelopeToText,
+  layoutToJson,
+  parsePrivateKey,
+  type PrivateKeyMaterial,
+  signMetablock,
+  STAGES,
+  verifyChain,
+} from "@totem/engine";
+import type { Diagnostic, Range } from "vscode-languageserver";
+import type { ServerState } from "./server.js";
+import { toLspDiagnostic } from "./to-protocol.js";
+import { uriToPath } from "./uris.js";
+
+/** Parameters of `totem/simulate`. */
+export interface SimulateParams {
+  uri: string;
+  /** The folder holding `<step>.<keyid8>.link` files: an absolute path or a file: URI. */
+  linksDir: string;
+}
+
+/** One failure of the simulated verification. */
+export interface SimulatedFailure {
+  stage: number;
+  stageName: string;
+  code: string;
+  message: string;
+  step?: string;
+  rule?: string;
+  artifacts?: string[];
+  /** Where in the policy: the rule, else the step or inspection. */
+  range?: Range;
+}
+
+/** What one rule did. */
+export interface SimulatedRule {
+  step: string;
+  side: "materials" | "products";
+  index: number;
+  rule: string;
+  consumed: string[];
+  /** Artifacts still unconsumed after this rule. */
+  queue: string[];
+  /** False when a failure names this rule. */
+  passed: boolean;
+  message: string;
+  range?: Range;
+}
+
+/** Result of `totem/simulate`. */
+export interface SimulateResult {
+  passed: boolean;
+  /** Set when the simulation could not run (policy errors, unreadable folder). */
+  error?: string;
+  failures: SimulatedFailure[];
+  warnings: { stage: number; code: string; message: string; step?: string }[];
+  trace: SimulatedRule[];
+  /** Inspections left out of the simulation, with where they are declared. */
+  skippedInspections: { name: string; range?: Range }[];
+  diagnostics?: Diagnostic[];
+}
+
+let ephemeral: PrivateKeyMaterial | undefined;
+
+/** A throwaway signing key, made once per server. */
+function ephemeralKey(): PrivateKeyMaterial {
+  if (!ephemeral) {
+    const pem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const parsed = parsePrivateKey(pem);
+    if (!parsed.ok) throw new Error(`cannot make the simulation key: ${parsed.error.message}`);
+    ephemeral = parsed.value;
+  }
+  return ephemeral;
+}
+
+function linksFolder(linksDir: string): string | undefined {
+  if (typeof linksDir !== "string" || linksDir === "") return undefined;
+  const path = linksDir.startsWith("file:") ? uriToPath(linksDir) : linksDir;
+  return path && isAbsolute(path) ? path : undefined;
+}
+
+function empty(error: string, diagnostics?: Diagnostic[]): SimulateResult {
+  return { passed: false, error, failures: [], warnings: [], trace: [], skippedInspections: [], ...(diagnostics ? { diagnostics } : {}) };
+}
+
+/** Runs the simulation for an open document. Never rejects for user input. */
+export async function simulate(state: ServerState, p: SimulateParams): Promise<SimulateResult> {
+  const doc = state.docs.get(p?.uri);
+  if (!doc) return empty(`${p?.uri} is not open in the editor.`);
+  const dir = linksFolder(p.linksDir);
+  if (!dir) return empty(`linksDir must be an absolute folder path or a file: URI, not ${JSON.stringify(p.linksDir)}.`);
+  const compiled = state.compiled.of(state, doc);
+  const layout = compiled.lowered?.layout;
+  if (!layout || compiled.diagnostics.some((d) => d.severity === "error")) {
+    return empty("The policy has errors: fix them before simulating.", compiled.diagnostics.map((d) => toLspDiagnostic(d, doc.lines, doc.uri)));
+  }
+  const sourceMap = compiled.lowered?.sourceMap ?? { items: {}, rules: {} };
+  const range = (span: Span | undefined) => (span ? doc.lines.rangeOf(span) : undefined);
+  const target = compiled.lowered?.target ?? state.settings.defaultTarget;
+  const key = ephemeralKey();
+  const simulated = { ...layout, inspect: [] };
+  const text = envelopeToText(signMetablock(layoutToJson(simulated), [key], target));
+  const root = normalize(dir + sep);
+  const result = await verifyChain({
+    layout: new TextEncoder().encode(text),
+    layoutKeys: [key.public],
+    now: state.settings.now ?? new Date(),
+    trace: true,
+    readLink(path) {
+      const full = normalize(join(dir, path));
+      if (!full.startsWith(root)) return undefined;
+      try {
+        return readFileSync(full);
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  const failed = new Map<string, string>();
+  const failures: SimulatedFailure[] = result.failures.map((f) => {
+    const ruleKey = f.rule ? `${f.rule.item}/${f.rule.side}/${f.rule.index}` : undefined;
+    if (ruleKey) failed.set(ruleKey, f.message);
+    const where = range((ruleKey ? sourceMap.rules[ruleKey] : undefined) ?? (f.step ? sourceMap.items[f.step] : undefined));
+    return {
+      stage: f.stage,
+      stageName: STAGES[f.stage],
+      code: f.code,
+      message: f.message,
+      ...(f.step ? { step: f.step } : {}),
+      ...(f.rule ? { rule: f.rule.text } : {}),
+      ...(f.artifacts ? { artifacts: f.artifacts } : {}),
+      ...(where ? { range: where } : {}),
+    };
+  });
+  const trace: SimulatedRule[] = result.trace
+    .filter((t) => t.sublayout === undefined || t.sublayout.length === 0)
+    .map((t) => {
+      const k = `${t.item}/${t.side}/${t.index}`;
+      const failure = failed.get(k);
+      const where = range(sourceMap.rules[k]);
+      const shown = t.consumed.slice(0, 5).join(", ") + (t.consumed.length > 5 ? `, … (${t.consumed.length} in all)` : "");
+      return {
+        step: t.item,
+        side: t.side,
+        index: t.index,
+        rule: t.rule,
+        consumed: t.consumed,
+        queue: t.queue,
+        passed: failure === undefined,
+        message: failure ?? (t.consumed.length > 0 ? `consumed ${shown}` : "consumed nothing"),
+        ...(where ? { range: where } : {}),
+      };
+    });
+  return {
+    passed: result.passed,
+    failures,
+    warnings: result.warnings.map((w) => ({ stage: w.stage, code: w.code, message: w.message, ...(w.step ? { step: w.step } : {}) })),
+    trace,
+    skippedInspections: layout.inspect.map((i) => {
+      const where = range(sourceMap.items[i.name]);
+      return { name: i.name, ...(where ? { range: where } : {}) };
+    }),
+  };
+}
