@@ -43,27 +43,30 @@ export function describeFsError(error: unknown): string {
 /** The largest input file read (policies, layouts, keys); larger inputs are refused, not loaded. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-/** Reads a file's bytes; `what` names it in the error ("policy", "private key", ...). Throws InputError. */
-export function readBytes(path: string, what: string): Uint8Array {
+/**
+ * Reads a file's bytes; `what` names it in the error ("policy", "private key", ...) and `shown` is the
+ * path as the user wrote it. Throws InputError.
+ */
+export function readBytes(path: string, what: string, shown = path): Uint8Array {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new InputError(`cannot read ${what} '${path}': ${describeFsError(error)}`);
+    throw new InputError(`cannot read ${what} '${shown}': ${describeFsError(error)}`);
   }
   if (bytes.length > MAX_INPUT_BYTES) {
-    throw new InputError(`cannot read ${what} '${path}': larger than ${MAX_INPUT_BYTES} bytes`);
+    throw new InputError(`cannot read ${what} '${shown}': larger than ${MAX_INPUT_BYTES} bytes`);
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /** Reads a UTF-8 text file (invalid UTF-8 is an InputError, not replacement characters). */
-export function readText(path: string, what: string): string {
-  const bytes = readBytes(path, what);
+export function readText(path: string, what: string, shown = path): string {
+  const bytes = readBytes(path, what, shown);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new InputError(`cannot read ${what} '${path}': it is not valid UTF-8 text`);
+    throw new InputError(`cannot read ${what} '${shown}': it is not valid UTF-8 text`);
   }
 }
 
@@ -73,7 +76,7 @@ export function readText(path: string, what: string): string {
  * that is replaced keeps its permission bits; a new one gets `mode` (less the umask). Throws
  * InputError when the directory is not writable.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o666): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o666, shown = path): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     const existing = existingMode(path);
@@ -88,7 +91,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw new InputError(`cannot write '${path}': ${describeFsError(error)}`);
+    throw new InputError(`cannot write '${shown}': ${describeFsError(error)}`);
   }
 }
 
@@ -96,12 +99,12 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
  * Creates a new file that must not exist yet (O_EXCL: never overwrites, even racing another
  * process), with `mode` from the start so a private key is never readable by others.
  */
-export function createExclusive(path: string, data: string | Uint8Array, mode: number): void {
+export function createExclusive(path: string, data: string | Uint8Array, mode: number, shown = path): void {
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   } catch (error) {
-    throw new InputError(`cannot create '${path}': ${describeFsError(error)}`);
+    throw new InputError(`cannot create '${shown}': ${describeFsError(error)}`);
   }
   try {
     writeAll(fd, data);
@@ -109,7 +112,7 @@ export function createExclusive(path: string, data: string | Uint8Array, mode: n
   } catch (error) {
     closeSync(fd);
     rmSync(path, { force: true });
-    throw new InputError(`cannot write '${path}': ${describeFsError(error)}`);
+    throw new InputError(`cannot write '${shown}': ${describeFsError(error)}`);
   }
   closeSync(fd);
 }

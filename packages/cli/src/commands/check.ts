@@ -1,14 +1,169 @@
-// `totem check` (being written by H5; registered now so the command framework is complete).
-import type { Command } from "commander";
-import { UsageError } from "../errors.js";
+// `totem check FILE…`: every error, warning and lint of each policy, as code frames (text), a stable
+// JSON document, or SARIF 2.1.0 for GitHub code scanning. Exit 1 when any file has an error.
+import { CODES, type CompileResult, compilePolicy } from "@totem/dsl";
+import type { Target } from "@totem/engine";
+import { type Command, Option } from "commander";
+import { LineIndex, codeFrame } from "../code-frame.js";
+import { EXIT } from "../errors.js";
+import { displayPath, keyReaderFor, readText, resolveFrom } from "../io.js";
+import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
+import { type CheckedFile, toSarif } from "../sarif.js";
+import { colorEnabled, makeStyle } from "../terminal.js";
+
+/** A policy read from disk and fully checked. */
+export interface CheckedPolicy extends CheckedFile {
+  /** Absolute path of the policy. */
+  path: string;
+  /** Analysis and lowering; `layout` is present only when there is no error. */
+  lowered: CompileResult;
+}
+
+/** Options of one check, shared with `totem compile`. */
+export interface CheckOptions {
+  now: Date;
+  expiryWarningDays?: number;
+  target?: Target;
+}
+
+/**
+ * Reads and checks one policy: syntax, checks, lints, and lowering with its key files (read relative
+ * to the policy), so `check` reports everything `compile` would refuse. Throws InputError when the
+ * file cannot be read.
+ */
+export function checkPolicy(file: string, io: Io, options: CheckOptions): CheckedPolicy {
+  const path = resolveFrom(io.cwd, file);
+  const uri = displayPath(io.cwd, path);
+  const text = readText(path, "policy", uri);
+  const compiled = compilePolicy(text, {
+    readKey: keyReaderFor(path),
+    now: options.now,
+    expiryWarningDays: options.expiryWarningDays,
+    target: options.target,
+  });
+  return { path, uri, text, diagnostics: compiled.diagnostics, lowered: compiled };
+}
+
+/** Counts of diagnostics by severity. */
+export interface Summary {
+  files: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  hints: number;
+}
+
+/** Counts diagnostics by severity over files. */
+export function summarize(files: readonly CheckedFile[]): Summary {
+  const s: Summary = { files: files.length, errors: 0, warnings: 0, infos: 0, hints: 0 };
+  for (const f of files) {
+    for (const d of f.diagnostics) {
+      if (d.severity === "error") s.errors++;
+      else if (d.severity === "warning") s.warnings++;
+      else if (d.severity === "info") s.infos++;
+      else s.hints++;
+    }
+  }
+  return s;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The one-line summary printed after code frames ("2 errors, 1 warning in 3 files"). */
+export function summaryLine(s: Summary): string {
+  if (s.errors + s.warnings + s.infos + s.hints === 0) return `${plural(s.files, "file")} checked: no problems`;
+  const parts = [plural(s.errors, "error"), plural(s.warnings, "warning")];
+  if (s.infos + s.hints > 0) parts.push(plural(s.infos + s.hints, "note"));
+  return `${parts.join(", ")} in ${plural(s.files, "file")}`;
+}
+
+/** Writes the code frames of every diagnostic of the files to `out`, styled for a TTY or plain. */
+export function writeCodeFrames(files: readonly CheckedFile[], out: Io["stdout"], color: boolean): void {
+  const style = makeStyle(color);
+  for (const f of files) {
+    const index = new LineIndex(f.text);
+    for (const d of f.diagnostics) out.write(`${codeFrame(f.uri, f.text, d, style, index)}\n`);
+  }
+}
+
+/** The stable `--format json` document (documented in docs/cli.md). */
+export function toCheckJson(files: readonly CheckedFile[]): Record<string, unknown> {
+  return {
+    version: 1,
+    files: files.map((f) => {
+      const index = new LineIndex(f.text);
+      const range = (span: { start: number; end: number }) => ({
+        start: { offset: span.start, ...index.position(span.start) },
+        end: { offset: span.end, ...index.position(span.end) },
+      });
+      return {
+        path: f.uri,
+        diagnostics: f.diagnostics.map((d) => ({
+          code: d.code,
+          severity: d.severity,
+          message: d.message,
+          range: range(d.span),
+          related: (d.related ?? []).map((r) => ({ message: r.message, range: range(r.span) })),
+          fix: d.fix
+            ? { title: d.fix.title, edits: d.fix.edits.map((e) => ({ range: range(e.span), newText: e.newText })) }
+            : null,
+        })),
+      };
+    }),
+    summary: summarize(files),
+  };
+}
+
+/** The one-line description of a diagnostic code from the dsl's registry, for SARIF rules. */
+export function describeCode(code: string): string | undefined {
+  const entry = (CODES as Record<string, { summary?: string } | undefined>)[code];
+  return entry?.summary;
+}
+
+const EXAMPLES = `
+Examples:
+  $ totem check policy.totem                 code frames in the terminal
+  $ totem check policies/*.totem --format json
+  $ totem check root.totem --format sarif > totem.sarif   (upload with github/codeql-action/upload-sarif)
+  $ totem check root.totem --expiry-warning 60 --max-warnings 0
+
+Exit codes: 0 no errors (warnings allowed unless --max-warnings), 1 errors found, 2 unreadable file or bad flag.
+`;
 
 /** Registers `totem check`. */
 export function register(program: Command): void {
   program
     .command("check")
-    .description("(in progress)")
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError("totem check is not available yet in this build");
+    .description("report every error, warning and lint in policies; exit 1 when any has errors")
+    .argument("<files...>", "policy files to check")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
+    .option("--expiry-warning <days>", "warn when a layout expires within DAYS days", intOption("--expiry-warning"), 30)
+    .option("--max-warnings <n>", "exit 1 when there are more than N warnings", intOption("--max-warnings"))
+    .option("--now <time>", "the time expiry is checked against (RFC 3339 or @unix-seconds; default SOURCE_DATE_EPOCH or the clock)")
+    .addHelpText("after", EXAMPLES)
+    .action((files: string[], opts: CheckFlags, cmd: Command) => {
+      const io = ioOf(cmd);
+      const now = resolveNow(opts.now, io);
+      const checked = files.map((f) => checkPolicy(f, io, { now, expiryWarningDays: opts.expiryWarning }));
+      const summary = summarize(checked);
+      if (opts.format === "json") io.stdout.write(`${JSON.stringify(toCheckJson(checked), null, 2)}\n`);
+      else if (opts.format === "sarif") io.stdout.write(`${JSON.stringify(toSarif(checked, describeCode), null, 2)}\n`);
+      else {
+        writeCodeFrames(checked, io.stdout, colorEnabled(io.stdoutIsTTY, io.env));
+        io.stderr.write(`${summaryLine(summary)}\n`);
+      }
+      const tooManyWarnings = opts.maxWarnings !== undefined && summary.warnings > opts.maxWarnings;
+      if (tooManyWarnings && opts.format === "text") {
+        io.stderr.write(`totem: ${plural(summary.warnings, "warning")}, more than --max-warnings ${opts.maxWarnings}\n`);
+      }
+      setExit(cmd, summary.errors > 0 || tooManyWarnings ? EXIT.FAILED : EXIT.OK);
     });
+}
+
+interface CheckFlags {
+  format: "text" | "json" | "sarif";
+  expiryWarning: number;
+  maxWarnings?: number;
+  now?: string;
 }

@@ -1,14 +1,113 @@
-// `totem compile` (being written by H5; registered now so the command framework is complete).
-import type { Command } from "commander";
-import { UsageError } from "../errors.js";
+// `totem compile POLICY`: analyze and lower a policy, sign the layout with each --key, and write it
+// atomically. Refuses (exit 1, nothing written) when the policy has errors. Deterministic: identical
+// input and --now (or SOURCE_DATE_EPOCH) give identical bytes.
+import { basename, extname } from "node:path";
+import {
+  type EnvelopeKind,
+  type JsonObject,
+  type Target,
+  TARGETS,
+  dsseBody,
+  envelopeToText,
+  layoutToJson,
+  signDsse,
+  signMetablock,
+} from "@totem/engine";
+import { type Command, Option } from "commander";
+import { EXIT, UsageError } from "../errors.js";
+import { displayPath, resolveFrom, writeFileAtomic } from "../io.js";
+import { ioOf, resolveNow, setExit } from "../program.js";
+import { colorEnabled } from "../terminal.js";
+import { checkPolicy, writeCodeFrames } from "./check.js";
+import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
+
+/** The target used when neither --target nor the policy names one (see docs/cli.md#totem-compile). */
+export const DEFAULT_TARGET: Target = "in-toto-1.3";
+
+/**
+ * DSSE envelopes exist only for the modern target: in-toto 1.3.1 reads Metablock only (SPEC-NOTES
+ * §1.1), so a DSSE layout for it could never verify. Throws UsageError for that combination.
+ */
+export function checkEnvelopeForTarget(envelope: EnvelopeKind, target: Target): void {
+  if (envelope === "dsse" && target === "in-toto-1.3") {
+    throw new UsageError(
+      "--envelope dsse needs --target in-toto: in-toto 1.3 reads only Metablock layouts",
+      "(see totem compile --help)",
+    );
+  }
+}
+
+/** Signs a layout payload into the file text of the chosen envelope. */
+export function envelopeText(payload: JsonObject, signers: Signer[], target: Target, envelope: EnvelopeKind): string {
+  const keys = signers.map((s) => s.key);
+  const env = envelope === "dsse" ? signDsse(dsseBody(payload), keys, target) : signMetablock(payload, keys, target);
+  return envelopeToText(env);
+}
+
+const EXAMPLES = `
+Examples:
+  $ totem compile root.totem --key keys/owner -o root.layout
+  $ TOTEM_KEY_PASSWORD=… totem compile root.totem --key keys/alice --key keys/bob
+  $ SOURCE_DATE_EPOCH=1767225600 totem compile root.totem --key keys/owner    (reproducible bytes)
+  $ totem compile root.totem --target in-toto --envelope dsse --key keys/owner
+
+The default target is in-toto-1.3: the layout format the reference verifier in-toto 1.3.1 reads, and
+the one Totem's interop tests prove. Key files named in the policy resolve relative to the policy;
+--key paths relative to the current directory. Encrypted keys read their password from the variable
+named by --password-env (default TOTEM_KEY_PASSWORD), or from a prompt when on a terminal.
+
+Exit codes: 0 written, 1 the policy has errors (nothing written), 2 bad flag or unreadable input.
+`;
+
+interface CompileFlags {
+  output?: string;
+  key: string[];
+  passwordEnv: string;
+  target?: Target;
+  envelope: EnvelopeKind;
+  now?: string;
+}
 
 /** Registers `totem compile`. */
 export function register(program: Command): void {
   program
     .command("compile")
-    .description("(in progress)")
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError("totem compile is not available yet in this build");
+    .description("compile a policy into a signed in-toto layout")
+    .argument("<policy>", "the .totem policy to compile")
+    .option("-o, --output <file>", "where to write the layout (default: <policy name>.layout in the current directory)")
+    .option("-k, --key <private-key>", "sign with this private key (repeatable)", (v: string, acc: string[]) => [...acc, v], [])
+    .option("--password-env <var>", "environment variable holding the password of encrypted keys", "TOTEM_KEY_PASSWORD")
+    .addOption(new Option("--target <target>", `layout flavour (default: the policy's, else ${DEFAULT_TARGET})`).choices(TARGETS))
+    .addOption(new Option("--envelope <kind>", "signature envelope").choices(["metablock", "dsse"]).default("metablock"))
+    .option("--now <time>", "the time relative expiries resolve against (RFC 3339 or @unix-seconds; default SOURCE_DATE_EPOCH or the clock)")
+    .addHelpText("after", EXAMPLES)
+    .action(async (policy: string, opts: CompileFlags, cmd: Command) => {
+      const io = ioOf(cmd);
+      if (opts.target) checkEnvelopeForTarget(opts.envelope, opts.target);
+      const now = resolveNow(opts.now, io);
+      const checked = checkPolicy(policy, io, { now, target: opts.target });
+      writeCodeFrames([checked], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
+      const lowered = checked.lowered;
+      if (!lowered.layout || checked.diagnostics.some((d) => d.severity === "error")) {
+        io.stderr.write(`totem: ${checked.uri} has errors; no layout was written\n`);
+        setExit(cmd, EXIT.FAILED);
+        return;
+      }
+      const target = lowered.target;
+      checkEnvelopeForTarget(opts.envelope, target);
+      const signers = await loadSigners(opts.key, io, opts.passwordEnv);
+      const text = envelopeText(layoutToJson(lowered.layout), signers, target, opts.envelope);
+      const name = basename(checked.path, extname(checked.path));
+      const out = resolveFrom(io.cwd, opts.output ?? `${name}.layout`);
+      writeFileAtomic(out, text, undefined, displayPath(io.cwd, out));
+      const layout = lowered.layout;
+      const signed = signers.length > 0 ? `signed by ${signerKeyids(signers, target).join(", ")}` : "unsigned";
+      io.stderr.write(
+        `compiled ${checked.uri} → ${displayPath(io.cwd, out)}: target ${target}, ${opts.envelope}, ` +
+          `${layout.steps.length} steps, ${layout.inspect.length} inspections, expires ${layout.expires}, ${signed}\n`,
+      );
+      if (signers.length === 0) {
+        io.stderr.write("warning: the layout is unsigned; verifiers reject it until it is signed (totem sign --key)\n");
+      }
     });
 }

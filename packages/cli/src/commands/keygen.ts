@@ -1,14 +1,85 @@
-// `totem keygen` (being written by H5; registered now so the command framework is complete).
-import type { Command } from "commander";
-import { UsageError } from "../errors.js";
+// `totem keygen NAME`: a new key pair in NAME (private, mode 0600) and NAME.pub. Never overwrites:
+// both files are created with O_EXCL. Prints the keyids for both targets, never the private key.
+import { existsSync, rmSync } from "node:fs";
+import { generateKeyPair } from "@totem/engine";
+import { type Command, Option } from "commander";
+import { InputError, UsageError } from "../errors.js";
+import { createExclusive, displayPath, resolveFrom } from "../io.js";
+import { intOption, ioOf } from "../program.js";
+
+type KeyType = "ed25519" | "rsa" | "ecdsa";
+type KeyFormat = "pem" | "securesystemslib";
+
+/**
+ * The format written when --format is not given: what in-toto 1.3.1's own tools read for that type
+ * (securesystemslib JSON for ed25519 and ecdsa, PEM for RSA), so `in-toto-run --key` takes the file.
+ */
+export function defaultFormat(type: KeyType): KeyFormat {
+  return type === "rsa" ? "pem" : "securesystemslib";
+}
+
+const EXAMPLES = `
+Examples:
+  $ totem keygen keys/alice                       ed25519, securesystemslib JSON (in-toto 1.3.1 reads it)
+  $ totem keygen keys/owner --type rsa --bits 3072
+  $ TOTEM_KEY_PASSWORD=… totem keygen keys/bob --type ecdsa --encrypt
+
+Writes NAME (private key, mode 0600) and NAME.pub; refuses when either exists.
+Exit codes: 0 written, 2 bad flag, existing file, or missing password for --encrypt.
+`;
+
+interface KeygenFlags {
+  type: KeyType;
+  format?: KeyFormat;
+  bits?: number;
+  encrypt?: boolean;
+  passwordEnv: string;
+}
 
 /** Registers `totem keygen`. */
 export function register(program: Command): void {
   program
     .command("keygen")
-    .description("(in progress)")
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError("totem keygen is not available yet in this build");
+    .description("generate a key pair: NAME (private, 0600) and NAME.pub; prints the keyids")
+    .argument("<name>", "path of the private key file; the public key goes to NAME.pub")
+    .addOption(new Option("-t, --type <type>", "key type").choices(["ed25519", "rsa", "ecdsa"]).default("ed25519"))
+    .addOption(
+      new Option("--format <format>", "file format (default: securesystemslib for ed25519/ecdsa, pem for rsa)").choices([
+        "pem",
+        "securesystemslib",
+      ]),
+    )
+    .option("--bits <n>", "RSA modulus size (default 3072)", intOption("--bits"))
+    .option("--encrypt", "encrypt the private key with the password in --password-env")
+    .option("--password-env <var>", "environment variable holding the password for --encrypt", "TOTEM_KEY_PASSWORD")
+    .addHelpText("after", EXAMPLES)
+    .action(async (name: string, opts: KeygenFlags, cmd: Command) => {
+      const io = ioOf(cmd);
+      if (opts.bits !== undefined && opts.type !== "rsa") throw new UsageError("--bits applies only to --type rsa");
+      let password: string | undefined;
+      if (opts.encrypt) {
+        password = io.env[opts.passwordEnv] ?? (await io.promptPassword?.("Password for the new key: "));
+        if (!password) {
+          throw new UsageError(`--encrypt needs a password: set ${opts.passwordEnv} (or run on a terminal to be asked)`);
+        }
+      }
+      const privatePath = resolveFrom(io.cwd, name);
+      const publicPath = `${privatePath}.pub`;
+      for (const p of [privatePath, publicPath]) {
+        if (existsSync(p)) throw new InputError(`${displayPath(io.cwd, p)} already exists; keygen never overwrites keys`);
+      }
+      const format = opts.format ?? defaultFormat(opts.type);
+      const pair = generateKeyPair(opts.type, format, { bits: opts.bits, password });
+      createExclusive(privatePath, pair.privateText, 0o600, displayPath(io.cwd, privatePath));
+      try {
+        createExclusive(publicPath, pair.publicText, 0o644, displayPath(io.cwd, publicPath));
+      } catch (error) {
+        rmSync(privatePath, { force: true });
+        throw error;
+      }
+      io.stderr.write(
+        `wrote ${displayPath(io.cwd, privatePath)} (private, ${opts.type}, ${format}${password ? ", encrypted" : ""}) and ${displayPath(io.cwd, publicPath)}\n`,
+      );
+      io.stdout.write(`keyid (in-toto-1.3): ${pair.keyid13}\nkeyid (in-toto):     ${pair.keyidModern}\n`);
     });
 }
