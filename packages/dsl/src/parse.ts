@@ -2,11 +2,11 @@
 // errors become diagnostics, and an unexpected internal failure becomes one `internal-error`
 // diagnostic with an empty tree rather than an exception in the caller (the language server).
 import type { IRecognitionException, IToken } from "chevrotain";
-import type { PolicyFile } from "./ast.js";
+import type { Comment, PolicyFile } from "./ast.js";
 import { AstBuilder } from "./build-ast.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { totemLexer, UnterminatedString } from "./lexer.js";
-import { parseTokens } from "./parser.js";
+import { closeSpans, totemParser } from "./parser.js";
 
 /** The outcome of parsing one file: always a tree, plus syntax diagnostics (empty when clean). */
 export interface ParseResult {
@@ -51,8 +51,10 @@ function syntaxDiagnostics(text: string, tokens: IToken[], lexErrors: { offset: 
   return out;
 }
 
-function emptyFile(length: number): PolicyFile {
-  return { kind: "file", consts: [], ruleSets: [], comments: [], span: { start: 0, end: length } };
+/** Comment text without trailing whitespace, so the formatter can keep it unchanged. */
+function comment(t: IToken): Comment {
+  const text = t.image.trimEnd();
+  return { text, span: { start: t.startOffset, end: t.startOffset + text.length } };
 }
 
 /** Parses a `.totem` file. The tree is partial after errors; names may then be empty strings. */
@@ -60,19 +62,20 @@ export function parse(text: string): ParseResult {
   try {
     const lexed = totemLexer.tokenize(text);
     const diagnostics = syntaxDiagnostics(text, lexed.tokens, lexed.errors);
-    const { cst, errors } = parseTokens(lexed.tokens);
-    for (const e of errors) {
+    const parser = totemParser();
+    const { file, builder } = parser.parseFile(lexed.tokens, text.length);
+    for (const e of parser.errors) {
       diagnostics.push({ code: "syntax-error", severity: "error", message: e.message, span: errorSpan(e, text.length) });
     }
-    const builder = new AstBuilder();
-    const file = builder.file(cst, lexed.groups.comments ?? [], text.length);
+    if (parser.errors.length > 0) closeSpans(file);
+    file.comments = (lexed.groups.comments ?? []).map(comment);
     diagnostics.push(...builder.diagnostics);
     diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     return { file, diagnostics };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     return {
-      file: emptyFile(text.length),
+      file: AstBuilder.emptyFile(text.length),
       diagnostics: [
         {
           code: "internal-error",

@@ -1,7 +1,32 @@
-// The Totem grammar as a chevrotain CST parser with error recovery. One instance, created on first
-// use and reset through `parser.input`. The grammar is written out in EBNF in docs/language.md;
-// keep the two in step. build-ast.ts turns the (possibly partial) CST into the AST.
-import { CstParser, type CstNode, type IToken, type TokenType } from "chevrotain";
+// The Totem grammar as a chevrotain parser with error recovery that builds the AST directly (no
+// CST: half the allocations, which matters for 10k-step policies). The grammar is written out in
+// EBNF in docs/language.md; keep the two in step.
+//
+// Partial trees: every declaration, block and rule is attached to its parent as soon as its first
+// token is read, then filled in. When recovery abandons a rule midway, what was read stays in the
+// tree (a half-typed step keeps its name); spans left open are closed by `closeSpans` afterwards.
+// While chevrotain records the grammar (once, at construction) the actions run on placeholder
+// tokens that `isReal` rejects, so they build nothing.
+import { EmbeddedActionsParser, type IOrAlt, type IToken, type TokenType } from "chevrotain";
+import type {
+  CommandExpr,
+  ConstDecl,
+  FunctionaryDecl,
+  InspectionDecl,
+  KeyField,
+  LayoutDecl,
+  MatchRule,
+  PolicyFile,
+  RuleBlock,
+  RuleNode,
+  RuleSetDecl,
+  SimpleRule,
+  StepDecl,
+  StringExpr,
+  StringListExpr,
+} from "./ast.js";
+import { AstBuilder, after, isReal, tokenSpan } from "./build-ast.js";
+import type { Span } from "./diagnostic.js";
 import {
   allTokens,
   Comma,
@@ -19,225 +44,405 @@ import {
 } from "./lexer.js";
 import { syntaxMessages } from "./syntax-messages.js";
 
-/** Simple rule kinds: a keyword followed by one pattern. */
+/** Span end of a node that recovery left unfinished; `closeSpans` replaces it. */
+const OPEN = -1;
+
 const SIMPLE_RULE_KEYWORDS: TokenType[] = [Kw.create, Kw.delete, Kw.modify, Kw.allow, Kw.disallow, Kw.require];
 
-/** The grammar. Rule names are the CST node names build-ast.ts reads. */
-export class TotemParser extends CstParser {
+type RuleOwner = { materials?: RuleBlock; products?: RuleBlock };
+
+/** The grammar and its actions. One instance serves every parse (`parseTokens` resets it). */
+export class TotemParser extends EmbeddedActionsParser {
+  private ast = new AstBuilder();
+  private tree: PolicyFile = AstBuilder.emptyFile(0);
+  /** The layout being read (a second layout is read into a detached one). */
+  private layout = this.newLayout(0);
+  /** The step or inspection being read. */
+  private owner: StepDecl | InspectionDecl = { kind: "step", name: { text: "", span: { start: 0, end: 0 } }, by: [], span: { start: 0, end: 0 } };
+  /** Where rules being read go: a rule block's or a rule set's list. */
+  private ruleList: RuleNode[] = [];
+  /** Where fields of the inline key being read go. */
+  private keyFields: KeyField[] = [];
+
   constructor() {
-    super(allTokens, {
-      recoveryEnabled: true,
-      nodeLocationTracking: "onlyOffset",
-      maxLookahead: 2,
-      errorMessageProvider: syntaxMessages,
-    });
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: syntaxMessages });
     this.performSelfAnalysis();
   }
 
-  file = this.RULE("file", () => {
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.constDecl) },
-        { ALT: () => this.SUBRULE(this.ruleSetDecl) },
-        { ALT: () => this.SUBRULE(this.layoutDecl) },
-      ]);
-    });
-  });
+  /** Parses `tokens` of a text of `length` UTF-16 units; comments are the caller's to add. */
+  parseFile(tokens: IToken[], length: number): { file: PolicyFile; builder: AstBuilder } {
+    this.ast = new AstBuilder();
+    this.tree = AstBuilder.emptyFile(length);
+    this.input = tokens;
+    this.file();
+    const result = { file: this.tree, builder: this.ast };
+    // Drop references to the finished tree so the shared instance does not keep it alive.
+    this.tree = AstBuilder.emptyFile(0);
+    this.layout = this.newLayout(0);
+    this.ruleList = [];
+    this.keyFields = [];
+    return result;
+  }
 
-  /** A declaration name: an identifier or any keyword. */
-  name = this.RULE("name", () => {
-    this.CONSUME(Word);
-  });
+  /** End offset of the last token read (recovery-skipped tokens included). */
+  private lastEnd(fallback: number): number {
+    return after(this.LA(0), fallback);
+  }
+
+  private close(node: { span: Span }): void {
+    node.span.end = this.lastEnd(node.span.start);
+  }
+
+  private newLayout(start: number): LayoutDecl {
+    return { kind: "layout", functionaries: [], steps: [], inspections: [], items: [], span: { start, end: OPEN } };
+  }
+
+  private readonly stringAlts: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME(StringLiteral) },
+    { ALT: () => this.CONSUME(Identifier) },
+  ];
 
   /** A string literal or a reference to a constant. */
-  stringExpr = this.RULE("stringExpr", () => {
-    this.OR([{ ALT: () => this.CONSUME(StringLiteral) }, { ALT: () => this.CONSUME(Identifier) }]);
-  });
+  stringExpr = this.RULE("stringExpr", (): StringExpr | undefined => this.ast.stringExpr(this.OR(this.stringAlts)));
 
   /** `[ expr, expr, … ]` with an optional trailing comma. */
-  stringList = this.RULE("stringList", () => {
-    this.CONSUME(LBracket);
+  stringList = this.RULE("stringList", (): StringListExpr => {
+    const open = this.CONSUME(LBracket);
+    const list: StringListExpr = { kind: "list", items: [], span: { start: open.startOffset, end: OPEN } };
+    const push = (e: StringExpr | undefined): void => {
+      if (e !== undefined) list.items.push(e);
+    };
     this.OPTION(() => {
-      this.SUBRULE(this.stringExpr);
+      push(this.SUBRULE(this.stringExpr));
       this.MANY(() => {
         this.CONSUME(Comma);
-        this.OPTION2(() => this.SUBRULE2(this.stringExpr));
+        this.OPTION2(() => push(this.SUBRULE2(this.stringExpr)));
       });
     });
     this.CONSUME(RBracket);
-  });
-
-  constDecl = this.RULE("constDecl", () => {
-    this.CONSUME(Kw.const);
-    this.CONSUME(Identifier);
-    this.CONSUME(Equals);
-    this.SUBRULE(this.stringExpr);
-  });
-
-  ruleSetDecl = this.RULE("ruleSetDecl", () => {
-    this.CONSUME(Kw.rules);
-    this.SUBRULE(this.name);
-    this.CONSUME(LCurly);
-    this.MANY(() => this.SUBRULE(this.rule));
-    this.CONSUME(RCurly);
-  });
-
-  layoutDecl = this.RULE("layoutDecl", () => {
-    this.CONSUME(Kw.layout);
-    this.OPTION(() => this.CONSUME(StringLiteral));
-    this.CONSUME(LCurly);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.targetClause) },
-        { ALT: () => this.SUBRULE(this.expiresClause) },
-        { ALT: () => this.SUBRULE(this.readmeClause) },
-        { ALT: () => this.SUBRULE(this.functionaryDecl) },
-        { ALT: () => this.SUBRULE(this.stepDecl) },
-        { ALT: () => this.SUBRULE(this.inspectionDecl) },
-      ]);
-    });
-    this.CONSUME(RCurly);
-  });
-
-  targetClause = this.RULE("targetClause", () => {
-    this.CONSUME(Kw.target);
-    this.CONSUME(StringLiteral);
-  });
-
-  expiresClause = this.RULE("expiresClause", () => {
-    this.CONSUME(Kw.expires);
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(Kw.in);
-          this.CONSUME(Duration);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.stringExpr) },
-    ]);
-  });
-
-  readmeClause = this.RULE("readmeClause", () => {
-    this.CONSUME(Kw.readme);
-    this.SUBRULE(this.stringExpr);
-  });
-
-  functionaryDecl = this.RULE("functionaryDecl", () => {
-    this.CONSUME(Kw.functionary);
-    this.SUBRULE(this.name);
-    this.CONSUME(Kw.key);
-    this.OR([{ ALT: () => this.SUBRULE(this.stringExpr) }, { ALT: () => this.SUBRULE(this.keyLiteral) }]);
-  });
-
-  keyLiteral = this.RULE("keyLiteral", () => {
-    this.CONSUME(LCurly);
-    this.MANY(() => this.SUBRULE(this.keyField));
-    this.CONSUME(RCurly);
-  });
-
-  keyField = this.RULE("keyField", () => {
-    this.SUBRULE(this.name);
-    this.OR([{ ALT: () => this.SUBRULE(this.stringExpr) }, { ALT: () => this.SUBRULE(this.stringList) }]);
-  });
-
-  stepDecl = this.RULE("stepDecl", () => {
-    this.CONSUME(Kw.step);
-    this.SUBRULE(this.name);
-    this.CONSUME(LCurly);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.byClause) },
-        { ALT: () => this.SUBRULE(this.thresholdClause) },
-        { ALT: () => this.SUBRULE(this.expectClause) },
-        { ALT: () => this.SUBRULE(this.ruleBlock) },
-      ]);
-    });
-    this.CONSUME(RCurly);
-  });
-
-  byClause = this.RULE("byClause", () => {
-    this.CONSUME(Kw.by);
-    this.SUBRULE(this.name);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.SUBRULE2(this.name);
-    });
-  });
-
-  thresholdClause = this.RULE("thresholdClause", () => {
-    this.CONSUME(Kw.threshold);
-    this.CONSUME(Integer);
-  });
-
-  expectClause = this.RULE("expectClause", () => {
-    this.CONSUME(Kw.expect);
-    this.CONSUME(Kw.command);
-    this.SUBRULE(this.command);
+    this.close(list);
+    return list;
   });
 
   /** A command as one string (split by shell-like rules) or as a list of arguments. */
-  command = this.RULE("command", () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.stringExpr) }, { ALT: () => this.SUBRULE(this.stringList) }]);
+  command = this.RULE("command", (): CommandExpr | undefined => {
+    return this.OR([
+      {
+        ALT: () => {
+          const e = this.SUBRULE(this.stringExpr);
+          return e === undefined ? undefined : { form: "string", parts: [e], span: e.span };
+        },
+      },
+      {
+        ALT: () => {
+          const l = this.SUBRULE(this.stringList);
+          return { form: "list", parts: l.items, span: l.span };
+        },
+      },
+    ]);
   });
 
-  inspectionDecl = this.RULE("inspectionDecl", () => {
-    this.CONSUME(Kw.inspection);
-    this.SUBRULE(this.name);
-    this.CONSUME(LCurly);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.runClause) }, { ALT: () => this.SUBRULE(this.ruleBlock) }]);
-    });
-    this.CONSUME(RCurly);
+  private readonly topAlts: IOrAlt<void>[] = [
+    { ALT: () => this.SUBRULE(this.constDecl) },
+    { ALT: () => this.SUBRULE(this.ruleSetDecl) },
+    { ALT: () => this.SUBRULE(this.layoutDecl) },
+  ];
+
+  file = this.RULE("file", () => {
+    this.MANY(() => this.OR(this.topAlts));
   });
 
-  runClause = this.RULE("runClause", () => {
-    this.CONSUME(Kw.run);
-    this.SUBRULE(this.command);
+  constDecl = this.RULE("constDecl", () => {
+    const kw = this.CONSUME(Kw.const);
+    const decl: ConstDecl = { kind: "const", name: this.ast.name(undefined, after(kw, 0)), span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw)) this.tree.consts.push(decl);
+    decl.name = this.ast.name(this.CONSUME(Identifier), decl.name.span.start);
+    this.CONSUME(Equals);
+    const value = this.SUBRULE(this.stringExpr);
+    if (value !== undefined) decl.value = value;
+    this.close(decl);
   });
 
-  ruleBlock = this.RULE("ruleBlock", () => {
-    this.OR([{ ALT: () => this.CONSUME(Kw.materials) }, { ALT: () => this.CONSUME(Kw.products) }]);
+  ruleSetDecl = this.RULE("ruleSetDecl", () => {
+    const kw = this.CONSUME(Kw.rules);
+    const set: RuleSetDecl = { kind: "rules", name: this.ast.name(undefined, after(kw, 0)), rules: [], span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw)) this.tree.ruleSets.push(set);
+    set.name = this.ast.name(this.CONSUME(Word), set.name.span.start);
+    this.ruleList = set.rules;
     this.CONSUME(LCurly);
     this.MANY(() => this.SUBRULE(this.rule));
     this.CONSUME(RCurly);
+    this.close(set);
   });
 
-  rule = this.RULE("rule", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.matchRule) },
-      { ALT: () => this.SUBRULE(this.simpleRule) },
-      { ALT: () => this.SUBRULE(this.useRule) },
+  private readonly layoutAlts: IOrAlt<void>[] = [
+    { ALT: () => this.SUBRULE(this.targetClause) },
+    { ALT: () => this.SUBRULE(this.expiresClause) },
+    { ALT: () => this.SUBRULE(this.readmeClause) },
+    { ALT: () => this.SUBRULE(this.functionaryDecl) },
+    { ALT: () => this.SUBRULE(this.stepDecl) },
+    { ALT: () => this.SUBRULE(this.inspectionDecl) },
+  ];
+
+  layoutDecl = this.RULE("layoutDecl", () => {
+    const kw = this.CONSUME(Kw.layout);
+    const layout = this.newLayout(kw.startOffset);
+    if (isReal(kw)) {
+      if (this.tree.layout === undefined) this.tree.layout = layout;
+      else this.ast.report("duplicate-layout", tokenSpan(kw), "A file holds one layout; move this one into its own file.");
+    }
+    this.layout = layout;
+    this.OPTION(() => {
+      const name = this.CONSUME(StringLiteral);
+      if (isReal(name)) layout.name = this.ast.stringLit(name);
+    });
+    this.CONSUME(LCurly);
+    this.MANY(() => this.OR(this.layoutAlts));
+    this.CONSUME(RCurly);
+    this.close(layout);
+  });
+
+  targetClause = this.RULE("targetClause", () => {
+    const kw = this.CONSUME(Kw.target);
+    const value = this.CONSUME(StringLiteral);
+    if (!isReal(value)) return;
+    const lit = this.ast.stringLit(value);
+    if (this.layout.target !== undefined) this.ast.duplicate({ start: kw.startOffset, end: lit.span.end }, "This layout already has a target; remove one of them.");
+    else this.layout.target = { value: lit.value, span: lit.span };
+  });
+
+  expiresClause = this.RULE("expiresClause", () => {
+    const kw = this.CONSUME(Kw.expires);
+    const clause = this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Kw.in);
+          return this.ast.relativeExpiry(this.CONSUME(Duration), kw.startOffset);
+        },
+      },
+      {
+        ALT: () => {
+          const value = this.SUBRULE(this.stringExpr);
+          const span = { start: kw.startOffset, end: this.lastEnd(kw.startOffset) };
+          return value === undefined ? { kind: "absolute" as const, span } : { kind: "absolute" as const, value, span };
+        },
+      },
     ]);
+    if (clause === undefined || !isReal(kw)) return;
+    if (this.layout.expires !== undefined) this.ast.duplicate(clause.span, "This layout already has an expiry; remove one of them.");
+    else this.layout.expires = clause;
+  });
+
+  readmeClause = this.RULE("readmeClause", () => {
+    const kw = this.CONSUME(Kw.readme);
+    const value = this.SUBRULE(this.stringExpr);
+    if (value === undefined) return;
+    if (this.layout.readme !== undefined) this.ast.duplicate({ start: kw.startOffset, end: value.span.end }, "This layout already has a readme; remove one of them.");
+    else this.layout.readme = value;
+  });
+
+  functionaryDecl = this.RULE("functionaryDecl", () => {
+    const kw = this.CONSUME(Kw.functionary);
+    const decl: FunctionaryDecl = { kind: "functionary", name: this.ast.name(undefined, after(kw, 0)), span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw)) this.layout.functionaries.push(decl);
+    decl.name = this.ast.name(this.CONSUME(Word), decl.name.span.start);
+    const key = this.CONSUME(Kw.key);
+    const keySpan = { start: key.startOffset, end: OPEN };
+    this.OR([
+      {
+        ALT: () => {
+          const path = this.SUBRULE(this.stringExpr);
+          if (!isReal(key)) return;
+          decl.key = path === undefined ? { kind: "file", span: keySpan } : { kind: "file", path, span: keySpan };
+        },
+      },
+      {
+        ALT: () => {
+          const fields: KeyField[] = [];
+          if (isReal(key)) decl.key = { kind: "inline", fields, span: keySpan };
+          this.keyFields = fields;
+          this.CONSUME(LCurly);
+          this.MANY(() => this.SUBRULE(this.keyField));
+          this.CONSUME2(RCurly);
+        },
+      },
+    ]);
+    this.close(decl);
+    keySpan.end = decl.span.end;
+  });
+
+  keyField = this.RULE("keyField", () => {
+    const name = this.CONSUME(Word);
+    const field: KeyField = { name: this.ast.name(name, 0), span: { start: name.startOffset, end: OPEN } };
+    if (isReal(name)) this.keyFields.push(field);
+    const value = this.OR([{ ALT: () => this.SUBRULE(this.stringExpr) }, { ALT: () => this.SUBRULE(this.stringList) }]);
+    if (value !== undefined) field.value = value;
+    this.close(field);
+  });
+
+  private readonly stepAlts: IOrAlt<void>[] = [
+    { ALT: () => this.SUBRULE(this.byClause) },
+    { ALT: () => this.SUBRULE(this.thresholdClause) },
+    { ALT: () => this.SUBRULE(this.expectClause) },
+    { ALT: () => this.SUBRULE(this.ruleBlock) },
+  ];
+
+  stepDecl = this.RULE("stepDecl", () => {
+    const kw = this.CONSUME(Kw.step);
+    const step: StepDecl = { kind: "step", name: this.ast.name(undefined, after(kw, 0)), by: [], span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw)) {
+      this.layout.steps.push(step);
+      this.layout.items.push(step);
+    }
+    this.owner = step;
+    step.name = this.ast.name(this.CONSUME(Word), step.name.span.start);
+    this.CONSUME(LCurly);
+    this.MANY(() => this.OR(this.stepAlts));
+    this.CONSUME(RCurly);
+    this.close(step);
+  });
+
+  byClause = this.RULE("byClause", () => {
+    const kw = this.CONSUME(Kw.by);
+    const step = this.owner as StepDecl;
+    const span = { start: kw.startOffset, end: after(kw, 0) };
+    const duplicate = step.bySpan !== undefined;
+    const names = duplicate ? [] : step.by;
+    if (!duplicate && isReal(kw)) step.bySpan = span;
+    const add = (t: IToken): void => {
+      if (!isReal(t)) return;
+      names.push(this.ast.name(t, 0));
+      span.end = t.startOffset + t.image.length;
+    };
+    add(this.CONSUME(Word));
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      add(this.CONSUME2(Word));
+    });
+    if (duplicate && isReal(kw)) this.ast.duplicate(span, "This step already has a 'by' clause; list every functionary in one.");
+  });
+
+  thresholdClause = this.RULE("thresholdClause", () => {
+    const kw = this.CONSUME(Kw.threshold);
+    const value = this.CONSUME(Integer);
+    if (!isReal(value)) return;
+    const step = this.owner as StepDecl;
+    const span = tokenSpan(value);
+    if (step.threshold !== undefined) this.ast.duplicate({ start: kw.startOffset, end: span.end }, "This step already has a threshold; remove one of them.");
+    else step.threshold = { value: Number(value.image), span };
+  });
+
+  expectClause = this.RULE("expectClause", () => {
+    const kw = this.CONSUME(Kw.expect);
+    this.CONSUME(Kw.command);
+    const command = this.SUBRULE(this.command);
+    if (command === undefined) return;
+    const step = this.owner as StepDecl;
+    if (step.command !== undefined) this.ast.duplicate({ start: kw.startOffset, end: command.span.end }, "This step already has an expected command; remove one of them.");
+    else step.command = command;
+  });
+
+  private readonly inspectionAlts: IOrAlt<void>[] = [
+    { ALT: () => this.SUBRULE(this.runClause) },
+    { ALT: () => this.SUBRULE(this.ruleBlock) },
+  ];
+
+  inspectionDecl = this.RULE("inspectionDecl", () => {
+    const kw = this.CONSUME(Kw.inspection);
+    const inspection: InspectionDecl = { kind: "inspection", name: this.ast.name(undefined, after(kw, 0)), span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw)) {
+      this.layout.inspections.push(inspection);
+      this.layout.items.push(inspection);
+    }
+    this.owner = inspection;
+    inspection.name = this.ast.name(this.CONSUME(Word), inspection.name.span.start);
+    this.CONSUME(LCurly);
+    this.MANY(() => this.OR(this.inspectionAlts));
+    this.CONSUME(RCurly);
+    this.close(inspection);
+  });
+
+  runClause = this.RULE("runClause", () => {
+    const kw = this.CONSUME(Kw.run);
+    const command = this.SUBRULE(this.command);
+    if (command === undefined) return;
+    const inspection = this.owner as InspectionDecl;
+    if (inspection.run !== undefined) this.ast.duplicate({ start: kw.startOffset, end: command.span.end }, "This inspection already has a 'run' command; remove one of them.");
+    else inspection.run = command;
+  });
+
+  private readonly sideAlts: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME(Kw.materials) },
+    { ALT: () => this.CONSUME(Kw.products) },
+  ];
+
+  ruleBlock = this.RULE("ruleBlock", () => {
+    const kw = this.OR(this.sideAlts);
+    const side = kw.tokenType === Kw.products ? "products" : "materials";
+    const block: RuleBlock = { side, rules: [], keywordSpan: isReal(kw) ? tokenSpan(kw) : { start: 0, end: 0 }, span: { start: kw.startOffset, end: OPEN } };
+    const owner: RuleOwner = this.owner;
+    const duplicate = owner[side] !== undefined;
+    if (!duplicate && isReal(kw)) owner[side] = block;
+    this.ruleList = block.rules;
+    this.CONSUME(LCurly);
+    this.MANY(() => this.SUBRULE(this.rule));
+    this.CONSUME(RCurly);
+    this.close(block);
+    if (duplicate && isReal(kw)) this.ast.duplicate(block.span, `This ${this.owner.kind} already has a ${side} block; merge the two.`);
+  });
+
+  private readonly ruleAlts: IOrAlt<void>[] = [
+    { ALT: () => this.SUBRULE(this.matchRule) },
+    { ALT: () => this.SUBRULE(this.simpleRule) },
+    { ALT: () => this.SUBRULE(this.useRule) },
+  ];
+
+  rule = this.RULE("rule", () => {
+    this.OR(this.ruleAlts);
   });
 
   matchRule = this.RULE("matchRule", () => {
-    this.CONSUME(Kw.match);
-    this.SUBRULE(this.stringExpr, { LABEL: "pattern" });
+    const kw = this.CONSUME(Kw.match);
+    const rule: MatchRule = { kind: "match", span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw)) this.ruleList.push(rule);
+    const pattern = this.SUBRULE(this.stringExpr);
+    if (pattern !== undefined) rule.pattern = pattern;
     this.OPTION(() => {
-      this.CONSUME(Kw.in, { LABEL: "sourceIn" });
-      this.SUBRULE2(this.stringExpr, { LABEL: "sourcePrefix" });
+      this.CONSUME(Kw.in);
+      const prefix = this.SUBRULE2(this.stringExpr);
+      if (prefix !== undefined) rule.sourcePrefix = prefix;
     });
     this.CONSUME(Kw.with);
-    this.OR([
-      { ALT: () => this.CONSUME(Kw.materials, { LABEL: "side" }) },
-      { ALT: () => this.CONSUME(Kw.products, { LABEL: "side" }) },
-    ]);
+    const side = this.OR(this.sideAlts);
+    if (isReal(side)) rule.destinationType = side.tokenType === Kw.products ? "products" : "materials";
     this.OPTION2(() => {
-      this.CONSUME2(Kw.in, { LABEL: "destinationIn" });
-      this.SUBRULE3(this.stringExpr, { LABEL: "destinationPrefix" });
+      this.CONSUME2(Kw.in);
+      const prefix = this.SUBRULE3(this.stringExpr);
+      if (prefix !== undefined) rule.destinationPrefix = prefix;
     });
-    this.CONSUME(Kw.from);
-    this.SUBRULE(this.name);
+    const from = this.CONSUME(Kw.from);
+    if (isReal(from)) rule.from = this.ast.name(undefined, after(from, 0));
+    const name = this.CONSUME(Word);
+    if (isReal(name)) rule.from = this.ast.name(name, 0);
+    this.close(rule);
   });
 
+  private readonly simpleAlts: IOrAlt<IToken>[] = SIMPLE_RULE_KEYWORDS.map((kw) => ({ ALT: () => this.CONSUME(kw) }));
+
   simpleRule = this.RULE("simpleRule", () => {
-    this.OR(SIMPLE_RULE_KEYWORDS.map((kw) => ({ ALT: () => this.CONSUME(kw, { LABEL: "ruleKind" }) })));
-    this.SUBRULE(this.stringExpr);
+    const kw = this.OR(this.simpleAlts);
+    const rule: SimpleRule = { kind: kw.image as SimpleRule["kind"], span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw)) this.ruleList.push(rule);
+    const pattern = this.SUBRULE(this.stringExpr);
+    if (pattern !== undefined) rule.pattern = pattern;
+    this.close(rule);
   });
 
   useRule = this.RULE("useRule", () => {
-    this.CONSUME(Kw.use);
-    this.SUBRULE(this.name);
+    const kw = this.CONSUME(Kw.use);
+    const name = this.CONSUME(Word);
+    if (!isReal(kw)) return;
+    this.ruleList.push({ kind: "use", name: this.ast.name(name, after(kw, 0)), span: { start: kw.startOffset, end: this.lastEnd(kw.startOffset) } });
   });
 }
 
@@ -249,12 +454,21 @@ export function totemParser(): TotemParser {
   return instance;
 }
 
-/** Parses tokens into a CST; the returned node is partial when `parser.errors` is not empty. */
-export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: TotemParser["errors"] } {
-  const parser = totemParser();
-  // The lexer tracks start offsets only (cheaper); node locations need each token's end.
-  for (const t of tokens) t.endOffset = t.startOffset + t.image.length - 1;
-  parser.input = tokens;
-  const cst = parser.file();
-  return { cst, errors: parser.errors };
+/**
+ * Closes the spans recovery left open (end = OPEN): a node then ends where its last finished
+ * part ends, or at its start. Returns the largest end found under `node`.
+ */
+export function closeSpans(node: object): number {
+  let maxEnd = -1;
+  for (const value of Object.values(node)) {
+    if (Array.isArray(value)) {
+      for (const item of value) if (item !== null && typeof item === "object") maxEnd = Math.max(maxEnd, closeSpans(item));
+    } else if (value !== null && typeof value === "object" && "span" in value) {
+      maxEnd = Math.max(maxEnd, closeSpans(value));
+    }
+  }
+  const span = (node as { span?: Span }).span;
+  if (span === undefined) return maxEnd;
+  if (span.end === OPEN) span.end = Math.max(span.start, maxEnd);
+  return Math.max(span.end, maxEnd);
 }
