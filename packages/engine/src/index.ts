@@ -43,7 +43,7 @@ export {
 export { dsseBody, pae, signDsse, verifyDsseSignature } from "./dsse.js";
 export { fromBase64, fromHex, toBase64, toHex } from "./crypto/bytes.js";
 export { type Ed25519, nobleEd25519, nodeEd25519 } from "./crypto/ed25519.js";
-export { type KeyFields, keyVerifier, type Verify, verifySignature } from "./crypto/verify.js";
+export { type KeyFields, keyVerifier, selectEd25519, type Verify, verifySignature } from "./crypto/verify.js";
 export { KEYID_HASH_ALGORITHMS_13, type KeyidFields, keyidFor, keyidPreimage } from "./keyid.js";
 export { parsePrivateKey, parsePublicKey, publicKeyFromLayoutKey } from "./keys/parse.js";
 export { type GeneratedKeyPair, generateKeyPair, RSA_BITS } from "./keys/keygen.js";

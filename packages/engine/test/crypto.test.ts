@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../src/crypto/bytes.js";
 import { type Ed25519, nobleEd25519, nodeEd25519 } from "../src/crypto/ed25519.js";
-import { keyVerifier, verifySignature } from "../src/crypto/verify.js";
+import { keyVerifier, selectEd25519, verifySignature } from "../src/crypto/verify.js";
 import { parsePrivateKey, parsePublicKey } from "../src/keys/parse.js";
 
 const dir = new URL("./fixtures/vectors/signatures/", import.meta.url);
@@ -143,6 +143,20 @@ describe("verifySignature over the in-toto signature vectors", () => {
     expect(verifySignature({ keytype: "ed25519", scheme: "ed25519", keyval: { public: "zz" } }, payload, sig)).toBe(false);
     expect(verifySignature(null as never, payload, sig)).toBe(false);
     expect(keyVerifier({ ...key, scheme: "bogus" })).toEqual({ ok: false, error: expect.stringMatching(/unsupported signature scheme "bogus"/) });
+  });
+
+  it("verifies ed25519 through @noble/ed25519 when selected", () => {
+    const c = vectors.cases[0] as SignatureCase;
+    const pub = parsePublicKey(read(c.public_key_file).toString());
+    if (!pub.ok) throw new Error(pub.error.message);
+    const key = pub.value.toLayoutKey("in-toto-1.3");
+    selectEd25519("noble");
+    try {
+      expect(verifySignature(key, payload, hex(c.signature.sig))).toBe(true);
+      expect(verifySignature(key, payload.subarray(1), hex(c.signature.sig))).toBe(false);
+    } finally {
+      selectEd25519("node");
+    }
   });
 
   it("parses each key once for many verifications", () => {

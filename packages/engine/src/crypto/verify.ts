@@ -5,7 +5,7 @@
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
 import { err, ok, type Result } from "../result.js";
 import { fromHex } from "./bytes.js";
-import { ed25519PublicKeyObject } from "./ed25519.js";
+import { ed25519PublicKeyObject, ed25519RawPublic as ed25519Raw, nobleEd25519 } from "./ed25519.js";
 import { resolveScheme, rsaPadding, type SchemeSpec } from "./schemes.js";
 
 /** The fields of a key that verification depends on. */
@@ -19,6 +19,15 @@ export interface KeyFields {
 export type Verify = (data: Uint8Array, signature: Uint8Array) => boolean;
 
 const cache = new Map<string, Result<Verify, string>>();
+let ed25519Backend: "node" | "noble" = "node";
+
+/**
+ * Chooses the Ed25519 implementation behind {@link verifySignature}: node:crypto (default, OpenSSL,
+ * several times faster) or @noble/ed25519 (pure JS, for runtimes whose crypto lacks Ed25519).
+ */
+export function selectEd25519(backend: "node" | "noble"): void {
+  ed25519Backend = backend;
+}
 const CACHE_LIMIT = 4096;
 
 function keyObjectFor(spec: SchemeSpec, publicValue: string): KeyObject | string {
@@ -51,8 +60,14 @@ function makeVerify(spec: SchemeSpec, key: KeyObject): Verify {
       }
     };
   switch (spec.family) {
-    case "ed25519":
-      return guard((data, signature) => signature.length === 64 && verify(null, data, key, signature));
+    case "ed25519": {
+      const raw = ed25519Raw(key);
+      return guard(
+        (data, signature) =>
+          signature.length === 64 &&
+          (ed25519Backend === "noble" ? nobleEd25519.verify(raw, data, signature) : verify(null, data, key, signature)),
+      );
+    }
     case "rsa": {
       const options = { key, ...rsaPadding(spec.padding, false) };
       return guard((data, signature) => verify(spec.digest, data, options, signature));
