@@ -25,6 +25,8 @@ import { register as registerCheck } from "./commands/check.js";
 import { register as registerCompile } from "./commands/compile.js";
 import { register as registerFmt } from "./commands/fmt.js";
 import { register as registerKeygen } from "./commands/keygen.js";
+import { register as registerImport } from "./commands/import.js";
+import { register as registerDiff } from "./commands/diff.js";
 import { register as registerSign } from "./commands/sign.js";
 import { register as registerLsp } from "./commands/lsp.js";
 import { type Io, processIo, runProgram } from "./program.js";
@@ -36,6 +38,8 @@ const COMMANDS = [
   registerCompile,
   registerSign,
   registerKeygen,
+  registerImport,
+  registerDiff,
   registerLsp,
 ];
 

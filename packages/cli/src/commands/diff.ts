@@ -1,0 +1,93 @@
+// `totem diff OLD NEW`: the semantic difference between two policies or signed layouts (each side
+// may be either; the content decides), every change marked as weakening, strengthening or neutral.
+// Compares lowered layouts, so formatting, comments, constants and rule sets never show up.
+import { type Change, diffPolicies, guessTarget, type PolicySnapshot, parse, renderDiffJson, renderDiffMarkdown, renderDiffText } from "@totem/dsl";
+import { type Command, Option } from "commander";
+import { EXIT, InputError } from "../errors.js";
+import { displayPath, readBytes, resolveFrom } from "../io.js";
+import { type Io, ioOf, resolveNow, setExit } from "../program.js";
+import { colorEnabled } from "../terminal.js";
+import { checkPolicy, writeCodeFrames } from "./check.js";
+import { looksLikeJson, readSignedLayout } from "./signed-layout.js";
+
+const FORMATS = ["text", "markdown", "json"] as const;
+type Format = (typeof FORMATS)[number];
+
+const EXAMPLES = `
+Examples:
+  $ totem diff old/root.totem root.totem
+  $ totem diff root.layout root.totem --format markdown > comment.md    (a pull-request comment)
+  $ git show main:root.totem > /tmp/old.totem && totem diff /tmp/old.totem root.totem --fail-on-weaken
+
+OLD and NEW are each a .totem policy or a signed layout (Metablock or DSSE); JSON content means a
+layout. Policies are lowered with their key files, relative expiries resolve against --now.
+
+Exit codes: 0 the diff ran (whatever it found), 1 with --fail-on-weaken when a change weakens the
+policy, 2 bad flag, unreadable input, or a policy with errors.
+`;
+
+interface DiffFlags {
+  format: Format;
+  failOnWeaken?: boolean;
+  now?: string;
+}
+
+/** Functionary names by keyid, from a policy's `by` lists matched with its lowered steps. */
+function namesOf(text: string, snapshot: PolicySnapshot): Map<string, string> {
+  const names = new Map<string, string>();
+  const decl = parse(text).file.layout;
+  for (const step of decl?.steps ?? []) {
+    const lowered = snapshot.layout.steps.find((s) => s.name === step.name.text);
+    step.by.forEach((name, i) => {
+      const keyid = lowered?.pubkeys[i];
+      if (keyid !== undefined && name.text !== "") names.set(keyid, name.text);
+    });
+  }
+  return names;
+}
+
+function readSide(file: string, io: Io, now: Date): PolicySnapshot {
+  const path = resolveFrom(io.cwd, file);
+  const shown = displayPath(io.cwd, path);
+  const bytes = readBytes(path, "policy or layout");
+  if (looksLikeJson(bytes)) {
+    const { layout } = readSignedLayout(bytes, shown);
+    return { layout, target: guessTarget(layout).target };
+  }
+  const checked = checkPolicy(file, io, { now });
+  const errors = checked.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0 || checked.lowered?.layout === undefined) {
+    writeCodeFrames([{ ...checked, diagnostics: errors }], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
+    throw new InputError(`${shown} has errors; fix them before diffing it`);
+  }
+  const snapshot: PolicySnapshot = { layout: checked.lowered.layout, target: checked.lowered.target };
+  return { ...snapshot, names: namesOf(checked.text, snapshot) };
+}
+
+function render(changes: Change[], format: Format): string {
+  if (format === "json") return renderDiffJson(changes);
+  if (format === "markdown") return renderDiffMarkdown(changes);
+  return renderDiffText(changes);
+}
+
+/** Registers `totem diff`. */
+export function register(program: Command): void {
+  program
+    .command("diff")
+    .description("show what changed between two policies or layouts, marking weakening changes")
+    .argument("<old>", "the old .totem policy or signed layout")
+    .argument("<new>", "the new .totem policy or signed layout")
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
+    .option("--fail-on-weaken", "exit 1 when any change weakens the policy")
+    .option("--now <time>", "the time relative expiries resolve against (RFC 3339 or @unix-seconds)")
+    .addHelpText("after", EXAMPLES)
+    .action(async (oldFile: string, newFile: string, opts: DiffFlags, cmd: Command) => {
+      const io = ioOf(cmd);
+      const now = resolveNow(opts.now, io);
+      const before = readSide(oldFile, io, now);
+      const after = readSide(newFile, io, now);
+      const changes = diffPolicies(before, after);
+      io.stdout.write(render(changes, opts.format));
+      if (opts.failOnWeaken && changes.some((c) => c.classification === "weakens")) setExit(cmd, EXIT.FAILED);
+    });
+}

@@ -1,0 +1,101 @@
+// `totem import LAYOUT`: a signed layout (Metablock or DSSE, from any tool) → a formatted Totem
+// policy that compiles back to the same payload bytes. Refuses (exit 1, nothing written) when the
+// language cannot reproduce the payload, unless --allow-lossy. Used as a git textconv driver with
+// `--stdout` (docs/git.md).
+import { existsSync } from "node:fs";
+import { basename, dirname, extname, relative, resolve } from "node:path";
+import { type ImportIssue, importLayout, payloadFidelity } from "@totem/dsl";
+import { type Target, TARGETS } from "@totem/engine";
+import { type Command, Option } from "commander";
+import { EXIT, UsageError } from "../errors.js";
+import { displayPath, readBytes, resolveFrom, writeFileAtomic } from "../io.js";
+import { ioOf, setExit } from "../program.js";
+import { readSignedLayout } from "./signed-layout.js";
+
+const EXAMPLES = `
+Examples:
+  $ totem import root.layout                      (writes root.totem, keys inline)
+  $ totem import root.layout -o policy/root.totem --keys-dir policy/keys
+  $ totem import root.layout --stdout             (print the policy; the git textconv form)
+
+The target is guessed from how the keyids were computed (in-toto 1.3 or modern) and written into
+the policy; --target overrides the guess. Signatures are not carried over: compile and sign again.
+
+Exit codes: 0 written, 1 the layout cannot be expressed byte for byte (nothing written; see the
+listed problems, or pass --allow-lossy), 2 bad flag, unreadable layout, or output exists (--force).
+`;
+
+interface ImportFlags {
+  output?: string;
+  keysDir?: string;
+  stdout?: boolean;
+  target?: Target;
+  name?: string;
+  allowLossy?: boolean;
+  force?: boolean;
+}
+
+function issueLine(issue: ImportIssue): string {
+  return `${issue.severity}[${issue.code}] ${issue.path}: ${issue.message}\n`;
+}
+
+function posix(path: string): string {
+  return path.split("\\").join("/");
+}
+
+/** Registers `totem import`. */
+export function register(program: Command): void {
+  program
+    .command("import")
+    .description("turn a signed in-toto layout into a Totem policy")
+    .argument("<layout>", "the signed layout (Metablock or DSSE) to import")
+    .option("-o, --output <file>", "where to write the policy (default: <layout name>.totem in the current directory)")
+    .option("--keys-dir <dir>", "write functionary keys as files in this directory instead of inline")
+    .option("--stdout", "print the policy instead of writing a file")
+    .addOption(new Option("--target <target>", "target to write (default: guessed from the keyids)").choices(TARGETS))
+    .option("--name <name>", "the layout name in the policy (default: the file name)")
+    .option("--allow-lossy", "write the policy even when it would not reproduce the signed payload")
+    .option("--force", "overwrite existing output files")
+    .addHelpText("after", EXAMPLES)
+    .action(async (file: string, opts: ImportFlags, cmd: Command) => {
+      const io = ioOf(cmd);
+      if (opts.stdout && opts.output !== undefined) throw new UsageError("--stdout and -o are exclusive", "(see totem import --help)");
+      const path = resolveFrom(io.cwd, file);
+      const shown = displayPath(io.cwd, path);
+      const signed = readSignedLayout(readBytes(path, "layout"), shown);
+      const stem = basename(path, extname(path)) || "imported";
+      const out = opts.stdout ? undefined : resolveFrom(io.cwd, opts.output ?? `${stem}.totem`);
+      const keysDir = opts.keysDir === undefined ? undefined : resolveFrom(io.cwd, opts.keysDir);
+      const base = out === undefined ? io.cwd : dirname(out);
+      const result = importLayout(signed.layout, {
+        target: opts.target,
+        keysDir: keysDir === undefined ? undefined : posix(relative(base, keysDir)) || ".",
+        name: opts.name ?? stem,
+        signatures: signed.signatures,
+        envelope: signed.envelope,
+      });
+      const issues = [...payloadFidelity(signed.raw, signed.layout), ...result.issues];
+      for (const issue of issues) io.stderr.write(issueLine(issue));
+      if (issues.some((i) => i.severity === "error") && !opts.allowLossy) {
+        io.stderr.write(`totem: ${shown} cannot be imported byte for byte; nothing was written (--allow-lossy writes it anyway)\n`);
+        setExit(cmd, EXIT.FAILED);
+        return;
+      }
+      const writes = result.keyFiles.map((k) => ({ path: resolve(base, k.path), text: k.text }));
+      if (out !== undefined) writes.push({ path: out, text: result.source });
+      if (!opts.force) {
+        const existing = writes.find((w) => existsSync(w.path));
+        if (existing) throw new UsageError(`${displayPath(io.cwd, existing.path)} already exists; pass --force to overwrite it`);
+      }
+      // Key files first: a policy on disk never refers to keys that are not there.
+      for (const w of writes) writeFileAtomic(w.path, w.text);
+      if (out === undefined) io.stdout.write(result.source);
+      else {
+        const { steps, inspect } = signed.layout;
+        io.stderr.write(
+          `imported ${shown} → ${displayPath(io.cwd, out)}: target ${result.target} (${result.targetReason}), ` +
+            `${steps.length} steps, ${inspect.length} inspections, ${result.keyFiles.length} key files\n`,
+        );
+      }
+    });
+}

@@ -1,0 +1,84 @@
+// `totem diff` end to end through main(argv): policies and signed layouts on either side, the three
+// formats as golden files, --fail-on-weaken, and exit 2 for unreadable input.
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { FIXTURES, ROOT, runCli, tempDir } from "./run-cli.js";
+
+const DIFF = join(FIXTURES, "diff");
+const LAYOUTS = join(ROOT, "packages/dsl/test/fixtures/import/layouts");
+
+function golden(name: string, actual: string): void {
+  const path = join(DIFF, "golden", name);
+  if (process.env.TOTEM_UPDATE_GOLDEN === "1" || !existsSync(path)) writeFileSync(path, actual);
+  expect(actual, `golden ${name} (TOTEM_UPDATE_GOLDEN=1 rewrites it)`).toBe(readFileSync(path, "utf8"));
+}
+
+let cwd: string;
+beforeEach(() => {
+  cwd = tempDir("totem-diff-");
+  cpSync(DIFF, cwd, { recursive: true });
+  cpSync(join(LAYOUTS, "demo.layout"), join(cwd, "demo.layout"));
+  cpSync(join(LAYOUTS, "everything.layout"), join(cwd, "everything.layout"));
+});
+
+describe("totem diff", () => {
+  it("prints each change of two policies with its classification", async () => {
+    const r = await runCli(["diff", "old.totem", "new.totem"], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    golden("old-new.txt", r.stdout);
+  });
+
+  it("renders markdown for a pull-request comment and documented JSON", async () => {
+    const md = await runCli(["diff", "old.totem", "new.totem", "--format", "markdown"], { cwd });
+    const json = await runCli(["diff", "old.totem", "new.totem", "--format", "json"], { cwd });
+    expect([md.code, json.code]).toEqual([0, 0]);
+    golden("old-new.md", md.stdout);
+    golden("old-new.json", json.stdout);
+    expect(JSON.parse(json.stdout).summary).toEqual({ weakens: 3, strengthens: 1, neutral: 0 });
+  });
+
+  it("finds no change when only formatting, comments, constants and rule sets differ", async () => {
+    const r = await runCli(["diff", "old.totem", "refactored.totem"], { cwd });
+    expect(r).toEqual({ code: 0, stdout: "No semantic changes.\n", stderr: "" });
+  });
+
+  it("exits 1 with --fail-on-weaken when a change weakens the policy, 0 otherwise", async () => {
+    const weak = await runCli(["diff", "old.totem", "new.totem", "--fail-on-weaken"], { cwd });
+    const strong = await runCli(["diff", "new.totem", "old.totem", "--fail-on-weaken", "--format", "json"], { cwd });
+    expect(weak.code).toBe(1);
+    expect(JSON.parse(strong.stdout).summary.weakens).toBe(3);
+    expect(strong.code).toBe(1);
+    const none = await runCli(["diff", "old.totem", "refactored.totem", "--fail-on-weaken"], { cwd });
+    expect(none.code).toBe(0);
+  });
+
+  it("compares a signed layout with the policy imported from it and finds nothing", async () => {
+    const imported = await runCli(["import", "demo.layout", "-o", "demo.totem"], { cwd });
+    expect(imported.code).toBe(0);
+    const r = await runCli(["diff", "demo.layout", "demo.totem"], { cwd });
+    expect(r).toEqual({ code: 0, stdout: "No semantic changes.\n", stderr: "" });
+  });
+
+  it("compares two signed layouts", async () => {
+    const r = await runCli(["diff", "demo.layout", "everything.layout", "--format", "json"], { cwd });
+    expect(r.code).toBe(0);
+    const kinds = JSON.parse(r.stdout).changes.map((c: { kind: string; subject: string }) => `${c.kind} ${c.subject}`);
+    expect(kinds).toContain("item-removed step clone");
+    expect(kinds).toContain("item-added step build");
+  });
+
+  it("exits 2 for a missing file, a malformed layout, a policy with errors and a bad format", async () => {
+    writeFileSync(join(cwd, "bad.layout"), '{"signed": {"_type": "layout"');
+    const missing = await runCli(["diff", "nope.totem", "new.totem"], { cwd });
+    const malformed = await runCli(["diff", "bad.layout", "new.totem"], { cwd });
+    const broken = await runCli(["diff", "old.totem", "broken.totem"], { cwd });
+    const format = await runCli(["diff", "old.totem", "new.totem", "--format", "html"], { cwd });
+    expect([missing.code, malformed.code, broken.code, format.code]).toEqual([2, 2, 2, 2]);
+    expect(missing.stdout + malformed.stdout + broken.stdout + format.stdout).toBe("");
+    expect(malformed.stderr).toContain("bad.layout is not a readable signed layout");
+    expect(broken.stderr).toContain("unknown-functionary");
+    expect(broken.stderr).toContain("broken.totem has errors; fix them before diffing it");
+  });
+});
