@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { format, parse } from "../src/index.js";
@@ -18,11 +18,25 @@ function totemFiles(dir: string, suffix = ".totem"): string[] {
   }
 }
 
+/** `.totem` files under `dir`, at any depth (examples keep each policy in its own folder). */
+function totemTree(dir: string): string[] {
+  const out = totemFiles(dir);
+  try {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (entry !== "node_modules" && statSync(path).isDirectory()) out.push(...totemTree(path));
+    }
+  } catch {
+    // no examples yet
+  }
+  return out;
+}
+
 /** Every valid source we know: format fixtures, parser ok fixtures and the project's examples. */
 const corpus = [
   ...totemFiles(join(FIXTURES, "format")),
   ...totemFiles(join(FIXTURES, "parser", "ok")),
-  ...totemFiles(join(ROOT, "examples")),
+  ...totemTree(join(ROOT, "examples")),
 ];
 
 describe("format golden files", () => {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Diagnostic, parse, type StepDecl } from "../src/index.js";
+import { generatePolicy } from "./gen-policy.js";
 import { expectGolden, renderDiagnostics } from "./parser-helpers.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures", "parser");
@@ -87,5 +88,21 @@ describe("lexical details", () => {
   it("accepts Windows line endings", () => {
     const { diagnostics } = parse('layout "x" {\r\n  readme "r"\r\n}\r\n');
     expect(diagnostics).toEqual([]);
+  });
+});
+
+describe("parser performance", () => {
+  it("parses a generated 10k-step policy completely, well within a generous time bound", () => {
+    const text = generatePolicy(10_000);
+    parse(text); // warm-up: JIT
+    const start = performance.now();
+    const { file, diagnostics } = parse(text);
+    const ms = performance.now() - start;
+    expect(diagnostics).toEqual([]);
+    expect(file.layout?.steps).toHaveLength(10_000);
+    expect(file.comments).toHaveLength(10_001);
+    // The aim is < 200 ms on a quiet machine (see docs/benchmarks.md); the bound only catches
+    // regressions by an order of magnitude on a busy CI runner.
+    expect(ms).toBeLessThan(3000);
   });
 });
