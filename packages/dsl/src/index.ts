@@ -30,4 +30,6 @@ export type { Code, CodeInfo } from "./codes.js";
 export { CODES } from "./codes.js";
 export type { Namespace, SymbolDeclaration, SymbolKind, SymbolReference, SymbolTable } from "./symbols.js";
 export { collectSymbols, namespaceOf, occurrences, renameProblem, symbolAt } from "./symbols.js";
+export type { CompileResult, LowerOptions, LowerResult, SourceMap } from "./lower.js";
+export { compilePolicy, compileTarget, DEFAULT_TARGET, lower } from "./lower.js";
 // end H4

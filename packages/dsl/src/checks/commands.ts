@@ -12,7 +12,7 @@ function checkCommand(ctx: CheckContext, cmd: CommandExpr | undefined): void {
   if (part === undefined || text === undefined) return;
   const split = splitCommand(text);
   if (split.ok) return;
-  ctx.report(diagnostic("invalid-command", part.span, `This command cannot be split into arguments (${split.error.message}): fix the quoting, or write the arguments as a list ["…", "…"].`));
+  ctx.report(diagnostic("invalid-command", part.span, `This command cannot be split into arguments. ${split.error.message.replace(/\.$/, "")}, or write the arguments as a list ["…", "…"].`));
 }
 
 /** Reports string commands (`expect command`, `run`) that do not split into arguments. */

@@ -1,0 +1,271 @@
+// Lowering: a checked policy → the engine's in-toto Layout model, which serializes to exactly the
+// field sets in-toto 1.3.1 signs (SPEC-NOTES §13). Pure: key files arrive as text through `readKey`,
+// the clock through `now`. Choices (documented in docs/language.md, "Semantics"):
+// - `layout.keys` holds every declared functionary, used or not, so that an imported layout lowers
+//   back to the same bytes; `unused-functionary` warns about the unused ones.
+// - the target comes from `opts.target` or the policy's `target`; both given and different is the
+//   error `target-mismatch`; neither gives "in-toto-1.3".
+// - rule sets are spliced in place and constants substituted before anything is emitted.
+import {
+  type ArtifactRule,
+  type ArtifactSide,
+  type Inspection,
+  keyidFor,
+  type Layout,
+  parsePublicKey,
+  type PublicKey,
+  type Step,
+  type Target,
+  TARGETS,
+} from "@totem/engine";
+import { type Analysis, type AnalyzeOptions, analyze, checkContext, sortDiagnostics } from "./analyze.js";
+import type { CommandExpr, FunctionaryDecl, KeyLiteral, LayoutDecl, PolicyFile, StringExpr } from "./ast.js";
+import { CHECKS } from "./checks/all.js";
+import type { CheckContext, ItemRules } from "./checks/context.js";
+import { addDuration, formatExpiry } from "./checks/expiry-date.js";
+import { CODES, type Code, diagnostic } from "./codes.js";
+import { splitCommand } from "./command-split.js";
+import type { Diagnostic, Span } from "./diagnostic.js";
+import { collectSymbols } from "./symbols.js";
+
+/** What lowering needs from its caller. */
+export interface LowerOptions {
+  /** The text of a key file, by the path written in the policy; undefined when it cannot be read. */
+  readKey(path: string): string | undefined;
+  /** The clock relative expiries (`expires in 180d`) resolve against. */
+  now: Date;
+  /** The target asked for by the caller (e.g. `--target`); see `compileTarget`. */
+  target?: Target;
+}
+
+/** Where each part of the layout comes from, for mapping verification failures back to source. */
+export interface SourceMap {
+  /** Step or inspection name → the span of its name in the declaration. */
+  items: Record<string, Span>;
+  /**
+   * `${item}/${side}/${index}` (index into the emitted rule list) → the rule in the item's block,
+   * or the `use` that spliced it in from a rule set.
+   */
+  rules: Record<string, Span>;
+}
+
+/** The outcome of lowering. */
+export interface LowerResult {
+  /** The layout; undefined when any error was reported. */
+  layout?: Layout;
+  /** The target the layout (and its keyids) was made for. */
+  target: Target;
+  /**
+   * Semantic errors (the same as `analyze` reports, without quick fixes) and lowering errors
+   * (`key-unreadable`, `key-invalid`, `target-mismatch`, `invalid-date`), sorted by offset.
+   */
+  diagnostics: Diagnostic[];
+  sourceMap: SourceMap;
+}
+
+/** The default target when neither the caller nor the policy names one. */
+export const DEFAULT_TARGET: Target = "in-toto-1.3";
+
+/**
+ * The target to compile for: the caller's, else the policy's `target`, else in-toto-1.3. A caller's
+ * target that contradicts the policy's is an error, never a silent override: the keyids of the
+ * functionaries' tools depend on it (SPEC-NOTES §4.3).
+ */
+export function compileTarget(layout: LayoutDecl | undefined, requested?: Target): { target: Target; diagnostic?: Diagnostic } {
+  const written = layout?.target;
+  const known = written !== undefined && (TARGETS as readonly string[]).includes(written.value) ? (written.value as Target) : undefined;
+  if (requested === undefined) return { target: known ?? DEFAULT_TARGET };
+  if (written === undefined || known === undefined || known === requested) return { target: requested };
+  return {
+    target: requested,
+    diagnostic: diagnostic(
+      "target-mismatch",
+      written.span,
+      `The policy targets "${known}" but "${requested}" was requested: change the policy's \`target\`, or compile without --target.`,
+    ),
+  };
+}
+
+class Lowerer {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly sourceMap: SourceMap = { items: {}, rules: {} };
+  /** functionary name → keyid (first declaration wins, as for name resolution). */
+  readonly keyids = new Map<string, string>();
+
+  constructor(
+    private readonly ctx: CheckContext,
+    private readonly opts: LowerOptions,
+    private readonly target: Target,
+  ) {}
+
+  str(expr: StringExpr | undefined): string {
+    return this.ctx.value(expr) ?? "";
+  }
+
+  key(f: FunctionaryDecl): PublicKey | undefined {
+    const key = f.key;
+    if (key === undefined) return undefined;
+    if (key.kind === "inline") return this.inlineKey(key);
+    if (key.path === undefined) return undefined;
+    const path = this.str(key.path);
+    const text = this.opts.readKey(path);
+    if (text === undefined) {
+      this.diagnostics.push(diagnostic("key-unreadable", key.path.span, `The key file "${path}" of functionary "${f.name.text}" cannot be read: check the path (it is relative to the policy).`));
+      return undefined;
+    }
+    const parsed = parsePublicKey(text);
+    if (!parsed.ok) {
+      this.diagnostics.push(diagnostic("key-invalid", key.path.span, `"${path}" is not a usable public key: ${parsed.error.message}`));
+      return undefined;
+    }
+    return parsed.value.toLayoutKey(this.target);
+  }
+
+  /** An inline key as written; keyid and keyid_hash_algorithms default per target (SPEC-NOTES §4.3, §13.5). */
+  inlineKey(lit: KeyLiteral): PublicKey {
+    const fields = new Map<string, string | string[]>();
+    for (const field of lit.fields) {
+      if (fields.has(field.name.text) || field.value === undefined) continue;
+      fields.set(field.name.text, field.value.kind === "list" ? field.value.items.map((i) => this.str(i)) : this.str(field.value));
+    }
+    const text = (name: string): string => {
+      const v = fields.get(name);
+      return typeof v === "string" ? v : "";
+    };
+    const body = { keytype: text("type"), scheme: text("scheme"), keyval: { public: text("public") } };
+    const written = fields.get("keyid");
+    const key: PublicKey = { keyid: typeof written === "string" ? written : keyidFor(body, this.target), ...body };
+    const algorithms = fields.get("hash-algorithms");
+    if (Array.isArray(algorithms)) key.keyid_hash_algorithms = algorithms;
+    else if (this.target === "in-toto-1.3") key.keyid_hash_algorithms = ["sha256", "sha512"];
+    return key;
+  }
+
+  keys(layout: LayoutDecl): Record<string, PublicKey> {
+    const keys: Record<string, PublicKey> = {};
+    for (const f of layout.functionaries) {
+      if (this.keyids.has(f.name.text)) continue;
+      const key = this.key(f);
+      if (key === undefined) continue;
+      this.keyids.set(f.name.text, key.keyid);
+      keys[key.keyid] = key;
+    }
+    return keys;
+  }
+
+  command(cmd: CommandExpr | undefined): string[] {
+    if (cmd === undefined) return [];
+    if (cmd.form === "list") return cmd.parts.map((p) => this.str(p));
+    const split = splitCommand(this.str(cmd.parts[0]));
+    return split.ok ? split.value : [];
+  }
+
+  rules(entry: ItemRules): ArtifactRule[] {
+    return entry.rules.map(({ rule, site }, index) => {
+      this.sourceMap.rules[`${entry.item.name.text}/${entry.side}/${index}`] = site;
+      const pattern = this.str(rule.pattern);
+      if (rule.kind !== "match") return { type: rule.kind, pattern };
+      const out: ArtifactRule = { type: "match", pattern, destinationType: rule.destinationType ?? "products", destinationName: rule.from?.text ?? "" };
+      if (rule.sourcePrefix !== undefined) out.sourcePrefix = this.str(rule.sourcePrefix);
+      if (rule.destinationPrefix !== undefined) out.destinationPrefix = this.str(rule.destinationPrefix);
+      return out;
+    });
+  }
+
+  expires(layout: LayoutDecl): string {
+    const clause = layout.expires;
+    if (clause === undefined) return "";
+    if (clause.kind === "absolute") return this.str(clause.value);
+    const text = formatExpiry(addDuration(this.opts.now, clause));
+    if (text !== undefined) return text;
+    this.diagnostics.push(diagnostic("invalid-date", clause.span, `"expires in ${clause.text}" lies beyond the year 9999: choose a shorter duration.`));
+    return "";
+  }
+
+  layout(layout: LayoutDecl): Layout {
+    const keys = this.keys(layout);
+    const lists = new Map<string, ItemRules>();
+    for (const entry of this.ctx.itemRules) lists.set(`${entry.position}/${entry.side}`, entry);
+    const side = (position: number, s: ArtifactSide): ArtifactRule[] => {
+      const entry = lists.get(`${position}/${s}`);
+      return entry === undefined ? [] : this.rules(entry);
+    };
+    const steps: Step[] = [];
+    const inspect: Inspection[] = [];
+    layout.items.forEach((item, position) => {
+      const name = item.name.text;
+      this.sourceMap.items[name] = item.name.span;
+      if (item.kind === "step") {
+        steps.push({
+          _type: "step",
+          name,
+          threshold: item.threshold?.value ?? 1,
+          pubkeys: item.by.map((b) => this.keyids.get(b.text)).filter((k): k is string => k !== undefined),
+          expected_command: this.command(item.command),
+          expected_materials: side(position, "materials"),
+          expected_products: side(position, "products"),
+        });
+      } else {
+        inspect.push({
+          _type: "inspection",
+          name,
+          run: this.command(item.run),
+          expected_materials: side(position, "materials"),
+          expected_products: side(position, "products"),
+        });
+      }
+    });
+    return { _type: "layout", expires: this.expires(layout), readme: this.str(layout.readme), keys, steps, inspect };
+  }
+}
+
+/**
+ * Lowers a parsed policy to an in-toto layout. Runs the semantic checks itself and emits no layout
+ * when any error is found. It cannot see syntax errors: lower only a file `parse` reported clean, or
+ * use `compilePolicy`, which does both. Never throws.
+ */
+export function lower(file: PolicyFile, opts: LowerOptions): LowerResult {
+  const found: Diagnostic[] = [];
+  // The checks need no text except to build quick fixes, which lowering drops.
+  const ctx = checkContext("", file, collectSymbols(file), [], {}, found);
+  for (const pass of CHECKS) pass(ctx);
+  const { target, diagnostic: mismatch } = compileTarget(file.layout, opts.target);
+  if (mismatch !== undefined) found.push(mismatch);
+  const lowerer = new Lowerer(ctx, opts, target);
+  const layout = file.layout === undefined ? undefined : lowerer.layout(file.layout);
+  const diagnostics = sortDiagnostics([...found.map(withoutFix), ...lowerer.diagnostics]);
+  const result: LowerResult = { target, diagnostics, sourceMap: lowerer.sourceMap };
+  if (layout !== undefined && !diagnostics.some((d) => d.severity === "error")) result.layout = layout;
+  return result;
+}
+
+function withoutFix(d: Diagnostic): Diagnostic {
+  if (d.fix === undefined) return d;
+  const { fix: _fix, ...rest } = d;
+  return rest;
+}
+
+/** What `compilePolicy` returns: the analysis, and the lowering when the analysis found no error. */
+export interface CompileResult extends LowerResult {
+  /** Syntax, semantic and lint diagnostics of the text (the same as `analyze`). */
+  analysis: Analysis;
+}
+
+/**
+ * Parses, analyzes and lowers a policy text: the one call `totem compile` and the editor preview
+ * need. `diagnostics` holds the analysis' diagnostics (lints included) plus the lowering's own;
+ * `layout` is present only when none of them is an error. Never throws.
+ */
+export function compilePolicy(text: string, opts: LowerOptions & AnalyzeOptions): CompileResult {
+  const analysis = analyze(text, opts);
+  const lowered = lower(analysis.file, opts);
+  const own = lowered.diagnostics.filter((d) => CODES[d.code as Code]?.phase === "lower" || !analysis.diagnostics.some((a) => sameDiagnostic(a, d)));
+  const diagnostics = sortDiagnostics([...analysis.diagnostics, ...own]);
+  const result: CompileResult = { analysis, target: lowered.target, diagnostics, sourceMap: lowered.sourceMap };
+  if (lowered.layout !== undefined && !diagnostics.some((d) => d.severity === "error")) result.layout = lowered.layout;
+  return result;
+}
+
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  return a.code === b.code && a.span.start === b.span.start && a.span.end === b.span.end;
+}
