@@ -28,6 +28,9 @@ import { register as registerKeygen } from "./commands/keygen.js";
 import { register as registerImport } from "./commands/import.js";
 import { register as registerDiff } from "./commands/diff.js";
 import { register as registerSign } from "./commands/sign.js";
+import { register as registerVerify } from "./commands/verify.js";
+import { register as registerRun } from "./commands/run.js";
+import { register as registerRecord } from "./commands/record.js";
 import { register as registerLsp } from "./commands/lsp.js";
 import { type Io, processIo, runProgram } from "./program.js";
 
@@ -40,6 +43,9 @@ const COMMANDS = [
   registerKeygen,
   registerImport,
   registerDiff,
+  registerVerify,
+  registerRun,
+  registerRecord,
   registerLsp,
 ];
 

@@ -1,0 +1,78 @@
+// `totem record start|stop`: record a step whose work happens between two commands (e.g. edits by
+// hand), as in-toto-record does: `start` hashes the materials into a signed
+// `.<step>.<keyid8>.link-unfinished`; `stop` checks that file's signature, hashes the products and
+// writes `<step>.<keyid8>.link` (command `[]`, byproducts `{}`, SPEC-NOTES §3), then removes it.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { buildLink, checkEnvelopeSignature, loadEnvelope, unfinishedLinkFileFor } from "@totem/engine";
+import type { Command } from "commander";
+import { InputError } from "../errors.js";
+import { displayPath, readBytes, resolveFrom } from "../io.js";
+import { ioOf } from "../program.js";
+import { loadSigner } from "../signing-keys.js";
+import { artifactOptions, type RecordFlags, recordArtifacts, recordingOptions, writeLink } from "./run.js";
+
+const EXAMPLES = `
+Examples:
+  $ totem record start --step edit --key keys/alice -m src
+  $ vi src/main.c
+  $ totem record stop --step edit --key keys/alice -p src
+
+start writes .<step>.<keyid8>.link-unfinished; stop turns it into <step>.<keyid8>.link.
+Exit codes: 0 recorded; 2 bad flag, unreadable key, or stop without a matching start.
+`;
+
+/** What both halves need: io, artifact options, the signer, the metadata directory. */
+async function setUp(flags: RecordFlags, cmd: Command, what: string) {
+  const io = ioOf(cmd);
+  const options = artifactOptions(flags, io, what);
+  const signer = await loadSigner(flags.key, io, flags.passwordEnv);
+  return { io, options, signer, dir: resolveFrom(io.cwd, flags.metadataDirectory) };
+}
+
+/** Registers `totem record start` and `totem record stop`. */
+export function register(program: Command): void {
+  const record = program
+    .command("record")
+    .description("record a step in two halves: materials at start, products at stop")
+    .addHelpText("after", EXAMPLES);
+
+  const start = recordingOptions(record.command("start"))
+    .description("hash the materials and write the signed unfinished link")
+    .action(async (flags: RecordFlags, cmd: Command) => {
+      const { io, options, signer, dir } = await setUp(flags, cmd, "materials");
+      const keyid = signer.key.public.keyid(flags.target);
+      const materials = recordArtifacts(flags.material, options);
+      const link = buildLink({ name: flags.step, materials, products: {} });
+      const path = writeLink(link, signer, flags.target, dir, unfinishedLinkFileFor(flags.step, keyid));
+      io.stderr.write(`totem: started step "${flags.step}": ${Object.keys(materials).length} materials → ${displayPath(io.cwd, path)}\n`);
+    });
+
+  const stop = recordingOptions(record.command("stop"))
+    .description("hash the products and finish the link started by `record start`")
+    .action(async (flags: RecordFlags, cmd: Command) => {
+      const { io, options, signer, dir } = await setUp(flags, cmd, "products");
+      const pub = signer.key.public.toLayoutKey(flags.target);
+      const unfinished = join(dir, unfinishedLinkFileFor(flags.step, pub.keyid));
+      const shown = displayPath(io.cwd, unfinished);
+      const loaded = loadEnvelope(readBytes(unfinished, "unfinished link (run `totem record start` first)"), { expect: "link" });
+      if (!loaded.ok) throw new InputError(`cannot read '${shown}': ${loaded.error.message} (at ${loaded.error.path})`);
+      if (loaded.value.type !== "link" || checkEnvelopeSignature(loaded.value, pub.keyid, pub) !== "valid") {
+        throw new InputError(`'${shown}' is not signed by this key; start the step again with the same --key`);
+      }
+      const products = recordArtifacts(flags.product, options);
+      const link = buildLink({ name: flags.step, materials: loaded.value.link.materials, products });
+      const path = writeLink(link, signer, flags.target, dir);
+      rmSync(unfinished, { force: true });
+      io.stderr.write(
+        `totem: recorded step "${flags.step}": ${Object.keys(link.materials).length} materials, ${Object.keys(products).length} products → ${displayPath(io.cwd, path)}\n`,
+      );
+    });
+
+  // The framework configures direct sub-commands only; these are one level deeper.
+  for (const sub of [start, stop]) {
+    sub.exitOverride();
+    sub.configureOutput(program.configureOutput());
+    sub.showHelpAfterError(`(see totem record ${sub.name()} --help)`);
+  }
+}

@@ -1,0 +1,286 @@
+// `totem run --step N --key K [-m P]... [-p P]... -- CMD...`: hash the materials, run the command,
+// hash the products, and write the signed link `<step>.<keyid8>.link` that in-toto-verify 1.3.1
+// accepts. Also the artifact walker `record` and `verify` (inspections) share: the I/O half of
+// recording; the engine's record/ module is the pure half (paths, excludes, hashing, link shape).
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  artifactKey,
+  buildLink,
+  compileExcludes,
+  createArtifactHasher,
+  DEFAULT_EXCLUDES,
+  envelopeToText,
+  type HashDict,
+  type HashOptions,
+  joinPath,
+  type Link,
+  linkFileName,
+  linkToJson,
+  normpath,
+  signMetablock,
+  type Target,
+  TARGETS,
+} from "@totem/engine";
+import { type Command, Option } from "commander";
+import { EXIT, InputError, UsageError } from "../errors.js";
+import { displayPath, resolveFrom, writeFileAtomic } from "../io.js";
+import { type Io, intOption, ioOf, setExit } from "../program.js";
+import { loadSigner, type Signer } from "../signing-keys.js";
+
+/** How artifacts are recorded. */
+export interface ArtifactOptions {
+  /** Directory relative artifact paths resolve against (their keys stay relative). */
+  cwd: string;
+  /** gitignore-style patterns; in-toto's defaults unless replaced by --exclude. */
+  excludes: readonly string[];
+  hash: HashOptions;
+  /** Called while hashing many files (done, total). */
+  progress?: (done: number, total: number) => void;
+}
+
+interface FileEntry {
+  key: string;
+  abs: string;
+}
+
+/**
+ * Lists the files under the given paths as 1.3.1's record_artifacts_as_dict does (SPEC-NOTES §10):
+ * arguments are normpath'ed and filtered by the excludes, directories are walked, excluded
+ * directories pruned, only files recorded. Symlinks: a file symlink is hashed under the link's path;
+ * a directory symlink is walked under the link's path (1.3.1's CLI follows them); a broken one is
+ * skipped. Unlike 1.3.1, a directory reached twice through symlinks (a loop) is walked once.
+ */
+export function listArtifacts(paths: readonly string[], cwd: string, excludes: readonly string[]): FileEntry[] {
+  const excluded = compileExcludes(excludes);
+  const files: FileEntry[] = [];
+  const seen = new Set<string>();
+  const walk = (rel: string, abs: string) => {
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return; // unreadable directory: nothing to record, as os.walk ignores it
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const childRel = normpath(joinPath(rel, e.name));
+      const childAbs = join(abs, e.name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const st = statSync(childAbs);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue; // broken symlink: skipped, as in 1.3.1
+        }
+      }
+      if (excluded(childRel)) continue;
+      if (isDir) walk(childRel, childAbs);
+      else if (isFile) files.push({ key: artifactKey(childRel), abs: childAbs });
+    }
+  };
+  for (const arg of [...new Set(paths.map(normpath))].sort()) {
+    if (excluded(arg)) continue;
+    const abs = resolve(cwd, arg);
+    let st: import("node:fs").Stats;
+    try {
+      st = statSync(abs);
+    } catch {
+      continue; // a path that does not exist is skipped, as in 1.3.1
+    }
+    if (st.isFile()) files.push({ key: artifactKey(arg), abs });
+    else if (st.isDirectory()) walk(arg, abs);
+  }
+  return files;
+}
+
+const CHUNK = 1 << 20;
+let buffer: Buffer | undefined;
+
+/** Hashes one file with reads into one reused buffer (open, read, read, close for a small file). */
+function hashFile(abs: string, hash: HashOptions): HashDict {
+  const hasher = createArtifactHasher(hash);
+  if (typeof hasher === "string") throw new UsageError(`unsupported hash algorithm '${hasher}'`);
+  buffer ??= Buffer.allocUnsafe(CHUNK);
+  let fd: number;
+  try {
+    fd = openSync(abs, "r");
+  } catch (error) {
+    throw new InputError(`cannot read artifact '${abs}': ${(error as Error).message}`);
+  }
+  try {
+    for (;;) {
+      const n = readSync(fd, buffer, 0, CHUNK, null);
+      if (n === 0) break;
+      hasher.update(buffer.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hasher.digest();
+}
+
+/** Records the artifacts under `paths` as `{path: hashes}` (the materials or products of a link). */
+export function recordArtifacts(paths: readonly string[], opts: ArtifactOptions): Record<string, HashDict> {
+  const files = listArtifacts(paths, opts.cwd, opts.excludes);
+  const out: Record<string, HashDict> = {};
+  files.forEach((f, i) => {
+    out[f.key] = hashFile(f.abs, opts.hash);
+    if (opts.progress && (i + 1) % 1000 === 0) opts.progress(i + 1, files.length);
+  });
+  opts.progress?.(files.length, files.length);
+  return out;
+}
+
+/** Progress on stderr: only on a terminal, or in logs when there are many files. */
+export function progressReporter(io: Io, what: string): (done: number, total: number) => void {
+  return (done, total) => {
+    if (total < 1000 && !io.stderrIsTTY) return;
+    if (total < 200) return;
+    if (io.stderrIsTTY) io.stderr.write(`\rtotem: hashing ${what}: ${done}/${total} files${done === total ? "\n" : ""}`);
+    else if (done === total) io.stderr.write(`totem: hashed ${total} ${what} files\n`);
+  };
+}
+
+/** What running a command produced. */
+export interface CommandOutcome {
+  returnValue: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs argv in cwd without a shell; streams are captured (and echoed) only when asked. */
+export function runCommand(argv: readonly string[], cwd: string, opts: { capture: boolean; timeoutSeconds?: number; io?: Io }): Promise<CommandOutcome | { error: string }> {
+  return new Promise((done) => {
+    const [file, ...args] = argv;
+    if (file === undefined) return done({ error: "the command is empty" });
+    const child = spawn(file, args, {
+      cwd,
+      stdio: opts.capture ? ["inherit", "pipe", "pipe"] : "inherit",
+      timeout: opts.timeoutSeconds ? opts.timeoutSeconds * 1000 : undefined,
+    });
+    const out: Buffer[] = [];
+    const errs: Buffer[] = [];
+    child.stdout?.on("data", (d: Buffer) => {
+      out.push(d);
+      opts.io?.stdout.write(d.toString("utf8"));
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      errs.push(d);
+      opts.io?.stderr.write(d.toString("utf8"));
+    });
+    child.on("error", (e: NodeJS.ErrnoException) =>
+      done({ error: e.code === "ENOENT" ? `command not found: ${file}` : e.message }),
+    );
+    child.on("close", (code, signal) => {
+      if (signal === "SIGTERM" && opts.timeoutSeconds) return done({ error: `timed out after ${opts.timeoutSeconds} s` });
+      done({ returnValue: code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8") });
+    });
+  });
+}
+
+/** Signs a link for the signer and writes it atomically (0644) into dir; returns the file path. */
+export function writeLink(link: Link, signer: Signer, target: Target, dir: string, fileName?: string): string {
+  const envelope = signMetablock(linkToJson(link), [signer.key], target);
+  const path = join(dir, fileName ?? linkFileName(link.name, signer.key.public.keyid(target)));
+  writeFileAtomic(path, envelopeToText(envelope), 0o644);
+  return path;
+}
+
+/** Flags shared by `run` and `record`. */
+export interface RecordFlags {
+  step: string;
+  key: string;
+  material: string[];
+  product: string[];
+  exclude?: string[];
+  normalizeLineEndings?: boolean;
+  algorithm?: string[];
+  target: Target;
+  metadataDirectory: string;
+  passwordEnv: string;
+}
+
+const collect = (v: string, acc: string[] = []) => [...acc, v];
+
+/** Adds the options `run` and `record` share. */
+export function recordingOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("-n, --step <name>", "the step name (the link is <step>.<keyid8>.link)")
+    .requiredOption("-k, --key <private-key>", "the functionary's private key")
+    .option("-m, --material <path>", "record this file or directory as a material (repeatable)", collect, [])
+    .option("-p, --product <path>", "record this file or directory as a product (repeatable)", collect, [])
+    .option("--exclude <pattern>", "gitignore-style pattern to leave out (repeatable; replaces the defaults *.link*, .git, *.pyc, *~)", collect)
+    .option("--normalize-line-endings", "hash text with CRLF and CR turned into LF (in-toto library option)")
+    .option("--algorithm <name>", "hash algorithm (repeatable; default sha256)", collect)
+    .addOption(new Option("--target <target>", "keyid form of the signature and file name").choices(TARGETS).default("in-toto-1.3"))
+    .option("-d, --metadata-directory <dir>", "where to write the link", ".")
+    .option("--password-env <var>", "environment variable holding the password of an encrypted key", "TOTEM_KEY_PASSWORD");
+}
+
+/** The artifact options for flags. */
+export function artifactOptions(flags: RecordFlags, io: Io, what: string): ArtifactOptions {
+  const hash: HashOptions = { normalizeLineEndings: flags.normalizeLineEndings === true, ...(flags.algorithm ? { algorithms: flags.algorithm } : {}) };
+  const bad = createArtifactHasher(hash);
+  if (typeof bad === "string") throw new UsageError(`--algorithm '${bad}' is not one in-toto knows (md5, sha1, sha224, sha256, sha384, sha512, blake2s, blake2b, blake2b-256)`);
+  return { cwd: io.cwd, excludes: flags.exclude ?? DEFAULT_EXCLUDES, hash, progress: progressReporter(io, what) };
+}
+
+const EXAMPLES = `
+Examples:
+  $ totem run --step build --key keys/carl -m src -p dist -- make dist
+  $ totem run -n clone -k keys/bob -p demo-project -- git clone https://example.org/demo-project.git
+  $ totem run -n test -k keys/ci.pem -m . --exclude 'node_modules/' --record-streams -- npm test
+
+Writes <step>.<keyid8>.link (mode 0644, atomically) into --metadata-directory.
+Exit codes: 0 recorded and the command exited 0; 1 recorded but the command exited non-zero;
+2 bad flag, unreadable key, or the command could not be started.
+`;
+
+/** Registers `totem run`. */
+export function register(program: Command): void {
+  recordingOptions(program.command("run"))
+    .description("record a step: hash materials, run the command, hash products, write the signed link")
+    .argument("<command...>", "the command to run (after --)")
+    .option("-s, --record-streams", "record stdout and stderr in the link's byproducts")
+    .option("--timeout <seconds>", "stop the command after this many seconds (in-toto-run uses 10)", intOption("--timeout"))
+    .addHelpText("after", EXAMPLES)
+    .action(async (command: string[], flags: RecordFlags & { recordStreams?: boolean; timeout?: number }, cmd: Command) => {
+      const io = ioOf(cmd);
+      const options = artifactOptions(flags, io, "materials");
+      const signer = await loadSigner(flags.key, io, flags.passwordEnv);
+      const materials = recordArtifacts(flags.material, options);
+      const ran = await runCommand(command, io.cwd, { capture: flags.recordStreams === true, timeoutSeconds: flags.timeout, io });
+      if ("error" in ran) throw new InputError(`cannot run ${JSON.stringify(command)}: ${ran.error}`);
+      const products = recordArtifacts(flags.product, { ...options, progress: progressReporter(io, "products") });
+      const link = buildLink({
+        name: flags.step,
+        command,
+        materials,
+        products,
+        returnValue: ran.returnValue,
+        stdout: flags.recordStreams ? ran.stdout : "",
+        stderr: flags.recordStreams ? ran.stderr : "",
+      });
+      const path = writeLink(link, signer, flags.target, resolveFrom(io.cwd, flags.metadataDirectory));
+      io.stderr.write(
+        `totem: recorded step "${flags.step}": ${Object.keys(materials).length} materials, ${Object.keys(products).length} products → ${displayPath(io.cwd, path)}\n`,
+      );
+      if (ran.returnValue !== 0) {
+        io.stderr.write(`totem: the command exited with ${ran.returnValue ?? "a signal"}; the link records it\n`);
+        setExit(cmd, EXIT.FAILED);
+      }
+    });
+}

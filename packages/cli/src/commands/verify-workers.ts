@@ -1,0 +1,113 @@
+// Parallel link checking for `totem verify` on big chains: worker threads read, parse, validate and
+// signature-check link files (the expensive part: JSON, canonical JSON, ed25519), and hand the loaded
+// links back; the engine's verifyChain then skips those stages' work for them (VerifyInput.checked).
+// The engine stays pure; threads are the CLI's business. Workers run this same bundle with a hidden
+// command, so they exist only in the bundled CLI (from sources, verification runs in-process).
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isMainThread, parentPort, Worker } from "node:worker_threads";
+import { type CheckedLink, checkLinkFile, type Layout, linkFileName, type PublicKey } from "@totem/engine";
+import type { Command } from "commander";
+
+/** Below this many link files, starting threads costs more than it saves. */
+const MIN_LINKS_FOR_WORKERS = 24;
+/** The hidden command a worker runs. */
+export const WORKER_COMMAND = "__verify-worker";
+
+interface Job {
+  path: string;
+  key: PublicKey;
+}
+type Reply = { path: string; checked?: CheckedLink };
+
+/** Checks one link file; what goes back to the main thread. */
+function checkOne(dir: string, job: Job): Reply {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(join(dir, job.path)));
+  } catch {
+    return { path: job.path }; // absent: the engine reports it when it counts links
+  }
+  const r = checkLinkFile(bytes, job.key);
+  if (!r.ok) return { path: job.path }; // malformed: the engine loads it again and explains
+  const checked = r.value;
+  // A plain link's signature is settled; its signed bytes need not cross threads. A sublayout keeps
+  // them: its own layout signature is checked later (stage 5).
+  if (checked.loaded.type === "link") checked.loaded = { ...checked.loaded, signedBytes: new Uint8Array(0) };
+  return { path: job.path, checked };
+}
+
+/** The link files of a layout's steps, each with the key that must have signed it. */
+function jobsFor(layout: Layout): Job[] {
+  const jobs: Job[] = [];
+  for (const step of layout.steps) {
+    for (const keyid of new Set(step.pubkeys)) {
+      const key = Object.hasOwn(layout.keys, keyid) ? layout.keys[keyid] : undefined;
+      if (key) jobs.push({ path: linkFileName(step.name, keyid), key });
+    }
+  }
+  return jobs;
+}
+
+function bundlePath(): string | undefined {
+  const url = import.meta.url;
+  return url.endsWith(".mjs") ? fileURLToPath(url) : undefined;
+}
+
+/**
+ * Loads and signature-checks the layout's link files in worker threads; resolves to the results by
+ * path, or undefined when the chain is small, `jobs` is 0, or threads are unavailable (the engine
+ * then does the same work itself).
+ */
+export async function precheckLinks(layout: Layout, dir: string, jobs?: number): Promise<Map<string, CheckedLink> | undefined> {
+  const work = jobsFor(layout);
+  const script = bundlePath();
+  const threads = Math.min(jobs ?? availableParallelism(), work.length);
+  if (!script || threads < 1 || (jobs === undefined && work.length < MIN_LINKS_FOR_WORKERS)) return undefined;
+  const out = new Map<string, CheckedLink>();
+  const slices: Job[][] = Array.from({ length: threads }, () => []);
+  // Interleave so every thread gets a similar mix of small and large links.
+  for (const [i, j] of work.entries()) slices[i % threads]?.push(j);
+  try {
+    await Promise.all(
+      slices.map(
+        (slice) =>
+          new Promise<void>((resolveSlice, reject) => {
+            const worker = new Worker(script, { argv: [WORKER_COMMAND], stdout: true, stderr: true });
+            worker.on("message", (replies: Reply[]) => {
+              for (const r of replies) if (r.checked) out.set(r.path, r.checked);
+              resolveSlice();
+              void worker.terminate();
+            });
+            worker.on("error", reject);
+            worker.on("exit", (code) => (code === 0 ? resolveSlice() : reject(new Error(`worker exited with ${code}`))));
+            worker.postMessage({ dir, jobs: slice });
+          }),
+      ),
+    );
+  } catch {
+    return undefined; // any thread trouble: fall back to checking in-process
+  }
+  return out;
+}
+
+/** Registers the hidden command a verification worker thread runs. */
+export function registerWorker(program: Command): void {
+  program
+    .command(WORKER_COMMAND, { hidden: true })
+    .description("(internal) a verification worker thread")
+    .action(
+      () =>
+        new Promise<void>((done) => {
+          if (isMainThread || !parentPort) return done();
+          const port = parentPort;
+          port.once("message", (msg: { dir: string; jobs: Job[] }) => {
+            port.postMessage(msg.jobs.map((j) => checkOne(msg.dir, j)));
+            port.close();
+            done();
+          });
+        }),
+    );
+}

@@ -1,0 +1,170 @@
+// `totem verify --layout L --layout-key K... --links DIR`: the engine's verifyChain with the I/O
+// around it: reading the layout, keys and link files, running inspections in the working directory,
+// and a report as text or JSON. Big chains: link files are loaded and signature-checked in parallel
+// worker threads first (verify-workers.ts), the engine then reuses those results.
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import {
+  DEFAULT_EXCLUDES,
+  type Failure,
+  type InspectionOutcome,
+  type KeyType,
+  loadEnvelope,
+  parsePublicKey,
+  type PublicKeyMaterial,
+  STAGES,
+  type VerificationResult,
+  verifyChain,
+} from "@totem/engine";
+import { type Command, Option } from "commander";
+import { EXIT, InputError } from "../errors.js";
+import { describeFsError, displayPath, readBytes, readText, resolveFrom } from "../io.js";
+import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
+import { recordArtifacts, runCommand } from "./run.js";
+import { precheckLinks, registerWorker } from "./verify-workers.js";
+
+const EXAMPLES = `
+Examples:
+  $ totem verify --layout root.layout --layout-key keys/owner.pub --links links/
+  $ totem verify --layout root.layout --layout-key alice.pub --layout-key bob.pub --links . --json
+  $ totem verify --layout root.layout --layout-key owner.pub --links links --now 2026-01-01T00:00:00Z
+
+Inspections run in the current directory (as in-toto-verify does), with a timeout.
+Exit codes: 0 the chain passed; 1 it failed (failures are listed by stage); 2 bad flag or an
+unreadable layout, key or links directory.
+`;
+
+interface VerifyFlags {
+  layout: string;
+  layoutKey: string[];
+  keyType?: KeyType;
+  links: string;
+  json?: boolean;
+  trace?: boolean;
+  now?: string;
+  inspectionTimeout: number;
+  jobs?: number;
+}
+
+/** Reads a link file relative to the links directory; absent or unreadable → undefined (as 1.3.1 skips IOError). */
+function linkReader(dir: string): (path: string) => Uint8Array | undefined {
+  return (path) => {
+    try {
+      return new Uint8Array(readFileSync(join(dir, path)));
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** Inspections: record `.` before and after running the command in the verifier's cwd (SPEC-NOTES §7 step 11). */
+function inspectionRunner(io: Io, timeoutSeconds: number) {
+  return async (_name: string, argv: string[]): Promise<InspectionOutcome> => {
+    const opts = { cwd: io.cwd, excludes: DEFAULT_EXCLUDES, hash: {} };
+    const materials = recordArtifacts(["."], opts);
+    const ran = await runCommand(argv, io.cwd, { capture: true, timeoutSeconds });
+    if ("error" in ran) return { error: ran.error };
+    return { materials, products: recordArtifacts(["."], opts), returnValue: ran.returnValue };
+  };
+}
+
+function readLayoutKey(file: string, io: Io, type: KeyType | undefined): PublicKeyMaterial {
+  const path = resolveFrom(io.cwd, file);
+  const parsed = parsePublicKey(readText(path, "layout key"), type ? { type } : undefined);
+  if (!parsed.ok) throw new InputError(`cannot use layout key '${displayPath(io.cwd, path)}': ${parsed.error.message}`);
+  return parsed.value;
+}
+
+function where(f: Failure): string {
+  const parts: string[] = [];
+  if (f.sublayout?.length) parts.push(`in sublayout ${f.sublayout.map((s) => `"${s}"`).join(" › ")}`);
+  if (f.rule) parts.push(`${f.rule.side} rule ${f.rule.index + 1} of "${f.rule.item}": ${f.rule.text}`);
+  else if (f.step) parts.push(`step "${f.step}"`);
+  return parts.join(", ");
+}
+
+/** The text report: a verdict line, then each failure under its stage. */
+export function textReport(result: VerificationResult, layout: string): string {
+  const lines: string[] = [];
+  if (result.passed) {
+    lines.push(`PASS ${layout}: the supply chain passed all verification.`);
+  } else {
+    lines.push(`FAIL ${layout}: ${result.failures.length} failure${result.failures.length === 1 ? "" : "s"}.`);
+    for (const f of result.failures) {
+      const at = where(f);
+      lines.push(`  stage ${f.stage} (${STAGES[f.stage]}) ${f.code}${at ? ` — ${at}` : ""}`);
+      lines.push(`    ${f.message}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The `--json` report (version 1, docs/cli.md). */
+export function jsonReport(result: VerificationResult, layout: string): string {
+  const stageName = <T extends { stage: keyof typeof STAGES }>(x: T) => ({ ...x, stageName: STAGES[x.stage] });
+  return `${JSON.stringify(
+    {
+      version: 1,
+      layout,
+      passed: result.passed,
+      failures: result.failures.map(stageName),
+      warnings: result.warnings.map(stageName),
+      trace: result.trace,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** Registers `totem verify` (and the hidden command its worker threads run). */
+export function register(program: Command): void {
+  registerWorker(program);
+  program
+    .command("verify")
+    .description("verify a supply chain's links against a signed layout (in-toto-verify 1.3.1 semantics)")
+    .requiredOption("-l, --layout <file>", "the signed layout")
+    .requiredOption("-k, --layout-key <public-key>", "a key that must have signed the layout (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .addOption(new Option("-t, --key-type <type>", "how to read the layout keys when the format is ambiguous").choices(["ed25519", "rsa", "ecdsa"]))
+    .option("-d, --links <dir>", "directory holding the link files", ".")
+    .option("--json", "print the result as JSON (docs/cli.md)")
+    .option("--no-trace", "leave the per-rule trace out of --json (smaller output for big chains)")
+    .option("--now <time>", "check expiry against this time instead of the clock")
+    .option("--inspection-timeout <seconds>", "stop an inspection after this many seconds", intOption("--inspection-timeout"), 10)
+    .option("-j, --jobs <n>", "worker threads checking link signatures (default: one per core, none for small chains)", intOption("--jobs"))
+    .addHelpText("after", EXAMPLES)
+    .action(async (flags: VerifyFlags, cmd: Command) => {
+      const io = ioOf(cmd);
+      const now = resolveNow(flags.now, io);
+      const layoutPath = resolveFrom(io.cwd, flags.layout);
+      const shown = displayPath(io.cwd, layoutPath);
+      const loaded = loadEnvelope(readBytes(layoutPath, "layout"), { expect: "layout" });
+      if (!loaded.ok) throw new InputError(`cannot read layout '${shown}': ${loaded.error.message} (at ${loaded.error.path})`);
+      const keys = flags.layoutKey.map((k) => readLayoutKey(k, io, flags.keyType));
+      const dir = resolveFrom(io.cwd, flags.links);
+      try {
+        if (!statSync(dir).isDirectory()) throw new InputError(`--links '${flags.links}' is not a directory`);
+      } catch (error) {
+        if (error instanceof InputError) throw error;
+        throw new InputError(`cannot read links directory '${flags.links}': ${describeFsError(error)}`);
+      }
+      const readLink = linkReader(dir);
+      const wantTrace = flags.json === true && flags.trace !== false;
+      const checked = loaded.value.type === "layout" ? await precheckLinks(loaded.value.layout, dir, flags.jobs) : undefined;
+      const result = await verifyChain({
+        layout: loaded.value,
+        layoutKeys: keys,
+        readLink,
+        now,
+        runInspection: inspectionRunner(io, flags.inspectionTimeout),
+        trace: wantTrace,
+        ...(checked ? { checked } : {}),
+      });
+      if (flags.json) {
+        io.stdout.write(jsonReport(result, shown));
+      } else {
+        io.stdout.write(textReport(result, shown));
+        for (const w of result.warnings) io.stderr.write(`totem: warning[${w.code}] ${w.message}\n`);
+      }
+      if (!result.passed) setExit(cmd, EXIT.FAILED);
+    });
+}
