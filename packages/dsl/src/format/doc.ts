@@ -64,13 +64,6 @@ export function join(separator: Doc, items: Doc[]): Doc[] {
   return out;
 }
 
-type Mode = "flat" | "break";
-interface Frame {
-  indent: number;
-  mode: Mode;
-  doc: Doc;
-}
-
 /** Whether `doc` printed flat fits in `width` columns (a hard line never fits). */
 function fits(doc: Doc, width: number): boolean {
   const stack: Doc[] = [doc];
@@ -88,36 +81,38 @@ function fits(doc: Doc, width: number): boolean {
   return true;
 }
 
+/** Output being built, and the column the next text starts at. */
+interface Output {
+  parts: string[];
+  column: number;
+  width: number;
+}
+
+/** Prints `d` with `ind` spaces of indentation; `flat` when an enclosing group fits on its line. */
+function print(d: Doc, ind: number, flat: boolean, out: Output): void {
+  if (typeof d === "string") {
+    out.parts.push(d);
+    out.column += d.length;
+  } else if (Array.isArray(d)) {
+    for (const part of d) print(part, ind, flat, out);
+  } else if (d.kind === "indent") {
+    print(d.contents, ind + 2, flat, out);
+  } else if (d.kind === "group") {
+    print(d.contents, ind, flat || fits(d.contents, out.width - out.column), out);
+  } else if (d.kind === "if-break") {
+    if (!flat) print(d.text, ind, flat, out);
+  } else if (flat && !d.hard) {
+    print(d.flat, ind, flat, out);
+  } else {
+    out.parts.push("\n", " ".repeat(ind));
+    out.column = ind;
+  }
+}
+
 /** Lays `doc` out in `width` columns with two-space indentation; lines carry no trailing spaces. */
 export function printDoc(doc: Doc, width: number): string {
-  const out: string[] = [];
-  let column = 0;
-  const stack: Frame[] = [{ indent: 0, mode: "break", doc }];
-  while (stack.length > 0) {
-    const { indent: ind, mode, doc: d } = stack.pop()!;
-    if (typeof d === "string") {
-      out.push(d);
-      column += d.length;
-    } else if (Array.isArray(d)) {
-      for (let i = d.length - 1; i >= 0; i--) stack.push({ indent: ind, mode, doc: d[i]! });
-    } else if (d.kind === "indent") {
-      stack.push({ indent: ind + 2, mode, doc: d.contents });
-    } else if (d.kind === "group") {
-      const flat = mode === "flat" || fits(d.contents, width - column);
-      stack.push({ indent: ind, mode: flat ? "flat" : "break", doc: d.contents });
-    } else if (d.kind === "if-break") {
-      if (mode === "break") {
-        out.push(d.text);
-        column += d.text.length;
-      }
-    } else if (mode === "flat" && !d.hard) {
-      out.push(d.flat);
-      column += d.flat.length;
-    } else {
-      out.push(`\n${" ".repeat(ind)}`);
-      column = ind;
-    }
-  }
+  const out: Output = { parts: [], column: 0, width };
+  print(doc, 0, false, out);
   // Blank lines get indentation too; strip it (no string or comment can end a line in a space).
-  return out.join("").replace(/[ \t]+$/gm, "");
+  return out.parts.join("").replace(/[ \t]+$/gm, "");
 }

@@ -77,8 +77,16 @@ export class PolicyPrinter {
     return this.comments[this.next];
   }
 
+  /** Whether the source has an empty line between two offsets (a scan: this runs per item). */
   private blankLineBetween(from: number, to: number): boolean {
-    return from >= 0 && from < to && /\n[ \t\r]*\n/.test(this.text.slice(from, to));
+    let newlines = 0;
+    for (let i = Math.max(from, 0); from >= 0 && i < to; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === 10) {
+        if (++newlines === 2) return true;
+      } else if (c !== 32 && c !== 9 && c !== 13) newlines = 0;
+    }
+    return false;
   }
 
   /** The lines of a block's body: items with their comments, separated by hard lines. */
@@ -118,7 +126,12 @@ export class PolicyPrinter {
   }
 
   private sameLine(from: number, to: number): boolean {
-    return from <= to && !/[\n\r]/.test(this.text.slice(from, to));
+    if (from > to) return false;
+    for (let i = from; i < to; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === 10 || c === 13) return false;
+    }
+    return true;
   }
 
   /** `header {`, the items one per line, `}`; a comment on the header's line stays there. */
