@@ -69,3 +69,14 @@ describe("quick fixes", () => {
     expect(after.filter((x) => x.severity === "error").length).toBeLessThanOrEqual(diagnostics.filter((x) => x.severity === "error").length);
   });
 });
+
+describe("documentation", () => {
+  it("documents every registered code under its anchor in docs/language.md", () => {
+    const doc = readFileSync(join(import.meta.dirname, "../../../docs/language.md"), "utf8");
+    const headings = new Set([...doc.matchAll(/^#### ([a-z0-9-]+)$/gm)].map((m) => m[1]));
+    for (const [code, info] of Object.entries(CODES)) {
+      expect(info.anchor).toBe(code);
+      expect(headings, `docs/language.md lacks "#### ${code}"`).toContain(code);
+    }
+  });
+});
