@@ -4,6 +4,7 @@
 // recording; the engine's record/ module is the pure half (paths, excludes, hashing, link shape).
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
+import { constants } from "node:os";
 import { join, resolve } from "node:path";
 import {
   artifactKey,
@@ -186,7 +187,9 @@ export function runCommand(argv: readonly string[], cwd: string, opts: { capture
     );
     child.on("close", (code, signal) => {
       if (signal === "SIGTERM" && opts.timeoutSeconds) return done({ error: `timed out after ${opts.timeoutSeconds} s` });
-      done({ returnValue: code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8") });
+      // Killed by a signal: a negative number, as Python's subprocess (and so in-toto-run) records it.
+      const returnValue = code ?? (signal ? -(constants.signals[signal] ?? 0) : null);
+      done({ returnValue, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8") });
     });
   });
 }
