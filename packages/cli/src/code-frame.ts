@@ -93,14 +93,14 @@ function caretWidth(text: string): number {
 }
 
 /** The source line and the caret line under `span` (only the span's first line is underlined). */
-function frameLines(index: LineIndex, span: Span, mark: (s: string) => string, style: Style): string[] {
+function frameLines(index: LineIndex, span: Span, mark: (s: string) => string, style: Style, gutterWidth: number): string[] {
   const start = index.position(span.start);
   const end = index.position(Math.max(span.start, span.end));
   const text = index.lineText(start.line);
   const from = start.column - 1;
   const to = end.line === start.line ? end.column - 1 : text.length;
-  const gutter = String(start.line);
-  const blank = " ".repeat(gutter.length);
+  const gutter = String(start.line).padStart(gutterWidth);
+  const blank = " ".repeat(gutterWidth);
   return [
     `${style.dim(` ${gutter} |`)} ${text}`,
     `${style.dim(` ${blank} |`)} ${padLike(text.slice(0, from))}${mark("^".repeat(caretWidth(text.slice(from, to))))}`,
@@ -111,14 +111,17 @@ function frameLines(index: LineIndex, span: Span, mark: (s: string) => string, s
 export function codeFrame(file: string, text: string, diagnostic: Diagnostic, style: Style, index = new LineIndex(text)): string {
   const mark = paint(diagnostic.severity, style);
   const at = index.position(diagnostic.span.start);
+  const related = diagnostic.related ?? [];
+  // One gutter width for the whole diagnostic so the frames of its notes line up with its own.
+  const gutterWidth = Math.max(at.line, ...related.map((r) => index.position(r.span.start).line)).toString().length;
   const lines = [
     `${style.bold(`${file}:${at.line}:${at.column}`)}: ${mark(`${severityLabel(diagnostic.severity)}[${diagnostic.code}]`)} ${style.bold(diagnostic.message)}`,
-    ...frameLines(index, diagnostic.span, mark, style),
+    ...frameLines(index, diagnostic.span, mark, style, gutterWidth),
   ];
-  for (const related of diagnostic.related ?? []) {
-    const r = index.position(related.span.start);
-    lines.push(`  ${style.cyan("note")}: ${file}:${r.line}:${r.column}: ${related.message}`);
-    lines.push(...frameLines(index, related.span, style.cyan, style));
+  for (const note of related) {
+    const r = index.position(note.span.start);
+    lines.push(`  ${style.cyan("note")}: ${file}:${r.line}:${r.column}: ${note.message}`);
+    lines.push(...frameLines(index, note.span, style.cyan, style, gutterWidth));
   }
   if (diagnostic.fix) lines.push(`  ${style.cyan("help")}: ${diagnostic.fix.title}`);
   lines.push(`  ${style.dim(`see docs/language.md#${diagnostic.code}`)}`);
