@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EXAMPLE=examples/demo
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/totem-demo.XXXXXX")
-totem() { node packages/cli/bin/totem.js "$@"; }
+ROOT=$(pwd)
+totem() { node "$ROOT/packages/cli/bin/totem.js" "$@"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "1. totem check $EXAMPLE/demo.totem"

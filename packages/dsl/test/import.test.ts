@@ -135,7 +135,7 @@ describe("importLayout choices", () => {
         { ...first!, name: "nobody", pubkeys: [], threshold: 1 },
         { ...first!, name: "ghost", pubkeys: [...first!.pubkeys, "ffff"], threshold: 3 },
       ],
-      inspect: [],
+      inspect: [{ ...base.inspect[0]!, run: [] }],
     };
     const codes = importLayout(layout).issues.map((i) => `${i.code} ${i.path}`);
     expect(codes).toEqual([
@@ -143,6 +143,7 @@ describe("importLayout choices", () => {
       "import-no-functionary $.steps[1].pubkeys",
       "import-unknown-key $.steps[2].pubkeys[1]",
       "import-threshold $.steps[2].threshold",
+      "import-empty-run $.inspect[0].run",
     ]);
   });
 

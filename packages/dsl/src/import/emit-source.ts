@@ -78,7 +78,7 @@ export function emitSource(input: EmitInput, issues: ImportIssue[]): string {
     lines.push("", ...stepLines(step, i, input, issues));
   });
   layout.inspect.forEach((inspection, i) => {
-    lines.push("", ...inspectionLines(inspection, i, input, issues));
+    lines.push("", ...inspectionLines(inspection, i, issues));
   });
   lines.push("}");
   return `${lines.join("\n")}\n`;
@@ -136,12 +136,19 @@ function stepLines(step: Step, index: number, input: EmitInput, issues: ImportIs
   return out;
 }
 
-function inspectionLines(inspection: Inspection, index: number, input: EmitInput, issues: ImportIssue[]): string[] {
-  void input;
+function inspectionLines(inspection: Inspection, index: number, issues: ImportIssue[]): string[] {
   const path = `$.inspect[${index}]`;
   checkName(inspection.name, `${path}.name`, "inspection", issues);
   const out = [`${INDENT}inspection ${inspection.name} {`];
   out.push(`${INDENT}${INDENT}run ${commandText(inspection.run)}`);
+  if (inspection.run.every((arg) => arg === "")) {
+    issues.push({
+      code: "import-empty-run",
+      severity: "error",
+      message: `Inspection "${inspection.name}" runs no command, which Totem rejects (inspection-without-run); give it a command in the layout first.`,
+      path: `${path}.run`,
+    });
+  }
   out.push(...ruleBlock("materials", inspection.expected_materials, `${path}.expected_materials`, issues));
   out.push(...ruleBlock("products", inspection.expected_products, `${path}.expected_products`, issues));
   out.push(`${INDENT}}`);
