@@ -1,6 +1,8 @@
 // SARIF 2.1.0 output of `totem check` for GitHub code scanning. One run, one rule per diagnostic code
 // (id = the code, helpUri = its anchor in docs/language.md), 1-based lines and columns counted in
 // UTF-16 code units (run.columnKind), which is exactly how the dsl measures spans.
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Diagnostic, Severity, Span } from "@totem/dsl";
 import { LineIndex, docsUrl } from "./code-frame.js";
 import { VERSION } from "./program.js";
@@ -39,10 +41,19 @@ function region(index: LineIndex, span: Span): Record<string, number> {
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
 }
 
+/**
+ * Where a file is, for SARIF: a path relative to the repository root (`%SRCROOT%`, percent-encoded as a
+ * URI reference), or a `file:` URI for a path outside the directory check ran in.
+ */
+export function artifactLocation(path: string): Record<string, string> {
+  if (isAbsolute(path)) return { uri: pathToFileURL(path).href };
+  return { uri: path.split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
+}
+
 function location(uri: string, index: LineIndex, span: Span, message?: string): Record<string, unknown> {
   const loc: Record<string, unknown> = {
     physicalLocation: {
-      artifactLocation: { uri, uriBaseId: "%SRCROOT%" },
+      artifactLocation: artifactLocation(uri),
       region: region(index, span),
     },
   };
@@ -86,7 +97,7 @@ export function toSarif(files: readonly CheckedFile[], describe: RuleDescriber):
             description: { text: d.fix.title },
             artifactChanges: [
               {
-                artifactLocation: { uri: file.uri, uriBaseId: "%SRCROOT%" },
+                artifactLocation: artifactLocation(file.uri),
                 replacements: d.fix.edits.map((e) => ({ deletedRegion: region(index, e.span), insertedContent: { text: e.newText } })),
               },
             ],

@@ -49,6 +49,21 @@ describe("totem check --format sarif", () => {
     }
   });
 
+  it("names a file outside the working directory by a file: URI, and encodes relative paths", async () => {
+    cpSync(join(cwd, "warnings.totem"), join(cwd, "keys", "with space.totem"));
+    const elsewhere = tempDir();
+    const r = await runCli(["check", join(cwd, "warnings.totem"), "--format", "sarif"], { cwd: elsewhere });
+    const log = JSON.parse(r.stdout);
+    expect(sarifValidator()(log)).toBe(true);
+    const where = log.runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+    expect(where).toEqual({ uri: `file://${join(cwd, "warnings.totem")}` });
+    const spaced = JSON.parse((await runCli(["check", "keys/with space.totem", "--format", "sarif"], { cwd })).stdout);
+    expect(spaced.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: "keys/with%20space.totem",
+      uriBaseId: "%SRCROOT%",
+    });
+  });
+
   it("is an empty but valid log for a clean policy", async () => {
     const r = await runCli(["check", "root.totem", "--format", "sarif"], { cwd });
     expect(r.code).toBe(0);

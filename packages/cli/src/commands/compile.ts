@@ -99,6 +99,7 @@ export function register(program: Command): void {
       const text = envelopeText(layoutToJson(lowered.layout), signers, target, opts.envelope);
       const name = basename(checked.path, extname(checked.path));
       const out = resolveFrom(io.cwd, opts.output ?? `${name}.layout`);
+      if (out === checked.path) throw new UsageError(`-o ${opts.output ?? out} would overwrite the policy itself`);
       writeFileAtomic(out, text, undefined, displayPath(io.cwd, out));
       const layout = lowered.layout;
       const signed = signers.length > 0 ? `signed by ${signerKeyids(signers, target).join(", ")}` : "unsigned";
