@@ -56,6 +56,23 @@ describe("partial trees after errors", () => {
     expect(diagnostics[0]?.span).toEqual({ start: 19, end: 19 });
   });
 
+  it("keeps a half-typed match rule with what it names so far", () => {
+    const text = 'layout "x" {\n  step a {\n    materials {\n      match "*" with products from ';
+    const { file, diagnostics } = parse(text);
+    const rule = file.layout?.steps[0]?.materials?.rules[0];
+    expect(rule).toMatchObject({ kind: "match", pattern: { value: "*" }, destinationType: "products" });
+    expect(rule?.kind === "match" && rule.from).toEqual({ text: "", span: { start: text.length - 1, end: text.length - 1 } });
+    expect(rule?.span).toEqual({ start: text.indexOf("match"), end: text.length - 1 });
+    expect(diagnostics[0]?.message).toBe("Expected a name but found the end of the file.");
+  });
+
+  it("closes the spans of blocks that recovery left open at their last finished part", () => {
+    const text = 'layout "x" {\n  step a {\n    by bob\n';
+    const { file } = parse(text);
+    expect(file.layout?.span).toEqual({ start: 0, end: text.indexOf("bob") + 3 });
+    expect(file.layout?.steps[0]?.span).toEqual({ start: text.indexOf("step"), end: text.indexOf("bob") + 3 });
+  });
+
   it("places an error at the end of the file after the previous token", () => {
     const text = "layout \"x\" {\n  readme \"r\"\n\n\n";
     const { diagnostics } = parse(text);
