@@ -1,7 +1,10 @@
-// Lowering of open documents to in-toto layouts, once per document version (and again when a key
-// file changes): it feeds the key diagnostics published with every change, the compiled-layout
-// preview and simulation.
-import { CODES, type Diagnostic, lower, type LowerResult } from "@totem/dsl";
+// Lowering of open documents to in-toto layouts. Two uses, cached per document snapshot (and dropped
+// when a key file or a setting changes):
+// - `diagnosticsOf`: what is published on every change — the analysis plus lowering's own codes
+//   (`key-unreadable`, `key-invalid`, `target-mismatch`). Those depend only on the constants, the
+//   target and the functionaries, so only that part of the file is lowered on each keystroke.
+// - `of`: the full lowering, for the compiled-layout preview and simulation (on request only).
+import { CODES, type Diagnostic, lower, type LowerResult, type PolicyFile } from "@totem/dsl";
 import type { DocAnalysis } from "./analysis.js";
 import type { DocumentSnapshot } from "./documents.js";
 import { keyReader } from "./policy-keys.js";
@@ -12,46 +15,72 @@ export interface CompiledDocument {
   analysis: DocAnalysis;
   /** Undefined while the text has syntax errors (lowering needs a clean parse). */
   lowered?: LowerResult;
-  /** The analysis' diagnostics plus lowering's own (`key-unreadable`, `key-invalid`, `target-mismatch`…), sorted. */
+  /** The analysis' diagnostics plus lowering's own, sorted by offset. */
   diagnostics: Diagnostic[];
 }
 
-function sameSpot(a: Diagnostic, b: Diagnostic): boolean {
-  return a.code === b.code && a.span.start === b.span.start && a.span.end === b.span.end;
+function isLowerCode(code: string): boolean {
+  return CODES[code as keyof typeof CODES]?.phase === "lower";
 }
 
-/** Caches one lowering per document snapshot; `invalidate()` when key files or settings change. */
+function hasSyntaxErrors(a: DocAnalysis): boolean {
+  return a.diagnostics.some((d) => CODES[d.code as keyof typeof CODES]?.phase === "syntax");
+}
+
+/** The part of a file lowering's own diagnostics depend on: constants, target and functionaries. */
+function keysOnly(file: PolicyFile): PolicyFile {
+  const layout = file.layout;
+  return { ...file, ruleSets: [], ...(layout ? { layout: { ...layout, steps: [], inspections: [], items: [] } } : {}) };
+}
+
+function merge(analysis: DocAnalysis, lowered: LowerResult): Diagnostic[] {
+  const own = lowered.diagnostics.filter((d) => isLowerCode(d.code));
+  return own.length === 0 ? analysis.diagnostics : [...analysis.diagnostics, ...own].sort((a, b) => a.span.start - b.span.start);
+}
+
+/** Caches lowerings per document snapshot; `invalidate()` when key files or settings change. */
 export class CompileCache {
-  private cache = new WeakMap<DocumentSnapshot, CompiledDocument>();
+  private full = new WeakMap<DocumentSnapshot, CompiledDocument>();
+  private keys = new WeakMap<DocumentSnapshot, { analysis: DocAnalysis; diagnostics: Diagnostic[] }>();
 
   /** Drops every cached lowering. */
   invalidate(): void {
-    this.cache = new WeakMap();
+    this.full = new WeakMap();
+    this.keys = new WeakMap();
   }
 
-  /** The lowering of this snapshot, computed now if needed. */
+  private lowerFile(state: ServerState, doc: DocumentSnapshot, file: PolicyFile): LowerResult {
+    return lower(file, {
+      readKey: keyReader(state, doc),
+      now: state.settings.now ?? new Date(),
+      // The setting only fills in for a policy without a `target` clause; it never contradicts one.
+      ...(file.layout?.target === undefined ? { target: state.settings.defaultTarget } : {}),
+    });
+  }
+
+  /** The diagnostics to publish for this snapshot: the analysis' plus key and target problems. */
+  diagnosticsOf(state: ServerState, doc: DocumentSnapshot): Diagnostic[] {
+    const analysis = state.analyses.of(doc);
+    const cached = this.keys.get(doc);
+    if (cached && cached.analysis === analysis) return cached.diagnostics;
+    const diagnostics = hasSyntaxErrors(analysis) ? analysis.diagnostics : merge(analysis, this.lowerFile(state, doc, keysOnly(analysis.file)));
+    this.keys.set(doc, { analysis, diagnostics });
+    return diagnostics;
+  }
+
+  /** The full lowering of this snapshot, computed now if needed. */
   of(state: ServerState, doc: DocumentSnapshot): CompiledDocument {
     const analysis = state.analyses.of(doc);
-    const cached = this.cache.get(doc);
+    const cached = this.full.get(doc);
     if (cached && cached.analysis === analysis) return cached;
     let compiled: CompiledDocument;
-    if (analysis.diagnostics.some((d) => CODES[d.code as keyof typeof CODES]?.phase === "syntax")) {
+    if (hasSyntaxErrors(analysis)) {
       compiled = { analysis, diagnostics: analysis.diagnostics };
     } else {
-      const written = analysis.file.layout?.target;
-      const lowered = lower(analysis.file, {
-        readKey: keyReader(state, doc),
-        now: state.settings.now ?? new Date(),
-        // The setting only fills in for a policy without a `target` clause; it never contradicts one.
-        ...(written === undefined ? { target: state.settings.defaultTarget } : {}),
-      });
-      const own = lowered.diagnostics.filter(
-        (d) => CODES[d.code as keyof typeof CODES]?.phase === "lower" && !analysis.diagnostics.some((a) => sameSpot(a, d)),
-      );
-      const diagnostics = own.length === 0 ? analysis.diagnostics : [...analysis.diagnostics, ...own].sort((a, b) => a.span.start - b.span.start);
-      compiled = { analysis, lowered, diagnostics };
+      const lowered = this.lowerFile(state, doc, analysis.file);
+      compiled = { analysis, lowered, diagnostics: merge(analysis, lowered) };
     }
-    this.cache.set(doc, compiled);
+    this.full.set(doc, compiled);
     return compiled;
   }
 }

@@ -74,7 +74,7 @@ export function startServer(connection: Connection): Connection {
     (uri) => {
       const doc = state.docs.get(uri);
       if (!doc) return undefined;
-      return { version: doc.version, diagnostics: state.compiled.of(state, doc).diagnostics.map((d) => toLspDiagnostic(d, doc.lines, uri)) };
+      return { version: doc.version, diagnostics: state.compiled.diagnosticsOf(state, doc).map((d) => toLspDiagnostic(d, doc.lines, uri)) };
     },
     (params) => void connection.sendDiagnostics(params),
     () => state.settings.diagnosticsDelayMs,
@@ -198,7 +198,7 @@ export function startServer(connection: Connection): Connection {
   connection.onFoldingRanges(guard("foldingRange", [], (p) => withDoc(p.textDocument.uri, [], (doc) => foldingRanges(state.analyses.of(doc).file, doc.lines))));
   connection.onDocumentFormatting(guard("formatting", null, (p) => withDoc(p.textDocument.uri, null, (doc) => formatDocument(doc))));
   connection.onCodeAction(
-    guard("codeAction", [], (p) => withDoc(p.textDocument.uri, [], (doc) => codeActions(doc, state.compiled.of(state, doc).diagnostics, doc.lines.spanOf(p.range)))),
+    guard("codeAction", [], (p) => withDoc(p.textDocument.uri, [], (doc) => codeActions(doc, state.compiled.diagnosticsOf(state, doc), doc.lines.spanOf(p.range)))),
   );
   registerCustomRequests(connection, state, guard);
 
