@@ -2,13 +2,13 @@
 // policy that compiles back to the same payload bytes. Refuses (exit 1, nothing written) when the
 // language cannot reproduce the payload, unless --allow-lossy. Used as a git textconv driver with
 // `--stdout` (docs/git.md).
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, extname, relative, resolve } from "node:path";
 import { type ImportIssue, importLayout, payloadFidelity } from "@totem/dsl";
 import { type Target, TARGETS } from "@totem/engine";
 import { type Command, Option } from "commander";
-import { EXIT, UsageError } from "../errors.js";
-import { displayPath, readBytes, resolveFrom, writeFileAtomic } from "../io.js";
+import { EXIT, InputError, UsageError } from "../errors.js";
+import { describeFsError, displayPath, readBytes, resolveFrom, writeFileAtomic } from "../io.js";
 import { ioOf, setExit } from "../program.js";
 import { readSignedLayout } from "./signed-layout.js";
 
@@ -88,7 +88,14 @@ export function register(program: Command): void {
         if (existing) throw new UsageError(`${displayPath(io.cwd, existing.path)} already exists; pass --force to overwrite it`);
       }
       // Key files first: a policy on disk never refers to keys that are not there.
-      for (const w of writes) writeFileAtomic(w.path, w.text);
+      for (const w of writes) {
+        try {
+          mkdirSync(dirname(w.path), { recursive: true });
+        } catch (e) {
+          throw new InputError(`cannot create the directory of ${displayPath(io.cwd, w.path)}: ${describeFsError(e)}`);
+        }
+        writeFileAtomic(w.path, w.text);
+      }
       if (out === undefined) io.stdout.write(result.source);
       else {
         const { steps, inspect } = signed.layout;
