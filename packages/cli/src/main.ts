@@ -5,7 +5,7 @@
  *
  *   // packages/cli/src/commands/frob.ts
  *   import type { Command } from "commander";
- *   import { setExit } from "../program.js";
+ *   import { ioOf, setExit } from "../program.js";
  *   import { EXIT, InputError, UsageError } from "../errors.js";
  *   /** Registers `totem frob`. *\/
  *   export function register(program: Command): void {

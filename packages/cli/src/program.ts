@@ -116,8 +116,8 @@ export function reportError(error: unknown, io: Io): number {
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) {
       return EXIT.OK;
     }
-    if (error.code === "commander.help") return EXIT.USAGE; // `totem` with no command prints help
-    return EXIT.USAGE;
+    return EXIT.USAGE; // unknown command or option, missing or invalid argument
+
   }
   if (error instanceof UsageError) {
     write(`totem: ${error.message}\n`);

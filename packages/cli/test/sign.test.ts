@@ -76,7 +76,10 @@ describe("totem sign", () => {
   const bad: [string, () => string[], RegExp][] = [
     ["no --key", () => ["sign", "ref/reference.layout"], /^totem: sign needs at least one --key\n\(see totem sign --help\)\n$/],
     ["a missing layout", () => ["sign", "none.layout", "-k", "keys/owner"], /^totem: cannot read layout 'none\.layout': no such file or directory\n$/],
-    ["malformed JSON", () => (writeFileSync(join(cwd, "bad.layout"), '{"signed": {'), ["sign", "bad.layout", "-k", "keys/owner"]), /^totem: cannot read layout 'bad\.layout': .+\n$/],
+    ["malformed JSON", () => {
+        writeFileSync(join(cwd, "bad.layout"), '{"signed": {');
+        return ["sign", "bad.layout", "-k", "keys/owner"];
+      }, /^totem: cannot read layout 'bad\.layout': .+\n$/],
     ["a link instead of a layout", () => ["sign", "ref/build.de2509c4.link", "-k", "keys/owner"], /^totem: cannot read layout 'ref\/build\.de2509c4\.link': .*link.*\n$/],
     ["a policy instead of a layout", () => ["sign", "root.totem", "-k", "keys/owner"], /^totem: cannot read layout 'root\.totem': .+\n$/],
     ["an unreadable key", () => ["sign", "ref/reference.layout", "-k", "keys/none"], /^totem: cannot read private key 'keys\/none': no such file or directory\n$/],
