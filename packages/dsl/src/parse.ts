@@ -63,11 +63,11 @@ export function parse(text: string): ParseResult {
     const lexed = totemLexer.tokenize(text);
     const diagnostics = syntaxDiagnostics(text, lexed.tokens, lexed.errors);
     const parser = totemParser();
-    const { file, builder } = parser.parseFile(lexed.tokens, text.length);
-    for (const e of parser.errors) {
+    const { file, builder, errors } = parser.parseFile(lexed.tokens, text.length);
+    for (const e of errors) {
       diagnostics.push({ code: "syntax-error", severity: "error", message: e.message, span: errorSpan(e, text.length) });
     }
-    if (parser.errors.length > 0) closeSpans(file);
+    if (errors.length > 0) closeSpans(file);
     file.comments = (lexed.groups.comments ?? []).map(comment);
     diagnostics.push(...builder.diagnostics);
     diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);

@@ -7,7 +7,7 @@
 // tree (a half-typed step keeps its name); spans left open are closed by `closeSpans` afterwards.
 // While chevrotain records the grammar (once, at construction) the actions run on placeholder
 // tokens that `isReal` rejects, so they build nothing.
-import { EmbeddedActionsParser, type IOrAlt, type IToken, type TokenType } from "chevrotain";
+import { EmbeddedActionsParser, type IOrAlt, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type {
   CommandExpr,
   ConstDecl,
@@ -58,7 +58,7 @@ export class TotemParser extends EmbeddedActionsParser {
   /** The layout being read (a second layout is read into a detached one). */
   private layout = this.newLayout(0);
   /** The step or inspection being read. */
-  private owner: StepDecl | InspectionDecl = { kind: "step", name: { text: "", span: { start: 0, end: 0 } }, by: [], span: { start: 0, end: 0 } };
+  private owner: StepDecl | InspectionDecl = this.newStep(0);
   /** Where rules being read go: a rule block's or a rule set's list. */
   private ruleList: RuleNode[] = [];
   /** Where fields of the inline key being read go. */
@@ -70,15 +70,17 @@ export class TotemParser extends EmbeddedActionsParser {
   }
 
   /** Parses `tokens` of a text of `length` UTF-16 units; comments are the caller's to add. */
-  parseFile(tokens: IToken[], length: number): { file: PolicyFile; builder: AstBuilder } {
+  parseFile(tokens: IToken[], length: number): { file: PolicyFile; builder: AstBuilder; errors: IRecognitionException[] } {
     this.ast = new AstBuilder();
     this.tree = AstBuilder.emptyFile(length);
     this.input = tokens;
     this.file();
-    const result = { file: this.tree, builder: this.ast };
-    // Drop references to the finished tree so the shared instance does not keep it alive.
+    const result = { file: this.tree, builder: this.ast, errors: this.errors };
+    // Let go of this parse's tokens and tree: the one shared instance must not keep them alive.
+    this.input = [];
     this.tree = AstBuilder.emptyFile(0);
     this.layout = this.newLayout(0);
+    this.owner = this.newStep(0);
     this.ruleList = [];
     this.keyFields = [];
     return result;
@@ -91,6 +93,10 @@ export class TotemParser extends EmbeddedActionsParser {
 
   private close(node: { span: Span }): void {
     node.span.end = this.lastEnd(node.span.start);
+  }
+
+  private newStep(start: number): StepDecl {
+    return { kind: "step", name: { text: "", span: { start, end: start } }, by: [], span: { start, end: OPEN } };
   }
 
   private newLayout(start: number): LayoutDecl {
