@@ -108,7 +108,13 @@ class Lowerer {
     if (key.kind === "inline") return this.inlineKey(key);
     if (key.path === undefined) return undefined;
     const path = this.str(key.path);
-    const text = this.opts.readKey(path);
+    let text: string | undefined;
+    try {
+      text = this.opts.readKey(path);
+    } catch {
+      // A reader that throws (a caller's I/O error) means the same as one that returns undefined.
+      text = undefined;
+    }
     if (text === undefined) {
       this.diagnostics.push(diagnostic("key-unreadable", key.path.span, `The key file "${path}" of functionary "${f.name.text}" cannot be read: check the path (it is relative to the policy).`));
       return undefined;
@@ -225,6 +231,20 @@ class Lowerer {
  * use `compilePolicy`, which does both. Never throws.
  */
 export function lower(file: PolicyFile, opts: LowerOptions): LowerResult {
+  try {
+    return lowerChecked(file, opts);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const span = file.layout?.span ?? file.span;
+    return {
+      target: opts.target ?? DEFAULT_TARGET,
+      diagnostics: [{ code: "internal-error", severity: "error", message: `Lowering failed unexpectedly (${message}); please report this with the file.`, span: { start: span.start, end: span.start } }],
+      sourceMap: { items: {}, rules: {} },
+    };
+  }
+}
+
+function lowerChecked(file: PolicyFile, opts: LowerOptions): LowerResult {
   const found: Diagnostic[] = [];
   // The checks need no text except to build quick fixes, which lowering drops.
   const ctx = checkContext("", file, collectSymbols(file), [], {}, found);

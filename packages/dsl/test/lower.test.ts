@@ -128,3 +128,17 @@ describe("compilePolicy", () => {
     expect(codes.filter((c) => c === "key-invalid")).toHaveLength(2);
   });
 });
+
+describe("lower with a failing key reader", () => {
+  it("reports key-unreadable when the reader throws, instead of throwing", () => {
+    const text = readFileSync(join(DIR, "full.totem"), "utf8");
+    const result = lower(parse(text).file, {
+      readKey: () => {
+        throw new Error("EACCES");
+      },
+      now: NOW,
+    });
+    expect(result.layout).toBeUndefined();
+    expect(result.diagnostics.filter((d) => d.code === "key-unreadable")).toHaveLength(4);
+  });
+});
