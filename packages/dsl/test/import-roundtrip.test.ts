@@ -113,6 +113,41 @@ describe("the import round trip", () => {
     );
   });
 
+  it("never throws, and reports an issue instead, for layouts with arbitrary names, keys and numbers", () => {
+    const ANY = fc.string({ unit: "binary", maxLength: 8 });
+    const anyRule: fc.Arbitrary<ArtifactRule> = fc.oneof(
+      fc.record({ type: fc.constantFrom("create" as const, "require" as const, "disallow" as const), pattern: ANY }),
+      fc.record({ type: fc.constant("match" as const), pattern: ANY, destinationType: fc.constant("products" as const), destinationName: ANY }),
+    );
+    const anyKey = fc.record({ keyid: ANY, keytype: ANY, scheme: ANY, keyval: fc.record({ public: ANY }) });
+    const anyLayout = fc.record({
+      _type: fc.constant("layout" as const),
+      expires: ANY,
+      readme: ANY,
+      keys: fc.dictionary(ANY, anyKey, { maxKeys: 3 }),
+      steps: fc.array(
+        fc.record({
+          _type: fc.constant("step" as const),
+          name: ANY,
+          threshold: fc.integer({ min: -3, max: 5 }),
+          pubkeys: fc.array(ANY, { maxLength: 3 }),
+          expected_command: fc.array(ANY, { maxLength: 3 }),
+          expected_materials: fc.array(anyRule, { maxLength: 3 }),
+          expected_products: fc.array(anyRule, { maxLength: 3 }),
+        }),
+        { maxLength: 3 },
+      ),
+      inspect: fc.constant([]),
+    });
+    fc.assert(
+      fc.property(anyLayout, (layout) => {
+        const result = importLayout(layout as Layout);
+        if (result.issues.every((i) => i.severity !== "error")) expect(relowered(result)).toBe(canonicalString(layoutToJson(layout as Layout)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   const examples = readdirSync(join(ROOT, "examples"), { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .flatMap((d) => readdirSync(join(ROOT, "examples", d.name)).filter((f) => f.endsWith(".totem")).map((f) => join(ROOT, "examples", d.name, f)));
