@@ -99,13 +99,17 @@ export function buildProgram(io: Io, commands: readonly Register[]): Command {
   );
   runs.set(program, { io, exitCode: EXIT.OK });
   for (const register of commands) register(program);
-  for (const sub of program.commands) {
-    sub.showHelpAfterError(`(see totem ${sub.name()} --help)`);
-    sub.exitOverride();
-    sub.configureOutput(program.configureOutput());
-  }
   program.showHelpAfterError("(see totem --help)");
+  for (const sub of program.commands) routeErrors(sub, program, `totem ${sub.name()}`);
   return program;
+}
+
+/** Gives a command and its sub-commands the program's output, exit handling and help pointer. */
+function routeErrors(cmd: Command, program: Command, path: string): void {
+  cmd.showHelpAfterError(`(see ${path} --help)`);
+  cmd.exitOverride();
+  cmd.configureOutput(program.configureOutput());
+  for (const sub of cmd.commands) routeErrors(sub, program, `${path} ${sub.name()}`);
 }
 
 /** Prints an error raised while running a command and returns its exit code. */

@@ -1,6 +1,6 @@
 // `totem check`: code frames (golden), summary, exit codes, JSON shape (golden), colour rules, and
 // every bad input (missing file, bad flag values) exiting 2 with one clear line.
-import { cpSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES, expectGolden, runCli, tempDir } from "./run-cli.js";
@@ -44,6 +44,16 @@ describe("totem check", () => {
     expect(soon.stdout).toMatch(/warning\[[a-z-]*expir[a-z-]*\]/);
     const later = await runCli(["check", "root.totem", "--now", "2026-12-20T00:00:00Z", "--expiry-warning", "5"], { cwd });
     expect(later.stdout).toBe("");
+  });
+
+  it("reads key files relative to the policy, and reports one it cannot read", async () => {
+    const above = await runCli(["check", join(cwd, "root.totem")], { cwd: tempDir() });
+    expect(above.code, above.stdout).toBe(0);
+    mkdirSync(join(cwd, "nokeys"));
+    cpSync(join(cwd, "root.totem"), join(cwd, "nokeys", "root.totem"));
+    const missing = await runCli(["check", "nokeys/root.totem"], { cwd });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/^nokeys\/root\.totem:6:23: error\[key-unreadable\] /);
   });
 
   it("writes the documented JSON document", async () => {

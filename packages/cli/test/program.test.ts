@@ -111,6 +111,15 @@ describe("the top-level handler", () => {
     expect(io.out()).toBe("report\n");
   });
 
+  it("points a nested sub-command's usage errors at its own help", async () => {
+    const nested = (program: Command) => {
+      program.command("outer").command("inner").action(() => undefined);
+    };
+    const io = captureIo();
+    expect(await runProgram(["outer", "inner", "--nope"], io, [nested])).toBe(2);
+    expect(io.err()).toBe("totem: error: unknown option '--nope'\n(see totem outer inner --help)\n");
+  });
+
   it("reports an internal error without a stack trace", async () => {
     const io = captureIo();
     expect(await runProgram(["boom", "bug"], io, [thrower])).toBe(2);
