@@ -3,7 +3,7 @@
 // lower(parse(import(L))) ≡ L byte for byte, and a clear issue wherever that is impossible.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { canonicalString, type Layout, layoutToJson, loadEnvelope, type PublicKey } from "@totem/engine";
+import { canonicalize, canonicalString, fromHex, type Layout, layoutToJson, loadEnvelope, type PublicKey, verifySignature } from "@totem/engine";
 import { describe, expect, it } from "vitest";
 import { format, type ImportResult, importLayout, parse, payloadFidelity } from "../src/index.js";
 import { lower } from "../src/lower.js";
@@ -58,6 +58,24 @@ describe("importLayout on reference layouts", () => {
       golden(name.replace(/\.layout$/, ".totem"), result.source);
     });
   }
+
+  it("compiles imports back to bytes that the reference tools' own signatures verify", () => {
+    // The owner key in-toto 1.3.1 signed the fixtures with (TEST KEY, fixtures/import/README.md).
+    const owner = JSON.parse(readFileSync(join(DIR, "layouts", "owner.private.json"), "utf8"));
+    const key = { keytype: owner.keytype, scheme: owner.scheme, keyval: { public: owner.keyval.public } };
+    for (const name of ["demo.layout", "everything.layout", "everything.two-signatures.layout", "modern.layout"]) {
+      const loaded = load(name);
+      const result = importLayout(loaded.layout);
+      const parsed = parse(result.source);
+      const lowered = lower(parsed.file, { readKey: () => undefined, now: new Date(0), target: result.target });
+      const bytes = canonicalize(layoutToJson(lowered.layout as Layout));
+      const signature = loaded.signatures.find((s) => s.keyid === owner.keyid);
+      expect(signature, name).toBeDefined();
+      expect(verifySignature(key, bytes, fromHex(signature!.sig) as Uint8Array), name).toBe(true);
+      const tampered = canonicalize(layoutToJson({ ...(lowered.layout as Layout), readme: "x" }));
+      expect(verifySignature(key, tampered, fromHex(signature!.sig) as Uint8Array), name).toBe(false);
+    }
+  });
 
   it("imports with key files that reproduce the same key objects", () => {
     for (const name of ["demo.layout", "everything.layout", "modern.layout"]) {
