@@ -86,6 +86,15 @@ export class TotemParser extends EmbeddedActionsParser {
     return result;
   }
 
+  /**
+   * Recovery may pretend a missing token was there, except `from`: the name after it accepts
+   * keywords, so `match "*" with products` followed by `disallow "*"` would read `disallow` as the
+   * step's name and report the pattern instead. Without insertion the rule ends and `disallow` parses.
+   */
+  override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
+    return tokType !== Kw.from;
+  }
+
   /** End offset of the last token read (recovery-skipped tokens included). */
   private lastEnd(fallback: number): number {
     return after(this.LA(0), fallback);
