@@ -67,6 +67,18 @@ describe("analyze", () => {
     expect(occurrences(symbols, bob!)).toHaveLength(3);
   });
 
+  it("resolves constants and rule sets, including uses inside rule sets", () => {
+    const text = readFileSync(join(EXAMPLES, "rulesets/rulesets.totem"), "utf8");
+    const { symbols } = analyze(text);
+    const closed = symbols.byName["rule-set"].get("closed")!;
+    expect(occurrences(symbols, closed).map((s) => text.slice(s.start, s.end))).toEqual(Array(8).fill("closed"));
+    const sources = symbolAt(symbols, text.lastIndexOf("SOURCES"))!;
+    expect(sources).toMatchObject({ kind: "constant", name: "SOURCES" });
+    expect(occurrences(symbols, sources)).toHaveLength(3);
+    const fetch = symbolAt(symbols, text.indexOf("from fetch") + "from ".length);
+    expect(fetch).toMatchObject({ kind: "step", name: "fetch" });
+  });
+
   it("never throws, whatever the text", () => {
     const base = readFileSync(join(EXAMPLES, "rulesets/rulesets.totem"), "utf8");
     fc.assert(
