@@ -13,6 +13,7 @@ import {
   signDsse,
   signMetablock,
 } from "@totem/engine";
+import { DEFAULT_TARGET } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, UsageError } from "../errors.js";
 import { displayPath, resolveFrom, writeFileAtomic } from "../io.js";
@@ -20,9 +21,6 @@ import { ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
 import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
-
-/** The target used when neither --target nor the policy names one (see docs/cli.md#totem-compile). */
-export const DEFAULT_TARGET: Target = "in-toto-1.3";
 
 /**
  * DSSE envelopes exist only for the modern target: in-toto 1.3.1 reads Metablock only (SPEC-NOTES
