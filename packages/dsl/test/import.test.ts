@@ -38,7 +38,7 @@ function relowered(result: ImportResult): string {
   return canonicalString(layoutToJson(lowered.layout as Layout));
 }
 
-const LOSSLESS = ["demo.layout", "everything.layout", "everything.two-signatures.layout", "modern.layout", "modern.dsse.layout"];
+const LOSSLESS = ["demo.layout", "everything.layout", "everything.two-signatures.layout", "golang-style.layout", "modern.layout", "modern.dsse.layout"];
 
 describe("importLayout on reference layouts", () => {
   const names = readdirSync(join(DIR, "layouts")).filter((f) => f.endsWith(".layout"));
@@ -63,7 +63,7 @@ describe("importLayout on reference layouts", () => {
     // The owner key in-toto 1.3.1 signed the fixtures with (TEST KEY, fixtures/import/README.md).
     const owner = JSON.parse(readFileSync(join(DIR, "layouts", "owner.private.json"), "utf8"));
     const key = { keytype: owner.keytype, scheme: owner.scheme, keyval: { public: owner.keyval.public } };
-    for (const name of ["demo.layout", "everything.layout", "everything.two-signatures.layout", "modern.layout"]) {
+    for (const name of ["demo.layout", "everything.layout", "everything.two-signatures.layout", "golang-style.layout", "modern.layout"]) {
       const loaded = load(name);
       const result = importLayout(loaded.layout);
       const parsed = parse(result.source);
