@@ -14,7 +14,7 @@ import {
   signMetablock,
 } from "@totem/engine";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempDir } from "./run-cli.js";
+import { ROOT, runBinary, runCli, tempDir } from "./run-cli.js";
 
 /** An ed25519 key pair as in-toto-keygen writes it (securesystemslib JSON). */
 function sslibKey(dir: string, name: string): string {
@@ -177,6 +177,16 @@ describe("totem verify", () => {
       expect(r.stderr).toMatch(/^totem: /);
     }
   });
+
+  it("gives the same verdicts from the bundled binary with worker threads checking the links", () => {
+    execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+    const ok = runBinary([...verifyArgs, "--jobs", "2"], dir);
+    expect(ok.stderr).toBe("");
+    expect(ok).toMatchObject({ code: 0, stdout: "PASS root.layout: the supply chain passed all verification.\n" });
+    const strict = runBinary([...verifyArgs.map((a) => (a === "root.layout" ? "strict.layout" : a)), "--jobs", "2", "--json"], dir);
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout).failures[0].code).toBe("rule-disallow");
+  }, 60_000);
 
   const reference = spawnSync("in-toto-verify", ["--version"]).status === 0;
   it.skipIf(!reference)("agrees with in-toto-verify 1.3.1 on the recorded chain", () => {

@@ -8,7 +8,17 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
-import { type CheckedLink, checkLinkFile, type Layout, linkFileName, type PublicKey } from "@totem/engine";
+import {
+  type CheckedLink,
+  checkLinkFile,
+  type JsonObject,
+  type Layout,
+  type LoadedEnvelope,
+  linkFileName,
+  linkFromJson,
+  type PublicKey,
+  type Signature,
+} from "@totem/engine";
 import type { Command } from "commander";
 
 /** Below this many link files, starting threads costs more than it saves. */
@@ -20,9 +30,13 @@ interface Job {
   path: string;
   key: PublicKey;
 }
-type Reply = { path: string; checked?: CheckedLink };
+/** A worker's answer for one file: the verdict and the file's text, or nothing (the engine redoes it). */
+type Reply = { path: string; text?: string; signatureValid?: boolean };
 
-/** Checks one link file; what goes back to the main thread. */
+/**
+ * Checks one link file in a worker. Only the verdict and the text travel back: cloning the parsed
+ * objects between threads costs more than parsing the text again on the main thread.
+ */
 function checkOne(dir: string, job: Job): Reply {
   let bytes: Uint8Array;
   try {
@@ -31,12 +45,23 @@ function checkOne(dir: string, job: Job): Reply {
     return { path: job.path }; // absent: the engine reports it when it counts links
   }
   const r = checkLinkFile(bytes, job.key);
-  if (!r.ok) return { path: job.path }; // malformed: the engine loads it again and explains
-  const checked = r.value;
-  // A plain link's signature is settled; its signed bytes need not cross threads. A sublayout keeps
-  // them: its own layout signature is checked later (stage 5).
-  if (checked.loaded.type === "link") checked.loaded = { ...checked.loaded, signedBytes: new Uint8Array(0) };
-  return { path: job.path, checked };
+  // Malformed files, sublayouts and DSSE links are left to the engine, which explains or recurses.
+  if (!r.ok || r.value.loaded.type !== "link" || r.value.loaded.envelope !== "metablock") return { path: job.path };
+  return { path: job.path, text: Buffer.from(bytes).toString("utf8"), signatureValid: r.value.signatureValid };
+}
+
+/** Rebuilds a checked link on the main thread from text a worker validated (plain JSON.parse). */
+function fromReply(reply: Reply, key: PublicKey): CheckedLink | undefined {
+  if (reply.text === undefined) return undefined;
+  const parsed = JSON.parse(reply.text) as { signatures?: Signature[]; signed: JsonObject };
+  const loaded: LoadedEnvelope = {
+    envelope: "metablock",
+    signatures: parsed.signatures ?? [],
+    signedBytes: new Uint8Array(0), // the signature is settled; nothing will check it again
+    type: "link",
+    link: linkFromJson(parsed.signed),
+  };
+  return { keyid: key.keyid, loaded, signatureValid: reply.signatureValid === true };
 }
 
 /** The link files of a layout's steps, each with the key that must have signed it. */
@@ -67,6 +92,7 @@ export async function precheckLinks(layout: Layout, dir: string, jobs?: number):
   const threads = Math.min(jobs ?? availableParallelism(), work.length);
   if (!script || threads < 1 || (jobs === undefined && work.length < MIN_LINKS_FOR_WORKERS)) return undefined;
   const out = new Map<string, CheckedLink>();
+  const keys = new Map(work.map((j) => [j.path, j.key]));
   const slices: Job[][] = Array.from({ length: threads }, () => []);
   // Interleave so every thread gets a similar mix of small and large links.
   for (const [i, j] of work.entries()) slices[i % threads]?.push(j);
@@ -75,14 +101,19 @@ export async function precheckLinks(layout: Layout, dir: string, jobs?: number):
       slices.map(
         (slice) =>
           new Promise<void>((resolveSlice, reject) => {
+            let pending = slice.length;
             const worker = new Worker(script, { argv: [WORKER_COMMAND], stdout: true, stderr: true });
-            worker.on("message", (replies: Reply[]) => {
-              for (const r of replies) if (r.checked) out.set(r.path, r.checked);
-              resolveSlice();
-              void worker.terminate();
+            // Replies arrive one by one, so the main thread parses while the workers still check.
+            worker.on("message", (reply: Reply) => {
+              const checked = fromReply(reply, keys.get(reply.path) as PublicKey);
+              if (checked) out.set(reply.path, checked);
+              if (--pending === 0) {
+                resolveSlice();
+                void worker.terminate();
+              }
             });
             worker.on("error", reject);
-            worker.on("exit", (code) => (code === 0 ? resolveSlice() : reject(new Error(`worker exited with ${code}`))));
+            worker.on("exit", () => (pending === 0 ? resolveSlice() : reject(new Error("a verification worker stopped early"))));
             worker.postMessage({ dir, jobs: slice });
           }),
       ),
@@ -104,7 +135,7 @@ export function registerWorker(program: Command): void {
           if (isMainThread || !parentPort) return done();
           const port = parentPort;
           port.once("message", (msg: { dir: string; jobs: Job[] }) => {
-            port.postMessage(msg.jobs.map((j) => checkOne(msg.dir, j)));
+            for (const j of msg.jobs) port.postMessage(checkOne(msg.dir, j));
             port.close();
             done();
           });

@@ -213,6 +213,7 @@ export function checkCommands(layout: Layout, links: Map<string, Map<string, Lin
 
 function differingArtifacts(a: Record<string, Record<string, string>>, b: Record<string, Record<string, string>>): string[] {
   const out: string[] = [];
+  if (a === b) return out;
   for (const p of new Set([...Object.keys(a), ...Object.keys(b)])) {
     const x = Object.hasOwn(a, p) ? a[p] : undefined;
     const y = Object.hasOwn(b, p) ? b[p] : undefined;
