@@ -2,7 +2,7 @@
 // a string goes, compile targets, and key file paths relative to the document.
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type CompletionItem, CompletionItemKind, InsertTextFormat, type Range } from "vscode-languageserver";
+import { type CompletionItem, CompletionItemKind, type Range } from "vscode-languageserver";
 import type { DocAnalysis } from "./analysis.js";
 import { type CursorContext, cursorContext } from "./cursor-context.js";
 import type { DocumentSnapshot } from "./documents.js";

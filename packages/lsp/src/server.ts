@@ -12,6 +12,7 @@ import { AnalysisCache } from "./analysis.js";
 import { codeActions } from "./code-actions.js";
 import { completionsAt } from "./completion.js";
 import { registerCustomRequests } from "./custom-requests.js";
+import { registerEditorRequests } from "./editor-requests.js";
 import { DiagnosticsPublisher } from "./diagnostics-publisher.js";
 import { DocumentStore } from "./documents.js";
 import { foldingRanges } from "./folding.js";
@@ -201,6 +202,7 @@ export function startServer(connection: Connection): Connection {
     guard("codeAction", [], (p) => withDoc(p.textDocument.uri, [], (doc) => codeActions(doc, state.compiled.diagnosticsOf(state, doc), doc.lines.spanOf(p.range)))),
   );
   registerCustomRequests(connection, state, guard);
+  registerEditorRequests(connection, state, guard);
 
   connection.onShutdown(() => publisher.dispose());
   connection.listen();

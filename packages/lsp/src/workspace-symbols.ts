@@ -1,6 +1,6 @@
 // Workspace symbols: names from the open documents and from every .totem file under the workspace
 // folders (parsed from disk, cached by path and mtime, re-read when the client reports a change).
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "@totem/dsl";
 import type { DocumentSymbol, SymbolInformation } from "vscode-languageserver";
@@ -46,7 +46,7 @@ export class WorkspaceIndex {
   private *policyPaths(): Generator<string> {
     let count = 0;
     const walk = function* (dir: string, depth: number): Generator<string> {
-      let entries;
+      let entries: Dirent[];
       try {
         entries = readdirSync(dir, { withFileTypes: true });
       } catch {

@@ -1,0 +1,110 @@
+// Requests the VS Code extension uses for its commands, so that it needs nothing but the server:
+// - `totem/import` {layoutText, name?} → {source, issues}: a signed layout (Metablock or DSSE) as a policy.
+// - `totem/diff` {oldText, newText, uri?} → {markdown, error?}: the semantic diff of two versions of a
+//   policy (either side may also be a signed layout); key paths resolve relative to `uri`.
+// - `totem/sign` {uri, keyPath, password?} → {json, error?, needsPassword?}: the open policy compiled
+//   and signed (Metablock) with a private key file; the extension writes the file.
+// User input never throws out of these: every problem is an `error` sentence.
+import { readFileSync } from "node:fs";
+import { analyze, diffPolicies, guessTarget, type ImportIssue, importLayout, lower, type PolicySnapshot, renderDiffMarkdown } from "@totem/dsl";
+import { envelopeToText, type Layout, layoutToJson, loadEnvelope, parsePrivateKey, signMetablock } from "@totem/engine";
+import type { Connection } from "vscode-languageserver";
+import type { Guard } from "./custom-requests.js";
+import { DocumentSnapshot } from "./documents.js";
+import { keyReader } from "./policy-keys.js";
+import type { ServerState } from "./server.js";
+
+/** Result of `totem/import`. */
+export interface ImportResultMessage {
+  source: string;
+  issues: ImportIssue[];
+  error?: string;
+}
+
+/** Result of `totem/diff`. */
+export interface DiffResultMessage {
+  markdown: string;
+  error?: string;
+}
+
+/** Result of `totem/sign`. */
+export interface SignResultMessage {
+  json: string | null;
+  error?: string;
+  needsPassword?: boolean;
+}
+
+function looksLikeJson(text: string): boolean {
+  return /^\s*\{/.test(text);
+}
+
+function loadLayout(text: string): { layout: Layout; envelope: "metablock" | "dsse"; signatures: { keyid: string; sig: string }[] } | string {
+  const loaded = loadEnvelope(new TextEncoder().encode(text), { expect: "layout" });
+  if (!loaded.ok) return `This is not a readable layout: ${loaded.error.message} (at ${loaded.error.path}).`;
+  if (loaded.value.type !== "layout") return "This file holds a link, not a layout.";
+  return { layout: loaded.value.layout, envelope: loaded.value.envelope, signatures: loaded.value.signatures };
+}
+
+function snapshotOf(state: ServerState, text: string, uri: string, side: string): PolicySnapshot | string {
+  if (looksLikeJson(text)) {
+    const loaded = loadLayout(text);
+    return typeof loaded === "string" ? `${side}: ${loaded}` : { layout: loaded.layout, target: guessTarget(loaded.layout).target };
+  }
+  const analysis = analyze(text, { now: state.settings.now ?? new Date() });
+  const firstError = analysis.diagnostics.find((d) => d.severity === "error");
+  if (firstError) return `${side} has errors (${firstError.code}: ${firstError.message}); fix them before diffing.`;
+  const lowered = lower(analysis.file, { readKey: keyReader(state, new DocumentSnapshot(uri, 0, text)), now: state.settings.now ?? new Date() });
+  if (!lowered.layout) return `${side} does not compile: ${lowered.diagnostics[0]?.message ?? "unknown error"}`;
+  return { layout: lowered.layout, target: lowered.target };
+}
+
+/** Registers totem/import, totem/diff and totem/sign. */
+export function registerEditorRequests(connection: Connection, state: ServerState, guard: Guard): void {
+  connection.onRequest(
+    "totem/import",
+    guard("totem/import", { source: "", issues: [], error: "Import failed unexpectedly." } as ImportResultMessage, (p: { layoutText?: unknown; name?: unknown }): ImportResultMessage => {
+      if (typeof p?.layoutText !== "string") return { source: "", issues: [], error: "layoutText must be the layout file's text." };
+      const loaded = loadLayout(p.layoutText);
+      if (typeof loaded === "string") return { source: "", issues: [], error: loaded };
+      const result = importLayout(loaded.layout, {
+        name: typeof p.name === "string" && p.name !== "" ? p.name : "imported",
+        signatures: loaded.signatures,
+        envelope: loaded.envelope,
+      });
+      return { source: result.source, issues: result.issues };
+    }),
+  );
+  connection.onRequest(
+    "totem/diff",
+    guard("totem/diff", { markdown: "", error: "Diff failed unexpectedly." } as DiffResultMessage, (p: { oldText?: unknown; newText?: unknown; uri?: unknown }): DiffResultMessage => {
+      if (typeof p?.oldText !== "string" || typeof p.newText !== "string") return { markdown: "", error: "oldText and newText must be texts." };
+      const uri = typeof p.uri === "string" ? p.uri : "untitled:policy.totem";
+      const before = snapshotOf(state, p.oldText, uri, "The old version");
+      if (typeof before === "string") return { markdown: "", error: before };
+      const after = snapshotOf(state, p.newText, uri, "The new version");
+      if (typeof after === "string") return { markdown: "", error: after };
+      return { markdown: renderDiffMarkdown(diffPolicies(before, after)) };
+    }),
+  );
+  connection.onRequest(
+    "totem/sign",
+    guard("totem/sign", { json: null, error: "Signing failed unexpectedly." } as SignResultMessage, (p: { uri?: unknown; keyPath?: unknown; password?: unknown }): SignResultMessage => {
+      const doc = typeof p?.uri === "string" ? state.docs.get(p.uri) : undefined;
+      if (!doc) return { json: null, error: "Open the policy in the editor first." };
+      if (typeof p.keyPath !== "string") return { json: null, error: "keyPath must be the path of a private key file." };
+      const compiled = state.compiled.of(state, doc);
+      const layout = compiled.lowered?.layout;
+      if (!layout || compiled.diagnostics.some((d) => d.severity === "error")) return { json: null, error: "The policy has errors: fix them before signing." };
+      let keyText: string;
+      try {
+        keyText = readFileSync(p.keyPath, "utf8");
+      } catch (e) {
+        return { json: null, error: `Cannot read ${p.keyPath}: ${e instanceof Error ? e.message : String(e)}` };
+      }
+      const key = parsePrivateKey(keyText, typeof p.password === "string" ? { password: p.password } : {});
+      if (!key.ok) return { json: null, error: key.error.message, ...(key.error.code === "key-wrong-password" ? { needsPassword: true } : {}) };
+      const target = compiled.lowered?.target ?? state.settings.defaultTarget;
+      return { json: envelopeToText(signMetablock(layoutToJson(layout), [key.value], target)) };
+    }),
+  );
+}

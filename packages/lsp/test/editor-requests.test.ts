@@ -1,0 +1,52 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO, DEMO_URI, FIXTURES } from "./fixtures.js";
+import { startClient, type TestClient } from "./lsp-client.js";
+
+let client: TestClient;
+beforeAll(async () => {
+  client = await startClient();
+  await client.open(DEMO_URI, DEMO);
+});
+afterAll(() => client.close());
+
+const KEYS = join(FIXTURES, "demo", "keys");
+
+describe("requests behind the extension's commands", () => {
+  it("signs the open policy with a private key file, then imports the signed layout back", async () => {
+    const signed = await client.request<{ json: string | null; error?: string }>("totem/sign", { uri: DEMO_URI, keyPath: join(KEYS, "bob") });
+    expect(signed.error).toBeUndefined();
+    const env = JSON.parse(signed.json ?? "null");
+    // bob's in-toto 1.3 keyid starts 5535c67f (the name of the link fixture he recorded).
+    expect(env.signatures).toHaveLength(1);
+    expect(env.signatures[0].keyid.startsWith("5535c67f")).toBe(true);
+
+    const imported = await client.request<{ source: string; issues: unknown[]; error?: string }>("totem/import", { layoutText: signed.json, name: "demo" });
+    expect(imported.error).toBeUndefined();
+    expect(imported.source).toContain('layout "demo"');
+    expect(imported.source).toMatch(/step clone \{/);
+    expect(imported.source).toMatch(/inspection untar \{/);
+  });
+
+  it("explains what it cannot sign or import", async () => {
+    const missing = await client.request<{ json: null; error: string }>("totem/sign", { uri: DEMO_URI, keyPath: join(KEYS, "nobody") });
+    expect(missing.json).toBeNull();
+    expect(missing.error).toMatch(/Cannot read/);
+    const publicOnly = await client.request<{ json: null; error: string }>("totem/sign", { uri: DEMO_URI, keyPath: join(KEYS, "bob.pub") });
+    expect(publicOnly.json).toBeNull();
+    expect(publicOnly.error).toBeTruthy();
+    const junk = await client.request<{ error: string }>("totem/import", { layoutText: "{ not json" });
+    expect(junk.error).toMatch(/not a readable layout/);
+  });
+
+  it("renders the semantic diff of two versions as markdown", async () => {
+    const weaker = DEMO.replace('      disallow "*"\n    }\n  }\n\n  step package', '    }\n  }\n\n  step package');
+    expect(weaker).not.toBe(DEMO);
+    const r = await client.request<{ markdown: string; error?: string }>("totem/diff", { oldText: DEMO, newText: weaker, uri: DEMO_URI });
+    expect(r.error).toBeUndefined();
+    expect(r.markdown).toMatch(/clone/);
+    expect(r.markdown.toLowerCase()).toContain("weaken");
+    const broken = await client.request<{ markdown: string; error?: string }>("totem/diff", { oldText: DEMO, newText: "layout {", uri: DEMO_URI });
+    expect(broken.error).toMatch(/The new version has errors/);
+  });
+});
