@@ -35,13 +35,15 @@ const BLOCKS: Record<string, [string, string]> = {
   stringList: ["the list", "strings or constants separated by ','"],
 };
 
+function notTopLevel(token: IToken): string {
+  return `Unexpected ${describeToken(token)}: at the top level a file holds only const, rules and layout declarations.`;
+}
+
 /** The parser's message provider. */
 export const syntaxMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
     const found = describeToken(actual);
-    if (expected === EOF) {
-      return `Unexpected ${found}: at the top level a file holds only const, rules and layout declarations.`;
-    }
+    if (expected === EOF) return notTopLevel(actual);
     if (ruleName === "constDecl" && expected.name === "Identifier" && actual.tokenType.name.startsWith("Kw_")) {
       return `${found} is a keyword, so it cannot name a constant: choose another name.`;
     }
@@ -54,7 +56,7 @@ export const syntaxMessages: IParserErrorMessageProvider = {
     return `Expected ${tokenLabel(expected)} but found ${found}.`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `Unexpected ${describeToken(firstRedundant)}: a file holds only const, rules and layout declarations.`;
+    return notTopLevel(firstRedundant);
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
     const expected = firstTokens(expectedPathsPerAlt.flat());
