@@ -2,12 +2,14 @@
 // options, symbols, ordering, robustness, and the per-keystroke time budget.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { layoutToJson } from "@totem/engine";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../src/analyze.js";
 import { compilePolicy } from "../src/lower.js";
 import { occurrences, renameProblem, symbolAt } from "../src/symbols.js";
 import { generatePolicy } from "./gen-policy.js";
+import { expectGolden } from "./parser-helpers.js";
 
 const EXAMPLES = join(import.meta.dirname, "../../../examples");
 const NOW = new Date("2026-06-01T00:00:00Z");
@@ -24,13 +26,15 @@ describe("examples", () => {
     expect(names).toEqual(expect.arrayContaining(["demo/demo.totem", "ci-pipeline/ci-pipeline.totem", "rulesets/rulesets.totem"]));
   });
 
-  it.each(examplePolicies())("%s checks clean and compiles", (path) => {
+  it.each(examplePolicies())("%s checks clean and compiles to its golden payload", (path) => {
     const text = readFileSync(path, "utf8");
     const readKey = (p: string) => (existsSync(join(dirname(path), p)) ? readFileSync(join(dirname(path), p), "utf8") : undefined);
     const result = compilePolicy(text, { readKey, now: NOW });
     expect(result.diagnostics).toEqual([]);
     expect(result.layout?.steps.length).toBeGreaterThan(0);
     for (const step of result.layout!.steps) expect(step.pubkeys.length).toBeGreaterThanOrEqual(step.threshold);
+    // The compiled payload, as a reviewable golden beside the policy (clock fixed at NOW).
+    expectGolden(path.replace(/\.totem$/, ".layout.json"), `${JSON.stringify(layoutToJson(result.layout!), null, 2)}\n`);
   });
 });
 
