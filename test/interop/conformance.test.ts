@@ -95,12 +95,12 @@ function verifyBoth(v: Variant): Verdicts {
  * in-toto 1.3.1's exception names (SPEC-NOTES §7); Totem's codes are documented in docs/cli.md.
  */
 const REASON: Record<string, RegExp> = {
-  SignatureVerificationError: /layout-signature|signature/,
-  LayoutExpiredError: /expired/,
-  LinkNotFoundError: /link-not-found|links-missing|missing-link/,
-  ThresholdVerificationError: /threshold/,
-  RuleVerificationError: /rule|disallow|require/,
-  BadReturnValueError: /inspection/,
+  SignatureVerificationError: /^layout-signature-(missing|invalid)$/,
+  LayoutExpiredError: /^layout-expired$/,
+  LinkNotFoundError: /^link-missing$/,
+  ThresholdVerificationError: /^(link-threshold|threshold-artifacts-differ)$/,
+  RuleVerificationError: /^rule-(disallow|require)$/,
+  BadReturnValueError: /^inspection-failed$/,
 };
 
 function expectSameVerdict(v: Variant, expected: string) {
