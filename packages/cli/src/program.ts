@@ -30,8 +30,17 @@ export interface Io {
   readonly now?: () => Date;
 }
 
-/** Io bound to the real process. */
+/**
+ * Io bound to the real process. A reader that goes away (`totem check … | head`) closes the pipe:
+ * that is the reader's choice, not an error, so the process ends quietly instead of with a stack.
+ */
 export function processIo(): Io {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

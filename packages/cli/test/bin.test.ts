@@ -1,6 +1,6 @@
 // The bundled program end to end (packages/cli/bin/totem.js → dist/totem.mjs), as users and CI run it:
 // real exit codes, no stack trace for bad input, plain output when piped.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +25,14 @@ describe("the totem binary", () => {
     expect([flag.code, missing.code, errors.code]).toEqual([2, 2, 1]);
     for (const r of [flag, missing, errors]) expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(errors.stdout).not.toContain("\u001b[");
+  });
+
+  it("ends quietly when its reader closes the pipe early", () => {
+    const files = Array.from({ length: 300 }, () => "errors.totem").join(" ");
+    const bin = join(ROOT, "packages/cli/bin/totem.js");
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${bin}" check --format json ${files} | head -c 10`], { cwd, encoding: "utf8" });
+    expect(r.stdout).toBe('{\n  "versi');
+    expect(r.stderr).toBe("");
   });
 
   it("compiles and signs a policy", () => {
