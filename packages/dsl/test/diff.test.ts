@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type ArtifactRule, type Layout, loadEnvelope } from "@totem/engine";
 import { describe, expect, it } from "vitest";
 import { CHANGE_KINDS, type Change, diffPolicies, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../src/index.js";
+import { compilePolicy } from "../src/lower.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 const UPDATE = process.env.UPDATE_GOLDENS === "1";
@@ -127,6 +128,16 @@ describe("diffPolicies", () => {
     const [change] = diffPolicies(before, after);
     expect(change?.classification).toBe("strengthens");
     expect(change?.reason).toBe('MATCH "demo-project/*" WITH PRODUCTS FROM "clone" removed: what it consumed now reaches DISALLOW "*"');
+  });
+
+  it("finds nothing between a policy and its reformatted, refactored twin", () => {
+    const key = 'key { type "ed25519" scheme "ed25519" public "20d38ef8ad77ee761860258716d4c268b9dabcca56e2c1b4002c147424a7496f" }';
+    const plain = `layout "x" {\n  expires "2030-01-01T00:00:00Z"\n  functionary a ${key}\n  step s {\n    by a\n    products {\n      create "out"\n      disallow "*"\n    }\n  }\n}\n`;
+    const refactored = `# comment\nconst OUT = "out"\nrules sealed { disallow "*" }\nlayout "renamed" { expires "2030-01-01T00:00:00Z" functionary a ${key}\n step s { by a products { create OUT use sealed } } }`;
+    const options = { readKey: () => undefined, now: new Date("2026-01-01T00:00:00Z") };
+    const [x, y] = [compilePolicy(plain, options), compilePolicy(refactored, options)];
+    expect(x.layout && y.layout).toBeDefined();
+    expect(diffPolicies({ layout: x.layout!, target: x.target }, { layout: y.layout!, target: y.target })).toEqual([]);
   });
 
   it("uses only kinds from CHANGE_KINDS", () => {
