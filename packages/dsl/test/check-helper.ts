@@ -12,7 +12,7 @@ import type { Diagnostic } from "../src/diagnostic.js";
 /** The clock every check fixture is analyzed with, so expiry lints are reproducible. */
 export const FIXTURE_NOW = new Date("2026-06-01T00:00:00Z");
 
-const MARKER = /^(#[ \t]*)?\^+ (error|warning|info|hint) [a-z0-9-]+(: .*)?$/;
+const MARKER = /^(#[ \t]*)?(\^+ (error|warning|info|hint) [a-z0-9-]+(: .*)?|~ (fix|related) .*)$/;
 
 /** The policy without its marker lines. */
 export function stripMarkers(annotated: string): string {
@@ -26,9 +26,16 @@ export function stripMarkers(annotated: string): string {
  * One marker line for a diagnostic that starts at `col` of its line and covers `width` columns. A
  * marker under column 0 has no room for the `#`, so it starts with its carets (it is stripped anyway).
  */
-function markerLine(col: number, width: number, d: Diagnostic): string {
+function markerLines(text: string, col: number, width: number, d: Diagnostic): string[] {
   const lead = col === 0 ? "" : `#${" ".repeat(col - 1)}`;
-  return `${lead}${"^".repeat(Math.max(1, width))} ${d.severity} ${d.code}: ${d.message}`;
+  const lines = [`${lead}${"^".repeat(Math.max(1, width))} ${d.severity} ${d.code}: ${d.message}`];
+  // Under the marker: the quick fix's title and edits, and related places, so goldens show them too.
+  if (d.fix !== undefined) {
+    const edits = d.fix.edits.map((e) => `${JSON.stringify(text.slice(e.span.start, e.span.end))} → ${JSON.stringify(e.newText)}`).join(", ");
+    lines.push(`${lead === "" ? "#" : lead}~ fix ${d.fix.title}: ${edits}`);
+  }
+  for (const r of d.related ?? []) lines.push(`${lead === "" ? "#" : lead}~ related ${JSON.stringify(text.slice(r.span.start, r.span.end))} at ${r.span.start}: ${r.message}`);
+  return lines;
 }
 
 /** Writes marker lines for `diagnostics` under the lines they point at. */
@@ -46,7 +53,7 @@ export function annotate(source: string, diagnostics: Diagnostic[]): string {
     while (i + 1 < starts.length && starts[i + 1]! <= d.span.start) i++;
     const col = d.span.start - starts[i]!;
     const end = Math.min(d.span.end, starts[i]! + lines[i]!.length);
-    below[i]!.push(markerLine(col, end - d.span.start, d));
+    below[i]!.push(...markerLines(source, col, end - d.span.start, d));
   }
   return lines.flatMap((line, i) => [line, ...below[i]!]).join("\n");
 }
