@@ -4,8 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ArtifactRule, type Layout, loadEnvelope } from "@totem/engine";
 import { describe, expect, it } from "vitest";
-import { CHANGE_KINDS, type Change, diffPolicies, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../src/index.js";
-import { compilePolicy } from "../src/lower.js";
+import { CHANGE_KINDS, type Change, compilePolicy, diffPolicies, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../src/index.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 const UPDATE = process.env.UPDATE_GOLDENS === "1";

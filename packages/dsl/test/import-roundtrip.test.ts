@@ -6,8 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { type ArtifactRule, canonicalString, type Inspection, type Layout, layoutToJson, loadEnvelope, type PublicKey, type Step } from "@totem/engine";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compilePolicy } from "../src/lower.js";
-import { type ImportResult, importLayout, lower, parse } from "../src/index.js";
+import { compilePolicy, type ImportResult, importLayout, lower, parse } from "../src/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const LAYOUTS = join(import.meta.dirname, "fixtures", "import", "layouts");

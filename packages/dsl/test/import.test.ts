@@ -5,8 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalize, canonicalString, fromHex, type Layout, layoutToJson, loadEnvelope, type PublicKey, verifySignature } from "@totem/engine";
 import { describe, expect, it } from "vitest";
-import { format, type ImportResult, importLayout, parse, payloadFidelity } from "../src/index.js";
-import { lower } from "../src/lower.js";
+import { format, type ImportResult, importLayout, lower, parse, payloadFidelity } from "../src/index.js";
 
 const DIR = join(import.meta.dirname, "fixtures", "import");
 const UPDATE = process.env.UPDATE_GOLDENS === "1";
