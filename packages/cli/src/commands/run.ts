@@ -15,7 +15,6 @@ import {
   envelopeToText,
   type HashDict,
   type HashOptions,
-  joinPath,
   type Link,
   linkFileName,
   linkToJson,
@@ -74,7 +73,8 @@ export function listArtifacts(paths: readonly string[], cwd: string, excludes: r
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      const childRel = normpath(joinPath(rel, e.name));
+      // readdir names hold no `/`, `.` or `..`, so joining keeps an already normal path normal.
+      const childRel = rel === "." ? e.name : rel.endsWith("/") ? rel + e.name : `${rel}/${e.name}`;
       const childAbs = join(abs, e.name);
       let isDir = e.isDirectory();
       let isFile = e.isFile();
@@ -89,7 +89,7 @@ export function listArtifacts(paths: readonly string[], cwd: string, excludes: r
       }
       if (excluded(childRel)) continue;
       if (isDir) walk(childRel, childAbs);
-      else if (isFile) files.push({ key: artifactKey(childRel), abs: childAbs });
+      else if (isFile) files.push({ key: childRel.includes("\\") ? artifactKey(childRel) : childRel, abs: childAbs });
     }
   };
   for (const arg of [...new Set(paths.map(normpath))].sort()) {
@@ -139,7 +139,7 @@ export function recordArtifacts(paths: readonly string[], opts: ArtifactOptions)
   const out: Record<string, HashDict> = {};
   files.forEach((f, i) => {
     out[f.key] = hashFile(f.abs, opts.hash);
-    if (opts.progress && (i + 1) % 1000 === 0) opts.progress(i + 1, files.length);
+    if (opts.progress && (i + 1) % 1000 === 0 && i + 1 < files.length) opts.progress(i + 1, files.length);
   });
   opts.progress?.(files.length, files.length);
   return out;

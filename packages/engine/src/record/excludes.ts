@@ -12,7 +12,8 @@ export const DEFAULT_EXCLUDES: readonly string[] = ["*.link*", ".git", "*.pyc", 
 interface Compiled {
   negated: boolean;
   dirOnly: boolean;
-  mm: Minimatch;
+  /** minimatch's compiled regex (reused: matching thousands of paths must not re-parse the glob). */
+  re: RegExp;
 }
 
 function compile(pattern: string): Compiled | undefined {
@@ -24,7 +25,8 @@ function compile(pattern: string): Compiled | undefined {
   if (body === "") return undefined;
   const anchored = body.includes("/");
   const glob = anchored ? body.replace(/^\/+/, "") : `**/${body}`;
-  return { negated, dirOnly, mm: new Minimatch(glob, { dot: true, nobrace: true, noext: true, nocomment: true, nonegate: true }) };
+  const re = new Minimatch(glob, { dot: true, nobrace: true, noext: true, nocomment: true, nonegate: true }).makeRe();
+  return re ? { negated, dirOnly, re } : undefined;
 }
 
 /**
@@ -35,13 +37,11 @@ export function compileExcludes(patterns: readonly string[]): (path: string) => 
   const compiled = patterns.map(compile).filter((c): c is Compiled => c !== undefined);
   if (compiled.length === 0) return () => false;
   return (path) => {
-    const parts = path.split("/");
     const prefixes: string[] = [];
-    for (let i = 1; i <= parts.length; i++) prefixes.push(parts.slice(0, i).join("/"));
+    for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) if (i > 0) prefixes.push(path.slice(0, i));
     let excluded = false;
     for (const c of compiled) {
-      const candidates = c.dirOnly ? prefixes.slice(0, -1) : prefixes;
-      if (candidates.some((p) => p !== "" && c.mm.match(p))) excluded = !c.negated;
+      if ((!c.dirOnly && c.re.test(path)) || prefixes.some((p) => c.re.test(p))) excluded = !c.negated;
     }
     return excluded;
   };
