@@ -1,7 +1,7 @@
 // `totem diff OLD NEW`: the semantic difference between two policies or signed layouts (each side
 // may be either; the content decides), every change marked as weakening, strengthening or neutral.
 // Compares lowered layouts, so formatting, comments, constants and rule sets never show up.
-import { type Change, diffPolicies, guessTarget, type PolicySnapshot, parse, renderDiffJson, renderDiffMarkdown, renderDiffText } from "@totem/dsl";
+import { type Change, diffPolicies, functionaryNames, guessTarget, type PolicySnapshot, parse, renderDiffJson, renderDiffMarkdown, renderDiffText } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
 import { displayPath, readBytes, resolveFrom } from "../io.js";
@@ -52,7 +52,8 @@ function readSide(file: string, io: Io, now: Date): PolicySnapshot {
   const bytes = readBytes(path, "policy or layout");
   if (looksLikeJson(bytes)) {
     const { layout } = readSignedLayout(bytes, shown);
-    return { layout, target: guessTarget(layout).target };
+    // A layout has no names: use the ones `totem import` would give its functionaries.
+    return { layout, target: guessTarget(layout).target, names: functionaryNames(layout) };
   }
   const checked = checkPolicy(file, io, { now });
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
