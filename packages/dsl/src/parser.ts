@@ -455,9 +455,10 @@ export class TotemParser extends EmbeddedActionsParser {
 
   useRule = this.RULE("useRule", () => {
     const kw = this.CONSUME(Kw.use);
-    const name = this.CONSUME(Word);
-    if (!isReal(kw)) return;
-    this.ruleList.push({ kind: "use", name: this.ast.name(name, after(kw, 0)), span: { start: kw.startOffset, end: this.lastEnd(kw.startOffset) } });
+    const rule: RuleNode = { kind: "use", name: this.ast.name(undefined, after(kw, 0)), span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw)) this.ruleList.push(rule);
+    rule.name = this.ast.name(this.CONSUME(Word), rule.name.span.start);
+    this.close(rule);
   });
 }
 
