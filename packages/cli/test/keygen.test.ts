@@ -53,6 +53,7 @@ describe("totem keygen", () => {
   const bad: [string, string[], string][] = [
     ["--encrypt without a password", ["keygen", "k", "--encrypt"], "totem: --encrypt needs a password: set TOTEM_KEY_PASSWORD (or run on a terminal to be asked)\n"],
     ["--bits for ed25519", ["keygen", "k", "--bits", "2048"], "totem: --bits applies only to --type rsa\n"],
+    ["too few RSA bits", ["keygen", "k", "--type", "rsa", "--bits", "1024"], "totem: --bits must be between 2048 and 8192, got 1024\n"],
     ["an unknown type", ["keygen", "k", "--type", "dsa"], "totem: error: option '-t, --type <type>' argument 'dsa' is invalid. Allowed choices are ed25519, rsa, ecdsa.\n(see totem keygen --help)\n"],
     ["a missing directory", ["keygen", "no/dir/k"], "totem: cannot create 'no/dir/k': no such file or directory\n"],
   ];

@@ -1,7 +1,7 @@
 // `totem keygen NAME`: a new key pair in NAME (private, mode 0600) and NAME.pub. Never overwrites:
 // both files are created with O_EXCL. Prints the keyids for both targets, never the private key.
 import { existsSync, rmSync } from "node:fs";
-import { generateKeyPair } from "@totem/engine";
+import { RSA_BITS, generateKeyPair } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { InputError, UsageError } from "../errors.js";
 import { createExclusive, displayPath, resolveFrom } from "../io.js";
@@ -56,6 +56,9 @@ export function register(program: Command): void {
     .action(async (name: string, opts: KeygenFlags, cmd: Command) => {
       const io = ioOf(cmd);
       if (opts.bits !== undefined && opts.type !== "rsa") throw new UsageError("--bits applies only to --type rsa");
+      if (opts.bits !== undefined && (opts.bits < RSA_BITS.min || opts.bits > RSA_BITS.max)) {
+        throw new UsageError(`--bits must be between ${RSA_BITS.min} and ${RSA_BITS.max}, got ${opts.bits}`);
+      }
       let password: string | undefined;
       if (opts.encrypt) {
         password = io.env[opts.passwordEnv] ?? (await io.promptPassword?.("Password for the new key: "));
