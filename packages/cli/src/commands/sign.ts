@@ -62,7 +62,10 @@ export function register(program: Command): void {
       const shown = displayPath(io.cwd, path);
       const bytes = readBytes(path, "layout", shown);
       const loaded = loadEnvelope(bytes, { expect: "layout" });
-      if (!loaded.ok) throw new InputError(`cannot read layout '${shown}': ${loaded.error.message} (at ${loaded.error.path})`);
+      if (!loaded.ok) {
+        const { message, path: at } = loaded.error;
+        throw new InputError(`cannot read layout '${shown}': ${message}${message.includes(at) ? "" : ` (at ${at})`}`);
+      }
       const envelope = loaded.value;
       const target: Target = opts.target ?? (envelope.envelope === "dsse" ? "in-toto" : "in-toto-1.3");
       if (envelope.envelope === "dsse" && target === "in-toto-1.3") {
