@@ -139,23 +139,30 @@ export class TotemParser extends EmbeddedActionsParser {
     return list;
   });
 
+  private readonly commandAlts: IOrAlt<CommandExpr | undefined>[] = [
+    {
+      ALT: () => {
+        const e = this.SUBRULE(this.stringExpr);
+        return e === undefined ? undefined : { form: "string", parts: [e], span: e.span };
+      },
+    },
+    {
+      ALT: () => {
+        const l = this.SUBRULE(this.stringList);
+        return { form: "list", parts: l.items, span: l.span };
+      },
+    },
+  ];
+
   /** A command as one string (split by shell-like rules) or as a list of arguments. */
-  command = this.RULE("command", (): CommandExpr | undefined => {
-    return this.OR([
-      {
-        ALT: () => {
-          const e = this.SUBRULE(this.stringExpr);
-          return e === undefined ? undefined : { form: "string", parts: [e], span: e.span };
-        },
-      },
-      {
-        ALT: () => {
-          const l = this.SUBRULE(this.stringList);
-          return { form: "list", parts: l.items, span: l.span };
-        },
-      },
-    ]);
-  });
+  command = this.RULE("command", (): CommandExpr | undefined => this.OR(this.commandAlts));
+
+  /** The kinds of artifact rule, for rule blocks and rule sets. */
+  private readonly ruleAlts: IOrAlt<void>[] = [
+    { ALT: () => this.SUBRULE(this.matchRule) },
+    { ALT: () => this.SUBRULE(this.simpleRule) },
+    { ALT: () => this.SUBRULE(this.useRule) },
+  ];
 
   private readonly topAlts: IOrAlt<void>[] = [
     { ALT: () => this.SUBRULE(this.constDecl) },
@@ -185,7 +192,7 @@ export class TotemParser extends EmbeddedActionsParser {
     set.name = this.ast.name(this.CONSUME(Word), set.name.span.start);
     this.ruleList = set.rules;
     this.CONSUME(LCurly);
-    this.MANY(() => this.SUBRULE(this.rule));
+    this.MANY(() => this.OR(this.ruleAlts));
     this.CONSUME(RCurly);
     this.close(set);
   });
@@ -400,20 +407,10 @@ export class TotemParser extends EmbeddedActionsParser {
     if (!duplicate && isReal(kw)) owner[side] = block;
     this.ruleList = block.rules;
     this.CONSUME(LCurly);
-    this.MANY(() => this.SUBRULE(this.rule));
+    this.MANY(() => this.OR2(this.ruleAlts));
     this.CONSUME(RCurly);
     this.close(block);
     if (duplicate && isReal(kw)) this.ast.duplicate(block.span, `This ${this.owner.kind} already has a ${side} block; merge the two.`);
-  });
-
-  private readonly ruleAlts: IOrAlt<void>[] = [
-    { ALT: () => this.SUBRULE(this.matchRule) },
-    { ALT: () => this.SUBRULE(this.simpleRule) },
-    { ALT: () => this.SUBRULE(this.useRule) },
-  ];
-
-  rule = this.RULE("rule", () => {
-    this.OR(this.ruleAlts);
   });
 
   matchRule = this.RULE("matchRule", () => {
