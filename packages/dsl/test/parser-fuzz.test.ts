@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { format, parse } from "../src/index.js";
+import { format, parse, quoteString } from "../src/index.js";
 import { stripSpans } from "./parser-helpers.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -62,5 +62,18 @@ describe("parser robustness", () => {
 
   it("never throws on mutated fixtures, and formats whatever still parses cleanly", () => {
     fc.assert(fc.property(mutated, checkParse), { numRuns: 400, seed: 3 });
+  });
+});
+
+describe("string literals", () => {
+  it("read back every string quoteString writes, whatever its characters", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40, unit: "binary" }), (value) => {
+        const { file, diagnostics } = parse(`const A = ${quoteString(value)}`);
+        expect(diagnostics).toEqual([]);
+        expect(file.consts[0]?.value).toMatchObject({ kind: "string", value });
+      }),
+      { numRuns: 500, seed: 4 },
+    );
   });
 });
