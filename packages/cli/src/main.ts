@@ -3,10 +3,8 @@
  *
  * How to add a command (the pattern every command file follows):
  *
- *   // packages/cli/src/commands/frob.ts
- *   import type { Command } from "commander";
- *   import { ioOf, setExit } from "../program.js";
- *   import { EXIT, InputError, UsageError } from "../errors.js";
+ *   // packages/cli/src/commands/frob.ts; it imports `Command` (commander), `ioOf` and `setExit`
+ *   // (program.ts) and `EXIT`, `InputError`, `UsageError` (errors.ts).
  *   /** Registers `totem frob`. *\/
  *   export function register(program: Command): void {
  *     program.command("frob").argument("<file>").option("--json")
