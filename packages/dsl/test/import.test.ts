@@ -118,6 +118,8 @@ describe("importLayout on reference layouts", () => {
       "import-payload-changed $.steps[0].expected_products[1][0]",
     ]);
     expect(issues[0]?.message).toContain("lowercase keywords");
+    const result = importLayout(loaded.layout, { rawPayload: rawSigned("lowercase-rules.layout") as never });
+    expect(result.issues.map((i) => i.code)).toEqual(["import-payload-changed", "import-payload-changed"]);
   });
 });
 

@@ -4,7 +4,7 @@
 // `--stdout` (docs/git.md).
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, extname, relative, resolve } from "node:path";
-import { type ImportIssue, importLayout, payloadFidelity } from "@totem/dsl";
+import { type ImportIssue, importLayout } from "@totem/dsl";
 import { type Target, TARGETS } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
@@ -73,8 +73,9 @@ export function register(program: Command): void {
         name: opts.name ?? stem,
         signatures: signed.signatures,
         envelope: signed.envelope,
+        rawPayload: signed.raw,
       });
-      const issues = [...payloadFidelity(signed.raw, signed.layout), ...result.issues];
+      const issues = result.issues;
       for (const issue of issues) io.stderr.write(issueLine(issue));
       if (issues.some((i) => i.severity === "error") && !opts.allowLossy) {
         io.stderr.write(`totem: ${shown} cannot be imported byte for byte; nothing was written (--allow-lossy writes it anyway)\n`);

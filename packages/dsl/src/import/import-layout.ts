@@ -1,10 +1,11 @@
 // `importLayout`: a signed layout's payload → a formatted Totem policy that lowers back to the same
 // payload bytes. Pure: key files are returned as text for the caller to write.
-import type { EnvelopeKind, Layout, PublicKey, Signature, Target } from "@totem/engine";
+import type { EnvelopeKind, JsonValue, Layout, PublicKey, Signature, Target } from "@totem/engine";
 import { format } from "../format/index.js";
 import { emitSource, type FunctionaryOut, keyLiteralFields } from "./emit-source.js";
 import type { ImportIssue } from "./issues.js";
 import { keyFileFor } from "./key-files.js";
+import { payloadFidelity } from "./payload-fidelity.js";
 import { roundTripIssues } from "./round-trip.js";
 import { functionaryNames, orderOfUse } from "./names.js";
 import { computedKeyid, guessTarget } from "./target-guess.js";
@@ -24,6 +25,11 @@ export interface ImportOptions {
   signatures?: readonly Signature[];
   /** The envelope the layout came in, for the header. */
   envelope?: EnvelopeKind;
+  /**
+   * The payload JSON as the file holds it (Metablock `signed`, DSSE decoded payload). When given,
+   * whatever the typed model cannot carry (rule keywords signed in lowercase, …) is reported too.
+   */
+  rawPayload?: JsonValue;
 }
 
 /** A key file the caller should write next to the policy. */
@@ -54,7 +60,7 @@ export function defaultHashAlgorithms(target: Target): readonly string[] | undef
 
 /** Imports a layout payload as Totem source. Never throws for any layout the loader accepts. */
 export function importLayout(layout: Layout, options: ImportOptions = {}): ImportResult {
-  const issues: ImportIssue[] = [];
+  const issues: ImportIssue[] = options.rawPayload === undefined ? [] : payloadFidelity(options.rawPayload, layout);
   const guess = options.target === undefined ? guessTarget(layout) : undefined;
   const target = options.target ?? guess?.target ?? "in-toto-1.3";
   const targetReason = guess?.reason ?? "given on the command line";
