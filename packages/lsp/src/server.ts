@@ -119,8 +119,10 @@ export function startServer(connection: Connection): Connection {
       );
     }
     if (watchRegistration) {
-      // Key files (any extension) and policies: re-read keys and re-check open documents when they change.
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*" }] }).catch(() => undefined);
+      // Key files and policies: re-read keys (and re-check open documents), refresh workspace symbols.
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.{totem,pub,pem,key,json}" }] })
+        .catch(() => undefined);
     }
   });
 
