@@ -38,7 +38,8 @@ const IMPORT_RE =
   /(?:^|[^\w.$])(?:import|export)\s[^"'`;]*?from\s*["']([^"']+)["']|(?:^|[^\w.$])import\s*["']([^"']+)["']|(?:^|[^\w.$])(?:import|require)\s*\(\s*["']([^"']+)["']\s*\)/gm;
 
 /** Every import specifier in a source text, with its 1-based line. */
-export function importsOf(text) {
+export function importsOf(source) {
+  const text = withoutComments(source);
   const found = [];
   for (const m of text.matchAll(IMPORT_RE)) {
     const spec = m[1] ?? m[2] ?? m[3];
@@ -46,6 +47,13 @@ export function importsOf(text) {
     found.push({ spec, line });
   }
   return found;
+}
+
+/** Blanks out comment lines (doc comments often show example imports), keeping line numbers. */
+function withoutComments(text) {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, " "))
+    .replace(/^\s*\/\/.*$/gm, "");
 }
 
 function* sourceFiles(dir) {

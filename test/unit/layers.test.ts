@@ -68,3 +68,10 @@ describe("layering check", () => {
     expect(specs).toEqual(["a", "b", "c", "d"]);
   });
 });
+
+describe("layering check and comments", () => {
+  it("ignores imports shown in comments", () => {
+    const text = '/**\n * import { x } from "@totem/dsl";\n */\n// import "node:fs";\nimport { y } from "./y.js";\n';
+    expect(importsOf(text)).toEqual([{ spec: "./y.js", line: 5 }]);
+  });
+});
