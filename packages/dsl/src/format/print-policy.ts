@@ -104,7 +104,7 @@ export class PolicyPrinter {
       previousEnd = c.span.end;
       this.next++;
     };
-    for (const item of items) {
+    items.forEach((item, i) => {
       const leadingLimit = item.leaf ? item.span.end : item.span.start;
       let first = true;
       for (let c = this.peek(); c !== undefined && c.span.start < leadingLimit; c = this.peek()) {
@@ -114,13 +114,15 @@ export class PolicyPrinter {
       separate(item.span.start, first && item.blankBefore);
       out.push(item.print());
       previousEnd = item.span.end;
+      // A comment after the item on its line, unless another item or the block's end comes first.
       const trailing = this.peek();
-      if (trailing !== undefined && this.sameLine(item.span.end, trailing.span.start)) {
+      const limit = items[i + 1]?.span.start ?? end;
+      if (trailing !== undefined && trailing.span.start < limit && this.sameLine(item.span.end, trailing.span.start)) {
         out.push(COMMENT_GAP, trailing.text);
         previousEnd = trailing.span.end;
         this.next++;
       }
-    }
+    });
     for (let c = this.peek(); c !== undefined && c.span.start < end; c = this.peek()) ownLine(c, false);
     return out;
   }
