@@ -53,7 +53,7 @@ export function importsOf(source) {
 function withoutComments(text) {
   return text
     .replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, " "))
-    .replace(/^\s*\/\/.*$/gm, "");
+    .replace(/^[ \t]*\/\/.*$/gm, "");
 }
 
 function* sourceFiles(dir) {
