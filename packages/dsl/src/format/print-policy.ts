@@ -148,7 +148,7 @@ export class PolicyPrinter {
       }
     }
     const body = this.entries(bySource(items), span.end);
-    if (body.length === 0 && parts.length === 2) return [header, " {}"];
+    if (body.length === 0) return parts.length === 2 ? [header, " {}"] : [...parts, hardline, "}"];
     return [...parts, indent([hardline, body]), hardline, "}"];
   }
 
