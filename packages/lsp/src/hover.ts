@@ -4,7 +4,7 @@ import type { Diagnostic, InspectionDecl, PolicyFile, RuleNode, StepDecl, String
 import type { Hover } from "vscode-languageserver";
 import type { DocAnalysis } from "./analysis.js";
 import type { DocumentSnapshot } from "./documents.js";
-import { RULE_DOCS } from "./rule-docs.js";
+import { KEYWORD_DOCS, RULE_DOCS } from "./rule-docs.js";
 
 /** What the server can say about a functionary's key (read through the key-file cache). */
 export interface KeyHoverInfo {
@@ -111,8 +111,41 @@ function diagnosticsAt(diags: readonly Diagnostic[], offset: number): Diagnostic
   return diags.filter((d) => d.span.start <= offset && (offset < d.span.end || (d.span.start === d.span.end && offset === d.span.end)));
 }
 
-/** The hover at `offset`, or null when there is nothing to say. */
-export function hoverAt(doc: DocumentSnapshot, a: DocAnalysis, offset: number, keys: KeyInfoProvider, codeDocs: CodeDocsProvider): Hover | null {
+/** Whether the end of a line prefix is inside a comment or a string (strings never span lines). */
+function inCommentOrString(linePrefix: string): boolean {
+  let inString = false;
+  for (let i = 0; i < linePrefix.length; i++) {
+    const c = linePrefix[i];
+    if (inString && c === "\\") i++;
+    else if (c === '"') inString = !inString;
+    else if (c === "#" && !inString) return true;
+  }
+  return inString;
+}
+
+/** The keyword under `offset`, with its span, when the word there is one. */
+function keywordAt(text: string, offset: number): { word: string; start: number; end: number } | undefined {
+  const isWord = (i: number) => /[A-Za-z-]/.test(text.charAt(i));
+  let start = offset;
+  while (start > 0 && isWord(start - 1)) start--;
+  let end = offset;
+  while (end < text.length && isWord(end)) end++;
+  const word = text.slice(start, end);
+  return Object.hasOwn(KEYWORD_DOCS, word) ? { word, start, end } : undefined;
+}
+
+/**
+ * The hover at `offset`, or null when there is nothing to say. `diagnostics` are the document's
+ * published ones (analysis and key problems); each under the cursor adds its code's documentation.
+ */
+export function hoverAt(
+  doc: DocumentSnapshot,
+  a: DocAnalysis,
+  diagnostics: readonly Diagnostic[],
+  offset: number,
+  keys: KeyInfoProvider,
+  codeDocs: CodeDocsProvider,
+): Hover | null {
   const parts: string[] = [];
   const o = a.symbols.at(offset);
   const decl = o && (a.symbols.declarationOf(o) ?? o);
@@ -132,12 +165,16 @@ export function hoverAt(doc: DocumentSnapshot, a: DocAnalysis, offset: number, k
     if (!a.symbols.declarationOf(o)) parts.push(`\`${o.name}\` is not declared.`);
   } else {
     const rule = ruleAt(a.file, offset);
+    const keyword = keywordAt(doc.text, offset);
     if (rule) {
       parts.push(`\`${ruleText(rule)}\`\n\n${RULE_DOCS[rule.kind]}`);
       range = doc.lines.rangeOf(rule.span);
+    } else if (keyword && !inCommentOrString(doc.text.slice(doc.lines.lineStart(doc.lines.positionAt(offset).line), keyword.start))) {
+      parts.push(`\`${keyword.word}\`: ${KEYWORD_DOCS[keyword.word]}`);
+      range = doc.lines.rangeOf(keyword);
     }
   }
-  for (const d of diagnosticsAt(a.diagnostics, offset)) {
+  for (const d of diagnosticsAt(diagnostics, offset)) {
     const docs = codeDocs(d.code);
     parts.push(`**${d.code}** (${d.severity})${docs ? `: ${docs}` : ""}`);
   }

@@ -173,7 +173,14 @@ export function startServer(connection: Connection): Connection {
   connection.onHover(
     guard("hover", null, (p) =>
       withDoc(p.textDocument.uri, null, (doc) =>
-        hoverAt(doc, state.analyses.of(doc), doc.lines.offsetAt(p.position), (d, name) => keyInfo(state, d, name), codeDocs),
+        hoverAt(
+          doc,
+          state.analyses.of(doc),
+          state.compiled.diagnosticsOf(state, doc),
+          doc.lines.offsetAt(p.position),
+          (d, name) => keyInfo(state, d, name),
+          codeDocs,
+        ),
       ),
     ),
   );

@@ -111,6 +111,12 @@ describe("hover", () => {
     expect(text).toContain("CREATE: artifacts matching the pattern must be new");
   });
 
+  it("explains keywords outside comments and strings", async () => {
+    expect(await hover(withLayout("  step s {\n    by bob\n    thres|hold 1\n  }"))).toContain("`threshold`: How many functionaries must sign");
+    expect(await hover('layout "x" {\n  # thres|hold\n}')).toBe("");
+    expect(await hover('layout "x" {\n  readme "thres|hold"\n}')).toBe("");
+  });
+
   it("documents the code of a diagnostic under the cursor", async () => {
     const text = await hover('layout "x" {\n  step s { by gh|ost }\n}');
     expect(text).toMatch(/\*\*unknown-functionary\*\* \(error\)/);

@@ -38,7 +38,11 @@ describe("key files and settings", () => {
     const latest = client.published.slice(before).filter((p) => p.uri === uri).at(-1);
     expect(latest?.diagnostics.map((d) => d.code)).toContain("key-invalid");
     const hover = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: positionOf(DEMO, "by carl", 4) });
-    expect((hover.contents as { value: string }).value).toContain("key problem");
+    const text = (hover.contents as { value: string }).value;
+    expect(text).toContain("key problem");
+    // Hovering the key path shows the lowering diagnostic's documentation too.
+    const onPath = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: positionOf(DEMO, '"keys/carl.pub"', 3) });
+    expect((onPath.contents as { value: string }).value).toMatch(/\*\*key-invalid\*\* \(error\): .*docs\/language\.md#key-invalid/);
   });
 
   it("sees a key file restored on disk at the next edit even without a watcher event", async () => {
