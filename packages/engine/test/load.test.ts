@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadEnvelope } from "../src/load/envelope.js";
 import { parseStrictJson } from "../src/load/strict-json.js";
+import { canonicalize } from "../src/canonical-json.js";
 import { linkToJson } from "../src/serialize.js";
+import { envelopeToText } from "../src/sign.js";
 import { bob, cloneLink, demoLayout, dsse, layoutFile, linkFile, owner } from "./fixtures/chains/build-chain.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -113,6 +115,18 @@ describe("loadEnvelope", () => {
     ["link where a layout is expected", link({}), "wrong-type $.signed._type"],
   ])("rejects %s", (_what, text, expected) => {
     expect(loadError(text, expected.startsWith("wrong-type") ? { expect: "layout" } : {})).toBe(expected);
+  });
+
+  it("offers the stripped file bytes as signed bytes when they are canonical (in-toto's sorted files)", () => {
+    const payload = linkToJson(cloneLink);
+    const sorted = enc(envelopeToText({ signed: payload, signatures: [] }));
+    const exact = new TextDecoder().decode(canonicalize(payload));
+    const fast = loadEnvelope(sorted, { fastLinkSignedBytes: true });
+    expect(fast.ok && new TextDecoder().decode(fast.value.signedBytes)).toBe(exact);
+    // Unsorted keys: the candidate differs, and the exact bytes remain available.
+    const unsorted = loadEnvelope(linkFile(cloneLink, bob), { fastLinkSignedBytes: true });
+    expect(unsorted.ok && new TextDecoder().decode(unsorted.value.signedBytes)).not.toBe(exact);
+    expect(unsorted.ok && new TextDecoder().decode(unsorted.value.canonicalSignedBytes?.())).toBe(exact);
   });
 
   it("explains a missing field in a sentence", () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { canonicalize } from "../src/canonical-json.js";
 import type { Layout, Link } from "../src/model.js";
+import { linkToJson } from "../src/serialize.js";
+import { envelopeToText } from "../src/sign.js";
 import { linkFileName, sublayoutDir } from "../src/verify/link-stages.js";
 import type { InspectionOutcome, VerifyInput } from "../src/verify/types.js";
 import { verifyChain } from "../src/verify/verify-chain.js";
@@ -199,7 +202,6 @@ describe("verifyChain", () => {
   });
 
   it("accepts DSSE links next to a Metablock layout", async () => {
-    const { linkToJson } = await import("../src/serialize.js");
     const links = { ...demoLinks(), [linkFileName("clone", bob.keyid)]: dsse(linkToJson(cloneLink), [bob]) };
     expect(await codes({ links })).toEqual([]);
   });
@@ -255,5 +257,26 @@ describe("verifyChain", () => {
       const l = await verify({ layoutBytes: new TextEncoder().encode(g) });
       expect(l.failures[0]?.stage).toBe(0);
     }
+  });
+});
+
+describe("the stripped-bytes shortcut for link signatures", () => {
+  const sortedFile = (payload: Record<string, unknown>, key: TestKey) => {
+    const sig = Buffer.from(key.signRaw(canonicalize(payload as never))).toString("hex");
+    return new TextEncoder().encode(envelopeToText({ signed: payload as never, signatures: [{ keyid: key.keyid, sig }] }));
+  };
+  const withSpaces = link("clone", { ...cloneLink, products: { "demo project/foo bar.py": h("foo"), "demo-project/foo.py": h("foo") } });
+
+  it("accepts an in-toto-style sorted link whose paths contain spaces", async () => {
+    const layout = demoLayout();
+    (layout.steps[0] as Layout["steps"][number]).expected_products.unshift({ type: "allow", pattern: "demo project/*" });
+    const links = { ...demoLinks(), [linkFileName("clone", bob.keyid)]: sortedFile(linkToJson(withSpaces), bob) };
+    expect(await codes({ layout, links })).toEqual([]);
+  });
+
+  it("still rejects a signature over an unknown field, which in-toto 1.3.1 drops before checking", async () => {
+    const payload = { ...linkToJson(cloneLink), spec_version: "1.0" };
+    const links = { ...demoLinks(), [linkFileName("clone", bob.keyid)]: sortedFile(payload, bob) };
+    expect(await codes({ links })).toEqual(["4:link-threshold:clone"]);
   });
 });

@@ -16,6 +16,7 @@ import { err, ok, type Result } from "../result.js";
 import { type LoadError, pointerToPath } from "./load-error.js";
 import { layoutFromJson, linkFromJson, signedProjection } from "./payload.js";
 import { validators } from "./schemas.js";
+import { strippedSignedLink } from "./stripped-signed.js";
 import { type JsonLimits, parseStrictJson } from "./strict-json.js";
 
 /** A loaded and validated envelope. `signedBytes` is exactly what each signature must cover. */
@@ -29,12 +30,23 @@ export type LoadedEnvelope = {
    * defaults inserted; SPEC-NOTES §1.1). DSSE: PAE(payloadType, raw payload) (SPEC-NOTES §1.2).
    */
   signedBytes: Uint8Array;
+  /**
+   * Only with `fastLinkSignedBytes`: `signedBytes` is then a candidate (the file's `signed` object
+   * without whitespace, stripped-signed.ts) and this returns the exact canonical bytes, for when a
+   * signature does not verify over the candidate. Undefined when the payload cannot be canonicalized.
+   */
+  canonicalSignedBytes?: () => Uint8Array | undefined;
 } & ({ type: "layout"; layout: Layout } | { type: "link"; link: Link });
 
 /** Options for {@link loadEnvelope}. */
 export interface LoadOptions extends JsonLimits {
   /** Refuse the other payload type (a layout where a link was expected, or the reverse). */
   expect?: "layout" | "link";
+  /**
+   * Verification hot path only: for a Metablock link, skip canonicalization when the stripped file
+   * bytes may already be canonical (see `canonicalSignedBytes`). Never use the result for signing.
+   */
+  fastLinkSignedBytes?: boolean;
 }
 
 function schemaError(errors: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[] | null | undefined, root: unknown, base: string, what: string): LoadError {
@@ -122,11 +134,20 @@ export function loadEnvelope(bytes: Uint8Array, opts: LoadOptions = {}): Result<
   const signed = root.signed as JsonObject;
   const payload = loadPayload(signed, "$.signed", opts.expect);
   if (!payload.ok) return payload;
+  const signatures = (root.signatures ?? []) as unknown as Signature[];
+  const candidate = opts.fastLinkSignedBytes && payload.value.type === "link" ? strippedSignedLink(bytes, signed) : undefined;
+  if (candidate) {
+    const exact = () => {
+      const c = canonicalizeChecked(signedProjection(signed));
+      return c.ok ? c.value : undefined;
+    };
+    return ok({ envelope: "metablock", signatures, signedBytes: candidate, canonicalSignedBytes: exact, ...payload.value });
+  }
   const bytesSigned = canonicalizeChecked(signedProjection(signed));
   if (!bytesSigned.ok) return err({ code: "not-canonicalizable", message: `The payload cannot be signed or verified: ${bytesSigned.error}.`, path: "$.signed" });
   return ok({
     envelope: "metablock",
-    signatures: (root.signatures ?? []) as unknown as Signature[],
+    signatures,
     signedBytes: bytesSigned.value,
     ...payload.value,
   });

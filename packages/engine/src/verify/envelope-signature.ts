@@ -27,8 +27,10 @@ function decodeSig(envelope: LoadedEnvelope["envelope"], sig: string): Uint8Arra
 export function checkEnvelopeSignature(loaded: LoadedEnvelope, keyid: string, key: PublicKey): SignatureCheck {
   const sig = loaded.signatures.find((s) => s.keyid === keyid);
   if (!sig) return "missing";
-  for (const bytes of decodeSig(loaded.envelope, sig.sig)) {
-    if (verifySignature(key, loaded.signedBytes, bytes)) return "valid";
-  }
+  const sigs = decodeSig(loaded.envelope, sig.sig);
+  if (sigs.some((b) => verifySignature(key, loaded.signedBytes, b))) return "valid";
+  // signedBytes was only a candidate (LoadOptions.fastLinkSignedBytes): check the exact bytes too.
+  const exact = loaded.canonicalSignedBytes?.();
+  if (exact && sigs.some((b) => verifySignature(key, exact, b))) return "valid";
   return "invalid";
 }

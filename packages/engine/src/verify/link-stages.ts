@@ -31,7 +31,7 @@ export function sublayoutDir(step: string, keyid: string): string {
  * its inner `keyid` selects the signature, as 1.3.1 does). The CLI runs this in worker threads.
  */
 export function checkLinkFile(bytes: Uint8Array, key: PublicKey | undefined): { ok: true; value: CheckedLink } | { ok: false; error: string; path: string } {
-  const loaded = loadEnvelope(bytes);
+  const loaded = loadEnvelope(bytes, { fastLinkSignedBytes: true });
   if (!loaded.ok) return { ok: false, error: loaded.error.message, path: loaded.error.path };
   const signatureValid = key !== undefined && checkEnvelopeSignature(loaded.value, key.keyid, key) === "valid";
   return { ok: true, value: { keyid: key?.keyid ?? "", loaded: loaded.value, signatureValid } };
@@ -104,7 +104,7 @@ export function loadStepLinks(
       }
       const bytes = readLink(path);
       if (bytes === undefined) continue;
-      const loaded = loadEnvelope(bytes);
+      const loaded = loadEnvelope(bytes, { fastLinkSignedBytes: true });
       if (!loaded.ok) {
         failures.push({
           stage: 3,
