@@ -63,7 +63,7 @@ export function importLayout(layout: Layout, options: ImportOptions = {}): Impor
   const issues: ImportIssue[] = options.rawPayload === undefined ? [] : payloadFidelity(options.rawPayload, layout);
   const guess = options.target === undefined ? guessTarget(layout) : undefined;
   const target = options.target ?? guess?.target ?? "in-toto-1.3";
-  const targetReason = guess?.reason ?? "given on the command line";
+  const targetReason = guess?.reason ?? "requested explicitly (--target)";
   const names = functionaryNames(layout);
   const keyFiles: KeyFile[] = [];
   const functionaries: FunctionaryOut[] = [];
