@@ -1,7 +1,7 @@
 // Writes a Layout model as Totem source text. Everything a verifier signs is written explicitly
 // enough that lowering the text gives the same payload bytes; whatever the language cannot express
 // becomes an ImportIssue instead of a silent change.
-import { type ArtifactRule, type Inspection, type Layout, type PublicKey, ruleToStrings, type Step, type Target } from "@totem/engine";
+import type { ArtifactRule, Inspection, Layout, PublicKey, Step, Target } from "@totem/engine";
 import { splitCommand } from "../command-split.js";
 import { quoteString } from "../string-literal.js";
 import type { ImportIssue } from "./issues.js";
@@ -164,11 +164,6 @@ function ruleBlock(side: string, rules: readonly ArtifactRule[], path: string, i
   });
   out.push(`${INDENT}${INDENT}}`);
   return out;
-}
-
-/** The in-toto rule list of a rule, for messages. */
-export function ruleListText(rule: ArtifactRule): string {
-  return JSON.stringify(ruleToStrings(rule));
 }
 
 /** Fields of a key literal for `key`, given the keyid it is stored under and the target's defaults. */
