@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Exec, ROOT, TOTEM, exec, referenceVerdict, tmp } from "./reference.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit arbitrary in-toto JSON documents
 type Json = Record<string, any>;
 interface Variant {
   dir: string;
