@@ -30,6 +30,14 @@ describe("totem diff", () => {
     golden("old-new.txt", r.stdout);
   });
 
+  it("colours classifications only on a terminal", async () => {
+    const tty = await runCli(["diff", "old.totem", "new.totem"], { cwd, tty: true });
+    const noColor = await runCli(["diff", "old.totem", "new.totem"], { cwd, tty: true, env: { NO_COLOR: "1" } });
+    expect(tty.stdout).toContain("\u001b[31mweakens");
+    expect(tty.stdout).toContain("\u001b[32mstrengthens");
+    expect(noColor.stdout).toBe(readFileSync(join(DIFF, "golden", "old-new.txt"), "utf8"));
+  });
+
   it("renders markdown for a pull-request comment and documented JSON", async () => {
     const md = await runCli(["diff", "old.totem", "new.totem", "--format", "markdown"], { cwd });
     const json = await runCli(["diff", "old.totem", "new.totem", "--format", "json"], { cwd });

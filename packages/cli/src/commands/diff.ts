@@ -6,7 +6,7 @@ import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
 import { displayPath, readBytes, resolveFrom } from "../io.js";
 import { type Io, ioOf, resolveNow, setExit } from "../program.js";
-import { colorEnabled } from "../terminal.js";
+import { colorEnabled, makeStyle } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
 import { looksLikeJson, readSignedLayout } from "./signed-layout.js";
 
@@ -65,10 +65,11 @@ function readSide(file: string, io: Io, now: Date): PolicySnapshot {
   return { ...snapshot, names: namesOf(checked.text, snapshot) };
 }
 
-function render(changes: Change[], format: Format): string {
+function render(changes: Change[], format: Format, io: Io): string {
   if (format === "json") return renderDiffJson(changes);
   if (format === "markdown") return renderDiffMarkdown(changes);
-  return renderDiffText(changes);
+  const style = makeStyle(colorEnabled(io.stdoutIsTTY, io.env));
+  return renderDiffText(changes, (c, label) => (c === "weakens" ? style.red(label) : c === "strengthens" ? style.green(label) : label));
 }
 
 /** Registers `totem diff`. */
@@ -88,7 +89,7 @@ export function register(program: Command): void {
       const before = readSide(oldFile, io, now);
       const after = readSide(newFile, io, now);
       const changes = diffPolicies(before, after);
-      io.stdout.write(render(changes, opts.format));
+      io.stdout.write(render(changes, opts.format, io));
       if (opts.failOnWeaken && changes.some((c) => c.classification === "weakens")) setExit(cmd, EXIT.FAILED);
     });
 }

@@ -18,11 +18,14 @@ function summaryLine(changes: readonly Change[]): string {
   return `${n} change${n === 1 ? "" : "s"}: ${s.weakens} weakening, ${s.strengthens} strengthening, ${s.neutral} neutral`;
 }
 
-/** Plain text: a summary line, then one line per change (`weakens      step build: reason`). */
-export function renderDiffText(changes: readonly Change[]): string {
+/**
+ * Plain text: a summary line, then one line per change (`weakens      step build: reason`).
+ * `paint` may style the classification label (the CLI colours it on a terminal).
+ */
+export function renderDiffText(changes: readonly Change[], paint: (c: Classification, label: string) => string = (_, l) => l): string {
   if (changes.length === 0) return "No semantic changes.\n";
   const lines = [summaryLine(changes)];
-  for (const c of changes) lines.push(`  ${c.classification.padEnd(11)}  ${c.subject}: ${c.reason}`);
+  for (const c of changes) lines.push(`  ${paint(c.classification, c.classification.padEnd(11))}  ${c.subject}: ${c.reason}`);
   return `${lines.join("\n")}\n`;
 }
 
