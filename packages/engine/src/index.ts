@@ -13,6 +13,7 @@ export type {
   Link,
   Metablock,
   PublicKey,
+  PublicKeyval,
   RuleType,
   Signature,
   Step,

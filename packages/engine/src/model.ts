@@ -12,6 +12,19 @@ export interface JsonObject {
 export type HashDict = Record<string, string>;
 
 /**
+ * The `keyval` of a layout key. 1.3.1 signs key objects as plain dicts (SPEC-NOTES §1.1), so every
+ * field written here is part of the signed bytes and must come back out unchanged.
+ */
+export interface PublicKeyval {
+  public: string;
+  /**
+   * `PUBLIC_KEY_SCHEMA` allows `private` only as `""` (SPEC-NOTES §2); in-toto-golang and some
+   * hand-written layouts carry it. Typed as `""` so a real private key can never reach a layout.
+   */
+  private?: "";
+}
+
+/**
  * A public key as it appears in `layout.keys` (securesystemslib format). Unknown fields inside key
  * objects are kept and signed by 1.3.1, so `extra` carries them through import and compile unchanged.
  */
@@ -19,7 +32,9 @@ export interface PublicKey {
   keyid: string;
   keytype: string;
   scheme: string;
-  keyval: { public: string };
+  keyval: PublicKeyval;
+  /** Unknown fields inside `keyval` (1.3.1 allows and signs them), written beside `public`/`private`. */
+  keyvalExtra?: JsonObject;
   /** Present in keys written by in-toto 1.3 tools; part of the 1.3 keyid hash as a constant. */
   keyid_hash_algorithms?: string[];
   /** Any other fields of the key object, signed as they are. */

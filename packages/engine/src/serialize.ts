@@ -7,13 +7,19 @@ import { canonicalize, sortedKeys } from "./canonical-json.js";
 import type { ArtifactRule, Inspection, JsonObject, JsonValue, Layout, Link, PublicKey, Step } from "./model.js";
 import { ruleToStrings } from "./rules.js";
 
-/** A `layout.keys` entry as JSON: `extra` fields first, then the known fields (which win). */
+/**
+ * A `layout.keys` entry as JSON: `extra` fields first, then the known fields (which win); inside
+ * `keyval` likewise `keyvalExtra`, then `public` and, when the key had one, `private: ""`.
+ */
 export function publicKeyToJson(key: PublicKey): JsonObject {
   const out: JsonObject = { ...(key.extra ?? {}) };
   out.keyid = key.keyid;
   out.keytype = key.keytype;
   out.scheme = key.scheme;
-  out.keyval = { public: key.keyval.public };
+  const keyval: JsonObject = { ...(key.keyvalExtra ?? {}), public: key.keyval.public };
+  // Only the empty string is representable (SPEC-NOTES §2); the check guards untyped callers too.
+  if (key.keyval.private === "") keyval.private = "";
+  out.keyval = keyval;
   if (key.keyid_hash_algorithms !== undefined) out.keyid_hash_algorithms = [...key.keyid_hash_algorithms];
   return out;
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Layout, Link } from "../src/model.js";
-import { layoutPayloadBytes, layoutToJson, linkPayloadBytes, linkToJson } from "../src/serialize.js";
+import { parsePublicKey } from "../src/keys/parse.js";
+import type { Layout, Link, PublicKey } from "../src/model.js";
+import { layoutPayloadBytes, layoutToJson, linkPayloadBytes, linkToJson, publicKeyToJson } from "../src/serialize.js";
+import { verifyMetablockSignature } from "../src/sign.js";
 
 const fixture = (name: string) => new URL(`./fixtures/serialize/${name}`, import.meta.url);
 
@@ -125,5 +127,84 @@ describe("linkToJson", () => {
       "products",
     ]);
     expect(Buffer.from(linkPayloadBytes(sampleLink))).toEqual(readFileSync(fixture("link.canonical.bin")));
+  });
+});
+
+describe("publicKeyToJson: foreign key objects (SPEC-NOTES §2)", () => {
+  // fixtures/serialize/foreign-keys.layout was signed by in-toto-sign 1.3.1 with vectors/keyid/ed25519.
+  // Its RSA key comes from 1.3.1's own import_rsa_publickey_from_file, which writes
+  // `keyval: {public, private: ""}`; the ECDSA key carries an extra keyval field and a key-level `expires`.
+  const signedFile = readFileSync(fixture("foreign-keys.layout"), "utf8");
+  const rsaId = "056c1b35a53e56f6416a0ff8d310387ef022bf6577b3c53bfb957ec85aa82248";
+  const ecId = "1483d7a3bdb9a7146e5e72064bc1021df982764aed89ba622d7434120694b70c";
+  const raw = JSON.parse(signedFile).signed;
+  const owner = parsePublicKey(readFileSync(new URL("./fixtures/vectors/keyid/ed25519.pub", import.meta.url), "utf8"));
+  /** The model the loader builds from that file: `private: ""` and keyval extras kept. */
+  const model: Layout = {
+    _type: "layout",
+    expires: "2030-01-01T00:00:00Z",
+    readme: "foreign key objects",
+    keys: {
+      [rsaId]: {
+        keyid: rsaId,
+        keytype: "rsa",
+        scheme: "rsassa-pss-sha256",
+        keyval: { public: raw.keys[rsaId].keyval.public, private: "" },
+        keyid_hash_algorithms: ["sha256", "sha512"],
+      },
+      [ecId]: {
+        keyid: ecId,
+        keytype: "ecdsa",
+        scheme: "ecdsa-sha2-nistp256",
+        keyval: { public: raw.keys[ecId].keyval.public },
+        keyvalExtra: { note: { b: [1, "ü"], a: null } },
+        keyid_hash_algorithms: ["sha256", "sha512"],
+        extra: { expires: "2031-01-01T00:00:00Z" },
+      },
+    },
+    steps: [
+      {
+        _type: "step",
+        name: "build",
+        threshold: 2,
+        pubkeys: [rsaId, ecId],
+        expected_command: ["make"],
+        expected_materials: [],
+        expected_products: [{ type: "create", pattern: "out" }],
+      },
+    ],
+    inspect: [],
+  };
+
+  it("re-emits the key objects 1.3.1 signed, so its layout signature still verifies", () => {
+    if (!owner.ok) throw new Error(owner.error.message);
+    const keys = layoutToJson(model).keys as Record<string, unknown>;
+    expect(keys[rsaId]).toEqual(raw.keys[rsaId]);
+    expect(keys[ecId]).toEqual(raw.keys[ecId]);
+    const mb = { signed: raw, signatures: JSON.parse(signedFile).signatures };
+    const result = verifyMetablockSignature(mb, owner.value.toLayoutKey("in-toto-1.3"), layoutPayloadBytes(model));
+    expect(result).toMatchObject({ ok: true, value: { keyid: owner.value.keyid("in-toto-1.3") } });
+  });
+
+  it("without them the signed bytes change: the same signature no longer verifies", () => {
+    if (!owner.ok) throw new Error(owner.error.message);
+    const plain = structuredClone(model);
+    for (const key of Object.values(plain.keys)) {
+      delete key.keyval.private;
+      delete key.keyvalExtra;
+    }
+    const mb = { signed: raw, signatures: JSON.parse(signedFile).signatures };
+    const result = verifyMetablockSignature(mb, owner.value.toLayoutKey("in-toto-1.3"), layoutPayloadBytes(plain));
+    expect(result).toMatchObject({ ok: false, error: { code: "invalid-signature" } });
+  });
+
+  it("never writes a non-empty private value, even from an untyped caller", () => {
+    const key = { keyid: "aa", keytype: "ed25519", scheme: "ed25519", keyval: { public: "ab", private: "secret" } };
+    expect(publicKeyToJson(key as unknown as PublicKey).keyval).toEqual({ public: "ab" });
+  });
+
+  it("keeps public and private over same-named keyval extras", () => {
+    const key: PublicKey = { keyid: "aa", keytype: "ed25519", scheme: "ed25519", keyval: { public: "ab", private: "" }, keyvalExtra: { public: "x", private: "y", z: 1 } };
+    expect(publicKeyToJson(key).keyval).toEqual({ z: 1, public: "ab", private: "" });
   });
 });
