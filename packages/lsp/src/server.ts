@@ -86,7 +86,9 @@ export function startServer(connection: Connection): Connection {
 
   connection.onInitialize((params): InitializeResult => {
     applySettings(readSettings(params.initializationOptions));
-    workspace.setFolders((params.workspaceFolders ?? []).map((f) => f.uri));
+    // Clients without workspace folders send only rootUri (older clients, some editors' single-root mode).
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspace.setFolders(folders);
     watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     folderEvents = params.capabilities.workspace?.workspaceFolders === true;
     return {

@@ -2,9 +2,10 @@
 // by a trusted owner, and maps the engine's per-rule trace and failures back to document ranges.
 // The compiled layout is signed in memory with a throwaway ed25519 key that is also the only trusted
 // layout key, so stage 1 (layout signatures) passes by construction; every later stage is real.
-// Inspections are NOT executed: they are removed from the simulated layout and listed in
-// `skippedInspections` (running arbitrary commands from an editor request is not something a
-// language server should do silently; `totem verify` runs them).
+// Inspections are NOT executed unless the request says `runInspections: true`: by default they are
+// removed from the simulated layout and listed in `skippedInspections` (a language server should not
+// run a policy's commands because a document is open). With the flag they run in `workDir`
+// (default: linksDir), without a shell, as `totem verify` runs them.
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, normalize, sep } from "node:path";
@@ -19,6 +20,7 @@ import {
   verifyChain,
 } from "@totem/engine";
 import type { Diagnostic, Range } from "vscode-languageserver";
+import { inspectionRunner } from "./inspections.js";
 import type { ServerState } from "./server.js";
 import { toLspDiagnostic } from "./to-protocol.js";
 import { uriToPath } from "./uris.js";
@@ -28,6 +30,10 @@ export interface SimulateParams {
   uri: string;
   /** The folder holding `<step>.<keyid8>.link` files: an absolute path or a file: URI. */
   linksDir: string;
+  /** Run the inspections too (default false). */
+  runInspections?: boolean;
+  /** Where inspections run and are recorded (absolute path or file: URI; default linksDir). */
+  workDir?: string;
 }
 
 /** One failure of the simulated verification. */
@@ -84,9 +90,9 @@ function ephemeralKey(): PrivateKeyMaterial {
   return ephemeral;
 }
 
-function linksFolder(linksDir: string): string | undefined {
-  if (typeof linksDir !== "string" || linksDir === "") return undefined;
-  const path = linksDir.startsWith("file:") ? uriToPath(linksDir) : linksDir;
+function folder(dir: unknown): string | undefined {
+  if (typeof dir !== "string" || dir === "") return undefined;
+  const path = dir.startsWith("file:") ? uriToPath(dir) : dir;
   return path && isAbsolute(path) ? path : undefined;
 }
 
@@ -98,8 +104,11 @@ function empty(error: string, diagnostics?: Diagnostic[]): SimulateResult {
 export async function simulate(state: ServerState, p: SimulateParams): Promise<SimulateResult> {
   const doc = state.docs.get(p?.uri);
   if (!doc) return empty(`${p?.uri} is not open in the editor.`);
-  const dir = linksFolder(p.linksDir);
+  const dir = folder(p.linksDir);
   if (!dir) return empty(`linksDir must be an absolute folder path or a file: URI, not ${JSON.stringify(p.linksDir)}.`);
+  const runInspections = p.runInspections === true;
+  const workDir = p.workDir === undefined ? dir : folder(p.workDir);
+  if (!workDir) return empty(`workDir must be an absolute folder path or a file: URI, not ${JSON.stringify(p.workDir)}.`);
   const compiled = state.compiled.of(state, doc);
   const layout = compiled.lowered?.layout;
   if (!layout || compiled.diagnostics.some((d) => d.severity === "error")) {
@@ -109,7 +118,7 @@ export async function simulate(state: ServerState, p: SimulateParams): Promise<S
   const range = (span: Span | undefined) => (span ? doc.lines.rangeOf(span) : undefined);
   const target = compiled.lowered?.target ?? state.settings.defaultTarget;
   const key = ephemeralKey();
-  const simulated = { ...layout, inspect: [] };
+  const simulated = runInspections ? layout : { ...layout, inspect: [] };
   const text = envelopeToText(signMetablock(layoutToJson(simulated), [key], target));
   const root = normalize(dir + sep);
   const result = await verifyChain({
@@ -117,6 +126,7 @@ export async function simulate(state: ServerState, p: SimulateParams): Promise<S
     layoutKeys: [key.public],
     now: state.settings.now ?? new Date(),
     trace: true,
+    ...(runInspections ? { runInspection: inspectionRunner(workDir) } : {}),
     readLink(path) {
       const full = normalize(join(dir, path));
       if (!full.startsWith(root)) return undefined;
@@ -167,7 +177,7 @@ export async function simulate(state: ServerState, p: SimulateParams): Promise<S
     failures,
     warnings: result.warnings.map((w) => ({ stage: w.stage, code: w.code, message: w.message, ...(w.step ? { step: w.step } : {}) })),
     trace,
-    skippedInspections: layout.inspect.map((i) => {
+    skippedInspections: (runInspections ? [] : layout.inspect).map((i) => {
       const where = range(sourceMap.items[i.name]);
       return { name: i.name, ...(where ? { range: where } : {}) };
     }),

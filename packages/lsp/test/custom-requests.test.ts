@@ -1,3 +1,5 @@
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,6 +76,35 @@ describe("totem/simulate", () => {
     expect(f?.rule).toBe("DISALLOW *");
     expect(f?.range?.start.line).toBe(positionOf(text, "use hygiene").line);
     expect(r.trace.some((t) => !t.passed && t.range?.start.line === positionOf(text, "use hygiene").line)).toBe(true);
+  });
+
+  it("runs inspections in a work folder only when asked, and maps their rule failures too", async () => {
+    const work = mkdtempSync(join(tmpdir(), "totem-lsp-inspect-"));
+    try {
+      cpSync(LINKS, work, { recursive: true });
+      await setText(DEMO);
+      // The untar inspection extracts demo-project/foo.py; the tarball itself is left among its
+      // products, and the policy's `disallow "*"` refuses it.
+      const r = await client.request<Simulated>("totem/simulate", { uri: DEMO_URI, linksDir: work, runInspections: true });
+      expect(r.skippedInspections).toEqual([]);
+      expect(readdirSync(join(work, "demo-project"))).toEqual(["foo.py"]);
+      expect(r.failures.map((f) => [f.stageName, f.rule, f.range?.start.line])).toEqual([
+        ["inspection-rules", "DISALLOW *", positionOf(DEMO, '      allow "demo-project/*"\n      disallow "*"', 31).line],
+      ]);
+
+      // Again in a fresh folder (the first run left the extracted files behind, which would now be
+      // materials), with the tarball allowed.
+      rmSync(work, { recursive: true, force: true });
+      cpSync(LINKS, work, { recursive: true });
+      const allowed = DEMO.replace('      allow "demo-project/*"\n', '      allow "demo-project/*"\n      allow "demo-project.tar.gz"\n');
+      await setText(allowed);
+      const ok = await client.request<Simulated>("totem/simulate", { uri: DEMO_URI, linksDir: work, runInspections: true });
+      expect(ok.failures).toEqual([]);
+      expect(ok.passed).toBe(true);
+      expect(ok.trace.some((t) => t.step === "untar" && t.message === "consumed demo-project/foo.py")).toBe(true);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it("explains why it cannot simulate: policy errors, a relative folder, a folder without links", async () => {
