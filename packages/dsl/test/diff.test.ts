@@ -108,6 +108,7 @@ describe("diffPolicies", () => {
       [[create("a"), disallow("*.exe")], ["weakens rule-changed step clone products rule 2"]],
       [[create("*"), disallow("*")], ["weakens rule-changed step clone products rule 1"]],
       [[disallow("*"), create("a")], ["strengthens rules-reordered step clone products"]],
+      [[disallow("*"), create("a"), allow("b")], ["strengthens rules-reordered step clone products rule 1", "neutral rule-added step clone products rule 3"]],
     ];
     for (const [after, expected] of cases) expect(brief(diffPolicies(b, withProducts(base, 0, after)))).toEqual(expected);
     // Without a DISALLOW after it, a consuming rule never changes the verdict (in-toto issue 287).

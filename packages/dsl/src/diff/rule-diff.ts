@@ -108,6 +108,45 @@ function reorderClassification(before: readonly ArtifactRule[], after: readonly 
   return ["neutral", `rules reordered without moving a permission across a DISALLOW (${order})`];
 }
 
+/** The runs of removed and added rules between kept ones, in order. */
+function gapsOf(ops: Op[]): { dels: number[]; inss: number[] }[] {
+  const gaps: { dels: number[]; inss: number[] }[] = [];
+  let current: { dels: number[]; inss: number[] } | undefined;
+  for (const op of ops) {
+    if (op.op === "keep") {
+      current = undefined;
+      continue;
+    }
+    if (current === undefined) {
+      current = { dels: [], inss: [] };
+      gaps.push(current);
+    }
+    if (op.op === "del") current.dels.push(op.a);
+    else current.inss.push(op.b);
+  }
+  return gaps;
+}
+
+/** Keys of the DISALLOW rules after `index` (permissions) or of the permissions before it (DISALLOW). */
+function partners(rules: readonly ArtifactRule[], index: number): Set<string> {
+  const rule = rules[index]!;
+  if (rule.type === "disallow") return new Set(rules.slice(0, index).filter((r) => !restricts(r)).map(ruleKey));
+  return new Set(rules.slice(index + 1).filter((r) => r.type === "disallow").map(ruleKey));
+}
+
+/** One rule moved within its list: does a permission now shield artifacts from a DISALLOW it did not before? */
+function moved(rule: ArtifactRule, before: readonly ArtifactRule[], from: number, after: readonly ArtifactRule[], to: number): [Classification, string] {
+  const text = `${describeRule(rule)} moved from position ${from + 1} to ${to + 1}`;
+  if (rule.type === "require") return ["neutral", `${text}; REQUIRE checks whatever earlier rules left, review the new order`];
+  const old = partners(before, from);
+  const now = partners(after, to);
+  const gained = [...now].some((k) => !old.has(k));
+  const lost = [...old].some((k) => !now.has(k));
+  if (gained) return ["weakens", `${text}: a permission now comes before a DISALLOW it used to follow`];
+  if (lost) return ["strengthens", `${text}: a DISALLOW now comes before a permission it used to follow`];
+  return ["neutral", `${text} without crossing a DISALLOW`];
+}
+
 /** Changes between two rule lists of one item side; `subject` is e.g. `step build materials`. */
 export function diffRules(subject: string, before: readonly ArtifactRule[], after: readonly ArtifactRule[]): Change[] {
   const a = before.map(ruleKey);
@@ -118,19 +157,26 @@ export function diffRules(subject: string, before: readonly ArtifactRule[], afte
     return [{ kind: "rules-reordered", subject, classification, reason }];
   }
   const out: Change[] = [];
-  const ops = editScript(a, b);
-  let k = 0;
-  while (k < ops.length) {
-    if (ops[k]!.op === "keep") {
-      k++;
-      continue;
+  const gaps = gapsOf(editScript(a, b));
+  // The same rule removed in one place and added in another moved: report it once.
+  const movedTo = new Map<number, number>();
+  const taken = new Set<number>();
+  for (const gap of gaps) {
+    for (const d of gap.dels) {
+      const i = gaps.flatMap((g) => g.inss).find((n) => !taken.has(n) && b[n] === a[d]);
+      if (i === undefined) continue;
+      movedTo.set(d, i);
+      taken.add(i);
     }
-    const dels: number[] = [];
-    const inss: number[] = [];
-    for (; k < ops.length && ops[k]!.op !== "keep"; k++) {
-      const op = ops[k]!;
-      if (op.op === "del") dels.push(op.a);
-      else if (op.op === "ins") inss.push(op.b);
+  }
+  for (const gap of gaps) {
+    const dels = gap.dels.filter((d) => !movedTo.has(d));
+    const inss = gap.inss.filter((i) => !taken.has(i));
+    for (const d of gap.dels) {
+      const to = movedTo.get(d);
+      if (to === undefined) continue;
+      const [classification, reason] = moved(before[d]!, before, d, after, to);
+      out.push({ kind: "rules-reordered", subject: `${subject} rule ${to + 1}`, classification, reason });
     }
     // Pair a removed and an added rule of the same kind in one gap as an edit of that rule.
     const pairedIns = new Set<number>();
