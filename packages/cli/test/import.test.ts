@@ -51,6 +51,21 @@ describe("totem import", () => {
     expect(payload(join(cwd, "again.layout"))).toBe(payload(join(cwd, "everything.layout")));
   });
 
+  it("imports a DSSE layout Totem compiled and compiles it back to the same payload", async () => {
+    const policy = readFileSync(join(ROOT, "packages/cli/test/fixtures/diff/new.totem"), "utf8").replace('target "in-toto-1.3"', 'target "in-toto"');
+    writeFileSync(join(cwd, "modern.totem"), policy);
+    const first = await runCli(["compile", "modern.totem", "--envelope", "dsse", "-o", "first.layout"], { cwd });
+    expect(first.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(cwd, "first.layout"), "utf8")).payloadType).toBe("application/vnd.in-toto+json");
+    const imported = await runCli(["import", "first.layout", "-o", "back.totem"], { cwd });
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toContain("target in-toto (2 of 2 keyids are computed the modern");
+    const second = await runCli(["compile", "back.totem", "--envelope", "dsse", "-o", "second.layout"], { cwd });
+    expect(second.code).toBe(0);
+    expect(payload(join(cwd, "second.layout"))).toBe(payload(join(cwd, "first.layout")));
+    expect(readFileSync(join(cwd, "second.layout"), "utf8")).toBe(readFileSync(join(cwd, "first.layout"), "utf8"));
+  });
+
   it("refuses a layout it cannot reproduce byte for byte, unless --allow-lossy", async () => {
     const before = listing(cwd);
     const refused = await runCli(["import", "lowercase-rules.layout"], { cwd });
