@@ -47,7 +47,7 @@ export { type Ed25519, nobleEd25519, nodeEd25519 } from "./crypto/ed25519.js";
 export { type KeyFields, keyVerifier, selectEd25519, type Verify, verifySignature } from "./crypto/verify.js";
 export { KEYID_HASH_ALGORITHMS_13, type KeyidFields, keyidFor, keyidPreimage } from "./keyid.js";
 export { parsePrivateKey, parsePublicKey, publicKeyFromLayoutKey } from "./keys/parse.js";
-export { type GeneratedKeyPair, generateKeyPair, RSA_BITS } from "./keys/keygen.js";
+export { type GeneratedKeyPair, generateKeyPair, generateKeyPairChecked, RSA_BITS } from "./keys/keygen.js";
 export type {
   KeyError,
   KeyErrorCode,

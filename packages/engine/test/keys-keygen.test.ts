@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { verifySignature } from "../src/crypto/verify.js";
-import { generateKeyPair } from "../src/keys/keygen.js";
+import { generateKeyPair, generateKeyPairChecked } from "../src/keys/keygen.js";
+import type { KeyType } from "../src/keys/types.js";
 import { parsePrivateKey, parsePublicKey } from "../src/keys/parse.js";
 
 const data = new TextEncoder().encode("payload");
@@ -56,7 +57,22 @@ describe("generateKeyPair", () => {
     expect(priv.keyval.private).toMatch(/^-----BEGIN EC PRIVATE KEY-----\n/);
   });
 
-  it("refuses RSA sizes outside 2048..8192 bits", () => {
-    expect(() => generateKeyPair("rsa", "pem", { bits: 1024 })).toThrow(RangeError);
+  it("refuses RSA sizes outside 2048..8192 bits with an error value, not an exception", () => {
+    for (const bits of [1000, 2047, 8193, 3072.5, Number.NaN]) {
+      const result = generateKeyPairChecked("rsa", "pem", { bits });
+      expect(result).toEqual({ ok: false, error: { code: "key-unsupported", message: `RSA keys need 2048 to 8192 bits (in-toto-keygen uses 3072), not ${bits}.` } });
+    }
+    // The unchecked variant is for validated options only; it throws the same message.
+    expect(() => generateKeyPair("rsa", "pem", { bits: 1024 })).toThrow(new RangeError("RSA keys need 2048 to 8192 bits (in-toto-keygen uses 3072), not 1024."));
+  });
+
+  it("refuses unknown key types and formats from untyped callers", () => {
+    expect(generateKeyPairChecked("dsa" as KeyType, "pem")).toEqual({ ok: false, error: { code: "key-unsupported", message: 'Totem generates ed25519, rsa, ecdsa keys, not "dsa".' } });
+    expect(generateKeyPairChecked("ed25519", "ssh" as "pem")).toEqual({ ok: false, error: { code: "key-unsupported", message: 'Key files are written as pem or securesystemslib, not "ssh".' } });
+  });
+
+  it("ignores bits for non-RSA keys (only RSA has a modulus size)", () => {
+    const pair = generateKeyPairChecked("ed25519", "securesystemslib", { bits: 1 });
+    expect(pair.ok && JSON.parse(pair.value.publicText).keytype).toBe("ed25519");
   });
 });

@@ -14,10 +14,11 @@ import { toHex } from "../crypto/bytes.js";
 import { ed25519RawPublic, ed25519RawSeed } from "../crypto/ed25519.js";
 import { KEYID_HASH_ALGORITHMS_13 } from "../keyid.js";
 import type { JsonObject } from "../model.js";
+import { err, ok, type Result } from "../result.js";
 import { pythonJsonDumps } from "../serialize.js";
 import { parsePublicKey } from "./parse.js";
 import { sslibEncrypt } from "./sslib-encryption.js";
-import type { KeyType } from "./types.js";
+import type { KeyError, KeyType } from "./types.js";
 
 /** The texts of a new key pair and its keyids for both targets. */
 export interface GeneratedKeyPair {
@@ -95,21 +96,33 @@ function pemTexts(raw: Raw, password: string | undefined): { publicText: string;
   return { publicText, privateText };
 }
 
+const KEY_TYPES: readonly KeyType[] = ["ed25519", "rsa", "ecdsa"];
+const FORMATS = ["pem", "securesystemslib"] as const;
+
+/** Why these generation options are not usable, or undefined when they are. */
+function optionsProblem(type: KeyType, format: string, bits: number): string | undefined {
+  if (!KEY_TYPES.includes(type)) return `Totem generates ${KEY_TYPES.join(", ")} keys, not ${JSON.stringify(type)}.`;
+  if (!(FORMATS as readonly string[]).includes(format)) return `Key files are written as ${FORMATS.join(" or ")}, not ${JSON.stringify(format)}.`;
+  if (type === "rsa" && !(Number.isInteger(bits) && bits >= RSA_BITS.min && bits <= RSA_BITS.max)) {
+    return `RSA keys need ${RSA_BITS.min} to ${RSA_BITS.max} bits (in-toto-keygen uses ${RSA_BITS.default}), not ${bits}.`;
+  }
+  return undefined;
+}
+
 /**
  * A new key pair as file texts (see the format table at the top of this file) and its keyids,
  * computed from the public text exactly as they will be read back. `opts.password` encrypts the
- * private key. Throws `RangeError` for RSA `bits` outside {@link RSA_BITS} (the caller validates
- * user input first).
+ * private key. Unusable options (an unknown type or format, RSA `bits` outside {@link RSA_BITS})
+ * give a `key-unsupported` error with a message for the user; never throws for them.
  */
-export function generateKeyPair(
+export function generateKeyPairChecked(
   type: KeyType,
   format: "pem" | "securesystemslib",
   opts: { bits?: number; password?: string } = {},
-): GeneratedKeyPair {
+): Result<GeneratedKeyPair, KeyError> {
   const bits = opts.bits ?? RSA_BITS.default;
-  if (type === "rsa" && !(Number.isInteger(bits) && bits >= RSA_BITS.min && bits <= RSA_BITS.max)) {
-    throw new RangeError(`RSA keys need ${RSA_BITS.min} to ${RSA_BITS.max} bits, not ${bits}`);
-  }
+  const problem = optionsProblem(type, format, bits);
+  if (problem !== undefined) return err({ code: "key-unsupported", message: problem });
   const raw = generate(type, bits);
   const pub = parsePublicKey(pemTexts(raw, undefined).publicText);
   if (!pub.ok) throw new Error(`generated an unreadable ${type} key: ${pub.error.message}`);
@@ -119,5 +132,20 @@ export function generateKeyPair(
   const texts = format === "securesystemslib" ? sslibTexts(raw, keyid13, opts.password) : pemTexts(raw, opts.password);
   const reread = parsePublicKey(texts.publicText);
   if (!reread.ok) throw new Error(`generated an unreadable ${type} key: ${reread.error.message}`);
-  return { ...texts, keyid13: reread.value.keyid("in-toto-1.3"), keyidModern: reread.value.keyid("in-toto") };
+  return ok({ ...texts, keyid13: reread.value.keyid("in-toto-1.3"), keyidModern: reread.value.keyid("in-toto") });
+}
+
+/**
+ * {@link generateKeyPairChecked} for options the caller has already validated (constants, or
+ * `totem keygen`'s checked flags). Throws `RangeError` with the same message otherwise: pass user
+ * input to the checked variant instead.
+ */
+export function generateKeyPair(
+  type: KeyType,
+  format: "pem" | "securesystemslib",
+  opts: { bits?: number; password?: string } = {},
+): GeneratedKeyPair {
+  const pair = generateKeyPairChecked(type, format, opts);
+  if (!pair.ok) throw new RangeError(pair.error.message);
+  return pair.value;
 }
