@@ -37,17 +37,27 @@ type Reply = { path: string; text?: string; signatureValid?: boolean };
  * Checks one link file in a worker. Only the verdict and the text travel back: cloning the parsed
  * objects between threads costs more than parsing the text again on the main thread.
  */
-function checkOne(dir: string, job: Job): Reply {
-  let bytes: Uint8Array;
+function readLink(dir: string, path: string): Uint8Array | undefined {
   try {
-    bytes = new Uint8Array(readFileSync(join(dir, job.path)));
+    return new Uint8Array(readFileSync(join(dir, path)));
   } catch {
-    return { path: job.path }; // absent: the engine reports it when it counts links
+    return undefined; // absent: the engine reports it when it counts links
   }
+}
+
+/** A plain link's signature is settled once checked; its signed bytes need not stay in memory. */
+function withoutSignedBytes(c: CheckedLink): CheckedLink {
+  if (c.loaded.type !== "link") return c;
+  return { ...c, loaded: { ...c.loaded, signedBytes: new Uint8Array(0), canonicalSignedBytes: undefined } };
+}
+
+function checkOne(dir: string, job: Job): Reply {
+  const bytes = readLink(dir, job.path);
+  if (!bytes) return { path: job.path };
   const r = checkLinkFile(bytes, job.key);
   // Malformed files, sublayouts and DSSE links are left to the engine, which explains or recurses.
   if (!r.ok || r.value.loaded.type !== "link" || r.value.loaded.envelope !== "metablock") return { path: job.path };
-  return { path: job.path, text: Buffer.from(bytes).toString("utf8"), signatureValid: r.value.signatureValid };
+  return { path: job.path, text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"), signatureValid: r.value.signatureValid };
 }
 
 /** Rebuilds a checked link on the main thread from text a worker validated (plain JSON.parse). */
@@ -89,16 +99,18 @@ function bundlePath(): string | undefined {
 export async function precheckLinks(layout: Layout, dir: string, jobs?: number): Promise<Map<string, CheckedLink> | undefined> {
   const work = jobsFor(layout);
   const script = bundlePath();
+  // The main thread is one of the threads: it checks its own share while the workers check theirs.
   const threads = Math.min(jobs ?? availableParallelism(), work.length);
-  if (!script || threads < 1 || (jobs === undefined && work.length < MIN_LINKS_FOR_WORKERS)) return undefined;
+  if (!script || threads < 2 || (jobs === undefined && work.length < MIN_LINKS_FOR_WORKERS)) return undefined;
   const out = new Map<string, CheckedLink>();
   const keys = new Map(work.map((j) => [j.path, j.key]));
   const slices: Job[][] = Array.from({ length: threads }, () => []);
   // Interleave so every thread gets a similar mix of small and large links.
   for (const [i, j] of work.entries()) slices[i % threads]?.push(j);
+  const [mine = [], ...theirs] = slices;
   try {
-    await Promise.all(
-      slices.map(
+    const done = Promise.all(
+      theirs.map(
         (slice) =>
           new Promise<void>((resolveSlice, reject) => {
             let pending = slice.length;
@@ -118,6 +130,12 @@ export async function precheckLinks(layout: Layout, dir: string, jobs?: number):
           }),
       ),
     );
+    for (const job of mine) {
+      const bytes = readLink(dir, job.path);
+      const r = bytes && checkLinkFile(bytes, job.key);
+      if (r?.ok) out.set(job.path, withoutSignedBytes(r.value));
+    }
+    await done;
   } catch {
     return undefined; // any thread trouble: fall back to checking in-process
   }

@@ -86,10 +86,17 @@ function scan(text: string, maxDepth: number): ScanResult {
 
 /** Counts object keys in a parsed value (equal to the colons in the text unless a key repeats). */
 function countKeys(v: object): number {
-  const values: unknown[] = Array.isArray(v) ? v : Object.values(v);
-  let n = Array.isArray(v) ? 0 : values.length;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === "object" && x !== null) n += countKeys(x);
+    }
+    return n;
+  }
+  for (const k in v) {
+    n++;
+    const x = (v as Record<string, unknown>)[k];
     if (typeof x === "object" && x !== null) n += countKeys(x);
   }
   return n;

@@ -173,7 +173,8 @@ export function verifyLinkSignatures(
         continue;
       }
       usedKeyids.add(key.keyid);
-      ok.set(keyid, loaded);
+      // A link's signed bytes (a copy of the file's payload) are not needed after this stage.
+      ok.set(keyid, loaded.type === "link" ? { ...loaded, signedBytes: new Uint8Array(0), canonicalSignedBytes: undefined } : loaded);
     }
     if (usedKeyids.size < step.threshold) {
       failures.push({
