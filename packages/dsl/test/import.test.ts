@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalize, canonicalString, fromHex, type Layout, layoutToJson, loadEnvelope, type PublicKey, verifySignature } from "@totem/engine";
 import { describe, expect, it } from "vitest";
-import { format, type ImportResult, importLayout, lower, parse, payloadFidelity } from "../src/index.js";
+import { format, functionaryNames, type ImportResult, importLayout, lower, parse, payloadFidelity } from "../src/index.js";
 
 const DIR = join(import.meta.dirname, "fixtures", "import");
 const UPDATE = process.env.UPDATE_GOLDENS === "1";
@@ -134,6 +134,14 @@ describe("importLayout choices", () => {
     const source = importLayout(base).source;
     expect(source).toMatch(/functionary package_signer key/);
     expect(source).toMatch(/functionary key_[0-9a-f]{8} key/);
+  });
+
+  it("lengthens key names until they are unique when keyids share their first 8 characters", () => {
+    const key = Object.values(base.keys)[0]!;
+    const [a, b] = ["abcdef12" + "0".repeat(56), "abcdef12" + "1".repeat(56)];
+    const step = { ...base.steps[0]!, pubkeys: [a, b] };
+    const layout: Layout = { ...base, keys: { [a]: { ...key, keyid: a }, [b]: { ...key, keyid: b } }, steps: [step], inspect: [] };
+    expect([...functionaryNames(layout).values()]).toEqual(["key_abcdef12", "key_abcdef121"]);
   });
 
   it("writes the target it is told, with keyids spelled out when they differ from that target's", () => {
