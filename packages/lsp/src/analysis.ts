@@ -1,6 +1,6 @@
 // Per-version analysis of open documents: the dsl's analysis plus the symbol index, computed at most
 // once per document version and settings generation (the LSP runs it on every keystroke).
-import { analyze, type Diagnostic, type PolicyFile } from "@totem/dsl";
+import { analyze, type Diagnostic, type PolicyFile, type SymbolTable } from "@totem/dsl";
 import type { DocumentSnapshot } from "./documents.js";
 import { SymbolIndex } from "./symbol-index.js";
 
@@ -13,12 +13,22 @@ export interface AnalysisSettings {
 }
 
 /** What the server knows about one version of a document. */
-export interface DocAnalysis {
-  version: number;
-  file: PolicyFile;
-  /** Syntax, semantic and lint diagnostics, sorted by offset. */
-  diagnostics: Diagnostic[];
-  symbols: SymbolIndex;
+export class DocAnalysis {
+  private index: SymbolIndex | undefined;
+
+  constructor(
+    readonly version: number,
+    readonly file: PolicyFile,
+    /** Syntax, semantic and lint diagnostics, sorted by offset. */
+    readonly diagnostics: Diagnostic[],
+    private readonly table: SymbolTable,
+  ) {}
+
+  /** The names of this version, indexed on first use (publishing diagnostics does not need them). */
+  get symbols(): SymbolIndex {
+    this.index ??= new SymbolIndex(this.table);
+    return this.index;
+  }
 }
 
 /** Caches one analysis per document snapshot; `invalidate()` after a settings change. */
@@ -45,7 +55,7 @@ export class AnalysisCache {
     let a = this.cache.get(doc);
     if (!a) {
       const result = analyze(doc.text, { now: this.settings.now(), expiryWarningDays: this.settings.expiryWarningDays });
-      a = { version: doc.version, file: result.file, diagnostics: result.diagnostics, symbols: new SymbolIndex(result.symbols) };
+      a = new DocAnalysis(doc.version, result.file, result.diagnostics, result.symbols);
       this.cache.set(doc, a);
       this.latest.set(doc.uri, a);
     }

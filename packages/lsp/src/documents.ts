@@ -11,7 +11,10 @@ export class DocumentSnapshot {
     readonly uri: string,
     readonly version: number,
     readonly text: string,
-  ) {}
+    index?: LineIndex,
+  ) {
+    this.index = index;
+  }
 
   /** The line index of this version, built on first use and kept with the snapshot. */
   get lines(): LineIndex {
@@ -26,12 +29,12 @@ export class DocumentSnapshot {
       if ("range" in change && change.range) {
         const span = current.lines.spanOf(change.range);
         const text = current.text.slice(0, span.start) + change.text + current.text.slice(span.end);
-        current = new DocumentSnapshot(this.uri, version, text);
+        current = new DocumentSnapshot(this.uri, version, text, current.lines.withEdit(span, change.text, text));
       } else {
         current = new DocumentSnapshot(this.uri, version, change.text);
       }
     }
-    return current === this ? new DocumentSnapshot(this.uri, version, this.text) : current;
+    return current === this ? new DocumentSnapshot(this.uri, version, this.text, this.index) : current;
   }
 }
 

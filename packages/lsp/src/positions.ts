@@ -4,22 +4,56 @@
 import type { Span } from "@totem/dsl";
 import type { Position, Range } from "vscode-languageserver";
 
+/**
+ * Appends to `starts` the line starts produced by line breaks at positions [from, to) of `text`:
+ * `\n`, `\r\n` (one break, ending at the `\n`) and a lone `\r` (LSP §3.17 Text Documents). A `\r` at
+ * to-1 followed by `\n` is left to the caller (its start is past `to`).
+ */
+function scanBreaks(text: string, from: number, to: number, starts: number[]): void {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+}
+
 /** Line start offsets of one text; converts offsets ↔ positions in O(log lines). */
 export class LineIndex {
   /** Offset at which each line starts; line 0 starts at 0. `\n`, `\r\n` and `\r` end lines (LSP §3.17 Text Documents). */
   private readonly starts: number[];
 
-  constructor(private readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
+  /** Indexes `text`; `starts` only from `withEdit`, which computed them. */
+  constructor(
+    private readonly text: string,
+    starts?: number[],
+  ) {
+    if (starts) {
+      this.starts = starts;
+      return;
     }
-    this.starts = starts;
+    this.starts = [0];
+    scanBreaks(text, 0, text.length, this.starts);
+  }
+
+  /**
+   * The index of `newText`, which is this index's text with `span` replaced by `inserted`. Reuses
+   * the line starts before and after the edit (shifted), rescanning only around it: typing in a
+   * 5k-line policy costs microseconds instead of a full scan.
+   */
+  withEdit(span: Span, inserted: string, newText: string): LineIndex {
+    const { start: a, end: b } = span;
+    const delta = inserted.length - (b - a);
+    // Starts up to a-1 depend only on characters before a (a `\r` at a-1 is rescanned below).
+    const starts = [0];
+    let k = 1;
+    while (k < this.starts.length && (this.starts[k] as number) <= a - 1) starts.push(this.starts[k++] as number);
+    // Rescan from a-1 to one past the insertion: a `\r\n` may have been split or joined there.
+    const end = Math.min(newText.length, a + inserted.length + 1);
+    scanBreaks(newText, Math.max(0, a - 1), end, starts);
+    // Starts past b+1 in the old text come from line breaks the edit did not touch.
+    while (k < this.starts.length && (this.starts[k] as number) <= b + 1) k++;
+    for (; k < this.starts.length; k++) starts.push((this.starts[k] as number) + delta);
+    return new LineIndex(newText, starts);
   }
 
   /** Number of lines (an empty text has one). */
