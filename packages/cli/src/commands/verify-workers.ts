@@ -86,9 +86,11 @@ function jobsFor(layout: Layout): Job[] {
   return jobs;
 }
 
+/** The bundle's entry file: this code runs from a chunk under dist/chunks/ (scripts/build.mjs splits the CLI). */
 function bundlePath(): string | undefined {
   const url = import.meta.url;
-  return url.endsWith(".mjs") ? fileURLToPath(url) : undefined;
+  if (!url.endsWith(".mjs")) return undefined;
+  return fileURLToPath(/\/chunks\/[^/]+$/.test(url) ? new URL("../totem.mjs", url) : url);
 }
 
 /**
