@@ -2,7 +2,7 @@
 // and the VS Code extension with its language server. Sources are read through the `source`
 // export condition, so no TypeScript build step is needed first.
 import { build } from "esbuild";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 
 const common = {
   bundle: true,
@@ -18,15 +18,25 @@ const common = {
 const esmRequireShim =
   'import { createRequire as __totemCreateRequire } from "node:module"; const require = __totemCreateRequire(import.meta.url);';
 
+const CLI_CHUNKS = "packages/cli/dist/chunks";
+
 // `node scripts/build.mjs extension` builds only what the .vsix holds (used by `npm run package`).
 const only = process.argv[2];
 const jobs = [];
 if (only !== "extension") {
+  // The CLI is split (ESM only): dist/totem.mjs holds the dispatcher, and each command, loaded by a
+  // dynamic import in packages/cli/src/main.ts, is a chunk under dist/chunks/ with the libraries only
+  // it uses, so a run parses just the code its command needs. Chunks from an earlier build go first.
+  // Verification workers start dist/totem.mjs again, found from their chunk (verify-workers.ts).
+  rmSync(CLI_CHUNKS, { recursive: true, force: true });
   jobs.push(
     build({
       ...common,
-      entryPoints: ["packages/cli/src/bin.ts"],
-      outfile: "packages/cli/dist/totem.mjs",
+      entryPoints: { totem: "packages/cli/src/bin.ts" },
+      outdir: "packages/cli/dist",
+      outExtension: { ".js": ".mjs" },
+      chunkNames: "chunks/[name]-[hash]",
+      splitting: true,
       format: "esm",
       banner: { js: esmRequireShim },
     }),

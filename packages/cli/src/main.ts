@@ -1,6 +1,12 @@
 /**
  * The `totem` command's dispatcher: argv in, exit code out.
  *
+ * Start-up time: a command's module (and everything it pulls in: the DSL parser, the language
+ * server, ajv schemas, crypto) is imported only when that command runs. COMMANDS below names each
+ * module's commands so the dispatcher can pick one from argv without loading the others; `--help`,
+ * `help` without a command, and unknown commands (for "did you mean") load them all. In the bundle
+ * (scripts/build.mjs) every command is its own chunk, so `totem --version` parses almost no code.
+ *
  * How to add a command (the pattern every command file follows):
  *
  *   // packages/cli/src/commands/frob.ts; it imports `Command` (commander), `ioOf` and `setExit`
@@ -16,38 +22,57 @@
  *       });
  *   }
  *
- * then add one line below: `import { register as registerFrob } from "./commands/frob.js";` and one
- * entry in COMMANDS. Write output only through `ioOf(cmd)` so tests can capture it with main(argv, io).
+ * then add one entry to COMMANDS: the command names the file registers, and a loader that imports
+ * "./commands/frob.js" dynamically. Write output only through `ioOf(cmd)` so tests can capture it
+ * with main(argv, io). test/main.test.ts checks that every entry's names match what it registers.
  */
-import { register as registerCheck } from "./commands/check.js";
-import { register as registerCompile } from "./commands/compile.js";
-import { register as registerFmt } from "./commands/fmt.js";
-import { register as registerKeygen } from "./commands/keygen.js";
-import { register as registerImport } from "./commands/import.js";
-import { register as registerDiff } from "./commands/diff.js";
-import { register as registerSign } from "./commands/sign.js";
-import { register as registerVerify } from "./commands/verify.js";
-import { register as registerRun } from "./commands/run.js";
-import { register as registerRecord } from "./commands/record.js";
-import { register as registerLsp } from "./commands/lsp.js";
-import { type Io, processIo, runProgram } from "./program.js";
+import { type Io, processIo, type Register, reportError, runProgram } from "./program.js";
 
-/** Every command's register function, in `totem --help` order. Other commands add their line here. */
-const COMMANDS = [
-  registerCheck,
-  registerFmt,
-  registerCompile,
-  registerSign,
-  registerKeygen,
-  registerImport,
-  registerDiff,
-  registerVerify,
-  registerRun,
-  registerRecord,
-  registerLsp,
+/** One command module: the top-level command names it registers, and how to import it. */
+export interface LazyCommand {
+  /** Every top-level command the module's `register` adds (hidden ones too), first the visible one. */
+  readonly names: readonly string[];
+  /** Imports the module; only called when argv needs it. */
+  readonly load: () => Promise<{ register: Register }>;
+}
+
+/** Every command module, in `totem --help` order. Other commands add their entry here. */
+export const COMMANDS: readonly LazyCommand[] = [
+  { names: ["check"], load: () => import("./commands/check.js") },
+  { names: ["fmt"], load: () => import("./commands/fmt.js") },
+  { names: ["compile"], load: () => import("./commands/compile.js") },
+  { names: ["sign"], load: () => import("./commands/sign.js") },
+  { names: ["keygen"], load: () => import("./commands/keygen.js") },
+  { names: ["import"], load: () => import("./commands/import.js") },
+  { names: ["diff"], load: () => import("./commands/diff.js") },
+  // The hidden worker command runs in verify's worker threads (commands/verify-workers.ts).
+  { names: ["verify", "__verify-worker"], load: () => import("./commands/verify.js") },
+  { names: ["run"], load: () => import("./commands/run.js") },
+  { names: ["record"], load: () => import("./commands/record.js") },
+  { names: ["lsp"], load: () => import("./commands/lsp.js") },
 ];
+
+/**
+ * The command modules a run with these arguments needs: the named command's alone (also for
+ * `help <command>`), none for a bare `--version`, and all of them otherwise (the command list of
+ * `--help`, and suggestions for a mistyped command). The program's own options (-h, -V) take no
+ * value, so the first argument not starting with `-` is the command name.
+ */
+export function commandsFor(argv: readonly string[]): readonly LazyCommand[] {
+  if (argv.length === 1 && (argv[0] === "-V" || argv[0] === "--version")) return [];
+  const at = argv.findIndex((a) => !a.startsWith("-"));
+  const name = argv[at] === "help" ? argv[at + 1] : argv[at];
+  const named = name === undefined ? undefined : COMMANDS.find((c) => c.names.includes(name));
+  return named ? [named] : COMMANDS;
+}
 
 /** Runs `totem` with argv (without node and script) against io (default: the real process); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
-  return runProgram(argv, io, COMMANDS);
+  let registers: Register[];
+  try {
+    registers = await Promise.all(commandsFor(argv).map(async (c) => (await c.load()).register));
+  } catch (error) {
+    return reportError(error, io); // a broken install (missing chunk): reported, never a stack
+  }
+  return runProgram(argv, io, registers);
 }
