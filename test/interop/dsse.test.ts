@@ -83,45 +83,42 @@ describe("modern target (in-toto ≥2 keyids) against totem verify and in-toto-v
     expect(prefix("keys/bob")).not.toBe(keyid(join(chain.dir, "keys/bob.pub"), "in-toto-1.3").slice(0, 8));
   });
 
-  it("a DSSE layout: totem verify passes, in-toto-verify 1.3.1 cannot read DSSE (FormatError)", () => {
+  /** Compiles the modern demo over a copy of the recorded chain and runs both verifiers on it. */
+  function compileAndVerify(extraArgs: string[]) {
     const final = tmp();
     cpSync(recorded, final, { recursive: true });
-    const { layout, pub } = compileInto(chain, final, { extraArgs: ["--envelope", "dsse"] });
-    const envelope = JSON.parse(readFileSync(layout, "utf8"));
-    expect(envelope.payloadType).toBe("application/vnd.in-toto+json");
-    expect(envelope.signatures.map((s: { keyid: string }) => s.keyid)).toEqual([keyid(pub, "in-toto")]);
+    const { layout, pub } = compileInto(chain, final, { extraArgs });
+    const file = JSON.parse(readFileSync(layout, "utf8"));
+    const run = (verifier: "totem" | "in-toto") => verifyWith(final, { verifier, pubs: [basename(pub)], types: ["ed25519"] });
+    const totem = run("totem");
+    expect(totem.stdout, totem.stderr).toMatch(/^PASS root\.layout/);
+    expect(totem.status).toBe(0);
+    return { final, layout, pub, file, signedBy: file.signatures.map((s: { keyid: string }) => s.keyid), reference: run("in-toto"), run };
+  }
+
+  it("a DSSE layout: totem verify passes, in-toto-verify 1.3.1 cannot read DSSE (FormatError)", () => {
+    const { final, layout, pub, file, signedBy, reference, run } = compileAndVerify(["--envelope", "dsse"]);
+    expect(file.payloadType).toBe("application/vnd.in-toto+json");
+    expect(signedBy).toEqual([keyid(pub, "in-toto")]);
 
     // The reference's own PAE check (securesystemslib crypto) accepts the DSSE signature bytes.
     const pae = exec([PY, "-c", REFERENCE_PAE_CHECK, layout, pub]);
     expect(pae.stdout, pae.stderr).toBe("True\n");
 
-    const ours = verifyWith(final, { verifier: "totem", pubs: [basename(pub)], types: ["ed25519"] });
-    expect(ours.stdout, ours.stderr).toMatch(/^PASS root\.layout/);
-    expect(ours.status).toBe(0);
-
-    const reference = verifyWith(final, { verifier: "in-toto", pubs: [basename(pub)], types: ["ed25519"] });
     expect(referenceVerdict(reference)).toBe("FormatError");
     expect(reference.stderr).toContain("FormatError: Invalid Metadata format");
 
     // Tampering with the product makes totem verify fail too: the PASS above is a real verdict.
     appendFileSync(join(final, chain.tamper), "tampered\n");
-    const bad = verifyWith(final, { verifier: "totem", pubs: [basename(pub)], types: ["ed25519"] });
+    const bad = run("totem");
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/^FAIL root\.layout/);
   });
 
   it("a Metablock layout with modern keyids: totem verify passes, 1.3.1 finds no signature under its keyid", () => {
-    const final = tmp();
-    cpSync(recorded, final, { recursive: true });
-    const { layout, pub } = compileInto(chain, final);
-    const metablock = JSON.parse(readFileSync(layout, "utf8"));
-    expect(metablock.signatures.map((s: { keyid: string }) => s.keyid)).toEqual([keyid(pub, "in-toto")]);
-
-    const ours = verifyWith(final, { verifier: "totem", pubs: [basename(pub)], types: ["ed25519"] });
-    expect(ours.stdout, ours.stderr).toMatch(/^PASS root\.layout/);
-    expect(ours.status).toBe(0);
-
-    const reference = verifyWith(final, { verifier: "in-toto", pubs: [basename(pub)], types: ["ed25519"] });
+    const { pub, file, signedBy, reference } = compileAndVerify([]);
+    expect(file.signed._type).toBe("layout");
+    expect(signedBy).toEqual([keyid(pub, "in-toto")]);
     expect(referenceVerdict(reference)).toBe("SignatureVerificationError");
     expect(reference.stderr).toContain(`No signature found for key '${keyid(pub, "in-toto-1.3")}'`);
   });
