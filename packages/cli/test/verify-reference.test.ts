@@ -58,3 +58,37 @@ describe("the in-toto 1.3.1 reference chain", () => {
     expect(await verify(dir)).toEqual(["10:inspection-failed"]);
   });
 });
+
+describe("a sublayout recorded with the in-toto 1.3.1 tools", () => {
+  const SUB = join(ROOT, "packages/engine/test/fixtures/chains/sublayout-1.3.1");
+  const args = ["verify", "-l", "root.layout", "-k", "alice.pub", "-d", "links", "--json", "--now", "2026-01-01T00:00:00Z"];
+  const copy = () => {
+    const dir = tempDir("totem-sub-");
+    cpSync(SUB, dir, { recursive: true });
+    return dir;
+  };
+  const failures = async (dir: string) =>
+    (JSON.parse((await runCli(args, { cwd: dir })).stdout) as { failures: { stage: number; code: string; sublayout?: string[] }[] }).failures.map(
+      (f) => `${f.stage}:${f.code}@${f.sublayout?.join("/") ?? ""}`,
+    );
+
+  it("passes, with the command warnings in-toto-verify prints too", async () => {
+    const r = await runCli(args, { cwd: copy() });
+    const out = JSON.parse(r.stdout) as { passed: boolean; warnings: { step: string; sublayout?: string[] }[] };
+    expect(out.passed).toBe(true);
+    expect(out.warnings.map((w) => `${w.step}@${w.sublayout?.join("/") ?? ""}`)).toEqual(["fetch@clone", "clone@", "check@"]);
+  });
+
+  it("fails a tampered link inside the sublayout as in-toto-verify does (ThresholdVerificationError)", async () => {
+    const dir = copy();
+    const file = join(dir, "links/clone.0af4f5d6/fetch.43f2e4aa.link");
+    writeFileSync(file, readFileSync(file, "utf8").replace(/("sha256": ")([0-9a-f])/, (_m, p: string, c: string) => p + (c === "0" ? "1" : "0")));
+    expect(await failures(dir)).toEqual(["4:link-threshold@clone"]);
+  });
+
+  it("fails a missing link inside the sublayout (LinkNotFoundError)", async () => {
+    const dir = copy();
+    rmSync(join(dir, "links/clone.0af4f5d6/fetch.43f2e4aa.link"));
+    expect(await failures(dir)).toEqual(["3:link-missing@clone"]);
+  });
+});

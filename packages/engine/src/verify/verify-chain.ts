@@ -45,8 +45,9 @@ async function verifySublayouts(layout: Layout, valid: StepLinks, run: Run): Pro
         byKey.set(keyid, loaded.link);
         continue;
       }
+      // 1.3.1 passes {keyid: layout.keys[keyid]} and looks the signature up by the key's own keyid.
       const key = layout.keys[keyid] as NonNullable<Layout["keys"][string]>;
-      const sub = await verifyLayout(loaded, [[{ keyid, key }]], step.name, {
+      const sub = await verifyLayout(loaded, [[{ keyid: key.keyid, key }]], step.name, {
         ...run,
         prefix: run.prefix + sublayoutDir(step.name, keyid),
         path: [...run.path, step.name],
