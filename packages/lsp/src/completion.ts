@@ -4,7 +4,7 @@ import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type CompletionItem, CompletionItemKind, type Range } from "vscode-languageserver";
 import type { DocAnalysis } from "./analysis.js";
-import { type CursorContext, cursorContext } from "./cursor-context.js";
+import { type CursorContext, cursorContext, type ScanStart } from "./cursor-context.js";
 import type { DocumentSnapshot } from "./documents.js";
 import { KEYWORD_DOCS } from "./rule-docs.js";
 import { uriToPath } from "./uris.js";
@@ -87,9 +87,35 @@ function matchContinuation(before: string[]): string[] | undefined {
   return last === '"' || last === "materials" || last === "products" ? ["in", "from"] : undefined;
 }
 
+/**
+ * Where the scan for the cursor context may start: when the analysis is of this very version, at
+ * the step, inspection or rule set around the cursor (so a 5k-line policy is not rescanned from
+ * the top on every completion); otherwise at the beginning.
+ */
+function scanStart(doc: DocumentSnapshot, offset: number, analysis: DocAnalysis): ScanStart | undefined {
+  if (analysis.version !== doc.version) return undefined;
+  const within = (span: { start: number; end: number }) => span.start < offset && offset <= span.end;
+  const layout = analysis.file.layout;
+  if (layout && within(layout.span)) {
+    const items = layout.items;
+    let lo = 0;
+    let hi = items.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const item = items[mid] as (typeof items)[number];
+      if (item.span.end < offset) lo = mid + 1;
+      else if (item.span.start >= offset) hi = mid - 1;
+      else return { offset: item.span.start, blocks: ["layout"] };
+    }
+    return undefined;
+  }
+  const set = analysis.file.ruleSets.find((r) => within(r.span));
+  return set ? { offset: set.span.start, blocks: [] } : undefined;
+}
+
 /** The completion items at `offset` in `doc`; names come from `analysis` (possibly of an earlier version). */
 export function completionsAt(doc: DocumentSnapshot, offset: number, analysis: DocAnalysis): CompletionItem[] {
-  const ctx = cursorContext(doc.text, offset);
+  const ctx = cursorContext(doc.text, offset, scanStart(doc, offset, analysis));
   if (ctx.inComment) return [];
   const prev = ctx.before.at(-1);
   if (ctx.string) {

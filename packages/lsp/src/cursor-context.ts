@@ -51,14 +51,20 @@ function itemOf(items: (string | undefined)[]): { item?: string } {
   return item === undefined ? {} : { item };
 }
 
-/** Scans `text` up to `offset` and says what the cursor is in. */
-export function cursorContext(text: string, offset: number): CursorContext {
+/** Where scanning may start instead of the beginning: an offset outside any string or comment, and the blocks open there. */
+export interface ScanStart {
+  offset: number;
+  blocks: BlockKind[];
+}
+
+/** Scans `text` (from `start`, default its beginning) up to `offset` and says what the cursor is in. */
+export function cursorContext(text: string, offset: number, start?: ScanStart): CursorContext {
   const end = Math.max(0, Math.min(offset, text.length));
-  const stack: BlockKind[] = [];
+  const stack: BlockKind[] = start && start.offset <= end ? [...start.blocks] : [];
   // The item (step or inspection) name of each open block, so completion can leave the current one out.
   const items: (string | undefined)[] = [];
   let words: string[] = [];
-  let i = 0;
+  let i = start && start.offset <= end ? start.offset : 0;
   while (i < end) {
     const c = text.charCodeAt(i);
     if (c === 35 /* # */) {

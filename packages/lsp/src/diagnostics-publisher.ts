@@ -1,6 +1,7 @@
 // Publishes diagnostics after every change, debounced so that a burst of keystrokes is analysed once.
-// The delay is small (default 10 ms) so that didChange → publishDiagnostics stays within 50 ms p95 on a
-// 5k-line policy (packages/lsp/bench/lsp-bench.ts measures it).
+// The delay is small (default 5 ms) so that didChange → publishDiagnostics stays within 50 ms p95 on a
+// 5k-line policy (packages/lsp/bench/lsp-bench.ts measures it). Bursts still coalesce: changes that
+// arrive while an analysis runs are all handled before the timer can fire, and each restarts it.
 import type { Diagnostic } from "vscode-languageserver";
 
 /** Computes what to publish for one document; undefined when the document is no longer open. */

@@ -8,7 +8,7 @@ export interface TotemSettings {
   expiryWarningDays: number;
   /** Target used when the policy has no `target` clause (`totem.defaultTarget`, default in-toto-1.3). */
   defaultTarget: Target;
-  /** Debounce before diagnostics are published after a change, in ms (`totem.diagnosticsDelayMs`, default 10). */
+  /** Debounce before diagnostics are published after a change, in ms (`totem.diagnosticsDelayMs`, default 5). */
   diagnosticsDelayMs: number;
   /** A fixed clock (`totem.now`, ISO 8601) for reproducible expiry checks; the real clock when absent. */
   now: Date | undefined;
@@ -18,7 +18,7 @@ export interface TotemSettings {
 export const DEFAULT_SETTINGS: TotemSettings = {
   expiryWarningDays: 30,
   defaultTarget: "in-toto-1.3",
-  diagnosticsDelayMs: 10,
+  diagnosticsDelayMs: 5,
   now: undefined,
 };
 

@@ -72,6 +72,19 @@ describe("completion in context", () => {
     expect(await complete('layout "x" {\n  functionary dan key "keys/|"\n}')).toEqual(["bob.pub", "carl.pub", "bob", "carl"]);
   });
 
+  it("answers from the text typed so far before the new version is analysed", async () => {
+    await complete(withLayout("  step s {\n    |\n  }"));
+    // Type `by ` and ask at once: the block comes from the new text, the names from the last analysis.
+    const source = withLayout("  step s {\n    by \n  }");
+    version++;
+    await client.change(DEMO_URI, version, [{ text: source }]);
+    const items = await client.request<CompletionItem[]>("textDocument/completion", {
+      textDocument: { uri: DEMO_URI },
+      position: positionOf(source, "by \n", 3),
+    });
+    expect(items.map((i) => i.label).sort()).toEqual(["bob", "carl"]);
+  });
+
   it("offers nothing inside comments and compile targets after `target`", async () => {
     expect(await complete('layout "x" {\n  # step |\n}')).toEqual([]);
     expect(await complete('layout "x" {\n  target |\n}')).toEqual(["in-toto", "in-toto-1.3"]);
