@@ -66,7 +66,10 @@ function consumersOf(file: PolicyFile, name: string): string[] {
 
 function commandText(item: Item): string | undefined {
   const cmd = item.kind === "step" ? item.command : item.run;
-  return cmd ? cmd.parts.map(exprText).join(" ") : undefined;
+  if (!cmd) return undefined;
+  // A string command shows as written (split later, like a shell); a list shows as its strings.
+  if (cmd.form === "string" && cmd.parts[0]?.kind === "string") return cmd.parts[0].value;
+  return `[${cmd.parts.map(exprText).join(", ")}]`;
 }
 
 function itemHover(file: PolicyFile, item: Item): string {
