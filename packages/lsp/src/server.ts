@@ -58,7 +58,7 @@ export function startServer(connection: Connection): Connection {
   const logError = (what: string, e: unknown) => {
     connection.console.error(`totem: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   };
-  /** Runs a handler; unexpected exceptions become a logged error and an error response (never a crash). */
+  /** Runs a handler; an unexpected exception is logged and answered with `fallback` (never a crash). A ResponseError (e.g. a refused rename) is the answer itself. */
   function guard<P, R>(what: string, fallback: R, handler: (params: P) => R): (params: P) => R | ResponseError {
     return (params: P) => {
       try {
