@@ -197,3 +197,36 @@ describe("totem verify", () => {
     expect(strict.stderr).toContain("DISALLOW");
   });
 });
+
+describe("totem verify beside the policy", () => {
+  it("points a failing rule at its line in the .totem the layout was compiled from", async () => {
+    const cwd = tempDir("totem-policy-");
+    mkdirSync(join(cwd, "keys"));
+    for (const k of ["owner", "bob"]) expect((await runCli(["keygen", `keys/${k}`], { cwd })).code).toBe(0);
+    const policy = [
+      'layout "demo" {',
+      '  expires "2027-01-01T00:00:00Z"',
+      '  functionary bob key "keys/bob.pub"',
+      "  step write {",
+      "    by bob",
+      '    expect command "true"',
+      '    materials { disallow "*" }',
+      '    products { create "a.txt"  disallow "*" }',
+      "  }",
+      "}",
+      "",
+    ].join("\n");
+    writeFileSync(join(cwd, "root.totem"), policy);
+    const compiled = await runCli(["compile", "root.totem", "-k", "keys/owner", "-o", "root.layout", "--now", "2026-06-01T00:00:00Z"], { cwd });
+    expect(compiled.code, compiled.stderr).toBe(0);
+    writeFileSync(join(cwd, "a.txt"), "a");
+    writeFileSync(join(cwd, "b.txt"), "b");
+    expect((await runCli(["run", "-n", "write", "-k", "keys/bob", "-p", "a.txt", "-p", "b.txt", "--", "true"], { cwd })).code).toBe(0);
+    const args = ["verify", "-l", "root.layout", "-k", "keys/owner.pub", "--now", "2026-06-01T00:00:00Z"];
+    const text = await runCli(args, { cwd });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("\n    at root.totem:8:32\n");
+    const json = JSON.parse((await runCli([...args, "--json"], { cwd })).stdout);
+    expect(json.failures[0].source).toEqual({ file: "root.totem", line: 8, column: 32 });
+  });
+});

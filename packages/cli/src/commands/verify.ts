@@ -2,23 +2,27 @@
 // around it: reading the layout, keys and link files, running inspections in the working directory,
 // and a report as text or JSON. Big chains: link files are loaded and signature-checked in parallel
 // worker threads first (verify-workers.ts), the engine then reuses those results.
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   DEFAULT_EXCLUDES,
   type Failure,
   type InspectionOutcome,
   type KeyType,
+  type Layout,
   loadEnvelope,
   parsePublicKey,
   type PublicKeyMaterial,
+  ruleText,
   STAGES,
   type VerificationResult,
   verifyChain,
 } from "@totem/engine";
+import { compilePolicy, type SourceMap } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
-import { describeFsError, displayPath, readBytes, readText, resolveFrom } from "../io.js";
+import { LineIndex } from "../code-frame.js";
+import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
 import { recordArtifacts, runCommand } from "./run.js";
 import { precheckLinks, registerWorker } from "./verify-workers.js";
@@ -75,6 +79,51 @@ function readLayoutKey(file: string, io: Io, type: KeyType | undefined): PublicK
   return parsed.value;
 }
 
+/** Where a failure's rule or step is written in the policy the layout was compiled from. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Finds failures' source locations in `<layout name>.totem` beside the layout, if there is one. */
+type Locator = (f: Failure) => SourceLocation | undefined;
+
+/**
+ * The policy beside the layout (`root.layout` → `root.totem`), compiled to get its source map. A
+ * location is reported only where the compiled policy has the same rule text at the same place as
+ * the failing rule, so a policy that drifted from the layout never points at the wrong line.
+ */
+function policyLocator(layoutPath: string, io: Io, now: Date): Locator | undefined {
+  const policyPath = layoutPath.replace(/\.[^./\\]*$/, "") + ".totem";
+  if (policyPath === layoutPath || !existsSync(policyPath)) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(policyPath, "utf8");
+  } catch {
+    return undefined;
+  }
+  const compiled = compilePolicy(text, { readKey: keyReaderFor(policyPath), now });
+  const layout: Layout | undefined = compiled.layout;
+  if (!layout) return undefined;
+  const map: SourceMap = compiled.sourceMap;
+  const index = new LineIndex(text);
+  const file = displayPath(io.cwd, policyPath);
+  const at = (offset: number): SourceLocation => ({ file, ...index.position(offset) });
+  return (f) => {
+    if (f.sublayout?.length) return undefined;
+    if (f.rule) {
+      const item = [...layout.steps, ...layout.inspect].find((i) => i.name === f.rule?.item);
+      const rules = f.rule.side === "materials" ? item?.expected_materials : item?.expected_products;
+      const rule = rules?.[f.rule.index];
+      const span = map.rules[`${f.rule.item}/${f.rule.side}/${f.rule.index}`];
+      return rule && span && ruleText(rule) === f.rule.text ? at(span.start) : undefined;
+    }
+    const span = f.step !== undefined ? map.items[f.step] : undefined;
+    return span ? at(span.start) : undefined;
+  };
+}
+
 function where(f: Failure): string {
   const parts: string[] = [];
   if (f.sublayout?.length) parts.push(`in sublayout ${f.sublayout.map((s) => `"${s}"`).join(" › ")}`);
@@ -83,8 +132,8 @@ function where(f: Failure): string {
   return parts.join(", ");
 }
 
-/** The text report: a verdict line, then each failure under its stage. */
-export function textReport(result: VerificationResult, layout: string): string {
+/** The text report: a verdict line, then each failure under its stage (with its policy line, if known). */
+export function textReport(result: VerificationResult, layout: string, locate?: Locator): string {
   const lines: string[] = [];
   if (result.passed) {
     lines.push(`PASS ${layout}: the supply chain passed all verification.`);
@@ -94,20 +143,26 @@ export function textReport(result: VerificationResult, layout: string): string {
       const at = where(f);
       lines.push(`  stage ${f.stage} (${STAGES[f.stage]}) ${f.code}${at ? ` — ${at}` : ""}`);
       lines.push(`    ${f.message}`);
+      const loc = locate?.(f);
+      if (loc) lines.push(`    at ${loc.file}:${loc.line}:${loc.column}`);
     }
   }
   return `${lines.join("\n")}\n`;
 }
 
 /** The `--json` report (version 1, docs/cli.md). */
-export function jsonReport(result: VerificationResult, layout: string): string {
+export function jsonReport(result: VerificationResult, layout: string, locate?: Locator): string {
   const stageName = <T extends { stage: keyof typeof STAGES }>(x: T) => ({ ...x, stageName: STAGES[x.stage] });
+  const withSource = (f: Failure) => {
+    const source = locate?.(f);
+    return source ? { ...stageName(f), source } : stageName(f);
+  };
   return `${JSON.stringify(
     {
       version: 1,
       layout,
       passed: result.passed,
-      failures: result.failures.map(stageName),
+      failures: result.failures.map(withSource),
       warnings: result.warnings.map(stageName),
       trace: result.trace,
     },
@@ -159,10 +214,11 @@ export function register(program: Command): void {
         trace: wantTrace,
         ...(checked ? { checked } : {}),
       });
+      const locate = result.passed ? undefined : policyLocator(layoutPath, io, now);
       if (flags.json) {
-        io.stdout.write(jsonReport(result, shown));
+        io.stdout.write(jsonReport(result, shown, locate));
       } else {
-        io.stdout.write(textReport(result, shown));
+        io.stdout.write(textReport(result, shown, locate));
         for (const w of result.warnings) io.stderr.write(`totem: warning[${w.code}] ${w.message}\n`);
       }
       if (!result.passed) setExit(cmd, EXIT.FAILED);
