@@ -1,7 +1,7 @@
 // "Totem: Show Compiled Layout": a read-only virtual document beside the policy holding the
 // unsigned layout JSON the server compiles (`totem/compiledLayout`), refreshed as the policy changes.
 import * as vscode from "vscode";
-import type { LanguageClient } from "vscode-languageclient/node";
+import { ErrorCodes, type LanguageClient, ResponseError } from "vscode-languageclient/node";
 import { COMPILED_LAYOUT, type CompiledLayoutParams, type CompiledLayoutResult } from "./protocol.js";
 import { activePolicy } from "./server-requests.js";
 
@@ -52,6 +52,9 @@ export class CompiledLayoutPreview implements vscode.TextDocumentContentProvider
     try {
       return previewText(await client.sendRequest<CompiledLayoutResult>(COMPILED_LAYOUT, params));
     } catch (e) {
+      if (e instanceof ResponseError && e.code === ErrorCodes.MethodNotFound) {
+        return `// Totem: this language server does not implement \`${COMPILED_LAYOUT}\` yet.\n`;
+      }
       return `// Totem: the server could not compile this policy: ${e instanceof Error ? e.message : String(e)}\n`;
     }
   }

@@ -49,6 +49,10 @@ export async function diffWithHead(client: LanguageClient | undefined, docs: Dif
   };
   const result = await sendCustomRequest<DiffResult>(client, DIFF, params, "diff the policy");
   if (result === undefined) return undefined;
+  if (result.error !== undefined) {
+    void vscode.window.showErrorMessage(`Totem: cannot diff with HEAD: ${result.error}`);
+    return undefined;
+  }
   const uri = docs.put(policy.uri, result.markdown);
   await vscode.commands.executeCommand("markdown.showPreviewToSide", uri);
   return uri;

@@ -23,9 +23,14 @@ export async function importLayout(
     void vscode.window.showErrorMessage(`Totem: cannot read ${file.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
-  const params: ImportParams = { layoutText };
+  const name = file.path.slice(file.path.lastIndexOf("/") + 1).replace(/\.[^.]*$/, "");
+  const params: ImportParams = { layoutText, name };
   const result = await sendCustomRequest<ImportResult>(client, IMPORT, params, "import the layout");
   if (result === undefined) return undefined;
+  if (result.error !== undefined) {
+    void vscode.window.showErrorMessage(`Totem: cannot import ${file.fsPath}: ${result.error}`);
+    return undefined;
+  }
   const doc = await vscode.workspace.openTextDocument({ language: "totem", content: result.source });
   await vscode.window.showTextDocument(doc);
   const issues = (result.issues ?? []).map((i) => (typeof i === "string" ? i : i.message));

@@ -28,11 +28,14 @@ export const IMPORT = "totem/import";
 /** Parameters of `totem/import`. */
 export interface ImportParams {
   layoutText: string;
+  /** The layout's name in the new policy (the file name without extension). */
+  name?: string;
 }
-/** Result of `totem/import` (issues: what could not be expressed exactly, as sentences). */
+/** Result of `totem/import` (issues: what could not be expressed exactly; error: why nothing was). */
 export interface ImportResult {
   source: string;
   issues?: Array<string | { message: string }>;
+  error?: string;
 }
 
 /** `totem/diff`: the semantic difference between two versions of a policy, as markdown. */
@@ -46,6 +49,7 @@ export interface DiffParams {
 /** Result of `totem/diff`. */
 export interface DiffResult {
   markdown: string;
+  error?: string;
 }
 
 /** `totem/sign`: compiles the policy and signs it with a private key file; the extension writes the file. */
@@ -63,7 +67,10 @@ export interface SignResult {
   needsPassword?: boolean;
 }
 
-/** One entry of a verification trace as the extension renders it (fields read defensively). */
+/**
+ * One entry of a verification trace or failure list as the extension renders it (the server's
+ * `trace` rules and `failures`; fields read defensively).
+ */
 export interface TraceEntry {
   range?: Range;
   passed?: boolean;

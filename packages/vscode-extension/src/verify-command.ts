@@ -33,7 +33,9 @@ function entryText(e: TraceEntry): string {
 export function readTrace(raw: unknown): TraceView {
   const r = record(raw);
   const list = [r.trace, r.rules, r.entries].find(Array.isArray) as TraceEntry[] | undefined;
-  const entries = (list ?? []).map((e) => {
+  // Failures that point into the policy (e.g. a missing link, a bad signature) are shown there too.
+  const failures = (Array.isArray(r.failures) ? (r.failures as TraceEntry[]) : []).filter((f) => f.range !== undefined);
+  const entries = [...(list ?? []), ...failures.map((f) => ({ ...f, passed: false }))].map((e) => {
     const range = e.range
       ? new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character)
       : undefined;

@@ -1,0 +1,173 @@
+// UI tests: what a user sees in the browser, asserted on VS Code's DOM (code-server's workbench).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { check, eventually } from "./harness.mjs";
+
+const ACTIVE_EDITOR = ".editor-group-container.active .monaco-editor";
+
+/** Text of the active editor's rendered lines, top to bottom (fine for the small fixtures). */
+async function editorLines(page, editor = ACTIVE_EDITOR) {
+  return page.$$eval(`${editor} .view-lines .view-line`, (lines) =>
+    lines
+      .map((l) => ({ top: Number.parseFloat(l.style.top) || 0, text: (l.textContent ?? "").replace(/\u00a0/g, " ") }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text),
+  );
+}
+
+async function quickOpen(page, name) {
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(name);
+  // Recent files show before the filter applies: wait until the first row is the file asked for.
+  await eventually(`quick open lists ${name} first`, async () =>
+    (await page.locator(".quick-input-widget .monaco-list-row").first().textContent())?.includes(name),
+  );
+  await page.keyboard.press("Enter");
+  await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor({ state: "visible" });
+  await page.locator(`${ACTIVE_EDITOR} .view-lines`).waitFor({ state: "visible" });
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`>${title}`);
+  await page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first().waitFor({ state: "visible" });
+  await page.keyboard.press("Enter");
+}
+
+/** 1-based line and column of `needle` (+ delta) in a fixture file. */
+function locate(text, needle, delta = 0) {
+  const at = text.indexOf(needle);
+  check(at >= 0, `${needle} is not in the fixture`);
+  const before = text.slice(0, at + delta).split("\n");
+  return [before.length, before[before.length - 1].length + 1];
+}
+
+async function gotoLine(page, line, column) {
+  await page.keyboard.press("Control+G");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press("Enter");
+  await input.waitFor({ state: "hidden" });
+}
+
+/** Runs every UI test through `h`. */
+export async function runUiTests(h, { page, url, workspace, artifacts, fixtures }) {
+  const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+  const demo = readFileSync(join(workspace, "demo.totem"), "utf8");
+
+  await h.test("the workbench loads the fixture folder", async () => {
+    await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 30_000 });
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "demo.totem" }).waitFor({ timeout: 30_000 });
+    await page.locator(".monaco-workbench").click({ position: { x: 700, y: 400 } });
+  });
+
+  await h.test("a .totem file opens in the Totem language with its file icon", async () => {
+    await quickOpen(page, "demo.totem");
+    const mode = page.locator('[id="status.editor.mode"]');
+    await eventually("status bar shows Totem", async () => (await mode.textContent())?.includes("Totem"));
+    await shot("01-demo-opened");
+  });
+
+  await h.test("the TextMate grammar colours keywords, names, strings, dates and comments differently", async () => {
+    const colours = await eventually("tokens are coloured", async () => {
+      const c = await page.$$eval(`${ACTIVE_EDITOR} .view-line span span`, (spans) => {
+        const out = {};
+        for (const s of spans) {
+          const text = (s.textContent ?? "").trim();
+          if (text && !(text in out)) out[text] = getComputedStyle(s).color;
+        }
+        return out;
+      });
+      return c.step && c.clone && c['"in-toto-1.3"'] && c.SOURCES ? c : undefined;
+    });
+    const comment = Object.entries(colours).find(([t]) => t.startsWith("#"))?.[1];
+    const distinct = new Set([colours.step, colours.clone, colours['"in-toto-1.3"'], comment]);
+    check(distinct.size === 4, `keyword, step name, string and comment share colours: ${JSON.stringify([...distinct])}`);
+  });
+
+  await h.test("hovering a step name shows its functionaries", async () => {
+    await gotoLine(page, ...locate(demo, "step clone", 6));
+    await page.keyboard.press("Control+K");
+    await page.keyboard.press("Control+I");
+    const hover = page.locator(".monaco-hover:not(.hidden) .monaco-hover-content");
+    const text = await eventually("hover text appears", async () => {
+      const t = (await hover.count()) > 0 ? await hover.first().textContent() : "";
+      return t?.includes("clone") ? t : undefined;
+    });
+    await shot("02-hover");
+    check(text.includes("bob"), `hover does not name the functionary: ${text}`);
+    await page.keyboard.press("Escape");
+  });
+
+  await h.test("completion after `from` offers the step names", async () => {
+    await gotoLine(page, ...locate(demo, "from clone", 10));
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type('match "x" with products from ');
+    await page.keyboard.press("Control+Space");
+    const labels = await eventually("suggestions appear", async () => {
+      const rows = await page.$$eval(".suggest-widget.visible .monaco-list-row", (r) => r.map((e) => e.getAttribute("aria-label") ?? ""));
+      return rows.length > 0 ? rows : undefined;
+    });
+    await shot("03-completion");
+    check(labels.some((l) => l.startsWith("clone")), `no step "clone" among ${JSON.stringify(labels)}`);
+    await page.keyboard.press("Escape");
+    await page.keyboard.type("clone"); // leave a valid policy for the preview test
+    await page.keyboard.press("Escape");
+  });
+
+  await h.test("the compiled-layout preview opens beside the policy and follows edits", async () => {
+    await runCommand(page, "Totem: Show Compiled Layout");
+    const preview = ".editor-group-container:not(.active) .monaco-editor";
+    const first = await eventually("the preview shows the layout JSON", async () => {
+      const text = (await editorLines(page, preview)).join("\n");
+      return text.includes('"_type"') && text.includes('"layout"') ? text : undefined;
+    });
+    check(first.includes('"signatures": []'), "the preview is not an unsigned layout");
+    // Edit the readme in the policy (focus stayed there), then find the new text in the preview
+    // (the readme may be below the preview's fold, so search rather than read the DOM).
+    await gotoLine(page, ...locate(demo, "demo supply chain.", 18));
+    await page.keyboard.type(" Edited in the browser.");
+    await page.locator(`${preview} .view-lines`).click();
+    await page.keyboard.press("Control+F");
+    await page.keyboard.type("Edited in the browser");
+    const count = page.locator(`${preview} .find-widget .matchesCount`);
+    await eventually("the preview shows the edit", async () => /^1 of 1$/.test((await count.textContent()) ?? ""));
+    await shot("04-compiled-preview");
+    await page.keyboard.press("Escape");
+  });
+
+  await h.test("a duplicate step is underlined and listed in Problems", async () => {
+    await quickOpen(page, "broken.totem");
+    await page.locator(`${ACTIVE_EDITOR} .squiggly-error`).first().waitFor({ state: "attached", timeout: 20_000 });
+    await page.keyboard.press("Control+Shift+M");
+    const row = page.locator(".markers-panel .monaco-tl-row", { hasText: "build" });
+    await row.first().waitFor({ state: "visible", timeout: 15_000 });
+    const text = await page.locator(".markers-panel").textContent();
+    await shot("05-diagnostics");
+    check(/duplicate-step|declared twice|already/i.test(text ?? ""), `Problems does not report the duplicate: ${text}`);
+  });
+
+  await h.test("Format Document rewrites a messy policy into the canonical layout", async () => {
+    await quickOpen(page, "unformatted.totem");
+    // Shift+Alt+F would open the browser's menu bar (Alt); the palette runs the same command.
+    await runCommand(page, "Format Document");
+    const expected = readFileSync(join(fixtures, "unformatted.formatted.totem"), "utf8");
+    await eventually("the first line is indented by the formatter", async () =>
+      (await editorLines(page)).some((l) => l === '  expires "2099-01-01T00:00:00Z"'),
+    );
+    await page.keyboard.press("Control+S");
+    const saved = await eventually("the file is saved formatted", async () => {
+      const t = readFileSync(join(workspace, "unformatted.totem"), "utf8");
+      return t.includes('  expires "2099') ? t : undefined;
+    });
+    await shot("06-formatted");
+    check(saved === expected, `formatted text differs from the golden:\n${saved}`);
+  });
+}
