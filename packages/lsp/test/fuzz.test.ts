@@ -89,7 +89,7 @@ describe("fuzzing the server", () => {
         await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri } });
         await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri: check } });
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
     expect(client.logs.filter((l) => l.includes("failed"))).toEqual([]);
   }, 30_000);
