@@ -2,7 +2,9 @@
 // and the VS Code extension with its language server. Sources are read through the `source`
 // export condition, so no TypeScript build step is needed first.
 import { build } from "esbuild";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { precompiledSchemas } from "./precompiled-schemas.mjs";
 
 const common = {
   bundle: true,
@@ -18,30 +20,61 @@ const common = {
 const esmRequireShim =
   'import { createRequire as __totemCreateRequire } from "node:module"; const require = __totemCreateRequire(import.meta.url);';
 
-const CLI_CHUNKS = "packages/cli/dist/chunks";
+const CLI_DIST = "packages/cli/dist";
+const CLI_CHUNKS = join(CLI_DIST, "chunks");
+/** A chunk no build wrote for this long is stale: every chunk a run needs is imported in its first moments. */
+const STALE_CHUNK_MS = 60_000;
+
+/**
+ * Builds the CLI split (ESM only): dist/totem.mjs holds the dispatcher, and each command, loaded by a
+ * dynamic import in packages/cli/src/main.ts, is a chunk under dist/chunks/ with the libraries only it
+ * uses, so a run parses just the code its command needs. Verification workers start dist/totem.mjs
+ * again, found from their chunk (verify-workers.ts).
+ *
+ * Other processes may run `totem` while this rebuilds (tests build in parallel with each other): chunk
+ * names carry a content hash, so new chunks are written first, the entry is then replaced in one
+ * rename, and only chunks that are no longer used and older than STALE_CHUNK_MS are removed.
+ */
+async function buildCli() {
+  const result = await build({
+    ...common,
+    entryPoints: { totem: "packages/cli/src/bin.ts" },
+    outdir: CLI_DIST,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
+    splitting: true,
+    format: "esm",
+    banner: { js: esmRequireShim },
+    plugins: [precompiledSchemas()],
+    write: false,
+  });
+  mkdirSync(CLI_CHUNKS, { recursive: true });
+  const chunksFirst = [...result.outputFiles].sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)));
+  for (const file of chunksFirst) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
+  const current = new Set(result.outputFiles.map((f) => resolve(f.path)));
+  for (const name of readdirSync(CLI_CHUNKS)) {
+    const path = resolve(CLI_CHUNKS, name);
+    try {
+      if (!current.has(path) && Date.now() - statSync(path).mtimeMs > STALE_CHUNK_MS) rmSync(path, { force: true });
+    } catch {
+      // removed meanwhile by a parallel build
+    }
+  }
+}
+
+/** Whether an output file is the CLI's entry (or its map) rather than a chunk. */
+function isEntry(path) {
+  return dirname(resolve(path)) === resolve(CLI_DIST);
+}
 
 // `node scripts/build.mjs extension` builds only what the .vsix holds (used by `npm run package`).
 const only = process.argv[2];
 const jobs = [];
-if (only !== "extension") {
-  // The CLI is split (ESM only): dist/totem.mjs holds the dispatcher, and each command, loaded by a
-  // dynamic import in packages/cli/src/main.ts, is a chunk under dist/chunks/ with the libraries only
-  // it uses, so a run parses just the code its command needs. Chunks from an earlier build go first.
-  // Verification workers start dist/totem.mjs again, found from their chunk (verify-workers.ts).
-  rmSync(CLI_CHUNKS, { recursive: true, force: true });
-  jobs.push(
-    build({
-      ...common,
-      entryPoints: { totem: "packages/cli/src/bin.ts" },
-      outdir: "packages/cli/dist",
-      outExtension: { ".js": ".mjs" },
-      chunkNames: "chunks/[name]-[hash]",
-      splitting: true,
-      format: "esm",
-      banner: { js: esmRequireShim },
-    }),
-  );
-}
+if (only !== "extension") jobs.push(buildCli());
 
 if (existsSync("packages/vscode-extension/src/extension.ts")) {
   jobs.push(
