@@ -18,7 +18,7 @@ import {
   type VerificationResult,
   verifyChain,
 } from "@totem/engine";
-import { compilePolicy, type SourceMap } from "@totem/dsl";
+import type { SourceMap } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
 import { LineIndex } from "../code-frame.js";
@@ -94,7 +94,7 @@ type Locator = (f: Failure) => SourceLocation | undefined;
  * location is reported only where the compiled policy has the same rule text at the same place as
  * the failing rule, so a policy that drifted from the layout never points at the wrong line.
  */
-function policyLocator(layoutPath: string, io: Io, now: Date): Locator | undefined {
+async function policyLocator(layoutPath: string, io: Io, now: Date): Promise<Locator | undefined> {
   const policyPath = layoutPath.replace(/\.[^./\\]*$/, "") + ".totem";
   if (policyPath === layoutPath || !existsSync(policyPath)) return undefined;
   let text: string;
@@ -103,6 +103,8 @@ function policyLocator(layoutPath: string, io: Io, now: Date): Locator | undefin
   } catch {
     return undefined;
   }
+  // Loaded only now: the language (and its lexer set-up) is not needed to verify a passing chain.
+  const { compilePolicy } = await import("@totem/dsl");
   const compiled = compilePolicy(text, { readKey: keyReaderFor(policyPath), now });
   const layout: Layout | undefined = compiled.layout;
   if (!layout) return undefined;
@@ -214,7 +216,7 @@ export function register(program: Command): void {
         trace: wantTrace,
         ...(checked ? { checked } : {}),
       });
-      const locate = result.passed ? undefined : policyLocator(layoutPath, io, now);
+      const locate = result.passed ? undefined : await policyLocator(layoutPath, io, now);
       if (flags.json) {
         io.stdout.write(jsonReport(result, shown, locate));
       } else {
