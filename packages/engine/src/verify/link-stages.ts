@@ -89,34 +89,42 @@ export function loadStepLinks(
   prefix: string,
   readLink: (path: string) => Uint8Array | undefined,
   checked: ReadonlyMap<string, CheckedLink> | undefined,
-): { links: StepLinks; failures: Failure[] } {
+): { links: StepLinks; checked: Map<string, CheckedLink>; failures: Failure[] } {
   const links: StepLinks = new Map();
   const failures: Failure[] = [];
+  // Each link's signature is checked as soon as it is loaded (its verdict is used in stage 4), so the
+  // signed bytes of hundreds of links never sit in memory together.
+  const all = new Map<string, CheckedLink>(checked ?? []);
   for (const step of layout.steps) {
     const found = new Map<string, LoadedEnvelope>();
     let unreadable = 0;
     for (const keyid of uniqueKeyids(step)) {
       const path = prefix + linkFileName(step.name, keyid);
-      const pre = checked?.get(path);
+      const pre = all.get(path);
       if (pre) {
         found.set(keyid, pre.loaded);
         continue;
       }
       const bytes = readLink(path);
       if (bytes === undefined) continue;
-      const loaded = loadEnvelope(bytes, { fastLinkSignedBytes: true });
-      if (!loaded.ok) {
+      const key = Object.hasOwn(layout.keys, keyid) ? layout.keys[keyid] : undefined;
+      const r = checkLinkFile(bytes, key);
+      if (!r.ok) {
         failures.push({
           stage: 3,
           code: "link-unreadable",
-          message: `The link file ${path} cannot be read: ${loaded.error.message} (at ${loaded.error.path}). Replace it with the file the functionary produced.`,
+          message: `The link file ${path} cannot be read: ${r.error} (at ${r.path}). Replace it with the file the functionary produced.`,
           step: step.name,
           artifacts: [path],
         });
         unreadable++;
         continue;
       }
-      found.set(keyid, loaded.value);
+      const c = r.value;
+      const lean: CheckedLink =
+        key && c.loaded.type === "link" ? { ...c, loaded: { ...c.loaded, signedBytes: new Uint8Array(0), canonicalSignedBytes: undefined } } : c;
+      if (key) all.set(path, lean);
+      found.set(keyid, lean.loaded);
     }
     if (found.size + unreadable < step.threshold) {
       const expected = uniqueKeyids(step).map((k) => prefix + linkFileName(step.name, k));
@@ -130,7 +138,7 @@ export function loadStepLinks(
     }
     links.set(step.name, found);
   }
-  return { links, failures };
+  return { links, checked: all, failures };
 }
 
 /**

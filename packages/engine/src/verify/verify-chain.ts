@@ -143,7 +143,7 @@ async function verifyLayout(envelope: LoadedEnvelope, keys: KeyCandidate[][], na
   if (failures.length) return done(failures);
   const loaded = loadStepLinks(layout, run.prefix, run.input.readLink, run.input.checked); // 3
   if (loaded.failures.length) return done(loaded.failures);
-  const signed = verifyLinkSignatures(layout, loaded.links, run.prefix, run.input.checked); // 4
+  const signed = verifyLinkSignatures(layout, loaded.links, run.prefix, loaded.checked); // 4
   if (signed.failures.length) return done(signed.failures);
   const subs = await verifySublayouts(layout, signed.valid, run); // 5
   if (subs.failures.length) return done(subs.failures);
