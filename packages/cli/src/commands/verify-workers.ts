@@ -133,6 +133,8 @@ export async function precheckLinks(layout: Layout, dir: string, jobs?: number):
       ),
     );
     for (const job of mine) {
+      // Yield between links so replies are parsed as they arrive instead of piling up as text.
+      await new Promise((resolveTick) => setImmediate(resolveTick));
       const bytes = readLink(dir, job.path);
       const r = bytes && checkLinkFile(bytes, job.key);
       if (r?.ok) out.set(job.path, withoutSignedBytes(r.value));
