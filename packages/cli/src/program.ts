@@ -3,6 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { EXIT, FailedError, InputError, UsageError } from "./errors.js";
 import { promptHidden } from "./terminal.js";
+import { VERSION } from "./version.js";
 
 /** Something text is written to (process.stdout, or a capture buffer in tests). */
 export interface Writer {
@@ -56,8 +57,8 @@ export function processIo(): Io {
 /** A function that adds one command to the program (each commands/*.ts exports one as `register`). */
 export type Register = (program: Command) => void;
 
-/** The version `totem --version` prints (kept equal to packages/cli/package.json "version"). */
-export const VERSION = "0.1.0";
+/** The version `totem --version` prints (version.ts; kept equal to packages/cli/package.json "version"). */
+export { VERSION } from "./version.js";
 
 interface RunState {
   io: Io;
