@@ -26,7 +26,8 @@
  * "./commands/frob.js" dynamically. Write output only through `ioOf(cmd)` so tests can capture it
  * with main(argv, io). test/main.test.ts checks that every entry's names match what it registers.
  */
-import { type Io, processIo, type Register, reportError, runProgram } from "./program.js";
+import type { Io, Register } from "./program.js";
+import { VERSION } from "./version.js";
 
 /** One command module: the top-level command names it registers, and how to import it. */
 export interface LazyCommand {
@@ -59,20 +60,40 @@ export const COMMANDS: readonly LazyCommand[] = [
  * value, so the first argument not starting with `-` is the command name.
  */
 export function commandsFor(argv: readonly string[]): readonly LazyCommand[] {
-  if (argv.length === 1 && (argv[0] === "-V" || argv[0] === "--version")) return [];
+  if (isBareVersion(argv)) return [];
   const at = argv.findIndex((a) => !a.startsWith("-"));
   const name = argv[at] === "help" ? argv[at + 1] : argv[at];
   const named = name === undefined ? undefined : COMMANDS.find((c) => c.names.includes(name));
   return named ? [named] : COMMANDS;
 }
 
-/** Runs `totem` with argv (without node and script) against io (default: the real process); resolves to the exit code. */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+/** Whether argv is just `--version` (or `-V`). */
+function isBareVersion(argv: readonly string[]): boolean {
+  return argv.length === 1 && (argv[0] === "-V" || argv[0] === "--version");
+}
+
+/**
+ * Runs `totem` with argv (without node and script) against io (default: the real process); resolves
+ * to the exit code. A bare `--version` is answered before commander (program.ts) is even loaded.
+ */
+export async function main(argv: string[], io?: Io): Promise<number> {
+  if (isBareVersion(argv)) {
+    if (!io) {
+      // As processIo does: a reader that is already gone (`totem --version | true`) is no error.
+      process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") throw error;
+      });
+    }
+    (io ?? process).stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const { processIo, reportError, runProgram } = await import("./program.js");
+  const out = io ?? processIo();
   let registers: Register[];
   try {
     registers = await Promise.all(commandsFor(argv).map(async (c) => (await c.load()).register));
   } catch (error) {
-    return reportError(error, io); // a broken install (missing chunk): reported, never a stack
+    return reportError(error, out); // a broken install (missing chunk): reported, never a stack
   }
-  return runProgram(argv, io, registers);
+  return runProgram(argv, out, registers);
 }
