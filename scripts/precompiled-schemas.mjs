@@ -58,6 +58,9 @@ export default Ajv;`;
     const { validators } = await import(pathToFileURL(file).href);
     const compiled = validators();
     const ajv = globalThis.__totemRecordedAjv;
+    if (!ajv || typeof compiled !== "object") {
+      throw new Error("precompiled-schemas: schemas.ts no longer builds its validators with `new Ajv` from \"ajv\" in validators(); update scripts/precompiled-schemas.mjs");
+    }
     const names = Object.keys(compiled);
     for (const name of names) ajv.addSchema(compiled[name].schema, name);
     const code = globalThis.__totemStandaloneCode(ajv, Object.fromEntries(names.map((n) => [n, n])));
