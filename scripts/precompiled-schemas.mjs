@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
-const SCHEMAS = resolve("packages/engine/src/load/schemas.ts");
-const ENGINE = resolve("packages/engine");
+const SCHEMAS = fileURLToPath(new URL("../packages/engine/src/load/schemas.ts", import.meta.url));
+const ENGINE = fileURLToPath(new URL("../packages/engine", import.meta.url));
 const requireFromEngine = createRequire(join(ENGINE, "package.json"));
 
 /** Runs schemas.ts with a recording Ajv; returns the standalone ESM module for its validators. */
