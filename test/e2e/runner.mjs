@@ -115,7 +115,9 @@ async function main() {
   });
 
   const bin = codeServerBin(cache);
+  const t0 = Date.now();
   installVsix(bin, vsix, userDataDir, extensionsDir);
+  console.log(`e2e: .vsix installed into a fresh extensions dir in ${Date.now() - t0} ms`);
   const server = await startCodeServer({
     bin,
     userDataDir,
@@ -123,6 +125,7 @@ async function main() {
     workspace: uiWorkspace,
     logFile: join(artifacts, "code-server.log"),
   });
+  console.log(`e2e: code-server healthy at ${server.url} after ${Date.now() - t0} ms`);
   const context = await chromium.launchPersistentContext(join(runDir, "chromium-profile"), {
     executablePath: "/usr/bin/chromium",
     headless: true,
@@ -145,8 +148,10 @@ async function main() {
     console.log("e2e: extension-host tests (unpacked .vsix as the development extension)");
     await runHostTests(h, page, server, unpacked, hostWorkspace, resultsFile);
   } finally {
+    const closing = Date.now();
     await context.close().catch(() => {});
     server.stop();
+    console.log(`      browser and code-server stopped in ${Date.now() - closing} ms`);
   }
   process.exitCode = h.summary();
 }
@@ -166,7 +171,10 @@ async function runHostTests(h, page, server, extensionDir, workspace, resultsFil
   page.on("console", (m) => logs.push(`[console.${m.type()}] ${m.text()}`));
   const started = Date.now();
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-  const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 180_000))]);
+  let timer;
+  const code = await Promise.race([exited, new Promise((r) => (timer = setTimeout(() => r("timeout"), 180_000)))]);
+  clearTimeout(timer);
+  console.log(`      extension host exited with ${code} after ${Date.now() - started} ms`);
   await page.screenshot({ path: join(artifacts, "host-tests.png") }).catch(() => {});
   writeFileSync(join(artifacts, "host-console.log"), logs.join("\n"));
   const lines = existsSync(resultsFile) ? readFileSync(resultsFile, "utf8").split("\n").filter(Boolean) : [];
