@@ -25,7 +25,7 @@ async function quickOpen(page, name) {
     (await page.locator(".quick-input-widget .monaco-list-row").first().textContent())?.includes(name),
   );
   await page.keyboard.press("Enter");
-  await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor({ state: "visible" });
+  await page.locator(`.editor-group-container.active .tab.active[aria-label^="${name}"]`).waitFor({ state: "visible" });
   await page.locator(`${ACTIVE_EDITOR} .view-lines`).waitFor({ state: "visible" });
 }
 
@@ -143,6 +143,24 @@ export async function runUiTests(h, { page, url, workspace, artifacts, fixtures 
     await page.keyboard.press("Escape");
   });
 
+  await h.test("Verify Against Links Folder decorates each rule of the policy with its result", async () => {
+    await quickOpen(page, "demo.totem");
+    await runCommand(page, "Totem: Verify Against Links Folder");
+    // code-server's folder picker is VS Code's "simple file dialog": a path in the quick input.
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill(`${workspace}/links/`);
+    await page.keyboard.press("Enter");
+    const marks = await eventually("pass marks appear after the rules", async () => {
+      const texts = await page.$$eval(`${ACTIVE_EDITOR} .view-line span`, (spans) =>
+        spans.map((s) => getComputedStyle(s, "::after").content).filter((c) => c.includes("✓")),
+      );
+      return texts.length > 0 ? texts : undefined;
+    });
+    await shot("05-verification");
+    check(marks.some((m) => m.includes("DISALLOW")), `no rule named in ${JSON.stringify(marks)}`);
+  });
+
   await h.test("a duplicate step is underlined and listed in Problems", async () => {
     await quickOpen(page, "broken.totem");
     await page.locator(`${ACTIVE_EDITOR} .squiggly-error`).first().waitFor({ state: "attached", timeout: 20_000 });
@@ -150,7 +168,7 @@ export async function runUiTests(h, { page, url, workspace, artifacts, fixtures 
     const row = page.locator(".markers-panel .monaco-tl-row", { hasText: "build" });
     await row.first().waitFor({ state: "visible", timeout: 15_000 });
     const text = await page.locator(".markers-panel").textContent();
-    await shot("05-diagnostics");
+    await shot("06-diagnostics");
     check(/duplicate-step|declared twice|already/i.test(text ?? ""), `Problems does not report the duplicate: ${text}`);
   });
 
@@ -167,7 +185,7 @@ export async function runUiTests(h, { page, url, workspace, artifacts, fixtures 
       const t = readFileSync(join(workspace, "unformatted.totem"), "utf8");
       return t.includes('  expires "2099') ? t : undefined;
     });
-    await shot("06-formatted");
+    await shot("07-formatted");
     check(saved === expected, `formatted text differs from the golden:\n${saved}`);
   });
 }

@@ -11,6 +11,8 @@ export interface TraceView {
   passed: boolean;
   entries: Array<{ range?: vscode.Range; passed: boolean; text: string }>;
   problems: string[];
+  /** What was not checked, e.g. inspections (simulation does not run them). */
+  notes: string[];
 }
 
 function record(v: unknown): Record<string, unknown> {
@@ -47,7 +49,10 @@ export function readTrace(raw: unknown): TraceView {
     .map((p) => (typeof p === "string" ? p : String(record(p).message ?? JSON.stringify(p))));
   if (typeof r.error === "string") problems.push(r.error);
   const verdict = [r.passed, r.ok, r.verified].find((v) => typeof v === "boolean") as boolean | undefined;
-  return { passed: verdict ?? (problems.length === 0 && entries.every((e) => e.passed)), entries, problems };
+  const notes = (Array.isArray(r.skippedInspections) ? r.skippedInspections : []).map(
+    (i) => `inspection ${String(record(i).name)} was not run (simulation does not execute inspections)`,
+  );
+  return { passed: verdict ?? (problems.length === 0 && entries.every((e) => e.passed)), entries, problems, notes };
 }
 
 /** Owns the decorations and the output channel of verification results. */
@@ -81,6 +86,7 @@ export class VerificationView implements vscode.Disposable {
     out.clear();
     out.appendLine(`${view.passed ? "PASSED" : "FAILED"}: ${editor.document.uri.fsPath} against ${linksDir}`);
     for (const p of view.problems) out.appendLine(`  error: ${p}`);
+    for (const n of view.notes) out.appendLine(`  note: ${n}`);
     for (const e of view.entries) {
       const where = e.range ? `${e.range.start.line + 1}:${e.range.start.character + 1} ` : "";
       out.appendLine(`  ${e.passed ? "✓" : "✗"} ${where}${e.text}`);

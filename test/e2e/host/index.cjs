@@ -172,6 +172,17 @@ test("host: Verify Against Links Folder shows a per-rule trace", async () => {
   assert.ok(result, "the command produced no result");
   assert.ok(result.entries.length > 0, `the trace is empty; problems: ${result.problems.join(" | ")}`);
   assert.ok(result.entries.some((e) => e.range), "no trace entry points into the policy");
+  assert.equal(result.passed, true, `the recorded chain fails: ${result.problems.join(" | ")}`);
+  assert.ok(result.entries.every((e) => e.passed));
+  assert.ok(result.notes.some((n) => n.includes("untar")), "the skipped inspection is not mentioned");
+});
+
+test("host: Verify Against Links Folder reports a missing link as a failure", async () => {
+  await openPolicy("demo.totem");
+  const result = await vscode.commands.executeCommand("totem.verifyLinks", fileUri("links-missing"));
+  assert.ok(result, "the command produced no result");
+  assert.equal(result.passed, false);
+  assert.ok(result.problems.some((p) => /package/.test(p)), `no problem names step package: ${result.problems.join(" | ")}`);
 });
 
 async function run() {
