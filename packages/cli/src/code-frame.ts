@@ -1,50 +1,13 @@
 // Diagnostics as code frames: `file:line:col`, the source line, `^^^` under the span, the code and a
 // hint. Spans are 0-based UTF-16 offsets (dsl/diagnostic.ts); lines and columns printed here and in
 // SARIF are 1-based, columns counted in UTF-16 code units like the spans (and the LSP).
-import type { Diagnostic, Severity, Span } from "@totem/dsl";
+import { type Diagnostic, LineIndex, type Severity, type Span } from "@totem/dsl";
 import type { Style } from "./terminal.js";
 
 /** A 1-based line and 1-based UTF-16 column. */
 export interface LineColumn {
   line: number;
   column: number;
-}
-
-/** Line starts of a text, to turn offsets into line/column. `\n`, `\r\n` and a lone `\r` end a line. */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 /* \r */ && text.charCodeAt(i + 1) === 10) continue;
-      if (c === 10 || c === 13) this.starts.push(i + 1);
-    }
-  }
-
-  /** The line and column of an offset; offsets outside the text are clamped to it. */
-  position(offset: number): LineColumn {
-    const at = Math.max(0, Math.min(Number.isFinite(offset) ? offset : 0, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: at - (this.starts[lo] ?? 0) + 1 };
-  }
-
-  /** The text of a 1-based line without its terminator. */
-  lineText(line: number): string {
-    const start = this.starts[line - 1] ?? this.text.length;
-    const next = this.starts[line];
-    let end = next ?? this.text.length;
-    if (next !== undefined) {
-      end -= 1;
-      if (this.text.charCodeAt(end) === 10 && this.text.charCodeAt(end - 1) === 13) end -= 1;
-    }
-    return this.text.slice(start, Math.max(start, end));
-  }
 }
 
 /** How a severity is spelled in messages. */
@@ -94,9 +57,9 @@ function caretWidth(text: string): number {
 
 /** The source line and the caret line under `span` (only the span's first line is underlined). */
 function frameLines(index: LineIndex, span: Span, mark: (s: string) => string, style: Style, gutterWidth: number): string[] {
-  const start = index.position(span.start);
-  const end = index.position(Math.max(span.start, span.end));
-  const text = index.lineText(start.line);
+  const start = index.lineColumn(span.start);
+  const end = index.lineColumn(Math.max(span.start, span.end));
+  const text = index.lineText(start.line - 1);
   const from = start.column - 1;
   const to = end.line === start.line ? end.column - 1 : text.length;
   const gutter = String(start.line).padStart(gutterWidth);
@@ -110,16 +73,16 @@ function frameLines(index: LineIndex, span: Span, mark: (s: string) => string, s
 /** Renders one diagnostic as a code frame for `file` (the path as the user should see it). */
 export function codeFrame(file: string, text: string, diagnostic: Diagnostic, style: Style, index = new LineIndex(text)): string {
   const mark = paint(diagnostic.severity, style);
-  const at = index.position(diagnostic.span.start);
+  const at = index.lineColumn(diagnostic.span.start);
   const related = diagnostic.related ?? [];
   // One gutter width for the whole diagnostic so the frames of its notes line up with its own.
-  const gutterWidth = Math.max(at.line, ...related.map((r) => index.position(r.span.start).line)).toString().length;
+  const gutterWidth = Math.max(at.line, ...related.map((r) => index.lineColumn(r.span.start).line)).toString().length;
   const lines = [
     `${style.bold(`${file}:${at.line}:${at.column}`)}: ${mark(`${severityLabel(diagnostic.severity)}[${diagnostic.code}]`)} ${style.bold(diagnostic.message)}`,
     ...frameLines(index, diagnostic.span, mark, style, gutterWidth),
   ];
   for (const note of related) {
-    const r = index.position(note.span.start);
+    const r = index.lineColumn(note.span.start);
     lines.push(`  ${style.cyan("note")}: ${file}:${r.line}:${r.column}: ${note.message}`);
     lines.push(...frameLines(index, note.span, style.cyan, style, gutterWidth));
   }

@@ -3,8 +3,8 @@
 // UTF-16 code units (run.columnKind), which is exactly how the dsl measures spans.
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Diagnostic, Severity, Span } from "@totem/dsl";
-import { LineIndex, docsUrl } from "./code-frame.js";
+import { type Diagnostic, LineIndex, type Severity, type Span } from "@totem/dsl";
+import { docsUrl } from "./code-frame.js";
 import { VERSION } from "./program.js";
 
 /** One checked file: its URI relative to the repository root (forward slashes), text and diagnostics. */
@@ -35,8 +35,8 @@ export function sarifLevel(severity: Severity): SarifLevel {
 }
 
 function region(index: LineIndex, span: Span): Record<string, number> {
-  const start = index.position(span.start);
-  const end = index.position(Math.max(span.start, span.end));
+  const start = index.lineColumn(span.start);
+  const end = index.lineColumn(Math.max(span.start, span.end));
   // SARIF endColumn is the column just past the region, like our exclusive span end.
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
 }

@@ -2,7 +2,7 @@
 // past the end of the line or file), related notes, fixes, and colour only when asked.
 import type { Diagnostic } from "@totem/dsl";
 import { describe, expect, it } from "vitest";
-import { LineIndex, codeFrame } from "../src/code-frame.js";
+import { codeFrame } from "../src/code-frame.js";
 import { colorEnabled, makeStyle } from "../src/terminal.js";
 import { expectGolden } from "./run-cli.js";
 
@@ -11,26 +11,6 @@ const plain = makeStyle(false);
 function diag(start: number, end: number, extra: Partial<Diagnostic> = {}): Diagnostic {
   return { code: "duplicate-step", severity: "error", message: 'Step "build" is declared twice.', span: { start, end }, ...extra };
 }
-
-describe("LineIndex", () => {
-  it("counts lines after \\n, \\r\\n and a lone \\r, columns in UTF-16 units", () => {
-    const index = new LineIndex("ab\r\ncd\ref\n😀x");
-    expect(index.position(0)).toEqual({ line: 1, column: 1 });
-    expect(index.position(4)).toEqual({ line: 2, column: 1 });
-    expect(index.position(7)).toEqual({ line: 3, column: 1 });
-    expect(index.position(12)).toEqual({ line: 4, column: 3 }); // after the surrogate pair
-    expect(index.lineText(1)).toBe("ab");
-    expect(index.lineText(2)).toBe("cd");
-    expect(index.lineText(4)).toBe("😀x");
-  });
-
-  it("clamps offsets outside the text", () => {
-    const index = new LineIndex("ab\n");
-    expect(index.position(-5)).toEqual({ line: 1, column: 1 });
-    expect(index.position(99)).toEqual({ line: 2, column: 1 });
-    expect(index.position(Number.NaN)).toEqual({ line: 1, column: 1 });
-  });
-});
 
 describe("codeFrame", () => {
   const source = 'layout "x" {\n\tstep build {}\n  step "😀" build {}\n}';

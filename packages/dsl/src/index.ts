@@ -33,3 +33,5 @@ export { collectSymbols, namespaceOf, occurrences, renameProblem, symbolAt } fro
 export type { CompileResult, LowerOptions, LowerResult, SourceMap } from "./lower.js";
 export { compilePolicy, compileTarget, DEFAULT_TARGET, lower } from "./lower.js";
 // end H4
+export type { LineCharacter, LineRange } from "./line-index.js";
+export { LineIndex } from "./line-index.js";

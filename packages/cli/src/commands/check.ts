@@ -1,9 +1,9 @@
 // `totem check FILE…`: every error, warning and lint of each policy, as code frames (text), a stable
 // JSON document, or SARIF 2.1.0 for GitHub code scanning. Exit 1 when any file has an error.
-import { CODES, type CompileResult, compilePolicy } from "@totem/dsl";
+import { CODES, type CompileResult, LineIndex, compilePolicy } from "@totem/dsl";
 import type { Target } from "@totem/engine";
 import { type Command, Option } from "commander";
-import { LineIndex, codeFrame } from "../code-frame.js";
+import { codeFrame } from "../code-frame.js";
 import { EXIT } from "../errors.js";
 import { displayPath, keyReaderFor, readText, resolveFrom } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
@@ -94,8 +94,8 @@ export function toCheckJson(files: readonly CheckedFile[]): Record<string, unkno
     files: files.map((f) => {
       const index = new LineIndex(f.text);
       const range = (span: { start: number; end: number }) => ({
-        start: { offset: span.start, ...index.position(span.start) },
-        end: { offset: span.end, ...index.position(span.end) },
+        start: { offset: span.start, ...index.lineColumn(span.start) },
+        end: { offset: span.end, ...index.lineColumn(span.end) },
       });
       return {
         path: f.uri,

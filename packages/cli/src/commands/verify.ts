@@ -18,10 +18,10 @@ import {
   type VerificationResult,
   verifyChain,
 } from "@totem/engine";
-import type { SourceMap } from "@totem/dsl";
+import { LineIndex, type SourceMap } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
-import { LineIndex } from "../code-frame.js";
+
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
 import { recordArtifacts, runCommand } from "./run.js";
@@ -111,7 +111,7 @@ async function policyLocator(layoutPath: string, io: Io, now: Date): Promise<Loc
   const map: SourceMap = compiled.sourceMap;
   const index = new LineIndex(text);
   const file = displayPath(io.cwd, policyPath);
-  const at = (offset: number): SourceLocation => ({ file, ...index.position(offset) });
+  const at = (offset: number): SourceLocation => ({ file, ...index.lineColumn(offset) });
   return (f) => {
     if (f.sublayout?.length) return undefined;
     if (f.rule) {
