@@ -21,7 +21,6 @@ import {
 import { LineIndex, type SourceMap } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
-
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
 import { recordArtifacts, runCommand } from "./run.js";
