@@ -150,7 +150,13 @@ export async function runUiTests(h, { page, url, workspace, artifacts, fixtures 
     const input = page.locator(".quick-input-widget input");
     await input.waitFor({ state: "visible" });
     await input.fill(`${workspace}/links/`);
-    await page.keyboard.press("Enter");
+    // Enter may only navigate into the folder while the dialog lists it; its OK button accepts.
+    const ok = page.locator(".quick-input-widget .monaco-button", { hasText: "Verify" });
+    await eventually("the folder dialog accepts the links folder", async () => {
+      if (await input.isVisible()) await ok.click().catch(() => {});
+      await new Promise((r) => setTimeout(r, 300));
+      return !(await input.isVisible());
+    });
     const marks = await eventually("pass marks appear after the rules", async () => {
       const texts = await page.$$eval(`${ACTIVE_EDITOR} .view-line span`, (spans) =>
         spans.map((s) => getComputedStyle(s, "::after").content).filter((c) => c.includes("✓")),
