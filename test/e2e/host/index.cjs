@@ -95,6 +95,21 @@ test("host: diagnostics of a broken policy reach vscode.languages.getDiagnostics
   assert.equal(dup.range.start.line, 8, "the duplicate is reported on the second `step build`");
 });
 
+test("host: changing totem.expiryWarningDays reaches the server", async () => {
+  const doc = await openPolicy("demo.totem"); // expires in 180d: no warning at the default 30 days
+  const codes = () => vscode.languages.getDiagnostics(doc.uri).map((d) => String(d.code?.value ?? d.code));
+  await sleep(500);
+  assert.ok(!codes().includes("expiry-soon"), `expiry-soon at the default horizon: ${codes()}`);
+  const config = vscode.workspace.getConfiguration("totem");
+  await config.update("expiryWarningDays", 365, vscode.ConfigurationTarget.Global);
+  try {
+    await eventually("expiry-soon appears with a 365-day horizon", () => codes().includes("expiry-soon"));
+  } finally {
+    await config.update("expiryWarningDays", undefined, vscode.ConfigurationTarget.Global);
+  }
+  await eventually("expiry-soon goes away at the default horizon", () => !codes().includes("expiry-soon"));
+});
+
 test("host: hover, completion and formatting come from the server", async () => {
   const doc = await openPolicy("demo.totem");
   const hovers = await vscode.commands.executeCommand("vscode.executeHoverProvider", doc.uri, positionOf(doc, "step clone", 6));
