@@ -41,9 +41,14 @@ export async function diffWithHead(client: LanguageClient | undefined, docs: Dif
     void vscode.window.showWarningMessage(`Totem: cannot diff with HEAD: ${head.message}`);
     return undefined;
   }
-  // A policy not yet committed is diffed against nothing: every declaration shows as added.
+  if (head.kind === "untracked") {
+    void vscode.window.showInformationMessage(
+      `Totem: ${vscode.workspace.asRelativePath(policy.uri)} is not in git HEAD yet: there is nothing to diff against.`,
+    );
+    return undefined;
+  }
   const params: DiffParams = {
-    oldText: head.kind === "found" ? head.text : "",
+    oldText: head.text,
     newText: policy.getText(),
     uri: policy.uri.toString(),
   };
