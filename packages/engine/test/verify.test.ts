@@ -274,6 +274,22 @@ describe("the stripped-bytes shortcut for link signatures", () => {
     expect(await codes({ layout, links })).toEqual([]);
   });
 
+  // A functionary who signed the file's own (non-canonical) text instead of the canonical bytes: 1.3.1
+  // checks the canonical bytes and rejects the link, so the shortcut must not accept it either.
+  const strippedTextFile = (text: string, key: TestKey) => {
+    const sig = Buffer.from(key.signRaw(new TextEncoder().encode(text))).toString("hex"); // compact text: signed as is
+    return new TextEncoder().encode(`{"signatures": [{"keyid": "${key.keyid}", "sig": "${sig}"}], "signed": ${text}}`);
+  };
+  const payload = linkToJson(cloneLink);
+  it.each([
+    ["keys out of order", JSON.stringify({ name: payload.name, ...payload })],
+    ["a \\u escape", new TextDecoder().decode(canonicalize(payload)).replace('"clone"', '"\\u0063lone"')],
+  ])("rejects a signature over stripped text with %s, as in-toto 1.3.1 does", async (_what, text) => {
+    expect(strippedTextFile(text, bob)).not.toEqual(sortedFile(payload, bob));
+    const links = { ...demoLinks(), [linkFileName("clone", bob.keyid)]: strippedTextFile(text, bob) };
+    expect(await codes({ links })).toEqual(["4:link-threshold:clone"]);
+  });
+
   it("still rejects a signature over an unknown field, which in-toto 1.3.1 drops before checking", async () => {
     const payload = { ...linkToJson(cloneLink), spec_version: "1.0" };
     const links = { ...demoLinks(), [linkFileName("clone", bob.keyid)]: sortedFile(payload, bob) };

@@ -101,43 +101,58 @@ function bundlePath(): string | undefined {
 export async function precheckLinks(layout: Layout, dir: string, jobs?: number): Promise<Map<string, CheckedLink> | undefined> {
   const work = jobsFor(layout);
   const script = bundlePath();
-  // The main thread is one of the threads: it checks its own share while the workers check theirs.
+  // The main thread is one of the threads: it takes links from the same queue as the workers.
   const threads = Math.min(jobs ?? availableParallelism(), work.length);
   if (!script || threads < 2 || (jobs === undefined && work.length < MIN_LINKS_FOR_WORKERS)) return undefined;
   const out = new Map<string, CheckedLink>();
   const keys = new Map(work.map((j) => [j.path, j.key]));
-  const slices: Job[][] = Array.from({ length: threads }, () => []);
-  // Interleave so every thread gets a similar mix of small and large links.
-  for (const [i, j] of work.entries()) slices[i % threads]?.push(j);
-  const [mine = [], ...theirs] = slices;
+  // One shared queue, links handed out one at a time: the main thread also parses every reply, and a
+  // worker needs ~0.1 s to start, so fixed slices left one thread idle while the other still worked.
+  const queue = [...work];
   try {
     const done = Promise.all(
-      theirs.map(
-        (slice) =>
-          new Promise<void>((resolveSlice, reject) => {
-            let pending = slice.length;
+      Array.from(
+        { length: threads - 1 },
+        () =>
+          new Promise<void>((resolveWorker, reject) => {
+            let pending = 0;
             const worker = new Worker(script, { argv: [WORKER_COMMAND], stdout: true, stderr: true });
+            const feed = () => {
+              const job = queue.shift();
+              if (!job) return;
+              pending++;
+              worker.postMessage({ dir, jobs: [job] });
+            };
             // Replies arrive one by one, so the main thread parses while the workers still check.
             worker.on("message", (reply: Reply) => {
               const checked = fromReply(reply, keys.get(reply.path) as PublicKey);
               if (checked) out.set(reply.path, checked);
-              if (--pending === 0) {
-                resolveSlice();
+              pending--;
+              feed();
+              if (pending === 0) {
+                resolveWorker();
                 void worker.terminate();
               }
             });
             worker.on("error", reject);
-            worker.on("exit", () => (pending === 0 ? resolveSlice() : reject(new Error("a verification worker stopped early"))));
-            worker.postMessage({ dir, jobs: slice });
+            worker.on("exit", () => (pending === 0 ? resolveWorker() : reject(new Error("a verification worker stopped early"))));
+            // Two jobs in flight: the worker checks the next link while its last reply is parsed.
+            feed();
+            feed();
+            if (pending === 0) {
+              // More threads than links: nothing left for this one.
+              resolveWorker();
+              void worker.terminate();
+            }
           }),
       ),
     );
-    for (const job of mine) {
-      // Yield between links so replies are parsed as they arrive instead of piling up as text.
-      await new Promise((resolveTick) => setImmediate(resolveTick));
+    for (let job = queue.shift(); job; job = queue.shift()) {
       const bytes = readLink(dir, job.path);
       const r = bytes && checkLinkFile(bytes, job.key);
       if (r?.ok) out.set(job.path, withoutSignedBytes(r.value));
+      // Yield between links so replies are parsed (and workers fed) as they arrive.
+      await new Promise((resolveTick) => setImmediate(resolveTick));
     }
     await done;
   } catch {
@@ -156,11 +171,11 @@ export function registerWorker(program: Command): void {
         new Promise<void>((done) => {
           if (isMainThread || !parentPort) return done();
           const port = parentPort;
-          port.once("message", (msg: { dir: string; jobs: Job[] }) => {
+          // Jobs arrive in batches for as long as the main thread has work; it terminates the worker.
+          port.on("message", (msg: { dir: string; jobs: Job[] }) => {
             for (const j of msg.jobs) port.postMessage(checkOne(msg.dir, j));
-            port.close();
-            done();
           });
+          port.once("close", () => done());
         }),
     );
 }

@@ -1,12 +1,15 @@
 // A shortcut for checking Metablock link signatures without canonicalizing the payload. Files written
 // by in-toto (and by Totem) are `json.dumps(sort_keys=True)`: the `signed` object minus its
-// insignificant whitespace is often byte-for-byte its canonical form (§5). If a signature verifies
-// over those stripped bytes, the signer signed exactly them, and they are the canonical form of what
-// we parsed — provided that (1) only whitespace outside strings was removed (so they parse to the
-// same value), (2) that value is exactly what 1.3.1 signs (the seven link fields, no unknown ones, so
-// its rebuild changes nothing, §1.1), and (3) duplicates, floats and big integers were already
-// rejected (strict-json.ts). If the signature does not verify over them, the caller canonicalizes.
+// insignificant whitespace is often byte-for-byte its canonical form (§5). The stripped bytes are
+// offered only when they ARE that canonical form: (1) only whitespace outside strings was removed (so
+// they parse to the same value), (2) that value is exactly what 1.3.1 signs (the seven link fields,
+// no unknown ones, so its rebuild changes nothing, §1.1), (3) duplicates, floats and big integers were
+// already rejected (strict-json.ts), (4) every object's keys appear in code-point order (UTF-8 byte
+// order) and (5) strings use no escapes but `\"` and `\\` (canonical JSON escapes nothing else).
+// Without (4) and (5) a functionary who signed its file's own text would pass here and fail in 1.3.1.
+// If the signature does not verify over the stripped bytes, the caller canonicalizes.
 import type { JsonObject } from "../model.js";
+import { DEFAULT_MAX_DEPTH } from "./strict-json.js";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -26,6 +29,17 @@ function stringEnd(bytes: Buffer, start: number): number {
     j = bytes.indexOf(QUOTE, j + 1);
   }
   return -1;
+}
+
+/** Whether out[a0, a1) sorts strictly before out[b0, b1) (quoted keys; same quote on both ends). */
+function bytesBefore(out: Uint8Array, a0: number, a1: number, b0: number, b1: number): boolean {
+  const len = Math.min(a1 - a0, b1 - b0);
+  for (let k = 1; k < len; k++) {
+    const x = out[a0 + k] as number;
+    const y = out[b0 + k] as number;
+    if (x !== y) return x < y;
+  }
+  return a1 - a0 < b1 - b0;
 }
 
 /** The byte range of the value of top-level key `"signed"`, or undefined. */
@@ -67,7 +81,9 @@ function signedRange(bytes: Buffer): [number, number] | undefined {
 
 /**
  * The `signed` object of a Metablock link file with the whitespace between tokens removed, or
- * undefined when the shortcut cannot apply (the payload is not exactly the seven link fields).
+ * undefined when the shortcut cannot apply: the payload is not exactly the seven link fields, or the
+ * stripped text is visibly not canonical (keys out of order, escapes other than `\"` and `\\`), so a
+ * signer who signed such text is refused as in 1.3.1, which checks the canonical bytes.
  */
 export function strippedSignedLink(file: Uint8Array, signed: JsonObject): Uint8Array | undefined {
   const keys = Object.keys(signed);
@@ -80,6 +96,11 @@ export function strippedSignedLink(file: Uint8Array, signed: JsonObject): Uint8A
   // The loops read and write plain Uint8Arrays: element access on a Buffer subclass is slower.
   const src = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
   const out = new Uint8Array(end - start);
+  // Per open object: where its previous key starts and ends in `out` (-1: no key yet). Nesting is at
+  // most the parser's depth limit; deeper input never gets here (strict-json.ts).
+  const prevStart = new Int32Array(DEFAULT_MAX_DEPTH + 2);
+  const prevEnd = new Int32Array(DEFAULT_MAX_DEPTH + 2);
+  let depth = -1;
   let n = 0;
   let i = start;
   while (i < end) {
@@ -87,14 +108,39 @@ export function strippedSignedLink(file: Uint8Array, signed: JsonObject): Uint8A
     const gapEnd = q < 0 || q > end ? end : q;
     for (let k = i; k < gapEnd; k++) {
       const b = src[k] as number;
+      if (b === 0x7b) {
+        if (++depth > DEFAULT_MAX_DEPTH) return undefined;
+        prevStart[depth] = -1;
+      } else if (b === 0x7d) depth--;
       if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) out[n++] = b;
     }
     if (gapEnd === end) break;
     const close = stringEnd(bytes, q);
     if (close < 0 || close >= end) return undefined;
+    const from = n;
     // Strings are short: copyWithin-style bulk copies cost more per call than this loop.
-    for (let k = q; k <= close; k++) out[n++] = src[k] as number;
+    for (let k = q; k <= close; k++) {
+      const b = src[k] as number;
+      // Canonical JSON escapes only `"` and `\` (§5): any other escape means the file is not canonical.
+      if (b === BACKSLASH) {
+        const e = src[k + 1];
+        if (e !== QUOTE && e !== BACKSLASH) return undefined;
+        out[n++] = b;
+        k++;
+        out[n++] = e;
+      } else out[n++] = b;
+    }
     i = close + 1;
+    let m = i;
+    while (isSpace(src[m] as number)) m++;
+    if (src[m] === 0x3a) {
+      // A key: canonical JSON sorts keys by code point, which is UTF-8 byte order; unsorted → no shortcut.
+      if (depth < 0) return undefined;
+      const ps = prevStart[depth] as number;
+      if (ps >= 0 && !bytesBefore(out, ps, prevEnd[depth] as number, from, n)) return undefined;
+      prevStart[depth] = from;
+      prevEnd[depth] = n;
+    }
   }
   return out.subarray(0, n);
 }
