@@ -186,3 +186,15 @@ describe("importLayout choices", () => {
     expect(result.issues.map((i) => i.code)).toContain("import-round-trip");
   });
 });
+
+describe("importLayout on key objects with keyval fields", () => {
+  it("reports keyval.private and keyval extras instead of dropping them", () => {
+    // Signed by in-toto-sign 1.3.1; its RSA key has `keyval.private: ""`, its ECDSA key an extra keyval field.
+    const bytes = readFileSync(new URL("../../engine/test/fixtures/serialize/foreign-keys.layout", import.meta.url));
+    const loaded = loadEnvelope(bytes);
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const result = importLayout(loaded.value.layout!);
+    const paths = result.issues.filter((i) => i.code === "import-key-field").map((i) => i.path);
+    expect(paths.filter((p) => /\.keyval\.(private|note)$/.test(p ?? ""))).toHaveLength(2);
+  });
+});

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parsePublicKey } from "../src/keys/parse.js";
+import { loadEnvelope } from "../src/load/envelope.js";
 import type { Layout, Link, PublicKey } from "../src/model.js";
 import { layoutPayloadBytes, layoutToJson, linkPayloadBytes, linkToJson, publicKeyToJson } from "../src/serialize.js";
 import { verifyMetablockSignature } from "../src/sign.js";
@@ -196,6 +197,13 @@ describe("publicKeyToJson: foreign key objects (SPEC-NOTES §2)", () => {
     const mb = { signed: raw, signatures: JSON.parse(signedFile).signatures };
     const result = verifyMetablockSignature(mb, owner.value.toLayoutKey("in-toto-1.3"), layoutPayloadBytes(plain));
     expect(result).toMatchObject({ ok: false, error: { code: "invalid-signature" } });
+  });
+
+  it("is what the strict loader builds from the file, so loading and re-emitting keeps the signed bytes", () => {
+    const loaded = loadEnvelope(new TextEncoder().encode(signedFile));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    expect(loaded.value.layout).toEqual(model);
+    expect(Buffer.from(layoutPayloadBytes(loaded.value.layout!))).toEqual(Buffer.from(loaded.value.signedBytes));
   });
 
   it("never writes a non-empty private value, even from an untyped caller", () => {

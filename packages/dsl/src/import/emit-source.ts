@@ -203,6 +203,15 @@ export function keyLiteralFields(
   }
   // Totem key literals hold exactly the fields of INLINE_KEY_FIELDS (checks/inline-key.ts); any
   // other field of a key object is signed by 1.3.1 but cannot be written, so the import is lossy.
+  const keyvalFields = [...(key.keyval?.private !== undefined ? ["private"] : []), ...Object.keys(key.keyvalExtra ?? {})];
+  for (const field of keyvalFields) {
+    issues.push({
+      code: "import-key-field",
+      severity: "error",
+      message: `The key ${keyid} has a keyval field ${JSON.stringify(field)}, which Totem key literals cannot hold; the signed key object would change.`,
+      path: `${path}.keyval.${field}`,
+    });
+  }
   for (const field of Object.keys(key.extra ?? {})) {
     issues.push({
       code: "import-key-field",

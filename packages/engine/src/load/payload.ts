@@ -76,6 +76,11 @@ function publicKey(raw: Raw): PublicKey {
     scheme: raw.scheme as string,
     keyval: { public: keyval.public as string },
   };
+  // 1.3.1 signs key objects as they are (SPEC-NOTES §2): keep `private: ""` and any other keyval field.
+  if (keyval.private === "") key.keyval.private = "";
+  const keyvalExtra: JsonObject = {};
+  for (const [k, v] of Object.entries(keyval)) if (k !== "public" && k !== "private") keyvalExtra[k] = v;
+  if (Object.keys(keyvalExtra).length > 0) key.keyvalExtra = keyvalExtra;
   if (raw.keyid_hash_algorithms !== undefined) key.keyid_hash_algorithms = raw.keyid_hash_algorithms as string[];
   const extra: JsonObject = {};
   for (const [k, v] of Object.entries(raw)) if (!KEY_FIELDS.has(k)) extra[k] = v;
