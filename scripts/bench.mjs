@@ -126,7 +126,7 @@ if (!args.includes("--no-write")) {
   for (const [k, v] of Object.entries(extra)) {
     if (!v) continue;
     md += `\n## ${k === "dsl" ? "Language (parse, check, format)" : "Language server"}\n\n| measure | value |\n|---|---|\n`;
-    for (const [m, val] of Object.entries(v)) md += `| ${m} | ${typeof val === "number" ? fmt(val) : val} |\n`;
+    for (const [m, val] of Object.entries(v)) md += `| ${m} | ${typeof val !== "number" ? val : Number.isInteger(val) ? val : fmt(val)} |\n`;
   }
   const notes = join(ROOT, "docs/benchmarks.notes.md");
   if (existsSync(notes)) md += `\n${readFileSync(notes, "utf8")}`;
