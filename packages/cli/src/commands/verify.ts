@@ -18,7 +18,7 @@ import {
   type VerificationResult,
   verifyChain,
 } from "@totem/engine";
-import { LineIndex, type SourceMap } from "@totem/dsl";
+import type { SourceMap } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
@@ -102,8 +102,9 @@ async function policyLocator(layoutPath: string, io: Io, now: Date): Promise<Loc
   } catch {
     return undefined;
   }
-  // Loaded only now: the language (and its lexer set-up) is not needed to verify a passing chain.
-  const { compilePolicy } = await import("@totem/dsl");
+  // Loaded only now, LineIndex too: a static import of @totem/dsl would evaluate the language's
+  // chunk (chevrotain and its lexer set-up, ~35 ms) on every verify, even of a passing chain.
+  const { compilePolicy, LineIndex } = await import("@totem/dsl");
   const compiled = compilePolicy(text, { readKey: keyReaderFor(policyPath), now });
   const layout: Layout | undefined = compiled.layout;
   if (!layout) return undefined;
