@@ -4,6 +4,7 @@
 // worker threads first (verify-workers.ts), the engine then reuses those results.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { SourceMap } from "@totem/dsl";
 import {
   DEFAULT_EXCLUDES,
   type Failure,
@@ -11,14 +12,13 @@ import {
   type KeyType,
   type Layout,
   loadEnvelope,
-  parsePublicKey,
   type PublicKeyMaterial,
+  parsePublicKey,
   ruleText,
   STAGES,
   type VerificationResult,
   verifyChain,
 } from "@totem/engine";
-import type { SourceMap } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
