@@ -123,6 +123,7 @@ if (!args.includes("--no-write")) {
   for (const r of rows) {
     md += `| ${r.what} | ${fmt(r.totem.wall)} | ${fmt(r.ref?.wall)} | ${r.ref ? fmt(r.ref.wall / r.totem.wall, 1) + "×" : "—"} | ${fmt(r.totem.rss, 0)} | ${fmt(r.ref?.rss, 0)} |\n`;
   }
+  md += targetsTable();
   for (const [k, v] of Object.entries(extra)) {
     if (!v) continue;
     md += `\n## ${k === "dsl" ? "Language (parse, check, format)" : "Language server"}\n\n| measure | value |\n|---|---|\n`;
@@ -132,4 +133,42 @@ if (!args.includes("--no-write")) {
   if (existsSync(notes)) md += `\n${readFileSync(notes, "utf8")}`;
   writeFileSync(join(ROOT, "docs/benchmarks.md"), md);
   console.log("wrote docs/benchmarks.md");
+}
+
+/** The issue targets next to what this run measured. */
+function targetsTable() {
+  const row = (what) => rows.find((r) => r.what === what);
+  const lines = [];
+  const add = (target, measured, met) => lines.push(`| ${target} | ${measured} | ${met === undefined ? "—" : met ? "met" : "not met"} |`);
+  const big = row("verify S200_A1000");
+  if (big?.ref) {
+    const x = big.ref.wall / big.totem.wall;
+    add("verify S200_A1000 ≥ 8× faster than in-toto-verify", `${fmt(x, 1)}× (${fmt(big.totem.wall)} s vs ${fmt(big.ref.wall)} s)`, x >= 8);
+    add("verify S200_A1000 peak RSS ≤ in-toto's", `${fmt(big.totem.rss, 0)} MiB vs ${fmt(big.ref.rss, 0)} MiB`, big.totem.rss <= big.ref.rss);
+  }
+  const small = row("verify S10_A100");
+  if (small) add("verify S10_A100 ≤ 0.12 s", `${fmt(small.totem.wall)} s`, small.totem.wall <= 0.12);
+  const hash = row("run: hash 10k × 4 KiB");
+  if (hash?.ref) {
+    const x = hash.ref.wall / hash.totem.wall;
+    add("`totem run` hashing 10k × 4 KiB ≥ 3× faster than in-toto-run", `${fmt(x, 1)}× (${fmt(hash.totem.wall)} s vs ${fmt(hash.ref.wall)} s)`, x >= 3);
+  }
+  const dsl = extra.dsl;
+  if (dsl) {
+    const ms = dsl["5k-line policy: full analysis (ms, target ≤ 30)"];
+    add("5k-line policy full analysis ≤ 30 ms", `${fmt(ms, 1)} ms`, ms <= 30);
+  }
+  const lsp = extra.lsp;
+  if (lsp) {
+    const change = lsp["didChange → publishDiagnostics p95 (ms, target ≤ 50)"];
+    const comp = lsp["completion p95 (ms, target ≤ 20)"];
+    const hover = lsp["hover p95 (ms, target ≤ 10)"];
+    const before = lsp["heap before 1000 edits (MiB)"];
+    const after = lsp["heap after 1000 edits (MiB)"];
+    add("LSP didChange → publishDiagnostics p95 ≤ 50 ms", `${fmt(change, 1)} ms`, change <= 50);
+    add("LSP completion p95 ≤ 20 ms, hover p95 ≤ 10 ms", `${fmt(comp)} ms, ${fmt(hover)} ms`, comp <= 20 && hover <= 10);
+    add("LSP memory flat over 1000 edits", `${fmt(before)} → ${fmt(after)} MiB heap`, after <= before * 1.1);
+  }
+  if (lines.length === 0) return "";
+  return `\n## Against the issue targets (this run)\n\n| target | measured | status |\n|---|---|---|\n${lines.join("\n")}\n`;
 }
