@@ -149,11 +149,19 @@ export async function runUiTests(h, { page, url, workspace, artifacts, fixtures 
     // code-server's folder picker is VS Code's "simple file dialog": a path in the quick input.
     const input = page.locator(".quick-input-widget input");
     await input.waitFor({ state: "visible" });
-    await input.fill(`${workspace}/links/`);
-    // Enter may only navigate into the folder while the dialog lists it; its OK button accepts.
+    const wanted = `${workspace}/links/`;
+    await input.fill(wanted);
+    // Enter may only navigate into the folder while the dialog lists it; its OK button accepts. The
+    // dialog rewrites its input while it lists folders, so accept only once it still holds our path
+    // (clicking earlier verified the workspace folder instead, seen once in CI).
     const ok = page.locator(".quick-input-widget .monaco-button", { hasText: "Verify" });
     await eventually("the folder dialog accepts the links folder", async () => {
-      if (await input.isVisible()) await ok.click().catch(() => {});
+      if (await input.isVisible()) {
+        const value = await input.inputValue().catch(() => "");
+        if (value !== wanted) await input.fill(wanted).catch(() => {});
+        await new Promise((r) => setTimeout(r, 500));
+        if ((await input.inputValue().catch(() => "")) === wanted) await ok.click().catch(() => {});
+      }
       await new Promise((r) => setTimeout(r, 300));
       return !(await input.isVisible());
     });
