@@ -1,7 +1,8 @@
 // `totem verify --layout L --layout-key K... --links DIR`: the engine's verifyChain with the I/O
-// around it: reading the layout, keys and link files, running inspections in the working directory,
-// and a report as text or JSON. Big chains: link files are loaded and signature-checked in parallel
-// worker threads first (verify-workers.ts), the engine then reuses those results.
+// around it: reading the layout, keys and link files, running inspections in the working directory
+// (writing their `<name>.link` files there, as 1.3.1 does), and a report as text or JSON. Big
+// chains: link files are loaded and signature-checked in parallel worker threads first
+// (verify-workers.ts), the engine then reuses those results.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { SourceMap } from "@totem/dsl";
@@ -11,6 +12,7 @@ import {
   type InspectionOutcome,
   type KeyType,
   type Layout,
+  type Link,
   loadEnvelope,
   type PublicKeyMaterial,
   parsePublicKey,
@@ -23,6 +25,7 @@ import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
+import { writeInspectionLink } from "./inspection-link.js";
 import { recordArtifacts, runCommand } from "./run.js";
 import { precheckLinks, registerWorker } from "./verify-workers.js";
 
@@ -31,8 +34,10 @@ Examples:
   $ totem verify --layout root.layout --layout-key keys/owner.pub --links links/
   $ totem verify --layout root.layout --layout-key alice.pub --layout-key bob.pub --links . --json
   $ totem verify --layout root.layout --layout-key owner.pub --links links --now 2026-01-01T00:00:00Z
+  $ totem verify --layout root.layout --layout-key owner.pub --links links --no-inspection-links
 
-Inspections run in the current directory (as in-toto-verify does), with a timeout.
+Inspections run in the current directory (as in-toto-verify does), with a timeout, and each one
+that passes leaves its unsigned link there as <inspection>.link (--no-inspection-links: none).
 Exit codes: 0 the chain passed; 1 it failed (failures are listed by stage); 2 bad flag or an
 unreadable layout, key or links directory.
 `;
@@ -46,6 +51,7 @@ interface VerifyFlags {
   trace?: boolean;
   now?: string;
   inspectionTimeout: number;
+  inspectionLinks: boolean;
   jobs?: number;
 }
 
@@ -68,6 +74,17 @@ function inspectionRunner(io: Io, timeoutSeconds: number) {
     const ran = await runCommand(argv, io.cwd, { capture: true, timeoutSeconds });
     if ("error" in ran) return { error: ran.error };
     return { materials, products: recordArtifacts(["."], opts), returnValue: ran.returnValue };
+  };
+}
+
+/** Writes each passed inspection's `<name>.link` into the cwd, as 1.3.1 does; `written` collects the file names. */
+function inspectionRecorder(io: Io, written: string[]) {
+  return (link: Link): string | undefined => {
+    const wrote = writeInspectionLink(link, io.cwd);
+    if ("problem" in wrote) return wrote.problem;
+    // A sublayout's inspection of the same name overwrites the file, as in 1.3.1: list it once.
+    if (!written.includes(wrote.file)) written.push(wrote.file);
+    return undefined;
   };
 }
 
@@ -152,8 +169,8 @@ export function textReport(result: VerificationResult, layout: string, locate?: 
   return `${lines.join("\n")}\n`;
 }
 
-/** The `--json` report (version 1, docs/cli.md). */
-export function jsonReport(result: VerificationResult, layout: string, locate?: Locator): string {
+/** The `--json` report (version 1, docs/cli.md); `inspectionLinks` are the `<inspection>.link` files written. */
+export function jsonReport(result: VerificationResult, layout: string, locate?: Locator, inspectionLinks: readonly string[] = []): string {
   const stageName = <T extends { stage: keyof typeof STAGES }>(x: T) => ({ ...x, stageName: STAGES[x.stage] });
   const withSource = (f: Failure) => {
     const source = locate?.(f);
@@ -166,6 +183,7 @@ export function jsonReport(result: VerificationResult, layout: string, locate?: 
       passed: result.passed,
       failures: result.failures.map(withSource),
       warnings: result.warnings.map(stageName),
+      inspectionLinks,
       trace: result.trace,
     },
     null,
@@ -187,6 +205,7 @@ export function register(program: Command): void {
     .option("--no-trace", "leave the per-rule trace out of --json (smaller output for big chains)")
     .option("--now <time>", "check expiry against this time instead of the clock")
     .option("--inspection-timeout <seconds>", "stop an inspection after this many seconds", intOption("--inspection-timeout"), 10)
+    .option("--no-inspection-links", "do not write <inspection>.link files into the current directory")
     .option("-j, --jobs <n>", "worker threads checking link signatures (default: one per core, none for small chains)", intOption("--jobs"))
     .addHelpText("after", EXAMPLES)
     .action(async (flags: VerifyFlags, cmd: Command) => {
@@ -206,6 +225,7 @@ export function register(program: Command): void {
       }
       const readLink = linkReader(dir);
       const wantTrace = flags.json === true && flags.trace !== false;
+      const written: string[] = [];
       const checked = loaded.value.type === "layout" ? await precheckLinks(loaded.value.layout, dir, flags.jobs) : undefined;
       const result = await verifyChain({
         layout: loaded.value,
@@ -213,12 +233,13 @@ export function register(program: Command): void {
         readLink,
         now,
         runInspection: inspectionRunner(io, flags.inspectionTimeout),
+        ...(flags.inspectionLinks ? { recordInspection: inspectionRecorder(io, written) } : {}),
         trace: wantTrace,
         ...(checked ? { checked } : {}),
       });
       const locate = result.passed ? undefined : await policyLocator(layoutPath, io, now);
       if (flags.json) {
-        io.stdout.write(jsonReport(result, shown, locate));
+        io.stdout.write(jsonReport(result, shown, locate, written));
       } else {
         io.stdout.write(textReport(result, shown, locate));
         for (const w of result.warnings) io.stderr.write(`totem: warning[${w.code}] ${w.message}\n`);

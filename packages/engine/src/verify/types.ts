@@ -113,6 +113,13 @@ export interface VerifyInput {
   now: Date;
   /** Runs an inspection command (stage 10) in the verifier's working directory. */
   runInspection?(name: string, argv: string[]): Promise<InspectionOutcome>;
+  /**
+   * Receives each inspection's unsigned link once its command exited 0, before the next inspection
+   * runs: where 1.3.1 writes `<name>.link` into its cwd (persist_inspection_links, SPEC-NOTES §7
+   * step 11). Returns a sentence when the link could not be recorded; that is a warning
+   * (`inspection-link-not-written`), not a failure, since the chain's verdict does not depend on it.
+   */
+  recordInspection?(link: Link): string | undefined | Promise<string | undefined>;
   /** Link files already checked, by path (optional; verification checks the others itself). */
   checked?: ReadonlyMap<string, CheckedLink>;
   /** Record the per-rule trace (default true; the big chains in benchmarks turn it off). */

@@ -97,7 +97,7 @@ async function runInspections(layout: Layout, run: Run): Promise<{ links: Map<st
         `Inspection "${inspection.name}" ran ${JSON.stringify(inspection.run)} and it ${outcome.returnValue === null ? "was killed by a signal" : `exited with ${outcome.returnValue}`}; it must exit with 0. Run the command yourself in the verification directory to see why.`,
       );
     }
-    links.set(inspection.name, {
+    const link: Link = {
       _type: "link",
       name: inspection.name,
       command: [...inspection.run],
@@ -105,9 +105,25 @@ async function runInspections(layout: Layout, run: Run): Promise<{ links: Map<st
       products: outcome.products,
       byproducts: { "return-value": outcome.returnValue, stderr: "", stdout: "" },
       environment: {},
-    });
+    };
+    links.set(inspection.name, link);
+    const problem = await recordInspection(link, run);
+    if (problem !== undefined) {
+      const message = `The link of inspection "${inspection.name}" was not written: ${problem}.`;
+      const warning: Warning = { stage: 10, code: "inspection-link-not-written", message, step: inspection.name };
+      run.warnings.push(...within(run, [warning]));
+    }
   }
   return { links, failures: [] };
+}
+
+/** Hands a passed inspection's link to the caller (1.3.1 dumps it right after the command, SPEC-NOTES §7 step 11). */
+async function recordInspection(link: Link, run: Run): Promise<string | undefined> {
+  try {
+    return await run.input.recordInspection?.(link);
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /** The summary link 1.3.1 returns: first step's materials, last step's products/byproducts/command. */
