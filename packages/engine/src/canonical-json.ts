@@ -6,7 +6,7 @@
 // It is on the verification hot path (tens of MB of links), so it builds an array of string pieces
 // joined once and encoded once, instead of concatenating per character.
 
-import type { JsonValue } from "./model.js";
+import type { JsonObject, JsonValue } from "./model.js";
 import { err, ok, type Result } from "./result.js";
 
 const NEEDS_ESCAPE = /["\\]/;
@@ -20,6 +20,11 @@ const encoder = new TextEncoder();
 function pushString(s: string, out: string[]): void {
   // Pushing the quotes as separate pieces avoids building a new string per value (≈40% faster).
   out.push('"', NEEDS_ESCAPE.test(s) ? s.replace(ESCAPES, "\\$&") : s, '"');
+}
+
+/** `s` as a JSON string (escaped as {@link pushString} does). */
+function jsonString(s: string): string {
+  return `"${NEEDS_ESCAPE.test(s) ? s.replace(ESCAPES, "\\$&") : s}"`;
 }
 
 /** Compares two strings by Unicode code point, as Python's `sorted()` does (SPEC-NOTES §5 pitfall 2). */
@@ -44,6 +49,7 @@ export function compareCodePoints(a: string, b: string): number {
  */
 export function sortedKeys(obj: object): string[] {
   const keys = Object.keys(obj);
+  if (keys.length < 2) return keys; // most objects of a link: one hash per artifact
   for (const k of keys) {
     if (HIGH_UNIT.test(k)) return keys.sort(compareCodePoints);
   }
@@ -56,6 +62,50 @@ function integer(n: number): string {
     throw new TypeError(`canonical JSON cannot encode the non-integer or unsafe number ${n}`);
   }
   return String(n); // String(-0) is "0", like Python's int("-0").
+}
+
+/** The canonical text of an object whose values are all strings (a hash dict), else undefined. */
+function flatObject(obj: JsonObject, keys: readonly string[]): string | undefined {
+  let text = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = obj[k];
+    if (typeof v !== "string") return undefined;
+    text += `${i > 0 ? "," : ""}${jsonString(k)}:${jsonString(v)}`;
+  }
+  return `${text}}`;
+}
+
+/**
+ * Pushes an object, `keys` being its sorted keys. Each member is one piece with its separator, and a
+ * member whose value is a string or an object of strings is one piece with its value: fewer pieces
+ * write the 10k `"path":{"sha256":"…"}` members of a large link about twice as fast.
+ */
+function emitObject(obj: JsonObject, keys: readonly string[], out: string[]): void {
+  if (keys.length === 0) {
+    out.push("{}");
+    return;
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = obj[k] as JsonValue;
+    const head = `${i === 0 ? "{" : ","}${jsonString(k)}:`;
+    if (typeof v === "string") {
+      out.push(head + jsonString(v));
+    } else if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      const vkeys = sortedKeys(v);
+      const flat = flatObject(v, vkeys);
+      if (flat !== undefined) out.push(head + flat);
+      else {
+        out.push(head);
+        emitObject(v, vkeys, out);
+      }
+    } else {
+      out.push(head);
+      emit(v, out);
+    }
+  }
+  out.push("}");
 }
 
 function emit(value: JsonValue, out: string[]): void {
@@ -83,16 +133,7 @@ function emit(value: JsonValue, out: string[]): void {
         }
         out.push("]");
       } else {
-        out.push("{");
-        let first = true;
-        for (const k of sortedKeys(value)) {
-          if (!first) out.push(",");
-          first = false;
-          pushString(k, out);
-          out.push(":");
-          emit(value[k] as JsonValue, out);
-        }
-        out.push("}");
+        emitObject(value, sortedKeys(value), out);
       }
       return;
     default:

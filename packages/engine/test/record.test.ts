@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { Minimatch } from "minimatch";
 import { describe, expect, it } from "vitest";
 import { buildLink } from "../src/record/build-link.js";
 import { compileExcludes, DEFAULT_EXCLUDES } from "../src/record/excludes.js";
@@ -87,6 +89,37 @@ describe("excludes", () => {
     expect(ex("x/tmp/y")).toBe(true);
     expect(ex("x/app.log")).toBe(true);
     expect(ex("x/keep.log")).toBe(false);
+  });
+
+  it("answers as testing each pattern's regex on the path and on every ancestor does", () => {
+    // The predicate remembers ancestors' answers and pre-filters on the last component; this
+    // oracle is the direct definition (SPEC-NOTES §10): last matching pattern wins, and a pattern
+    // matching an ancestor directory matches everything below it.
+    const opts = { dot: true, nobrace: true, noext: true, nocomment: true, nonegate: true };
+    const oracle = (patterns: string[]) => (path: string) => {
+      let excluded = false;
+      for (const p of patterns) {
+        const negated = p.startsWith("!");
+        const body = (negated ? p.slice(1) : p).replace(/\/+$/, "");
+        if (body === "") continue;
+        const re = new Minimatch(body.includes("/") ? body.replace(/^\/+/, "") : `**/${body}`, opts).makeRe();
+        if (!re) continue;
+        const ancestors = [...path.matchAll(/\//g)].map((m) => m.index).filter((i) => i > 0).map((i) => path.slice(0, i));
+        if ((!(negated ? p.slice(1) : p).endsWith("/") && re.test(path)) || ancestors.some((a) => re.test(a))) excluded = !negated;
+      }
+      return excluded;
+    };
+    const component = fc.constantFrom("a", "b", ".git", "x.link", "y.pyc", "z~", "..", ".", "", "build", "out", "keep.log", "app.log", ".b");
+    const path = fc.tuple(fc.boolean(), fc.array(component, { minLength: 1, maxLength: 5 })).map(([abs, cs]) => (abs ? "/" : "") + cs.join("/"));
+    const pattern = fc.constantFrom(...DEFAULT_EXCLUDES, "build/out", "tmp/", "*.log", "!keep.log", "a/*", "/b", "**/out", "b/", "!.git", "*", "a/", "!a", ".*", "*.lin?");
+    fc.assert(
+      fc.property(fc.array(pattern, { maxLength: 5 }), fc.array(path, { minLength: 1, maxLength: 20 }), (patterns, paths) => {
+        const fast = compileExcludes(patterns);
+        const slow = oracle(patterns);
+        for (const p of paths) expect(fast(p), `${JSON.stringify(patterns)} on ${p}`).toBe(slow(p));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("excludes nothing without patterns", () => {

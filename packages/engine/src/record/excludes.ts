@@ -9,11 +9,19 @@ import { Minimatch } from "minimatch";
 /** in-toto's default exclude patterns (`settings.ARTIFACT_EXCLUDE_PATTERNS`); `--exclude` replaces them. */
 export const DEFAULT_EXCLUDES: readonly string[] = ["*.link*", ".git", "*.pyc", "*~"];
 
+const GLOB_OPTIONS = { dot: true, nobrace: true, noext: true, nocomment: true, nonegate: true } as const;
+
 interface Compiled {
   negated: boolean;
   dirOnly: boolean;
   /** minimatch's compiled regex (reused: matching thousands of paths must not re-parse the glob). */
   re: RegExp;
+  /**
+   * For a pattern without an inner `/` (compiled behind a `**` segment): the regex of the pattern
+   * alone, which the last component of every path that `re` matches must match. It is tested first because it is cheap on one
+   * component, while `re`'s `**` part scans the whole path with a lookahead at every character.
+   */
+  last?: RegExp;
 }
 
 function compile(pattern: string): Compiled | undefined {
@@ -25,24 +33,61 @@ function compile(pattern: string): Compiled | undefined {
   if (body === "") return undefined;
   const anchored = body.includes("/");
   const glob = anchored ? body.replace(/^\/+/, "") : `**/${body}`;
-  const re = new Minimatch(glob, { dot: true, nobrace: true, noext: true, nocomment: true, nonegate: true }).makeRe();
-  return re ? { negated, dirOnly, re } : undefined;
+  const re = new Minimatch(glob, GLOB_OPTIONS).makeRe();
+  if (!re) return undefined;
+  const last = anchored ? undefined : new Minimatch(body, GLOB_OPTIONS).makeRe();
+  return { negated, dirOnly, re, ...(last ? { last } : {}) };
+}
+
+/**
+ * Whether `c` matches `path` itself. The pre-filter is skipped for a last component of "", "." or
+ * "..", which a pattern alone and behind `**` treat differently (walked paths never end so).
+ */
+function matchesPath(c: Compiled, path: string): boolean {
+  if (c.last !== undefined) {
+    const last = path.slice(path.lastIndexOf("/") + 1);
+    if (last !== "" && last !== "." && last !== ".." && !c.last.test(last)) return false;
+  }
+  return c.re.test(path);
 }
 
 /**
  * Compiles exclude patterns to a predicate over recorded paths (`a/b/c.txt`, no leading `./`).
  * The walker also calls it on directory paths to prune them, as 1.3.1 does.
+ *
+ * A pattern excludes a path when it matches the path or any of its ancestor directories. The
+ * ancestors' answers are remembered per directory, so the thousands of files of one directory cost
+ * one test of the path itself per pattern.
  */
 export function compileExcludes(patterns: readonly string[]): (path: string) => boolean {
   const compiled = patterns.map(compile).filter((c): c is Compiled => c !== undefined);
   if (compiled.length === 0) return () => false;
+  /** Directory → per pattern, whether it matches that directory or one of its ancestors. */
+  const dirHits = new Map<string, readonly boolean[]>();
+  const none: readonly boolean[] = compiled.map(() => false);
+  const hitsOf = (dir: string | undefined): readonly boolean[] => {
+    if (dir === undefined) return none;
+    let hits = dirHits.get(dir);
+    if (hits === undefined) {
+      const above = hitsOf(parentOf(dir));
+      hits = compiled.map((c, i) => (above[i] as boolean) || c.re.test(dir));
+      dirHits.set(dir, hits);
+    }
+    return hits;
+  };
   return (path) => {
-    const prefixes: string[] = [];
-    for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) if (i > 0) prefixes.push(path.slice(0, i));
+    const above = hitsOf(parentOf(path));
     let excluded = false;
-    for (const c of compiled) {
-      if ((!c.dirOnly && c.re.test(path)) || prefixes.some((p) => c.re.test(p))) excluded = !c.negated;
+    for (let i = 0; i < compiled.length; i++) {
+      const c = compiled[i] as Compiled;
+      if (above[i] || (!c.dirOnly && matchesPath(c, path))) excluded = !c.negated;
     }
     return excluded;
   };
+}
+
+/** The path up to its last `/` (every `/` but a leading one ends an ancestor), if any. */
+function parentOf(path: string): string | undefined {
+  const i = path.lastIndexOf("/");
+  return i > 0 ? path.slice(0, i) : undefined;
 }
