@@ -17,7 +17,7 @@ beforeAll(() => {
 }, 60_000);
 
 describe("verification worker in the bundled CLI", () => {
-  it("answers each link job with the file's text and its signature verdict", async () => {
+  it("answers each link job with the link it read and its signature verdict", async () => {
     const loaded = loadEnvelope(new Uint8Array(readFileSync(join(CHAIN, "root.layout"))), { expect: "layout" });
     if (!loaded.ok || loaded.value.type !== "layout") throw new Error("fixture layout does not load");
     const layout = loaded.value.layout;
@@ -25,7 +25,7 @@ describe("verification worker in the bundled CLI", () => {
       step.pubkeys.map((keyid) => ({ path: linkFileName(step.name, keyid), key: layout.keys[keyid] })),
     );
     const worker = new Worker(join(ROOT, "packages/cli/dist/totem.mjs"), { argv: ["__verify-worker"], stdout: true, stderr: true });
-    const replies: { path: string; text?: string; signatureValid?: boolean }[] = [];
+    const replies: { path: string; link?: string; materials?: string; products?: string; signatureValid?: boolean }[] = [];
     await new Promise<void>((done, fail) => {
       worker.on("message", (reply) => {
         replies.push(reply);
@@ -36,10 +36,13 @@ describe("verification worker in the bundled CLI", () => {
       worker.postMessage({ dir: CHAIN, jobs });
     });
     await worker.terminate();
-    const present = replies.filter((r) => r.text !== undefined);
+    const present = replies.filter((r) => r.link !== undefined);
     expect(present.length).toBeGreaterThanOrEqual(4); // the fixture's link files, each checked
     for (const r of present) {
-      expect(r.text).toBe(readFileSync(join(CHAIN, r.path), "utf8"));
+      const file = loadEnvelope(new Uint8Array(readFileSync(join(CHAIN, r.path))), { expect: "link" });
+      const expected = file.ok && file.value.type === "link" ? file.value.link : undefined;
+      const sent = { ...JSON.parse(r.link ?? ""), materials: JSON.parse(r.materials ?? ""), products: JSON.parse(r.products ?? "") };
+      expect(sent, r.path).toStrictEqual(expected);
       expect(r.signatureValid, r.path).toBe(true);
     }
   });

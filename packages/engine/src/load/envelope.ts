@@ -13,11 +13,12 @@ import {
   type Signature,
 } from "../model.js";
 import { err, ok, type Result } from "../result.js";
+import { readCanonicalLink } from "./canonical-link.js";
 import { type LoadError, pointerToPath } from "./load-error.js";
 import { layoutFromJson, linkFromJson, signedProjection } from "./payload.js";
 import { validators } from "./schemas.js";
 import { strippedSignedLink } from "./stripped-signed.js";
-import { type JsonLimits, parseStrictJson } from "./strict-json.js";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type JsonLimits, parseStrictJson } from "./strict-json.js";
 
 /** A loaded and validated envelope. `signedBytes` is exactly what each signature must cover. */
 export type LoadedEnvelope = {
@@ -90,11 +91,29 @@ function isObject(v: JsonValue | undefined): v is JsonObject {
 }
 
 /**
+ * A link file that is canonical apart from whitespace (canonical-link.ts), validated like any other;
+ * undefined when it is not such a file or fails validation (the general path then explains why).
+ */
+function canonicalLink(bytes: Uint8Array, opts: LoadOptions): LoadedEnvelope | undefined {
+  if (bytes.length > (opts.maxBytes ?? DEFAULT_MAX_BYTES) || (opts.maxDepth ?? DEFAULT_MAX_DEPTH) < DEFAULT_MAX_DEPTH) return undefined;
+  const c = readCanonicalLink(bytes);
+  if (!c) return undefined;
+  const { signed, signatures = [] } = c.root;
+  const v = validators();
+  // The artifact dicts were checked while they were read (paths → {algorithm: hex}); the schema
+  // checks the rest without walking their hundreds of thousands of entries again.
+  if (!v.metablock({ ...c.root, signed: { _type: "link" } }) || !v.link({ ...signed, materials: {}, products: {} })) return undefined;
+  return { envelope: "metablock", signatures, signedBytes: c.signedBytes, type: "link", link: linkFromJson(signed) };
+}
+
+/**
  * Loads an in-toto envelope from untrusted bytes. Never throws: every problem is a LoadError with a
  * JSON path. Detection (SPEC-NOTES §1.2): `payload` with payloadType `application/vnd.in-toto+json`
  * → DSSE; otherwise `signed` → Metablock; otherwise an error.
  */
 export function loadEnvelope(bytes: Uint8Array, opts: LoadOptions = {}): Result<LoadedEnvelope, LoadError> {
+  const fast = opts.fastLinkSignedBytes && opts.expect !== "layout" ? canonicalLink(bytes, opts) : undefined;
+  if (fast) return ok(fast);
   const parsed = parseStrictJson(bytes, opts);
   if (!parsed.ok) return parsed;
   const root = parsed.value;

@@ -9,6 +9,7 @@
 // Without (4) and (5) a functionary who signed its file's own text would pass here and fail in 1.3.1.
 // If the signature does not verify over the stripped bytes, the caller canonicalizes.
 import type { JsonObject } from "../model.js";
+import { bytesBefore } from "./canonical-link.js";
 import { DEFAULT_MAX_DEPTH } from "./strict-json.js";
 
 const QUOTE = 0x22;
@@ -29,17 +30,6 @@ function stringEnd(bytes: Buffer, start: number): number {
     j = bytes.indexOf(QUOTE, j + 1);
   }
   return -1;
-}
-
-/** Whether out[a0, a1) sorts strictly before out[b0, b1) (quoted keys; same quote on both ends). */
-function bytesBefore(out: Uint8Array, a0: number, a1: number, b0: number, b1: number): boolean {
-  const len = Math.min(a1 - a0, b1 - b0);
-  for (let k = 1; k < len; k++) {
-    const x = out[a0 + k] as number;
-    const y = out[b0 + k] as number;
-    if (x !== y) return x < y;
-  }
-  return a1 - a0 < b1 - b0;
 }
 
 /** The byte range of the value of top-level key `"signed"`, or undefined. */
@@ -137,7 +127,7 @@ export function strippedSignedLink(file: Uint8Array, signed: JsonObject): Uint8A
       // A key: canonical JSON sorts keys by code point, which is UTF-8 byte order; unsorted → no shortcut.
       if (depth < 0) return undefined;
       const ps = prevStart[depth] as number;
-      if (ps >= 0 && !bytesBefore(out, ps, prevEnd[depth] as number, from, n)) return undefined;
+      if (ps >= 0 && !bytesBefore(out, ps + 1, (prevEnd[depth] as number) - 1, from + 1, n - 1)) return undefined;
       prevStart[depth] = from;
       prevEnd[depth] = n;
     }
