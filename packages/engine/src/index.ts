@@ -59,6 +59,7 @@ export type {
 } from "./keys/types.js";
 // end H1
 // H2: strict loaders, fnmatch, verification, recording (one block, kept together).
+export { isSafeFileStem } from "./file-names.js";
 export { fnmatch, fnmatchFilter } from "./fnmatch.js";
 export type { LoadedEnvelope, LoadOptions } from "./load/envelope.js";
 export { loadEnvelope } from "./load/envelope.js";

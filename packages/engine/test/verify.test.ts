@@ -111,6 +111,26 @@ describe("verifyChain", () => {
     expect(r.failures).toMatchSnapshot();
   });
 
+  it("never reads a link file outside the links directory for a step named with a path (stage 3)", async () => {
+    const layout = demoLayout();
+    (layout.steps[0] as Layout["steps"][number]).name = "../clone";
+    const read: string[] = [];
+    const links = demoLinks();
+    const r = await verifyChain({
+      layout: layoutFile(layout, [owner]),
+      layoutKeys: [owner.input],
+      readLink: (path) => {
+        read.push(path);
+        return linksDir(links)(path);
+      },
+      now: NOW,
+      runInspection: async () => untarOutcome,
+    });
+    expect(read.filter((p) => p.includes("/"))).toEqual([]);
+    expect(r.failures.find((f) => f.stage === 3)).toMatchObject({ code: "link-name-unsafe", step: "../clone" });
+    expect(r.passed).toBe(false);
+  });
+
   it("reports a malformed link file at stage 3 with its JSON path", async () => {
     const links = { ...demoLinks(), [linkFileName("clone", bob.keyid)]: new TextEncoder().encode('{"signed": {"_type": "link", "name": "clone", "materials": {"a": {"sha256": 1.0}}}, "signatures": []}') };
     const r = await verify({ links });

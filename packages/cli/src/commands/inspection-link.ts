@@ -4,7 +4,7 @@
 // name only when it names a file in that directory and nothing else.
 import { lstatSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { envelopeToText, type Link, linkToJson } from "@totem/engine";
+import { envelopeToText, isSafeFileStem, type Link, linkToJson } from "@totem/engine";
 import { InputError } from "../errors.js";
 import { describeFsError, writeFileAtomic } from "../io.js";
 
@@ -14,7 +14,7 @@ import { describeFsError, writeFileAtomic } from "../io.js";
  * directory, Totem writes nothing. (`.` and `..` cannot escape: `...link` is a plain file name.)
  */
 export function inspectionLinkFile(name: string): string | undefined {
-  return /[/\\\0]/.test(name) ? undefined : `${name}.link`;
+  return isSafeFileStem(name) ? `${name}.link` : undefined;
 }
 
 /**

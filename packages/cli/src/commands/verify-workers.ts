@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import {
   type CheckedLink,
   checkLinkFile,
+  isSafeFileStem,
   type Layout,
   type Link,
   type LoadedEnvelope,
@@ -115,6 +116,7 @@ function fromReply(reply: Reply, key: PublicKey, pool: HashPool): CheckedLink | 
 function jobsFor(layout: Layout): Job[] {
   const jobs: Job[] = [];
   for (const step of layout.steps) {
+    if (!isSafeFileStem(step.name)) continue; // the engine reports it
     for (const keyid of new Set(step.pubkeys)) {
       const key = Object.hasOwn(layout.keys, keyid) ? layout.keys[keyid] : undefined;
       if (key) jobs.push({ path: linkFileName(step.name, keyid), key });

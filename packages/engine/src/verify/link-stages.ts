@@ -1,6 +1,7 @@
 // Stages 1–8 of verification (SPEC-NOTES §7): layout signatures, expiry, loading links, link
 // signatures and thresholds, command alignment, threshold agreement, reduction. One function per
 // stage; each returns its findings and never throws.
+import { isSafeFileStem } from "../file-names.js";
 import { type LoadedEnvelope, loadEnvelope } from "../load/envelope.js";
 import type { Layout, Link, PublicKey, Step } from "../model.js";
 import { sameHashes } from "./artifact-rules.js";
@@ -97,6 +98,16 @@ export function loadStepLinks(
   const all = new Map<string, CheckedLink>(checked ?? []);
   for (const step of layout.steps) {
     const found = new Map<string, LoadedEnvelope>();
+    links.set(step.name, found);
+    if (!isSafeFileStem(step.name)) {
+      failures.push({
+        stage: 3,
+        code: "link-name-unsafe",
+        message: `Step ${JSON.stringify(step.name)} has a name with a path separator or NUL, so its link files would be looked up outside the links directory; Totem does not read them. Rename the step in the layout.`,
+        step: step.name,
+      });
+      continue;
+    }
     let unreadable = 0;
     for (const keyid of uniqueKeyids(step)) {
       const path = prefix + linkFileName(step.name, keyid);
@@ -136,7 +147,6 @@ export function loadStepLinks(
         artifacts: expected,
       });
     }
-    links.set(step.name, found);
   }
   return { links, checked: all, failures };
 }
