@@ -64,21 +64,16 @@ export function layoutToJson(layout: Layout): JsonObject {
   };
 }
 
-function artifactsToJson(artifacts: Link["materials"]): JsonObject {
-  const out: JsonObject = {};
-  // for…in, not Object.entries: a 10k-artifact link copies in a third of the time (no pair arrays).
-  for (const path in artifacts) if (Object.hasOwn(artifacts, path)) out[path] = { ...artifacts[path] };
-  return out;
-}
-
 /** The link payload: exactly `_type, name, command, materials, products, byproducts, environment` (SPEC-NOTES §3). */
 export function linkToJson(link: Link): JsonObject {
   return {
     _type: "link",
     name: link.name,
     command: [...link.command],
-    materials: artifactsToJson(link.materials),
-    products: artifactsToJson(link.products),
+    // Shared with the link, not copied: a hash dict is already JSON, and a payload is only read
+    // (signed and written); copying 10k of them cost a recording ~10 ms.
+    materials: link.materials,
+    products: link.products,
     byproducts: link.byproducts,
     environment: link.environment,
   };

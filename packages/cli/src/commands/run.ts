@@ -46,6 +46,18 @@ interface FileEntry {
   abs: string;
 }
 
+/** Excludes compiled once per list: materials and products use the same (minimatch is slow cold). */
+const excludeCache = new WeakMap<readonly string[], (path: string) => boolean>();
+
+function compiledExcludes(excludes: readonly string[]): (path: string) => boolean {
+  let excluded = excludeCache.get(excludes);
+  if (!excluded) {
+    excluded = compileExcludes(excludes);
+    excludeCache.set(excludes, excluded);
+  }
+  return excluded;
+}
+
 /**
  * Lists the files under the given paths as 1.3.1's record_artifacts_as_dict does (SPEC-NOTES §10):
  * arguments are normpath'ed and filtered by the excludes, directories are walked, excluded
@@ -54,7 +66,7 @@ interface FileEntry {
  * skipped. Unlike 1.3.1, a directory reached twice through symlinks (a loop) is walked once.
  */
 export function listArtifacts(paths: readonly string[], cwd: string, excludes: readonly string[]): FileEntry[] {
-  const excluded = compileExcludes(excludes);
+  const excluded = compiledExcludes(excludes);
   const files: FileEntry[] = [];
   const seen = new Set<string>();
   const walk = (rel: string, abs: string) => {
@@ -111,6 +123,7 @@ export function listArtifacts(paths: readonly string[], cwd: string, excludes: r
 
 const CHUNK = 1 << 20;
 let buffer: Buffer | undefined;
+let view: Buffer | undefined;
 
 /**
  * Hashes one file with reads into one reused buffer. A file smaller than the buffer takes open, one
@@ -129,7 +142,9 @@ function hashFile(abs: string, hash: HashOptions): HashDict {
   try {
     const n = readSync(fd, buffer, 0, CHUNK, null);
     if (n < CHUNK) {
-      digest = hashArtifact(buffer.subarray(0, n), hash);
+      // Files of one size (common in a tree of generated files) share one view of the buffer.
+      if (view?.length !== n) view = buffer.subarray(0, n);
+      digest = hashArtifact(view, hash);
     } else {
       const hasher = createArtifactHasher(hash);
       if (typeof hasher === "string") throw new UsageError(`unsupported hash algorithm '${hasher}'`);

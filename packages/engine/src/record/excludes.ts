@@ -40,18 +40,6 @@ function compile(pattern: string): Compiled | undefined {
 }
 
 /**
- * Whether `c` matches `path` itself. The pre-filter is skipped for a last component of "", "." or
- * "..", which a pattern alone and behind `**` treat differently (walked paths never end so).
- */
-function matchesPath(c: Compiled, path: string): boolean {
-  if (c.last !== undefined) {
-    const last = path.slice(path.lastIndexOf("/") + 1);
-    if (last !== "" && last !== "." && last !== ".." && !c.last.test(last)) return false;
-  }
-  return c.re.test(path);
-}
-
-/**
  * Compiles exclude patterns to a predicate over recorded paths (`a/b/c.txt`, no leading `./`).
  * The walker also calls it on directory paths to prune them, as 1.3.1 does.
  *
@@ -76,11 +64,16 @@ export function compileExcludes(patterns: readonly string[]): (path: string) => 
     return hits;
   };
   return (path) => {
-    const above = hitsOf(parentOf(path));
+    const slash = path.lastIndexOf("/");
+    const above = slash > 0 ? hitsOf(path.slice(0, slash)) : none;
+    // The pre-filter on the last component is skipped for "", "." and "..", which a pattern alone
+    // and behind `**` treat differently (walked paths never end so).
+    const last = path.slice(slash + 1);
+    const odd = last === "" || last === "." || last === "..";
     let excluded = false;
     for (let i = 0; i < compiled.length; i++) {
       const c = compiled[i] as Compiled;
-      if (above[i] || (!c.dirOnly && matchesPath(c, path))) excluded = !c.negated;
+      if (above[i] || (!c.dirOnly && (odd || c.last === undefined || c.last.test(last)) && c.re.test(path))) excluded = !c.negated;
     }
     return excluded;
   };
