@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalize, canonicalizeChecked, canonicalString, compareCodePoints } from "../src/canonical-json.js";
 import type { JsonValue } from "../src/model.js";
+import { jsonValue } from "./json-arbitrary.js";
 
 interface Case {
   id: string;
@@ -141,17 +143,28 @@ describe("canonicalize", () => {
     expect(canonicalString(["a\"b\\c/\n\t\u0000\u2028"])).toBe('["a\\"b\\\\c/\n\t\u0000\u2028"]');
   });
 
+  /** The definition (SPEC-NOTES §5), written as plainly as possible. */
+  const naive = (v: JsonValue): string => {
+    if (typeof v === "string") return `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+    if (Array.isArray(v)) return `[${v.map(naive).join(",")}]`;
+    if (v !== null && typeof v === "object")
+      return `{${Object.keys(v)
+        .sort(compareCodePoints)
+        .map((k) => `${naive(k)}:${naive(v[k] as JsonValue)}`)
+        .join(",")}}`;
+    return String(v);
+  };
+
+  it("agrees with a naive encoder on any JSON value (objects of strings are written in one piece)", () => {
+    fc.assert(
+      fc.property(jsonValue, (v) => {
+        expect(canonicalString(v)).toBe(naive(v));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("agrees with a naive encoder on a link with 20000 artifacts", () => {
-    const naive = (v: JsonValue): string => {
-      if (typeof v === "string") return `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-      if (Array.isArray(v)) return `[${v.map(naive).join(",")}]`;
-      if (v !== null && typeof v === "object")
-        return `{${Object.keys(v)
-          .sort(compareCodePoints)
-          .map((k) => `${naive(k)}:${naive(v[k] as JsonValue)}`)
-          .join(",")}}`;
-      return String(v);
-    };
     const products: Record<string, JsonValue> = {};
     for (let i = 0; i < 20000; i++) products[`src/dir${i % 97}/file-${i}.py`] = { sha256: "ab".repeat(32) };
     const link: JsonValue = { _type: "link", name: "build", products, materials: products, command: ["make"] };

@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalize } from "../src/canonical-json.js";
+import { canonicalize, compareCodePoints } from "../src/canonical-json.js";
 import { parsePrivateKey } from "../src/keys/parse.js";
 import type { PrivateKeyMaterial } from "../src/keys/types.js";
-import type { JsonObject } from "../src/model.js";
+import type { JsonObject, JsonValue } from "../src/model.js";
 import { pythonJsonDumps } from "../src/serialize.js";
 import { addMetablockSignature, envelopeToText, signMetablock, verifyMetablockSignature } from "../src/sign.js";
+import { jsonValue } from "./json-arbitrary.js";
 
 const text = (url: URL) => readFileSync(url, "utf8");
 const keyFile = (name: string) => text(new URL(`./fixtures/vectors/keyid/${name}`, import.meta.url));
@@ -105,6 +107,29 @@ describe("pythonJsonDumps", () => {
       '{"a": [], "b": {}, "z": [1, -2, true, null, 12345678901234567890], "\\u00e9": ["\\u0000\\u001f\\u007f", "\\n\\r\\t\\b\\f\\"\\\\/", "\\ud83d\\ude00\\u2028"]}',
     );
   });
+  it("writes any JSON value as JSON.stringify does once keys are sorted and non-ASCII escaped", () => {
+    // JSON.stringify with an indent has json.dumps's separators and short escapes; ensure_ascii
+    // then writes every unit from U+007F up as \uXXXX (lowercase hex), including DEL.
+    const sorted = (v: JsonValue): JsonValue => {
+      if (Array.isArray(v)) return v.map(sorted);
+      if (v === null || typeof v !== "object") return v;
+      const out: Record<string, JsonValue> = {};
+      for (const k of Object.keys(v).sort(compareCodePoints)) out[k] = sorted(v[k] as JsonValue);
+      return out;
+    };
+    const reference = (v: JsonValue, indent?: number) =>
+      JSON.stringify(sorted(v), null, indent)
+        .replace(/[^\u0000-\u007e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/,(?=[^\n])/g, (c) => (indent === undefined ? ", " : c))
+        .replace(/":(?=[^ ])/g, (c) => (indent === undefined ? '": ' : c));
+    fc.assert(
+      fc.property(jsonValue, fc.constantFrom(undefined, 1, 2), (v, indent) => {
+        expect(pythonJsonDumps(v, indent)).toBe(reference(v, indent));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("writes like json.dumps(sort_keys=True, indent=1)", () => {
     expect(pythonJsonDumps(value, 1)).toBe(
       '{\n "a": [],\n "b": {},\n "z": [\n  1,\n  -2,\n  true,\n  null,\n  12345678901234567890\n ],\n "\\u00e9": [\n  "\\u0000\\u001f\\u007f",\n  "\\n\\r\\t\\b\\f\\"\\\\/",\n  "\\ud83d\\ude00\\u2028"\n ]\n}',
