@@ -67,12 +67,13 @@ export { linkFromJson } from "./load/payload.js";
 export type { LoadError } from "./load/load-error.js";
 export type { JsonLimits } from "./load/strict-json.js";
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parseStrictJson } from "./load/strict-json.js";
-export { ruleText, sameHashes, verifyItemRules } from "./verify/artifact-rules.js";
+export { itemRuleFailures, ruleText, sameHashes, verifyItemRules } from "./verify/artifact-rules.js";
 export type { SignatureCheck } from "./verify/envelope-signature.js";
 export { checkEnvelopeSignature } from "./verify/envelope-signature.js";
-export { checkLinkFile, linkFileName, sublayoutDir } from "./verify/link-stages.js";
+export { checkLinkFile, linkFileName, reduceLinks, sublayoutDir, uniqueKeyids, verifyThresholdAgreement } from "./verify/link-stages.js";
 export type {
   CheckedLink,
+  CheckedStep,
   Failure,
   InspectionOutcome,
   LayoutKeyInput,

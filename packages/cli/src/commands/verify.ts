@@ -226,7 +226,7 @@ export function register(program: Command): void {
       const readLink = linkReader(dir);
       const wantTrace = flags.json === true && flags.trace !== false;
       const written: string[] = [];
-      const checked = loaded.value.type === "layout" ? await precheckLinks(loaded.value.layout, dir, flags.jobs) : undefined;
+      const pre = loaded.value.type === "layout" ? await precheckLinks(loaded.value.layout, dir, flags.jobs) : undefined;
       const result = await verifyChain({
         layout: loaded.value,
         layoutKeys: keys,
@@ -235,7 +235,7 @@ export function register(program: Command): void {
         runInspection: inspectionRunner(io, flags.inspectionTimeout),
         ...(flags.inspectionLinks ? { recordInspection: inspectionRecorder(io, written) } : {}),
         trace: wantTrace,
-        ...(checked ? { checked } : {}),
+        ...(pre ? { checked: pre.checked, checkedSteps: pre.steps } : {}),
       });
       const locate = result.passed ? undefined : await policyLocator(layoutPath, io, now);
       if (flags.json) {

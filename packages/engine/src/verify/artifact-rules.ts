@@ -6,7 +6,7 @@ import { fnmatchFilter } from "../fnmatch.js";
 import type { ArtifactRule, ArtifactSide, HashDict, Link } from "../model.js";
 import { assertNever } from "../result.js";
 import { ruleToStrings } from "../rules.js";
-import type { Failure, RuleTrace } from "./types.js";
+import type { Failure, RuleTrace, StageNumber } from "./types.js";
 
 type Artifacts = Record<string, HashDict>;
 
@@ -153,4 +153,17 @@ export function verifyItemRules(
     trace?.push({ item, side, index, rule: text, consumed, queue: [...queue] });
   }
   return [];
+}
+
+/** Stage 9 or 11 for one item: its material rules, then its product rules, as failures of `stage`. */
+export function itemRuleFailures(
+  item: { name: string; expected_materials: readonly ArtifactRule[]; expected_products: readonly ArtifactRule[] },
+  links: ReadonlyMap<string, Link>,
+  stage: StageNumber,
+  trace?: RuleTrace[],
+): Failure[] {
+  const failures: Failure[] = [];
+  for (const f of verifyItemRules(item.name, "materials", item.expected_materials, links, trace)) failures.push({ ...f, stage });
+  for (const f of verifyItemRules(item.name, "products", item.expected_products, links, trace)) failures.push({ ...f, stage });
+  return failures;
 }

@@ -80,7 +80,8 @@ export function verifyExpiry(layout: Layout, now: Date): Failure[] {
   return [];
 }
 
-function uniqueKeyids(step: Step): string[] {
+/** A step's authorized keyids without repeats, in `pubkeys` order (the order links are loaded and kept in). */
+export function uniqueKeyids(step: Step): string[] {
   return [...new Set(step.pubkeys)];
 }
 
@@ -241,11 +242,24 @@ function differingArtifacts(a: Record<string, Record<string, string>>, b: Record
   return out;
 }
 
-/** Stage 7: for threshold > 1, every valid link must report the same materials and products. */
-export function verifyThresholdAgreement(layout: Layout, links: Map<string, Map<string, Link>>, prefix: string): Failure[] {
+/**
+ * Stage 7: for threshold > 1, every valid link must report the same materials and products. `known`
+ * gives a step's result when it was computed ahead (VerifyInput.checkedSteps).
+ */
+export function verifyThresholdAgreement(
+  layout: Layout,
+  links: Map<string, Map<string, Link>>,
+  prefix: string,
+  known?: (step: string) => Failure[] | undefined,
+): Failure[] {
   const failures: Failure[] = [];
   for (const step of layout.steps) {
     if (step.threshold <= 1) continue;
+    const ahead = known?.(step.name);
+    if (ahead) {
+      failures.push(...ahead);
+      continue;
+    }
     const entries = [...(links.get(step.name) ?? [])];
     const first = entries[0];
     if (!first) continue;

@@ -101,6 +101,22 @@ export interface CheckedLink {
   signatureValid: boolean;
 }
 
+/**
+ * Stage 7 and 9 results for one step of the top-level layout, computed ahead by a caller that loaded
+ * and checked all of the step's link files itself (the CLI's worker threads do). They are used only
+ * when the engine keeps the same valid links for the step; otherwise the engine computes them.
+ */
+export interface CheckedStep {
+  /** The step's validly signed link files, in `pubkeys` order (the first is the one stage 8 keeps). */
+  valid: string[];
+  /** Stage 7 (threshold agreement) failures for the step. */
+  agreement: Failure[];
+  /** Stage 9 failures of the step's rules; undefined when a rule needs a link checked elsewhere. */
+  rules?: Failure[];
+  /** The other steps whose links those rules read (MATCH sources); their results must hold too. */
+  reads: string[];
+}
+
 /** Everything verification needs; the engine does no I/O, so files, the clock and processes come in here. */
 export interface VerifyInput {
   /** The layout file's bytes, or an envelope loaded earlier. */
@@ -122,6 +138,8 @@ export interface VerifyInput {
   recordInspection?(link: Link): string | undefined | Promise<string | undefined>;
   /** Link files already checked, by path (optional; verification checks the others itself). */
   checked?: ReadonlyMap<string, CheckedLink>;
+  /** Stage 7 and 9 results computed ahead, by step name (top-level layout only; optional). */
+  checkedSteps?: ReadonlyMap<string, CheckedStep>;
   /** Record the per-rule trace (default true; the big chains in benchmarks turn it off). */
   trace?: boolean;
 }

@@ -3,10 +3,11 @@
 // reporting every failure within that stage. Sublayouts recurse (stage 5). Never throws.
 import { type LoadedEnvelope, loadEnvelope } from "../load/envelope.js";
 import type { Inspection, Layout, Link } from "../model.js";
-import { verifyItemRules } from "./artifact-rules.js";
+import { itemRuleFailures } from "./artifact-rules.js";
 import {
   checkCommands,
   type KeyCandidate,
+  linkFileName,
   loadStepLinks,
   reduceLinks,
   type StepLinks,
@@ -16,7 +17,7 @@ import {
   verifyLinkSignatures,
   verifyThresholdAgreement,
 } from "./link-stages.js";
-import type { Failure, RuleTrace, StageNumber, VerificationResult, VerifyInput, Warning } from "./types.js";
+import type { CheckedStep, Failure, RuleTrace, StageNumber, VerificationResult, VerifyInput, Warning } from "./types.js";
 
 /** State shared by one layout's verification (a sublayout gets its own, with a longer path). */
 interface Run {
@@ -60,18 +61,43 @@ async function verifySublayouts(layout: Layout, valid: StepLinks, run: Run): Pro
   return { links, failures };
 }
 
-/** Stages 9 and 11: each item's material rules, then its product rules. */
-function verifyRules(items: readonly (Layout["steps"][number] | Inspection)[], links: ReadonlyMap<string, Link>, stage: StageNumber, run: Run): Failure[] {
+/**
+ * Stages 9 and 11: each item's material rules, then its product rules. `known` gives an item's
+ * failures when they were computed ahead; never used while recording a trace.
+ */
+function verifyRules(
+  items: readonly (Layout["steps"][number] | Inspection)[],
+  links: ReadonlyMap<string, Link>,
+  stage: StageNumber,
+  run: Run,
+  known?: (item: string) => Failure[] | undefined,
+): Failure[] {
   const failures: Failure[] = [];
   for (const item of items) {
-    for (const side of ["materials", "products"] as const) {
-      const rules = side === "materials" ? item.expected_materials : item.expected_products;
-      const trace = run.trace ? ([] as RuleTrace[]) : undefined;
-      for (const f of verifyItemRules(item.name, side, rules, links, trace)) failures.push({ ...f, stage });
-      if (trace) run.trace?.push(...within(run, trace));
+    const ahead = run.trace ? undefined : known?.(item.name);
+    if (ahead) {
+      failures.push(...ahead);
+      continue;
     }
+    const trace = run.trace ? ([] as RuleTrace[]) : undefined;
+    failures.push(...itemRuleFailures(item, links, stage, trace));
+    if (trace) run.trace?.push(...within(run, trace));
   }
   return failures;
+}
+
+/**
+ * The results computed ahead for a top-level step (VerifyInput.checkedSteps), when they were computed
+ * from the very links the engine kept valid for it; otherwise undefined and the engine computes.
+ */
+function aheadFor(run: Run, valid: StepLinks): (step: string) => CheckedStep | undefined {
+  const ahead = run.prefix === "" && run.path.length === 0 ? run.input.checkedSteps : undefined;
+  return (step) => {
+    const c = ahead?.get(step);
+    if (!c) return undefined;
+    const files = [...(valid.get(step)?.keys() ?? [])].map((keyid) => linkFileName(step, keyid));
+    return files.length === c.valid.length && files.every((f, i) => f === c.valid[i]) ? c : undefined;
+  };
 }
 
 /** Stage 10: run each inspection through the injected runner and build its (unsigned) link. */
@@ -164,10 +190,15 @@ async function verifyLayout(envelope: LoadedEnvelope, keys: KeyCandidate[][], na
   const subs = await verifySublayouts(layout, signed.valid, run); // 5
   if (subs.failures.length) return done(subs.failures);
   run.warnings.push(...within(run, checkCommands(layout, subs.links))); // 6
-  failures = verifyThresholdAgreement(layout, subs.links, run.prefix); // 7
+  const ahead = aheadFor(run, signed.valid);
+  failures = verifyThresholdAgreement(layout, subs.links, run.prefix, (step) => ahead(step)?.agreement); // 7
   if (failures.length) return done(failures);
   const reduced = reduceLinks(layout, subs.links); // 8
-  failures = verifyRules(layout.steps, reduced, 9, run); // 9
+  const rulesAhead = (step: string) => {
+    const c = ahead(step);
+    return c?.reads.every((other) => ahead(other) !== undefined) ? c.rules : undefined;
+  };
+  failures = verifyRules(layout.steps, reduced, 9, run, rulesAhead); // 9
   if (failures.length) return done(failures);
   const inspections = await runInspections(layout, run); // 10
   if (inspections.failures.length) return done(inspections.failures);

@@ -1,0 +1,155 @@
+// `totem verify` on worker threads must reach exactly the verdicts, failures and report it reaches in
+// one thread. Workers settle whole chunks of steps — signatures, threshold agreement, artifact rules —
+// and the engine takes their results (verify-chunks.ts); this builds a 30-step chain (four chunks,
+// threshold-2 steps, MATCH rules inside chunks and across their boundaries) and variants failing at
+// each of those stages, and compares the bundled binary's output with `--jobs 2` and `--jobs 0`.
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  envelopeToText,
+  type Layout,
+  type Link,
+  layoutToJson,
+  linkFileName,
+  linkToJson,
+  type PrivateKeyMaterial,
+  parsePrivateKey,
+  signMetablock,
+} from "@totem/engine";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT, runBinary, tempDir } from "./run-cli.js";
+
+const STEPS = 30;
+const ARTIFACTS = 12;
+
+interface Key {
+  pem: string;
+  keyid: string;
+  material: PrivateKeyMaterial;
+  layoutKey: Layout["keys"][string];
+}
+
+function newKey(): Key {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const parsed = parsePrivateKey(privateKey.export({ format: "pem", type: "pkcs8" }).toString());
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const layoutKey = parsed.value.public.toLayoutKey("in-toto-1.3");
+  return { pem: publicKey.export({ format: "pem", type: "spki" }).toString(), keyid: layoutKey.keyid, material: parsed.value, layoutKey };
+}
+
+const owner = newKey();
+const alice = newKey();
+const bob = newKey();
+const name = (i: number) => `s${String(i).padStart(2, "0")}`;
+/** The functionary of a threshold-1 step (every fifth step has both). */
+const keyOf = (i: number) => (i % 2 === 0 ? alice : bob);
+const digest = (step: number, file: number, salt = "") => ({ sha256: Buffer.from(`${step}/${file}${salt}`).toString("hex").padEnd(64, "0").slice(0, 64) });
+
+/** Step i consumes step i−1's products and creates `stage<i>/*`; every fifth step needs two functionaries. */
+function chainLayout(): Layout {
+  return {
+    _type: "layout",
+    expires: "2030-01-01T00:00:00Z",
+    readme: "",
+    keys: { [owner.keyid]: owner.layoutKey, [alice.keyid]: alice.layoutKey, [bob.keyid]: bob.layoutKey },
+    steps: Array.from({ length: STEPS }, (_, i) => ({
+      _type: "step" as const,
+      name: name(i),
+      threshold: i % 5 === 0 ? 2 : 1,
+      pubkeys: i % 5 === 0 ? [alice.keyid, bob.keyid] : [keyOf(i).keyid],
+      expected_command: [],
+      expected_materials:
+        i === 0
+          ? [{ type: "disallow" as const, pattern: "*" }]
+          : [
+              { type: "match" as const, pattern: `stage${i - 1}/*`, destinationType: "products" as const, destinationName: name(i - 1) },
+              { type: "disallow" as const, pattern: "*" },
+            ],
+      expected_products: [
+        { type: "create" as const, pattern: `stage${i}/*` },
+        { type: "disallow" as const, pattern: "*" },
+      ],
+    })),
+    inspect: [],
+  };
+}
+
+function artifacts(step: number, salt = ""): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (let f = 0; f < ARTIFACTS; f++) out[`stage${step}/f${f}`] = digest(step, f, salt);
+  return out;
+}
+
+function stepLink(i: number, products = artifacts(i)): Link {
+  return { _type: "link", name: name(i), command: [], materials: i === 0 ? {} : artifacts(i - 1), products, byproducts: {}, environment: {} };
+}
+
+function writeLink(dir: string, link: Link, key: Key): void {
+  writeFileSync(join(dir, linkFileName(link.name, key.keyid)), envelopeToText(signMetablock(linkToJson(link), [key.material], "in-toto-1.3")));
+}
+
+let base: string;
+
+/** A copy of the passing chain, changed by `change` (given the links directory). */
+function variant(label: string, change: (links: string) => void): string {
+  const dir = tempDir(`totem-threads-${label}-`);
+  cpSync(base, dir, { recursive: true });
+  change(join(dir, "links"));
+  return dir;
+}
+
+function verifyBoth(dir: string, extra: string[]): { threads: ReturnType<typeof runBinary>; single: ReturnType<typeof runBinary> } {
+  const args = ["verify", "--layout", "root.layout", "--layout-key", "owner.pub", "--links", "links", "--now", "2026-01-01T00:00:00Z", ...extra];
+  return { threads: runBinary([...args, "--jobs", "2"], dir), single: runBinary([...args, "--jobs", "0"], dir) };
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+  base = tempDir("totem-threads-");
+  mkdirSync(join(base, "links"));
+  writeFileSync(join(base, "owner.pub"), owner.pem);
+  writeFileSync(join(base, "root.layout"), envelopeToText(signMetablock(layoutToJson(chainLayout()), [owner.material], "in-toto-1.3")));
+  for (let i = 0; i < STEPS; i++) {
+    const layoutStep = chainLayout().steps[i] as Layout["steps"][number];
+    for (const keyid of layoutStep.pubkeys) writeLink(join(base, "links"), stepLink(i), keyid === alice.keyid ? alice : bob);
+  }
+}, 60_000);
+
+describe("totem verify with worker threads", () => {
+  const cases: [string, string, string, (links: string) => void][] = [
+    ["passes", "pass", "", () => {}],
+    // s12 and s13 are in one chunk (steps 8–15): the worker settles s13's MATCH failure itself.
+    ["a MATCH failure inside a chunk (stage 9)", "match-inside", "9 rule-disallow s13", (links) => writeLink(links, stepLink(12, artifacts(12, "x")), keyOf(12))],
+    // s24 reads s23, the last step of the chunk before: the engine settles that rule on the main thread.
+    ["a MATCH failure across chunks (stage 9)", "match-across", "9 rule-disallow s24", (links) => writeLink(links, stepLink(23, artifacts(23, "x")), keyOf(23))],
+    ["an extra product under DISALLOW * (stage 9)", "disallow", "9 rule-disallow s03", (links) => writeLink(links, stepLink(3, { ...artifacts(3), "extra.bin": digest(3, 99) }), keyOf(3))],
+    ["threshold links that disagree (stage 7)", "disagree", "7 threshold-artifacts-differ s10", (links) => writeLink(links, stepLink(10, artifacts(10, "y")), bob)],
+    [
+      "a link changed after signing (stage 4)",
+      "tampered",
+      "4 link-threshold s21",
+      (links) => {
+        const file = join(links, linkFileName(name(21), keyOf(21).keyid));
+        const other = envelopeToText(signMetablock(linkToJson(stepLink(21, artifacts(21, "z"))), [keyOf(21).material], "in-toto-1.3"));
+        writeFileSync(file, other.replace(/"sig": "[0-9a-f]+"/, `"sig": "${"00".repeat(64)}"`));
+      },
+    ],
+  ];
+
+  it.each(cases)("gives the same report for a chain that %s", (_what, label, failure, change) => {
+    const dir = variant(label, change);
+    const { single: report } = verifyBoth(dir, ["--json", "--no-trace"]);
+    const failures = JSON.parse(report.stdout).failures as { stage: number; code: string; step: string }[];
+    expect(failures.map((f) => `${f.stage} ${f.code} ${f.step}`).join("; ")).toBe(failure);
+    for (const extra of [[], ["--json", "--no-trace"], ["--json"]]) {
+      const { threads, single } = verifyBoth(dir, extra);
+      expect(single.stderr).toBe("");
+      expect(threads.stderr).toBe("");
+      expect(threads.code).toBe(label === "pass" ? 0 : 1);
+      expect(threads.stdout).toBe(single.stdout);
+      expect(threads.code).toBe(single.code);
+    }
+  }, 60_000);
+});
