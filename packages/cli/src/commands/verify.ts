@@ -26,7 +26,6 @@ import { EXIT, InputError } from "../errors.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
 import { writeInspectionLink } from "./inspection-link.js";
-import { recordArtifacts, runCommand } from "./run.js";
 import { precheckLinks, registerWorker } from "./verify-workers.js";
 
 const EXAMPLES = `
@@ -69,6 +68,9 @@ function linkReader(dir: string): (path: string) => Uint8Array | undefined {
 /** Inspections: record `.` before and after running the command in the verifier's cwd (SPEC-NOTES §7 step 11). */
 function inspectionRunner(io: Io, timeoutSeconds: number) {
   return async (_name: string, argv: string[]): Promise<InspectionOutcome> => {
+    // Loaded only when a layout has inspections: most verifications never start a process, and
+    // node:child_process with the recording code costs every `totem verify` several milliseconds.
+    const { recordArtifacts, runCommand } = await import("./run.js");
     const opts = { cwd: io.cwd, excludes: DEFAULT_EXCLUDES, hash: {} };
     const materials = recordArtifacts(["."], opts);
     const ran = await runCommand(argv, io.cwd, { capture: true, timeoutSeconds });
