@@ -47,6 +47,12 @@ function agreesWithGeneralLoader(bytes: Uint8Array): "accepted" | "declined" {
     expect(dec(canonicalSignedBytes?.() ?? signedBytes)).toBe(dec(generalBytes));
   }
   const read = readCanonicalLink(bytes);
+  const withTexts = loadEnvelope(bytes, { fastLinkSignedBytes: true, artifactTexts: true });
+  if (withTexts.ok && withTexts.value.type === "link" && withTexts.value.artifactTexts) {
+    // The texts cut from the signed bytes are the artifact dicts' compact JSON.
+    expect(JSON.parse(withTexts.value.artifactTexts.materials)).toStrictEqual(withTexts.value.link.materials);
+    expect(JSON.parse(withTexts.value.artifactTexts.products)).toStrictEqual(withTexts.value.link.products);
+  }
   if (!read) return "declined";
   const parsed = JSON.parse(dec(bytes)) as { signed: JsonObject; signatures: unknown };
   expect(read.root).toStrictEqual(parsed);
@@ -70,6 +76,11 @@ describe("readCanonicalLink", () => {
     expect(fast.value.type === "link" && fast.value.link).toStrictEqual(general.value.type === "link" && general.value.link);
     expect(dec(fast.value.signedBytes)).toBe(dec(general.value.signedBytes));
     expect(fast.value.canonicalSignedBytes).toBe(undefined); // exact bytes: no second candidate needed
+    const texts = loadEnvelope(file, { fastLinkSignedBytes: true, artifactTexts: true });
+    expect(texts.ok && texts.value.artifactTexts).toStrictEqual({
+      materials: JSON.stringify(payload().materials),
+      products: JSON.stringify(payload().products),
+    });
   });
 
   it("reads compact canonical text as well as indented text", () => {

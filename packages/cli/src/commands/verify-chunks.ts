@@ -116,20 +116,20 @@ export function checkChunk(dir: string, layout: Layout, chunk: Chunk): ChunkResu
     for (const f of files) {
       const bytes = readLinkFile(dir, f.path);
       if (!bytes) continue;
-      const r = checkLinkFile(bytes, f.key);
+      const r = checkLinkFile(bytes, f.key, { artifactTexts: true });
       if (!r.ok || r.value.loaded.type !== "link" || r.value.loaded.envelope !== "metablock") {
         plain = false;
         continue;
       }
-      const { link, signatures } = r.value.loaded;
+      const { link, signatures, artifactTexts } = r.value.loaded;
       const signatureValid = r.value.signatureValid;
       links.push({
         path: f.path,
         signatureValid,
         signatures,
         head: JSON.stringify({ ...link, materials: undefined, products: undefined }),
-        materials: JSON.stringify(link.materials),
-        products: JSON.stringify(link.products),
+        materials: artifactTexts?.materials ?? JSON.stringify(link.materials),
+        products: artifactTexts?.products ?? JSON.stringify(link.products),
       });
       if (signatureValid) {
         byKey.set(f.keyid, link);

@@ -26,6 +26,8 @@ export interface CanonicalLink {
   root: { signatures?: Signature[]; signed: JsonObject };
   /** The canonical bytes of `signed`: exactly what its signatures cover. */
   signedBytes: Uint8Array;
+  /** Where `materials` and `products` are in `signedBytes`: each one's compact JSON text. */
+  artifactRanges: { materials: [number, number]; products: [number, number] };
 }
 
 const QUOTE = 0x22;
@@ -311,7 +313,15 @@ export function readCanonicalLink(file: Uint8Array): CanonicalLink | undefined {
   let signedStart = -1;
   let signedEnd = -1;
   let signed: JsonObject | undefined;
-  const payloadField = (k: string): JsonValue | undefined => (k === "materials" || k === "products" ? r.artifacts() : undefined);
+  const ranges: Record<string, [number, number]> = {};
+  const payloadField = (k: string): JsonValue | undefined => {
+    if (k !== "materials" && k !== "products") return undefined;
+    r.peek();
+    const start = r.n - signedStart;
+    const dict = r.artifacts();
+    ranges[k] = [start, r.n - signedStart];
+    return dict;
+  };
   const rootField = (k: string): JsonValue | undefined => {
     if (k !== "signed") return k === "signatures" ? undefined : r.fail();
     r.peek();
@@ -325,7 +335,8 @@ export function readCanonicalLink(file: Uint8Array): CanonicalLink | undefined {
     if (r.peek() !== undefined || !signed) return undefined;
     const keys = Object.keys(signed);
     if (keys.length !== LINK_FIELDS.length || !LINK_FIELDS.every((k, i) => keys[i] === k) || signed._type !== "link") return undefined;
-    return { root: root as unknown as CanonicalLink["root"], signedBytes: r.out.subarray(signedStart, signedEnd) };
+    const artifactRanges = { materials: ranges.materials as [number, number], products: ranges.products as [number, number] };
+    return { root: root as unknown as CanonicalLink["root"], signedBytes: r.out.subarray(signedStart, signedEnd), artifactRanges };
   } catch (e) {
     if (e === DECLINE) return undefined;
     throw e;

@@ -37,6 +37,12 @@ export type LoadedEnvelope = {
    * signature does not verify over the candidate. Undefined when the payload cannot be canonicalized.
    */
   canonicalSignedBytes?: () => Uint8Array | undefined;
+  /**
+   * Only with `artifactTexts`, for links the one-pass reader took: `materials` and `products` as
+   * compact JSON text, cut from the signed bytes (cheaper than JSON.stringify for a caller that
+   * needs them as text).
+   */
+  artifactTexts?: { materials: string; products: string };
 } & ({ type: "layout"; layout: Layout } | { type: "link"; link: Link });
 
 /** Options for {@link loadEnvelope}. */
@@ -48,6 +54,8 @@ export interface LoadOptions extends JsonLimits {
    * bytes may already be canonical (see `canonicalSignedBytes`). Never use the result for signing.
    */
   fastLinkSignedBytes?: boolean;
+  /** With `fastLinkSignedBytes`: also return `artifactTexts` when the one-pass reader took the file. */
+  artifactTexts?: boolean;
 }
 
 function schemaError(errors: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[] | null | undefined, root: unknown, base: string, what: string): LoadError {
@@ -103,7 +111,13 @@ function canonicalLink(bytes: Uint8Array, opts: LoadOptions): LoadedEnvelope | u
   // The artifact dicts were checked while they were read (paths → {algorithm: hex}); the schema
   // checks the rest without walking their hundreds of thousands of entries again.
   if (!v.metablock({ ...c.root, signed: { _type: "link" } }) || !v.link({ ...signed, materials: {}, products: {} })) return undefined;
-  return { envelope: "metablock", signatures, signedBytes: c.signedBytes, type: "link", link: linkFromJson(signed) };
+  const loaded: LoadedEnvelope = { envelope: "metablock", signatures, signedBytes: c.signedBytes, type: "link", link: linkFromJson(signed) };
+  if (opts.artifactTexts) {
+    const bytes = Buffer.from(c.signedBytes.buffer, c.signedBytes.byteOffset, c.signedBytes.byteLength);
+    const cut = ([start, end]: [number, number]) => bytes.latin1Slice(start, end); // ASCII: latin1 is exact
+    loaded.artifactTexts = { materials: cut(c.artifactRanges.materials), products: cut(c.artifactRanges.products) };
+  }
+  return loaded;
 }
 
 /**

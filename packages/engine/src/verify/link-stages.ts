@@ -3,7 +3,7 @@
 // stage; each returns its findings and never throws.
 import { isSafeFileStem } from "../file-names.js";
 import { type LoadedEnvelope, loadEnvelope } from "../load/envelope.js";
-import type { Layout, Link, PublicKey, Step } from "../model.js";
+import type { HashDict, Layout, Link, PublicKey, Step } from "../model.js";
 import { sameHashes } from "./artifact-rules.js";
 import { checkEnvelopeSignature } from "./envelope-signature.js";
 import type { CheckedLink, Failure, Warning } from "./types.js";
@@ -31,8 +31,12 @@ export function sublayoutDir(step: string, keyid: string): string {
  * Loads one link file and checks its signature by `key` (the authorized key object from the layout;
  * its inner `keyid` selects the signature, as 1.3.1 does). The CLI runs this in worker threads.
  */
-export function checkLinkFile(bytes: Uint8Array, key: PublicKey | undefined): { ok: true; value: CheckedLink } | { ok: false; error: string; path: string } {
-  const loaded = loadEnvelope(bytes, { fastLinkSignedBytes: true });
+export function checkLinkFile(
+  bytes: Uint8Array,
+  key: PublicKey | undefined,
+  opts: { artifactTexts?: boolean } = {},
+): { ok: true; value: CheckedLink } | { ok: false; error: string; path: string } {
+  const loaded = loadEnvelope(bytes, { fastLinkSignedBytes: true, ...opts });
   if (!loaded.ok) return { ok: false, error: loaded.error.message, path: loaded.error.path };
   const signatureValid = key !== undefined && checkEnvelopeSignature(loaded.value, key.keyid, key) === "valid";
   return { ok: true, value: { keyid: key?.keyid ?? "", loaded: loaded.value, signatureValid } };
@@ -234,7 +238,10 @@ export function checkCommands(layout: Layout, links: Map<string, Map<string, Lin
 function differingArtifacts(a: Record<string, Record<string, string>>, b: Record<string, Record<string, string>>): string[] {
   const out: string[] = [];
   if (a === b) return out;
-  for (const p of new Set([...Object.keys(a), ...Object.keys(b)])) {
+  // Agreeing links are the rule: the same paths with the same digests need no set of all paths.
+  const keysA = Object.keys(a);
+  if (keysA.length === Object.keys(b).length && keysA.every((p) => Object.hasOwn(b, p) && sameHashes(a[p] as HashDict, b[p] as HashDict))) return out;
+  for (const p of new Set([...keysA, ...Object.keys(b)])) {
     const x = Object.hasOwn(a, p) ? a[p] : undefined;
     const y = Object.hasOwn(b, p) ? b[p] : undefined;
     if (!x || !y || !sameHashes(x, y)) out.push(p);
