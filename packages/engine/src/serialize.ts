@@ -3,7 +3,7 @@
 // inspection fields and inserting defaults, so the emitter writes every known field and nothing else.
 // Key objects are plain dicts to 1.3.1: their unknown fields (`extra`) are kept and signed.
 
-import { canonicalize, sortedKeys } from "./canonical-json.js";
+import { canonicalize, sortedKeys, stringifyForm } from "./canonical-json.js";
 import type { ArtifactRule, Inspection, JsonObject, JsonValue, Layout, Link, PublicKey, Step } from "./model.js";
 import { ruleToStrings } from "./rules.js";
 
@@ -105,6 +105,9 @@ const PY_SHORT_ESCAPES: Record<string, string> = {
 /** What `ensure_ascii` escapes: `"`, `\` and everything outside printable ASCII (space..~). */
 const PY_ESCAPE = /["\\]|[^ -~]/g;
 const PY_NEEDS_ESCAPE = /["\\]|[^ -~]/;
+/** What `ensure_ascii` escapes in JSON.stringify's output (which escaped the rest already). */
+const NON_ASCII = /[^\u0000-\u007e]/;
+const NON_ASCII_ALL = /[^\u0000-\u007e]/g;
 
 /** `s` as `json.dumps` writes it with `ensure_ascii`. */
 function pyString(s: string): string {
@@ -189,6 +192,13 @@ function pyDump(value: JsonValue, options: PyOptions, depth: number, out: string
  * Throws `TypeError` for floats (programmer error: payloads never hold them).
  */
 export function pythonJsonDumps(value: JsonValue, indent?: number, sortKeys = true): string {
+  // JSON.stringify with an indent of 1–10 spaces writes json.dumps's separators, newlines and short
+  // escapes; ensure_ascii then only adds \uXXXX for every unit from U+007F up (only inside strings).
+  const form = sortKeys && indent !== undefined && Number.isInteger(indent) && indent >= 1 && indent <= 10 ? stringifyForm(value) : undefined;
+  if (form !== undefined) {
+    const text = JSON.stringify(form, null, indent);
+    return NON_ASCII.test(text) ? text.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : text;
+  }
   const out: string[] = [];
   pyDump(value, { indent, sortKeys, levels: [] }, 0, out);
   return out.join("");

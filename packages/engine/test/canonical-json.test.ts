@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalize, canonicalizeChecked, canonicalString, compareCodePoints } from "../src/canonical-json.js";
+import { canonicalize, canonicalizeChecked, canonicalString, compareCodePoints, stringifyForm } from "../src/canonical-json.js";
 import type { JsonValue } from "../src/model.js";
-import { jsonValue } from "./json-arbitrary.js";
+import { jsonValue, plainJsonValue } from "./json-arbitrary.js";
 
 interface Case {
   id: string;
@@ -155,13 +155,28 @@ describe("canonicalize", () => {
     return String(v);
   };
 
-  it("agrees with a naive encoder on any JSON value (objects of strings are written in one piece)", () => {
+  it("agrees with a naive encoder on any JSON value (natively stringified or walked)", () => {
     fc.assert(
-      fc.property(jsonValue, (v) => {
+      fc.property(fc.oneof(plainJsonValue, jsonValue), (v) => {
         expect(canonicalString(v)).toBe(naive(v));
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("stringifies plain JSON natively only in its canonical form: keys sorted, copied only where needed", () => {
+    const hashes = { sha256: "ab" };
+    const value = { b: [1, { z: "x", a: hashes }], a: hashes };
+    const form = stringifyForm(value) as { b: [number, object]; a: object };
+    expect(JSON.stringify(form)).toBe('{"a":{"sha256":"ab"},"b":[1,{"a":{"sha256":"ab"},"z":"x"}]}');
+    expect(form.a).toBe(hashes);
+    expect(stringifyForm({ s: "\n" })).toBeUndefined();
+    expect(stringifyForm({ "😀": 1 })).toBeUndefined();
+    expect(stringifyForm({ "1": 1 })).toBeUndefined();
+    expect(stringifyForm([1.5])).toBeUndefined();
+    expect(stringifyForm(JSON.parse('{"__proto__": 1}'))).toBeUndefined();
+    expect(canonicalString(JSON.parse('{"__proto__": {"b": 1, "a": 2}}'))).toBe('{"__proto__":{"a":2,"b":1}}');
+    expect(canonicalString({ "10": 1, "9": 2, a: "\n" })).toBe('{"10":1,"9":2,"a":"\n"}');
   });
 
   it("agrees with a naive encoder on a link with 20000 artifacts", () => {

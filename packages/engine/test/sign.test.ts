@@ -7,7 +7,7 @@ import type { PrivateKeyMaterial } from "../src/keys/types.js";
 import type { JsonObject, JsonValue } from "../src/model.js";
 import { pythonJsonDumps } from "../src/serialize.js";
 import { addMetablockSignature, envelopeToText, signMetablock, verifyMetablockSignature } from "../src/sign.js";
-import { jsonValue } from "./json-arbitrary.js";
+import { jsonValue, plainJsonValue } from "./json-arbitrary.js";
 
 const text = (url: URL) => readFileSync(url, "utf8");
 const keyFile = (name: string) => text(new URL(`./fixtures/vectors/keyid/${name}`, import.meta.url));
@@ -123,8 +123,10 @@ describe("pythonJsonDumps", () => {
         .replace(/,(?=[^\n])/g, (c) => (indent === undefined ? ", " : c))
         .replace(/":(?=[^ ])/g, (c) => (indent === undefined ? '": ' : c));
     fc.assert(
-      fc.property(jsonValue, fc.constantFrom(undefined, 1, 2), (v, indent) => {
+      fc.property(fc.oneof(plainJsonValue, jsonValue), fc.constantFrom(undefined, 1, 2), (v, indent) => {
         expect(pythonJsonDumps(v, indent)).toBe(reference(v, indent));
+        // The same value, sorted beforehand and written in insertion order, takes the walking writer.
+        expect(pythonJsonDumps(sorted(v), indent, false)).toBe(pythonJsonDumps(v, indent));
       }),
       { numRuns: 300 },
     );
