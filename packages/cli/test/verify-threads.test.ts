@@ -72,7 +72,19 @@ function chainLayout(): Layout {
         { type: "disallow" as const, pattern: "*" },
       ],
     })),
-    inspect: [],
+    // Inspection rules read step links too (stage 11): those must stay readable after the threads.
+    inspect: [
+      {
+        _type: "inspection",
+        name: "check",
+        run: ["true"],
+        expected_materials: [
+          { type: "match", pattern: "stage5/*", destinationType: "products", destinationName: name(5) },
+          { type: "allow", pattern: "*" },
+        ],
+        expected_products: [{ type: "allow", pattern: "*" }],
+      },
+    ],
   };
 }
 
@@ -101,7 +113,7 @@ function variant(label: string, change: (links: string) => void): string {
 }
 
 function verifyBoth(dir: string, extra: string[]): { threads: ReturnType<typeof runBinary>; single: ReturnType<typeof runBinary> } {
-  const args = ["verify", "--layout", "root.layout", "--layout-key", "owner.pub", "--links", "links", "--now", "2026-01-01T00:00:00Z", ...extra];
+  const args = ["verify", "--layout", "root.layout", "--layout-key", "owner.pub", "--links", "links", "--now", "2026-01-01T00:00:00Z", "--no-inspection-links", ...extra];
   return { threads: runBinary([...args, "--jobs", "2"], dir), single: runBinary([...args, "--jobs", "0"], dir) };
 }
 

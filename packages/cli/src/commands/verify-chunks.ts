@@ -93,11 +93,56 @@ export interface ChunkResult {
   steps: [string, CheckedStep][];
 }
 
-/** The steps a step's MATCH rules read (their source links must be the ones checked with it). */
-function matchSources(step: Step): string[] {
+/** The items a step's or inspection's MATCH rules read. */
+function matchSources(item: Pick<Step, "expected_materials" | "expected_products">): string[] {
   const out = new Set<string>();
-  for (const rule of [...step.expected_materials, ...step.expected_products]) if (rule.type === "match") out.add(rule.destinationName);
+  for (const rule of [...item.expected_materials, ...item.expected_products]) if (rule.type === "match") out.add(rule.destinationName);
   return [...out];
+}
+
+/**
+ * Which steps' artifact dicts the main thread may read after the threads are done, and so must keep:
+ * every step when a trace is recorded; otherwise the steps whose rules it evaluates itself (a step a
+ * thread could not settle, or whose MATCH sources were checked elsewhere) and the sources of those
+ * rules, including inspections' (stage 11), and the first and last steps (the summary link). Everything else was settled by a thread: the engine never
+ * reads it, and not keeping it is most of the memory a big chain needs (docs/benchmarks.notes.md).
+ */
+export class KeptArtifacts {
+  private readonly chunkOf = new Map<string, number>();
+  private readonly steps = new Map<string, Step>();
+  /** Sources read by rules that certainly run on the main thread (across chunks, or inspections'). */
+  private readonly readAcross = new Set<string>();
+
+  constructor(
+    layout: Layout,
+    chunks: Chunk[],
+    private readonly all: boolean,
+  ) {
+    chunks.forEach((chunk, i) => {
+      for (const { step } of chunk) this.chunkOf.set(step, i);
+    });
+    for (const step of layout.steps) {
+      this.steps.set(step.name, step);
+      for (const source of matchSources(step)) if (this.chunkOf.get(source) !== this.chunkOf.get(step.name)) this.readAcross.add(source);
+    }
+    for (const inspection of layout.inspect) for (const source of matchSources(inspection)) this.readAcross.add(source);
+    // A passing layout's summary link (what a sublayout stands for) takes the first step's
+    // materials and the last step's products.
+    for (const step of [layout.steps[0], layout.steps.at(-1)]) if (step) this.readAcross.add(step.name);
+  }
+
+  /** The steps of a chunk whose dicts must be kept, given what the thread settled. */
+  keep(chunk: Chunk, settled: ReadonlyMap<string, CheckedStep>): Set<string> {
+    const keep = new Set<string>();
+    for (const { step } of chunk) {
+      if (this.all || this.readAcross.has(step)) keep.add(step);
+      if (settled.get(step)?.rules !== undefined) continue;
+      // Its rules run on the main thread: it and every source they read.
+      keep.add(step);
+      for (const source of matchSources(this.steps.get(step) as Step)) keep.add(source);
+    }
+    return keep;
+  }
 }
 
 /**
@@ -155,35 +200,38 @@ export function checkChunk(dir: string, layout: Layout, chunk: Chunk): ChunkResu
 
 /**
  * A link whose artifact dicts are parsed from their text the first time something reads them: when
- * the engine takes the step's results from the thread that checked it, nothing ever does.
+ * the engine takes the step's results from the thread that checked it, nothing ever does. Without
+ * the texts (`kept` false), reading a dict is a bug in KeptArtifacts: it throws, and verifyChain
+ * turns that into an internal-error failure, so a mistake can fail a chain but never pass one.
  */
-function lazyLink(packed: PackedLink): Link {
+function lazyLink(packed: PackedLink, kept: boolean): Link {
   const head = JSON.parse(packed.head) as Link;
-  const side = (text: string) => {
+  const side = (name: string, text: string) => {
     let dict: Record<string, HashDict> | undefined;
-    let pending = text;
+    let pending = kept ? text : undefined;
     return () => {
       if (dict === undefined) {
+        if (pending === undefined) throw new Error(`the ${name} of ${packed.path} were not kept after the step was settled`);
         dict = JSON.parse(pending) as Record<string, HashDict>;
-        pending = ""; // the text is not needed once parsed
+        pending = undefined; // the text is not needed once parsed
       }
       return dict;
     };
   };
   return Object.defineProperties(head, {
-    materials: { enumerable: true, get: side(packed.materials) },
-    products: { enumerable: true, get: side(packed.products) },
+    materials: { enumerable: true, get: side("materials", packed.materials) },
+    products: { enumerable: true, get: side("products", packed.products) },
   });
 }
 
 /** A packed link as the engine's CheckedLink (its signature settled; no signed bytes kept). */
-export function unpackLink(packed: PackedLink, key: PublicKey): CheckedLink {
+export function unpackLink(packed: PackedLink, key: PublicKey, kept: boolean): CheckedLink {
   const loaded: LoadedEnvelope = {
     envelope: "metablock",
     signatures: packed.signatures,
     signedBytes: new Uint8Array(0),
     type: "link",
-    link: lazyLink(packed),
+    link: lazyLink(packed, kept),
   };
   return { keyid: key.keyid, loaded, signatureValid: packed.signatureValid };
 }

@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { CheckedLink, CheckedStep, Layout } from "@totem/engine";
 import type { Command } from "commander";
-import { type Chunk, type ChunkResult, checkChunk, chunksFor, unpackLink } from "./verify-chunks.js";
+import { type Chunk, type ChunkResult, checkChunk, chunksFor, KeptArtifacts, unpackLink } from "./verify-chunks.js";
 
 /** Below this many link files, starting threads costs more than it saves. */
 const MIN_LINKS_FOR_WORKERS = 24;
@@ -40,13 +40,15 @@ function bundlePath(): string | undefined {
 }
 
 /** Takes in a thread's result for a chunk. */
-function receive(result: ChunkResult, chunk: Chunk, out: Prechecked): void {
-  const keys = new Map(chunk.flatMap((s) => s.files.map((f) => [f.path, f.key] as const)));
+function receive(result: ChunkResult, chunk: Chunk, kept: KeptArtifacts, out: Prechecked): void {
+  const settled = new Map(result.steps);
+  const keep = kept.keep(chunk, settled);
+  const files = new Map(chunk.flatMap((s) => s.files.map((f) => [f.path, { key: f.key, step: s.step }] as const)));
   for (const packed of result.links) {
-    const key = keys.get(packed.path);
-    if (key) out.checked.set(packed.path, unpackLink(packed, key));
+    const file = files.get(packed.path);
+    if (file) out.checked.set(packed.path, unpackLink(packed, file.key, keep.has(file.step)));
   }
-  for (const [step, checked] of result.steps) out.steps.set(step, checked);
+  for (const [step, checked] of settled) out.steps.set(step, checked);
 }
 
 /**
@@ -54,8 +56,10 @@ function receive(result: ChunkResult, chunk: Chunk, out: Prechecked): void {
  * they found, or undefined when the chain is small, `jobs` is 0, or threads are unavailable (the
  * engine then does the same work itself).
  */
-export async function precheckLinks(layout: Layout, dir: string, jobs?: number): Promise<Prechecked | undefined> {
+export async function precheckLinks(layout: Layout, dir: string, opts: { jobs?: number; trace: boolean }): Promise<Prechecked | undefined> {
+  const { jobs } = opts;
   const chunks = chunksFor(layout);
+  const kept = new KeptArtifacts(layout, chunks, opts.trace);
   const files = chunks.reduce((n, c) => n + c.reduce((m, s) => m + s.files.length, 0), 0);
   const script = bundlePath();
   // The main thread is one of the threads: it takes chunks from the same queue as the workers.
@@ -87,7 +91,7 @@ export async function precheckLinks(layout: Layout, dir: string, jobs?: number):
               void worker.terminate();
             };
             worker.on("message", (result: ChunkResult) => {
-              receive(result, inFlight.shift() as Chunk, out);
+              receive(result, inFlight.shift() as Chunk, kept, out);
               feed();
               if (inFlight.length === 0) finish();
             });
@@ -103,7 +107,7 @@ export async function precheckLinks(layout: Layout, dir: string, jobs?: number):
     );
     // The main thread's share is checked the same way, so its links too stay as compact text.
     for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-      receive(checkChunk(dir, layout, chunk), chunk, out);
+      receive(checkChunk(dir, layout, chunk), chunk, kept, out);
       // Yield between chunks so workers' results are taken in (and workers fed) as they arrive.
       await new Promise((resolveTick) => setImmediate(resolveTick));
     }

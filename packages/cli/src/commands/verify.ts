@@ -228,7 +228,7 @@ export function register(program: Command): void {
       const readLink = linkReader(dir);
       const wantTrace = flags.json === true && flags.trace !== false;
       const written: string[] = [];
-      const pre = loaded.value.type === "layout" ? await precheckLinks(loaded.value.layout, dir, flags.jobs) : undefined;
+      const pre = loaded.value.type === "layout" ? await precheckLinks(loaded.value.layout, dir, { jobs: flags.jobs, trace: wantTrace }) : undefined;
       const result = await verifyChain({
         layout: loaded.value,
         layoutKeys: keys,
