@@ -148,10 +148,15 @@ function emit(value: JsonValue, out: string[]): void {
  */
 export function canonicalString(value: JsonValue): string {
   const form = stringifyForm(value);
-  if (form !== undefined) return JSON.stringify(form);
+  if (form !== undefined) return canonicalStringOfForm(form);
   const out: string[] = [];
   emit(value, out);
   return out.join("");
+}
+
+/** The canonical JSON text of a value returned by {@link stringifyForm}. */
+export function canonicalStringOfForm(form: JsonValue): string {
+  return JSON.stringify(form);
 }
 
 /** Keys JSON.stringify writes before all others (array indices), whatever their insertion order. */

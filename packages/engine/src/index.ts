@@ -39,6 +39,7 @@ export {
   type SignatureFailure,
   signatureFor,
   signMetablock,
+  signMetablockToText,
   verifyMetablockSignature,
 } from "./sign.js";
 export { dsseBody, pae, signDsse, verifyDsseSignature } from "./dsse.js";

@@ -186,19 +186,26 @@ function pyDump(value: JsonValue, options: PyOptions, depth: number, out: string
 }
 
 /**
+ * `json.dumps(form, sort_keys=True, indent=indent)` for a value returned by `stringifyForm`
+ * (canonical-json.ts) and an indent of 1 to 10: JSON.stringify writes json.dumps's separators,
+ * newlines and short escapes; ensure_ascii then only adds \uXXXX for every unit from U+007F up
+ * (which can only be inside strings).
+ */
+export function pythonJsonDumpsOfForm(form: JsonValue, indent: number): string {
+  const text = JSON.stringify(form, null, indent);
+  return NON_ASCII.test(text) ? text.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : text;
+}
+
+/**
  * `json.dumps(value, sort_keys=True, indent=indent)` as CPython writes it with `ensure_ascii`:
  * keys sorted by code point, non-ASCII and control characters as `\uXXXX`, bigint-safe. With
  * `sortKeys: false`, keys keep insertion order (plain `json.dumps`, as in-toto-keygen writes keys).
  * Throws `TypeError` for floats (programmer error: payloads never hold them).
  */
 export function pythonJsonDumps(value: JsonValue, indent?: number, sortKeys = true): string {
-  // JSON.stringify with an indent of 1–10 spaces writes json.dumps's separators, newlines and short
-  // escapes; ensure_ascii then only adds \uXXXX for every unit from U+007F up (only inside strings).
-  const form = sortKeys && indent !== undefined && Number.isInteger(indent) && indent >= 1 && indent <= 10 ? stringifyForm(value) : undefined;
-  if (form !== undefined) {
-    const text = JSON.stringify(form, null, indent);
-    return NON_ASCII.test(text) ? text.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : text;
-  }
+  const native = sortKeys && indent !== undefined && Number.isInteger(indent) && indent >= 1 && indent <= 10;
+  const form = native ? stringifyForm(value) : undefined;
+  if (form !== undefined) return pythonJsonDumpsOfForm(form, indent as number); // native implies a number
   const out: string[] = [];
   pyDump(value, { indent, sortKeys, levels: [] }, 0, out);
   return out.join("");

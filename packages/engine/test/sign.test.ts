@@ -6,7 +6,7 @@ import { parsePrivateKey } from "../src/keys/parse.js";
 import type { PrivateKeyMaterial } from "../src/keys/types.js";
 import type { JsonObject, JsonValue } from "../src/model.js";
 import { pythonJsonDumps } from "../src/serialize.js";
-import { addMetablockSignature, envelopeToText, signMetablock, verifyMetablockSignature } from "../src/sign.js";
+import { addMetablockSignature, envelopeToText, signMetablock, signMetablockToText, verifyMetablockSignature } from "../src/sign.js";
 import { jsonValue, plainJsonValue } from "./json-arbitrary.js";
 
 const text = (url: URL) => readFileSync(url, "utf8");
@@ -31,6 +31,17 @@ describe("signMetablock", () => {
     // the vector's public key, and wrote it back with Metablock.dump.
     const mb = signMetablock(payload, [ed], "in-toto-1.3");
     expect(envelopeToText(mb)).toBe(`${text(serialized("layout.signed.golden"))}\n`);
+  });
+
+  it("signs and writes in one step exactly what signMetablock and envelopeToText give", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.oneof(plainJsonValue, jsonValue), { maxKeys: 4 }), fc.constantFrom(0, 1, 2), (payload, n) => {
+        const signers = [ed, ed, ed].slice(0, n);
+        const envelope = signMetablock(payload, signers, "in-toto-1.3");
+        expect(signMetablockToText(payload, signers, "in-toto-1.3")).toEqual({ envelope, text: envelopeToText(envelope) });
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it("signs with every key, under each target's keyid, and each signature verifies", () => {

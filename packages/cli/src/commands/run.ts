@@ -12,7 +12,6 @@ import {
   compileExcludes,
   createArtifactHasher,
   DEFAULT_EXCLUDES,
-  envelopeToText,
   type HashDict,
   type HashOptions,
   hashArtifact,
@@ -20,7 +19,7 @@ import {
   linkFileName,
   linkToJson,
   normpath,
-  signMetablock,
+  signMetablockToText,
   TARGETS,
   type Target,
 } from "@totem/engine";
@@ -221,9 +220,9 @@ export function runCommand(argv: readonly string[], cwd: string, opts: { capture
 
 /** Signs a link for the signer and writes it atomically (0644) into dir; returns the file path. */
 export function writeLink(link: Link, signer: Signer, target: Target, dir: string, fileName?: string): string {
-  const envelope = signMetablock(linkToJson(link), [signer.key], target);
+  const { text } = signMetablockToText(linkToJson(link), [signer.key], target);
   const path = join(dir, fileName ?? linkFileName(link.name, signer.key.public.keyid(target)));
-  writeFileAtomic(path, envelopeToText(envelope), 0o644);
+  writeFileAtomic(path, text, 0o644);
   return path;
 }
 
