@@ -8,6 +8,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  dsseBody,
   envelopeToText,
   type Layout,
   type Link,
@@ -16,6 +17,7 @@ import {
   linkToJson,
   type PrivateKeyMaterial,
   parsePrivateKey,
+  signDsse,
   signMetablock,
 } from "@totem/engine";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -132,6 +134,20 @@ beforeAll(() => {
 describe("totem verify with worker threads", () => {
   const cases: [string, string, string, (links: string) => void][] = [
     ["passes", "pass", "", () => {}],
+    [
+      "passes with links in DSSE envelopes",
+      "dsse",
+      "",
+      (links) => {
+        for (const i of [6, 9, 10]) {
+          const keys = i % 5 === 0 ? [alice, bob] : [keyOf(i)];
+          for (const key of keys) {
+            const envelope = signDsse(dsseBody(linkToJson(stepLink(i))), [key.material], "in-toto-1.3");
+            writeFileSync(join(links, linkFileName(name(i), key.keyid)), envelopeToText(envelope));
+          }
+        }
+      },
+    ],
     // s12 and s13 are in one chunk (steps 8–15): the worker settles s13's MATCH failure itself.
     ["a MATCH failure inside a chunk (stage 9)", "match-inside", "9 rule-disallow s13", (links) => writeLink(links, stepLink(12, artifacts(12, "x")), keyOf(12))],
     // s24 reads s23, the last step of the chunk before: the engine settles that rule on the main thread.
@@ -159,7 +175,7 @@ describe("totem verify with worker threads", () => {
       const { threads, single } = verifyBoth(dir, extra);
       expect(single.stderr).toBe("");
       expect(threads.stderr).toBe("");
-      expect(threads.code).toBe(label === "pass" ? 0 : 1);
+      expect(threads.code).toBe(failure === "" ? 0 : 1);
       expect(threads.stdout).toBe(single.stdout);
       expect(threads.code).toBe(single.code);
     }

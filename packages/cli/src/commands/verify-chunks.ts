@@ -75,11 +75,12 @@ export function readLinkFile(dir: string, path: string): Uint8Array | undefined 
 }
 
 /**
- * A checked plain link as it travels: its fields as JSON text, each artifact dict apart (a dict's
+ * A checked link as it travels: its fields as JSON text, each artifact dict apart (a dict's
  * text under V8's large-object size, 128 KiB, is freed by a young-generation scavenge).
  */
 export interface PackedLink {
   path: string;
+  envelope: LoadedEnvelope["envelope"];
   signatureValid: boolean;
   signatures: Signature[];
   head: string;
@@ -87,7 +88,7 @@ export interface PackedLink {
   products: string;
 }
 
-/** What a thread found in a chunk: the plain links it checked, and the steps it settled. */
+/** What a thread found in a chunk: the links it checked, and the steps it settled. */
 export interface ChunkResult {
   links: PackedLink[];
   steps: [string, CheckedStep][];
@@ -103,9 +104,10 @@ function matchSources(item: Pick<Step, "expected_materials" | "expected_products
 /**
  * Which steps' artifact dicts the main thread may read after the threads are done, and so must keep:
  * every step when a trace is recorded; otherwise the steps whose rules it evaluates itself (a step a
- * thread could not settle, or whose MATCH sources were checked elsewhere) and the sources of those
- * rules, including inspections' (stage 11), and the first and last steps (the summary link). Everything else was settled by a thread: the engine never
- * reads it, and not keeping it is most of the memory a big chain needs (docs/benchmarks.notes.md).
+ * thread could not settle, or whose MATCH sources were checked elsewhere), the sources of those rules
+ * and of inspections' rules (stage 11), and the first and last steps (the summary link). A thread
+ * settled everything else: the engine never reads it, and not keeping it is most of the memory a big
+ * chain needs (docs/benchmarks.notes.md).
  */
 export class KeptArtifacts {
   private readonly chunkOf = new Map<string, number>();
@@ -146,8 +148,8 @@ export class KeptArtifacts {
 }
 
 /**
- * Checks a chunk's link files. A step is settled only when each of its files is absent or a plain
- * Metablock link (a sublayout, a DSSE link or a malformed file is the engine's to explain): then its
+ * Checks a chunk's link files. A step is settled only when each of its files is absent or a link
+ * (Metablock or DSSE; a sublayout or a malformed file is the engine's to explain): then its
  * agreement, and its rules when every step they read is settled here too.
  */
 export function checkChunk(dir: string, layout: Layout, chunk: Chunk): ChunkResult {
@@ -157,19 +159,20 @@ export function checkChunk(dir: string, layout: Layout, chunk: Chunk): ChunkResu
   for (const { step, files } of chunk) {
     const byKey = new Map<string, Link>();
     const paths: string[] = [];
-    let plain = true;
+    let allLinks = true;
     for (const f of files) {
       const bytes = readLinkFile(dir, f.path);
       if (!bytes) continue;
       const r = checkLinkFile(bytes, f.key, { artifactTexts: true });
-      if (!r.ok || r.value.loaded.type !== "link" || r.value.loaded.envelope !== "metablock") {
-        plain = false;
+      if (!r.ok || r.value.loaded.type !== "link") {
+        allLinks = false;
         continue;
       }
-      const { link, signatures, artifactTexts } = r.value.loaded;
+      const { link, signatures, artifactTexts, envelope } = r.value.loaded;
       const signatureValid = r.value.signatureValid;
       links.push({
         path: f.path,
+        envelope,
         signatureValid,
         signatures,
         head: JSON.stringify({ ...link, materials: undefined, products: undefined }),
@@ -181,7 +184,7 @@ export function checkChunk(dir: string, layout: Layout, chunk: Chunk): ChunkResu
         paths.push(f.path);
       }
     }
-    if (plain) {
+    if (allLinks) {
       valid.set(step, byKey);
       validFiles.set(step, paths);
     }
@@ -227,7 +230,7 @@ function lazyLink(packed: PackedLink, kept: boolean): Link {
 /** A packed link as the engine's CheckedLink (its signature settled; no signed bytes kept). */
 export function unpackLink(packed: PackedLink, key: PublicKey, kept: boolean): CheckedLink {
   const loaded: LoadedEnvelope = {
-    envelope: "metablock",
+    envelope: packed.envelope,
     signatures: packed.signatures,
     signedBytes: new Uint8Array(0),
     type: "link",
