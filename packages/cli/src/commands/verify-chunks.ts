@@ -18,7 +18,6 @@ import {
   type LoadedEnvelope,
   linkFileName,
   type PublicKey,
-  reduceLinks,
   type Signature,
   type Step,
   uniqueKeyids,
@@ -147,58 +146,98 @@ export class KeptArtifacts {
   }
 }
 
+/** One link file checked: packed for the main thread, and the link itself if its signature is valid. */
+function checkFile(dir: string, f: FileJob): { packed: PackedLink; valid?: Link } | "absent" | "not-a-link" {
+  const bytes = readLinkFile(dir, f.path);
+  if (!bytes) return "absent";
+  const r = checkLinkFile(bytes, f.key, { artifactTexts: true });
+  if (!r.ok || r.value.loaded.type !== "link") return "not-a-link";
+  const { link, signatures, artifactTexts, envelope } = r.value.loaded;
+  const packed: PackedLink = {
+    path: f.path,
+    envelope,
+    signatureValid: r.value.signatureValid,
+    signatures,
+    head: JSON.stringify({ ...link, materials: undefined, products: undefined }),
+    materials: artifactTexts?.materials ?? JSON.stringify(link.materials),
+    products: artifactTexts?.products ?? JSON.stringify(link.products),
+  };
+  return r.value.signatureValid ? { packed, valid: link } : { packed };
+}
+
 /**
- * Checks a chunk's link files. A step is settled only when each of its files is absent or a link
- * (Metablock or DSSE; a sublayout or a malformed file is the engine's to explain): then its
- * agreement, and its rules when every step they read is settled here too.
+ * When each step of a chunk can have its rules checked (the position of the last of its MATCH
+ * sources; none when a source is outside the chunk), and after which position a step's links are no
+ * longer needed. Links are let go as soon as possible: a chunk's links all alive at once would
+ * outgrow the young generation and be promoted, which costs garbage collection time.
+ */
+function schedule(layout: Layout, chunk: Chunk): { readyAt: Map<string, number>; lastUse: Map<string, number> } {
+  const steps = new Map(layout.steps.map((s) => [s.name, s]));
+  const index = new Map(chunk.map((s, i) => [s.step, i]));
+  const readyAt = new Map<string, number>();
+  const lastUse = new Map<string, number>();
+  const use = (step: string, at: number) => lastUse.set(step, Math.max(lastUse.get(step) ?? 0, at));
+  chunk.forEach(({ step }, i) => {
+    use(step, i);
+    const reads = matchSources(steps.get(step) as Step).filter((name) => steps.has(name));
+    if (!reads.every((name) => index.has(name))) return;
+    const at = Math.max(i, ...reads.map((name) => index.get(name) as number));
+    readyAt.set(step, at);
+    use(step, at);
+    for (const name of reads) use(name, at);
+  });
+  return { readyAt, lastUse };
+}
+
+/**
+ * Checks a chunk's link files, in step order. A step is settled only when each of its files is
+ * absent or a link (Metablock or DSSE; a sublayout or a malformed file is the engine's to explain):
+ * then its agreement, and its rules when every step they read is settled in this chunk too.
  */
 export function checkChunk(dir: string, layout: Layout, chunk: Chunk): ChunkResult {
+  const steps = new Map(layout.steps.map((s) => [s.name, s]));
+  const { readyAt, lastUse } = schedule(layout, chunk);
   const links: PackedLink[] = [];
+  const results = new Map<string, CheckedStep>();
+  const settled = new Set<string>();
+  /** Valid links of the settled steps still needed, by keyid, and the first of them (stage 8). */
   const valid = new Map<string, Map<string, Link>>();
-  const validFiles = new Map<string, string[]>();
-  for (const { step, files } of chunk) {
+  const reduced = new Map<string, Link>();
+  chunk.forEach(({ step: name, files }, i) => {
+    const step = steps.get(name) as Step;
     const byKey = new Map<string, Link>();
     const paths: string[] = [];
     let allLinks = true;
     for (const f of files) {
-      const bytes = readLinkFile(dir, f.path);
-      if (!bytes) continue;
-      const r = checkLinkFile(bytes, f.key, { artifactTexts: true });
-      if (!r.ok || r.value.loaded.type !== "link") {
-        allLinks = false;
-        continue;
-      }
-      const { link, signatures, artifactTexts, envelope } = r.value.loaded;
-      const signatureValid = r.value.signatureValid;
-      links.push({
-        path: f.path,
-        envelope,
-        signatureValid,
-        signatures,
-        head: JSON.stringify({ ...link, materials: undefined, products: undefined }),
-        materials: artifactTexts?.materials ?? JSON.stringify(link.materials),
-        products: artifactTexts?.products ?? JSON.stringify(link.products),
-      });
-      if (signatureValid) {
-        byKey.set(f.keyid, link);
+      const r = checkFile(dir, f);
+      if (r === "not-a-link") allLinks = false;
+      if (typeof r === "string") continue;
+      links.push(r.packed);
+      if (r.valid) {
+        byKey.set(f.keyid, r.valid);
         paths.push(f.path);
       }
     }
     if (allLinks) {
-      valid.set(step, byKey);
-      validFiles.set(step, paths);
+      settled.add(name);
+      valid.set(name, byKey);
+      const first = byKey.values().next().value;
+      if (first) reduced.set(name, first);
+      const agreement = verifyThresholdAgreement({ ...layout, steps: [step] }, valid, "");
+      const reads = matchSources(step).filter((s) => steps.has(s));
+      results.set(name, { valid: paths, agreement, reads });
     }
-  }
-  const steps: [string, CheckedStep][] = [];
-  const settled = layout.steps.filter((s) => valid.has(s.name));
-  const reduced = reduceLinks({ ...layout, steps: settled }, valid);
-  for (const step of settled) {
-    const reads = matchSources(step).filter((name) => layout.steps.some((s) => s.name === name));
-    const agreement = verifyThresholdAgreement({ ...layout, steps: [step] }, valid, "");
-    const rules = reads.every((name) => valid.has(name)) ? itemRuleFailures(step, reduced, 9) : undefined;
-    steps.push([step.name, { valid: validFiles.get(step.name) ?? [], agreement, reads, ...(rules ? { rules } : {}) }]);
-  }
-  return { links, steps };
+    for (const [ready, at] of readyAt) {
+      const result = results.get(ready);
+      if (at === i && result?.reads.every((s) => settled.has(s))) result.rules = itemRuleFailures(steps.get(ready) as Step, reduced, 9);
+    }
+    for (const [done, at] of lastUse) {
+      if (at !== i) continue;
+      valid.delete(done);
+      reduced.delete(done);
+    }
+  });
+  return { links, steps: [...results] };
 }
 
 /**
