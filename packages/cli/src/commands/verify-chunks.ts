@@ -40,13 +40,17 @@ export interface StepJob {
 /** Consecutive steps checked by one thread. */
 export type Chunk = StepJob[];
 
-/** Steps per chunk: small enough to balance two threads, large enough that most MATCH sources are local. */
-const CHUNK_STEPS = 8;
+/** The smallest chunk: the last chunks are this small, so threads finish close together. */
+const MIN_CHUNK_STEPS = 4;
 
-/** The layout's steps with their link files, in chunks of consecutive steps. */
-export function chunksFor(layout: Layout): Chunk[] {
-  const chunks: Chunk[] = [];
-  let chunk: Chunk = [];
+/**
+ * The layout's steps with their link files, in chunks of consecutive steps for `threads` threads.
+ * Chunks shrink as the queue empties ("guided" scheduling): a big chunk has fewer boundaries (a step
+ * whose MATCH source is in another chunk is checked on the main thread afterwards), small last ones
+ * keep one thread from working alone at the end.
+ */
+export function chunksFor(layout: Layout, threads: number): Chunk[] {
+  const steps: StepJob[] = [];
   for (const step of layout.steps) {
     if (!isSafeFileStem(step.name)) continue; // the engine reports it
     const files: FileJob[] = [];
@@ -54,13 +58,14 @@ export function chunksFor(layout: Layout): Chunk[] {
       const key = Object.hasOwn(layout.keys, keyid) ? layout.keys[keyid] : undefined;
       if (key) files.push({ path: linkFileName(step.name, keyid), keyid, key });
     }
-    chunk.push({ step: step.name, files });
-    if (chunk.length === CHUNK_STEPS) {
-      chunks.push(chunk);
-      chunk = [];
-    }
+    steps.push({ step: step.name, files });
   }
-  if (chunk.length > 0) chunks.push(chunk);
+  const chunks: Chunk[] = [];
+  for (let at = 0; at < steps.length; ) {
+    const size = Math.max(MIN_CHUNK_STEPS, Math.ceil((steps.length - at) / (2 * threads)));
+    chunks.push(steps.slice(at, at + size));
+    at += size;
+  }
   return chunks;
 }
 
@@ -83,8 +88,9 @@ export interface PackedLink {
   signatureValid: boolean;
   signatures: Signature[];
   head: string;
-  materials: string;
-  products: string;
+  /** The artifact dicts' texts; absent when the main thread will not read them (KeptArtifacts). */
+  materials?: string;
+  products?: string;
 }
 
 /** What a thread found in a chunk: the links it checked, and the steps it settled. */
@@ -109,27 +115,34 @@ function matchSources(item: Pick<Step, "expected_materials" | "expected_products
  * chain needs (docs/benchmarks.notes.md).
  */
 export class KeptArtifacts {
-  private readonly chunkOf = new Map<string, number>();
-  private readonly steps = new Map<string, Step>();
-  /** Sources read by rules that certainly run on the main thread (across chunks, or inspections'). */
-  private readonly readAcross = new Set<string>();
+  private readonly steps: Map<string, Step>;
+  private readonly readAcross: Set<string>;
 
+  /** `readAcross` as {@link KeptArtifacts.readAcross} computes it; `all` when a trace is recorded. */
   constructor(
     layout: Layout,
-    chunks: Chunk[],
+    readAcross: Iterable<string>,
     private readonly all: boolean,
   ) {
+    this.steps = new Map(layout.steps.map((s) => [s.name, s]));
+    this.readAcross = new Set(readAcross);
+  }
+
+  /**
+   * The steps read by rules that certainly run on the main thread: MATCH sources in another chunk,
+   * inspections' MATCH sources (stage 11), and the first and last steps, whose materials and
+   * products make a passing layout's summary link (what a sublayout stands for).
+   */
+  static readAcross(layout: Layout, chunks: Chunk[]): string[] {
+    const chunkOf = new Map<string, number>();
     chunks.forEach((chunk, i) => {
-      for (const { step } of chunk) this.chunkOf.set(step, i);
+      for (const { step } of chunk) chunkOf.set(step, i);
     });
-    for (const step of layout.steps) {
-      this.steps.set(step.name, step);
-      for (const source of matchSources(step)) if (this.chunkOf.get(source) !== this.chunkOf.get(step.name)) this.readAcross.add(source);
-    }
-    for (const inspection of layout.inspect) for (const source of matchSources(inspection)) this.readAcross.add(source);
-    // A passing layout's summary link (what a sublayout stands for) takes the first step's
-    // materials and the last step's products.
-    for (const step of [layout.steps[0], layout.steps.at(-1)]) if (step) this.readAcross.add(step.name);
+    const out = new Set<string>();
+    for (const step of layout.steps) for (const source of matchSources(step)) if (chunkOf.get(source) !== chunkOf.get(step.name)) out.add(source);
+    for (const inspection of layout.inspect) for (const source of matchSources(inspection)) out.add(source);
+    for (const step of [layout.steps[0], layout.steps.at(-1)]) if (step) out.add(step.name);
+    return [...out];
   }
 
   /** The steps of a chunk whose dicts must be kept, given what the thread settled. */
@@ -190,11 +203,11 @@ function schedule(layout: Layout, chunk: Chunk): { readyAt: Map<string, number>;
 }
 
 /**
- * Checks a chunk's link files, in step order. A step is settled only when each of its files is
+ * Checks a chunk's link files, in step order, pausing (yield) after each step. A step is settled only when each of its files is
  * absent or a link (Metablock or DSSE; a sublayout or a malformed file is the engine's to explain):
  * then its agreement, and its rules when every step they read is settled in this chunk too.
  */
-export function checkChunk(dir: string, layout: Layout, chunk: Chunk): ChunkResult {
+export function* checkChunk(dir: string, layout: Layout, kept: KeptArtifacts, chunk: Chunk): Generator<void, ChunkResult> {
   const steps = new Map(layout.steps.map((s) => [s.name, s]));
   const { readyAt, lastUse } = schedule(layout, chunk);
   const links: PackedLink[] = [];
@@ -203,7 +216,8 @@ export function checkChunk(dir: string, layout: Layout, chunk: Chunk): ChunkResu
   /** Valid links of the settled steps still needed, by keyid, and the first of them (stage 8). */
   const valid = new Map<string, Map<string, Link>>();
   const reduced = new Map<string, Link>();
-  chunk.forEach(({ step: name, files }, i) => {
+  for (const [i, { step: name, files }] of chunk.entries()) {
+    if (i > 0) yield; // after each step: the main thread takes workers' results in between
     const step = steps.get(name) as Step;
     const byKey = new Map<string, Link>();
     const paths: string[] = [];
@@ -236,21 +250,25 @@ export function checkChunk(dir: string, layout: Layout, chunk: Chunk): ChunkResu
       valid.delete(done);
       reduced.delete(done);
     }
-  });
-  return { links, steps: [...results] };
+  }
+  // Texts the main thread will not read are not sent (nor kept): most of a big chain's memory.
+  const keep = kept.keep(chunk, results);
+  const stepOf = new Map(chunk.flatMap(({ step, files }) => files.map((f) => [f.path, step] as const)));
+  const sent = links.map((l) => (keep.has(stepOf.get(l.path) as string) ? l : { ...l, materials: undefined, products: undefined }));
+  return { links: sent, steps: [...results] };
 }
 
 /**
  * A link whose artifact dicts are parsed from their text the first time something reads them: when
  * the engine takes the step's results from the thread that checked it, nothing ever does. Without
- * the texts (`kept` false), reading a dict is a bug in KeptArtifacts: it throws, and verifyChain
- * turns that into an internal-error failure, so a mistake can fail a chain but never pass one.
+ * the texts (not kept), reading a dict is a bug in KeptArtifacts: it throws, and verifyChain turns
+ * that into an internal-error failure, so a mistake can fail a chain but never pass one.
  */
-function lazyLink(packed: PackedLink, kept: boolean): Link {
+function lazyLink(packed: PackedLink): Link {
   const head = JSON.parse(packed.head) as Link;
-  const side = (name: string, text: string) => {
+  const side = (name: string, text: string | undefined) => {
     let dict: Record<string, HashDict> | undefined;
-    let pending = kept ? text : undefined;
+    let pending = text;
     return () => {
       if (dict === undefined) {
         if (pending === undefined) throw new Error(`the ${name} of ${packed.path} were not kept after the step was settled`);
@@ -267,13 +285,22 @@ function lazyLink(packed: PackedLink, kept: boolean): Link {
 }
 
 /** A packed link as the engine's CheckedLink (its signature settled; no signed bytes kept). */
-export function unpackLink(packed: PackedLink, key: PublicKey, kept: boolean): CheckedLink {
+export function unpackLink(packed: PackedLink, key: PublicKey): CheckedLink {
   const loaded: LoadedEnvelope = {
     envelope: packed.envelope,
     signatures: packed.signatures,
     signedBytes: new Uint8Array(0),
     type: "link",
-    link: lazyLink(packed, kept),
+    link: lazyLink(packed),
   };
   return { keyid: key.keyid, loaded, signatureValid: packed.signatureValid };
+}
+
+/** Runs checkChunk to its end without pausing (a worker thread has nothing else to do). */
+export function checkChunkNow(dir: string, layout: Layout, kept: KeptArtifacts, chunk: Chunk): ChunkResult {
+  const steps = checkChunk(dir, layout, kept, chunk);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }

@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { CheckedLink, CheckedStep, Layout } from "@totem/engine";
 import type { Command } from "commander";
-import { type Chunk, type ChunkResult, checkChunk, chunksFor, KeptArtifacts, unpackLink } from "./verify-chunks.js";
+import { type Chunk, type ChunkResult, checkChunk, checkChunkNow, chunksFor, KeptArtifacts, unpackLink } from "./verify-chunks.js";
 
 /** Below this many link files, starting threads costs more than it saves. */
 const MIN_LINKS_FOR_WORKERS = 24;
@@ -24,7 +24,7 @@ export const WORKER_COMMAND = "__verify-worker";
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 /** Messages to a worker: the chain once, then one chunk at a time. */
-type WorkerMessage = { dir: string; layout: Layout } | { chunk: Chunk };
+type WorkerMessage = { dir: string; layout: Layout; readAcross: string[]; trace: boolean } | { chunk: Chunk };
 
 /** What the threads found: checked link files by path, and the steps workers settled. */
 export interface Prechecked {
@@ -40,15 +40,13 @@ function bundlePath(): string | undefined {
 }
 
 /** Takes in a thread's result for a chunk. */
-function receive(result: ChunkResult, chunk: Chunk, kept: KeptArtifacts, out: Prechecked): void {
-  const settled = new Map(result.steps);
-  const keep = kept.keep(chunk, settled);
-  const files = new Map(chunk.flatMap((s) => s.files.map((f) => [f.path, { key: f.key, step: s.step }] as const)));
+function receive(result: ChunkResult, chunk: Chunk, out: Prechecked): void {
+  const keys = new Map(chunk.flatMap((s) => s.files.map((f) => [f.path, f.key] as const)));
   for (const packed of result.links) {
-    const file = files.get(packed.path);
-    if (file) out.checked.set(packed.path, unpackLink(packed, file.key, keep.has(file.step)));
+    const key = keys.get(packed.path);
+    if (key) out.checked.set(packed.path, unpackLink(packed, key));
   }
-  for (const [step, checked] of settled) out.steps.set(step, checked);
+  for (const [step, checked] of result.steps) out.steps.set(step, checked);
 }
 
 /**
@@ -58,23 +56,28 @@ function receive(result: ChunkResult, chunk: Chunk, kept: KeptArtifacts, out: Pr
  */
 export async function precheckLinks(layout: Layout, dir: string, opts: { jobs?: number; trace: boolean }): Promise<Prechecked | undefined> {
   const { jobs } = opts;
-  const chunks = chunksFor(layout);
-  const kept = new KeptArtifacts(layout, chunks, opts.trace);
-  const files = chunks.reduce((n, c) => n + c.reduce((m, s) => m + s.files.length, 0), 0);
   const script = bundlePath();
   // The main thread is one of the threads: it takes chunks from the same queue as the workers.
-  const threads = Math.min(jobs ?? availableParallelism(), chunks.length);
+  const threads = Math.min(jobs ?? availableParallelism(), layout.steps.length);
+  const files = layout.steps.reduce((n, step) => n + new Set(step.pubkeys).size, 0);
   if (!script || threads < 2 || (jobs === undefined && files < MIN_LINKS_FOR_WORKERS)) return undefined;
+  const chunks = chunksFor(layout, threads);
+  const workers = Math.min(threads, chunks.length) - 1;
+  if (workers < 1) return undefined;
+  const readAcross = KeptArtifacts.readAcross(layout, chunks);
+  const kept = new KeptArtifacts(layout, readAcross, opts.trace);
   // Loaded only here: a small chain (checked in-process) need not load the threads module at start-up.
   const { Worker } = await import("node:worker_threads");
   const out: Prechecked = { checked: new Map(), steps: new Map() };
   // One shared queue: a worker needs ~0.1 s to start and the machine may be busy, so fixed shares
   // would leave one thread idle while another still works.
+  // The first (largest) chunk is the main thread's: it can start at once, a worker needs to boot.
   const queue = [...chunks];
+  let mine = queue.shift();
   try {
     const done = Promise.all(
       Array.from(
-        { length: threads - 1 },
+        { length: workers },
         () =>
           new Promise<void>((resolveWorker, reject) => {
             const inFlight: Chunk[] = [];
@@ -91,25 +94,28 @@ export async function precheckLinks(layout: Layout, dir: string, opts: { jobs?: 
               void worker.terminate();
             };
             worker.on("message", (result: ChunkResult) => {
-              receive(result, inFlight.shift() as Chunk, kept, out);
+              receive(result, inFlight.shift() as Chunk, out);
               feed();
               if (inFlight.length === 0) finish();
             });
             worker.on("error", reject);
             worker.on("exit", () => (inFlight.length === 0 ? resolveWorker() : reject(new Error("a verification worker stopped early"))));
-            post({ dir, layout });
-            // Two chunks in flight: the worker checks the next while its last result is taken in.
-            feed();
+            post({ dir, layout, readAcross, trace: opts.trace });
             feed();
             if (inFlight.length === 0) finish(); // more threads than chunks: nothing for this one
           }),
       ),
     );
     // The main thread's share is checked the same way, so its links too stay as compact text.
-    for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-      receive(checkChunk(dir, layout, chunk), chunk, kept, out);
-      // Yield between chunks so workers' results are taken in (and workers fed) as they arrive.
-      await new Promise((resolveTick) => setImmediate(resolveTick));
+    for (; mine; mine = queue.shift()) {
+      const steps = checkChunk(dir, layout, kept, mine);
+      let next = steps.next();
+      while (!next.done) {
+        // Between steps, take in workers' results and feed them at once: a worker waits otherwise.
+        await new Promise((resolveTick) => setImmediate(resolveTick));
+        next = steps.next();
+      }
+      receive(next.value, mine, out);
     }
     await done;
   } catch {
@@ -128,11 +134,11 @@ export function registerWorker(program: Command): void {
       await new Promise<void>((done) => {
         if (isMainThread || !parentPort) return done();
         const port = parentPort;
-        let chain: { dir: string; layout: Layout } | undefined;
+        let chain: { dir: string; layout: Layout; kept: KeptArtifacts } | undefined;
         // The chain first, then chunks for as long as the main thread has work; it terminates the worker.
         port.on("message", (msg: WorkerMessage) => {
-          if ("layout" in msg) chain = msg;
-          else port.postMessage(chain ? checkChunk(chain.dir, chain.layout, msg.chunk) : { links: [], steps: [] });
+          if ("layout" in msg) chain = { dir: msg.dir, layout: msg.layout, kept: new KeptArtifacts(msg.layout, msg.readAcross, msg.trace) };
+          else port.postMessage(chain ? checkChunkNow(chain.dir, chain.layout, chain.kept, msg.chunk) : { links: [], steps: [] });
         });
         port.once("close", () => done());
       });
