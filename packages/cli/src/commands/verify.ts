@@ -208,7 +208,7 @@ export function register(program: Command): void {
     .option("--now <time>", "check expiry against this time instead of the clock")
     .option("--inspection-timeout <seconds>", "stop an inspection after this many seconds", intOption("--inspection-timeout"), 10)
     .option("--no-inspection-links", "do not write <inspection>.link files into the current directory")
-    .option("-j, --jobs <n>", "worker threads checking link signatures (default: one per core, none for small chains)", intOption("--jobs"))
+    .option("-j, --jobs <n>", "threads checking links, the main one included (default: one per core; one for small chains; 0 or 1: no worker threads)", intOption("--jobs"))
     .addHelpText("after", EXAMPLES)
     .action(async (flags: VerifyFlags, cmd: Command) => {
       const io = ioOf(cmd);
