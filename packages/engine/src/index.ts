@@ -92,5 +92,7 @@ export { buildLink, unfinishedLinkFileFor } from "./record/build-link.js";
 export { compileExcludes, DEFAULT_EXCLUDES } from "./record/excludes.js";
 export type { ArtifactHasher, HashOptions } from "./record/hashing.js";
 export { createArtifactHasher, HASH_ALGORITHMS, hashArtifact } from "./record/hashing.js";
+export type { LstripError } from "./record/lstrip.js";
+export { checkLstripPrefixes, lstripPath, lstripPaths } from "./record/lstrip.js";
 export { artifactKey, joinPath, normpath } from "./record/paths.js";
 // end H2

@@ -37,18 +37,18 @@ export function register(program: Command): void {
     .description("record a step in two halves: materials at start, products at stop")
     .addHelpText("after", EXAMPLES);
 
-  const start = recordingOptions(record.command("start"))
+  const start = recordingOptions(record.command("start"), { materials: true, products: false })
     .description("hash the materials and write the signed unfinished link")
     .action(async (flags: RecordFlags, cmd: Command) => {
       const { io, options, signer, dir } = await setUp(flags, cmd, "materials");
       const keyid = signer.key.public.keyid(flags.target);
-      const materials = recordArtifacts(flags.material, options);
+      const materials = recordArtifacts(flags.materials ?? [], options);
       const link = buildLink({ name: flags.step, materials, products: {} });
       const path = writeLink(link, signer, flags.target, dir, unfinishedLinkFileFor(flags.step, keyid));
       io.stderr.write(`totem: started step "${flags.step}": ${Object.keys(materials).length} materials → ${displayPath(io.cwd, path)}\n`);
     });
 
-  const stop = recordingOptions(record.command("stop"))
+  const stop = recordingOptions(record.command("stop"), { materials: false, products: true })
     .description("hash the products and finish the link started by `record start`")
     .action(async (flags: RecordFlags, cmd: Command) => {
       const { io, options, signer, dir } = await setUp(flags, cmd, "products");
@@ -60,7 +60,7 @@ export function register(program: Command): void {
       if (loaded.value.type !== "link" || checkEnvelopeSignature(loaded.value, pub.keyid, pub) !== "valid") {
         throw new InputError(`'${shown}' is not signed by this key; start the step again with the same --key`);
       }
-      const products = recordArtifacts(flags.product, options);
+      const products = recordArtifacts(flags.products ?? [], options);
       const link = buildLink({ name: flags.step, materials: loaded.value.link.materials, products });
       const path = writeLink(link, signer, flags.target, dir);
       rmSync(unfinished, { force: true });

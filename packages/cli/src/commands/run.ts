@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import {
   artifactKey,
   buildLink,
+  checkLstripPrefixes,
   compileExcludes,
   createArtifactHasher,
   DEFAULT_EXCLUDES,
@@ -18,6 +19,7 @@ import {
   type Link,
   linkFileName,
   linkToJson,
+  lstripPaths,
   normpath,
   signMetablockToText,
   TARGETS,
@@ -36,6 +38,8 @@ export interface ArtifactOptions {
   /** gitignore-style patterns; in-toto's defaults unless replaced by --exclude. */
   excludes: readonly string[];
   hash: HashOptions;
+  /** `--lstrip-paths`: each key loses the first of these prefixes it starts with (SPEC-NOTES §10). */
+  lstripPaths?: readonly string[];
   /** Called while hashing many files (done, total). */
   progress?: (done: number, total: number) => void;
 }
@@ -157,9 +161,23 @@ function hashFile(abs: string, hash: HashOptions): HashDict {
   return digest;
 }
 
-/** Records the artifacts under `paths` as `{path: hashes}` (the materials or products of a link). */
+/** The entries with their keys left-stripped; a collision is a UsageError, thrown before any hashing. */
+function stripKeys(files: FileEntry[], prefixes: readonly string[] | undefined): FileEntry[] {
+  if (!prefixes || prefixes.length === 0) return files;
+  const keys = lstripPaths(
+    files.map((f) => f.key),
+    prefixes,
+  );
+  if (!keys.ok) throw new UsageError(keys.error.message);
+  return files.map((f, i) => ({ key: keys.value[i] as string, abs: f.abs }));
+}
+
+/**
+ * Records the artifacts under `paths` as `{path: hashes}` (the materials or products of a link).
+ * Throws UsageError when --lstrip-paths would give two artifacts one key.
+ */
 export function recordArtifacts(paths: readonly string[], opts: ArtifactOptions): Record<string, HashDict> {
-  const files = listArtifacts(paths, opts.cwd, opts.excludes);
+  const files = stripKeys(listArtifacts(paths, opts.cwd, opts.excludes), opts.lstripPaths);
   const out: Record<string, HashDict> = {};
   files.forEach((f, i) => {
     out[f.key] = hashFile(f.abs, opts.hash);
@@ -230,9 +248,11 @@ export function writeLink(link: Link, signer: Signer, target: Target, dir: strin
 export interface RecordFlags {
   step: string;
   key: string;
-  material: string[];
-  product: string[];
+  materials?: string[];
+  products?: string[];
   exclude?: string[];
+  basePath?: string;
+  lstripPaths?: string[];
   normalizeLineEndings?: boolean;
   algorithm?: string[];
   target: Target;
@@ -242,14 +262,22 @@ export interface RecordFlags {
 
 const collect = (v: string, acc: string[] = []) => [...acc, v];
 
-/** Adds the options `run` and `record` share. */
-export function recordingOptions(cmd: Command): Command {
-  return cmd
+/**
+ * Adds the options `run` and `record` share. `-m/--materials`, `-p/--products`, `--exclude` and
+ * `--lstrip-paths` take several values as in-toto-run 1.3.1's (argparse nargs='+'), and may also be
+ * repeated (the values add up; argparse would keep the last). `record start` has only materials and
+ * `record stop` only products, as in-toto-record.
+ */
+export function recordingOptions(cmd: Command, artifacts: { materials: boolean; products: boolean }): Command {
+  cmd
     .requiredOption("-n, --step <name>", "the step name (the link is <step>.<keyid8>.link)")
-    .requiredOption("-k, --key <private-key>", "the functionary's private key")
-    .option("-m, --material <path>", "record this file or directory as a material (repeatable)", collect, [])
-    .option("-p, --product <path>", "record this file or directory as a product (repeatable)", collect, [])
-    .option("--exclude <pattern>", "gitignore-style pattern to leave out (repeatable; replaces the defaults *.link*, .git, *.pyc, *~)", collect)
+    .requiredOption("-k, --key <private-key>", "the functionary's private key");
+  if (artifacts.materials) cmd.option("-m, --materials <paths...>", "files or directories to record as materials (in-toto-run -m)");
+  if (artifacts.products) cmd.option("-p, --products <paths...>", "files or directories to record as products (in-toto-run -p)");
+  return cmd
+    .option("--exclude <patterns...>", "gitignore-style patterns to leave out (replace the defaults *.link*, .git, *.pyc, *~)")
+    .option("--base-path <dir>", "record artifacts relative to this directory (the command still runs here)")
+    .option("--lstrip-paths <prefixes...>", "strip the first of these prefixes each recorded path starts with")
     .option("--normalize-line-endings", "hash text with CRLF and CR turned into LF (in-toto library option)")
     .option("--algorithm <name>", "hash algorithm (repeatable; default sha256)", collect)
     .addOption(new Option("--target <target>", "keyid form of the signature and file name").choices(TARGETS).default("in-toto-1.3"))
@@ -262,7 +290,28 @@ export function artifactOptions(flags: RecordFlags, io: Io, what: string): Artif
   const hash: HashOptions = { normalizeLineEndings: flags.normalizeLineEndings === true, ...(flags.algorithm ? { algorithms: flags.algorithm } : {}) };
   const bad = createArtifactHasher(hash);
   if (typeof bad === "string") throw new UsageError(`--algorithm '${bad}' is not one in-toto knows (md5, sha1, sha224, sha256, sha384, sha512, blake2s, blake2b, blake2b-256)`);
-  return { cwd: io.cwd, excludes: flags.exclude ?? DEFAULT_EXCLUDES, hash, progress: progressReporter(io, what) };
+  const prefixes = checkLstripPrefixes(flags.lstripPaths ?? []);
+  if (!prefixes.ok) throw new UsageError(prefixes.error.message);
+  return {
+    cwd: flags.basePath === undefined ? io.cwd : basePath(io.cwd, flags.basePath),
+    excludes: flags.exclude ?? DEFAULT_EXCLUDES,
+    hash,
+    ...(prefixes.value.length > 0 ? { lstripPaths: prefixes.value } : {}),
+    progress: progressReporter(io, what),
+  };
+}
+
+/** The absolute --base-path; 1.3.1 chdirs there to record, so it must be a directory. */
+function basePath(cwd: string, dir: string): string {
+  const abs = resolveFrom(cwd, dir);
+  let isDir = false;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    // reported below, as for a file
+  }
+  if (!isDir) throw new UsageError(`--base-path '${dir}' is not a directory`);
+  return abs;
 }
 
 const EXAMPLES = `
@@ -276,9 +325,19 @@ Exit codes: 0 recorded and the command exited 0; 1 recorded but the command exit
 2 bad flag, unreadable key, or the command could not be started.
 `;
 
+/** Runs `record` once the command has run: a UsageError then also says that no link was written. */
+function afterCommand<T>(record: () => T): T {
+  try {
+    return record();
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(error.message, "totem: the command ran, but no link was written");
+    throw error;
+  }
+}
+
 /** Registers `totem run`. */
 export function register(program: Command): void {
-  recordingOptions(program.command("run"))
+  recordingOptions(program.command("run"), { materials: true, products: true })
     .description("record a step: hash materials, run the command, hash products, write the signed link")
     .argument("<command...>", "the command to run (after --)")
     .option("-s, --record-streams", "record stdout and stderr in the link's byproducts")
@@ -288,10 +347,10 @@ export function register(program: Command): void {
       const io = ioOf(cmd);
       const options = artifactOptions(flags, io, "materials");
       const signer = await loadSigner(flags.key, io, flags.passwordEnv);
-      const materials = recordArtifacts(flags.material, options);
+      const materials = recordArtifacts(flags.materials ?? [], options);
       const ran = await runCommand(command, io.cwd, { capture: flags.recordStreams === true, timeoutSeconds: flags.timeout, io });
       if ("error" in ran) throw new InputError(`cannot run ${JSON.stringify(command)}: ${ran.error}`);
-      const products = recordArtifacts(flags.product, { ...options, progress: progressReporter(io, "products") });
+      const products = afterCommand(() => recordArtifacts(flags.products ?? [], { ...options, progress: progressReporter(io, "products") }));
       const link = buildLink({
         name: flags.step,
         command,
