@@ -41,6 +41,9 @@ for (const c of "0123456789abcdefABCDEF") HEX[c.charCodeAt(0)] = 1;
 /** 1 for the bytes a string may hold as they are: no control characters (the file is ASCII). */
 const TEXT = new Uint8Array(256).fill(1, 0x20, 0x80);
 
+/** `"sha256"`, the key of nearly every digest dict, as bytes. */
+const SHA256_KEY = [...'"sha256"'].map((c) => c.charCodeAt(0));
+
 /** Thrown inside the reader only, caught at its entry: "not canonical, use the general loader". */
 const DECLINE = Symbol("decline");
 
@@ -253,6 +256,13 @@ class Reader {
       this.expect(0x7b);
       // Nearly every dict is `{"sha256": …}`: built as that literal, it takes the object shape JSON.parse
       // gives it (one in-object field) instead of an empty literal's four.
+      const only = this.onlySha256();
+      if (only !== undefined) {
+        dict[path] = { sha256: only };
+        if (this.peek() !== 0x2c) return this.leave(0x7d, dict);
+        this.expect(0x2c);
+        continue;
+      }
       let hashes: Record<string, string> | undefined;
       let firstAlgo = "";
       let firstValue = "";
@@ -277,6 +287,36 @@ class Reader {
       if (this.peek() !== 0x2c) return this.leave(0x7d, dict);
       this.expect(0x2c);
     }
+  }
+
+  /**
+   * The usual digest dict, `{"sha256": "<hex>"}` (cursor after its `{`): reads it to its `}` and
+   * returns the digest; any other dict is left unread (undefined) for the general loop.
+   */
+  onlySha256(): string | undefined {
+    const src = this.src;
+    const at = skipSpace(src, this.i);
+    if (src[at] !== QUOTE || !SHA256_KEY.every((b, k) => src[at + k] === b)) return undefined;
+    let i = skipSpace(src, at + SHA256_KEY.length);
+    if (src[i] !== 0x3a) return undefined;
+    i = skipSpace(src, i + 1);
+    if (src[i] !== QUOTE) return undefined;
+    const start = i + 1;
+    const out = this.out;
+    let n = this.n;
+    for (const b of SHA256_KEY) out[n++] = b;
+    out[n++] = 0x3a;
+    out[n++] = QUOTE;
+    const end = copyString(src, out, start, n, HEX);
+    if (end === start) throw DECLINE; // HEX_SCHEMA needs a digit
+    n += end - start;
+    out[n++] = QUOTE;
+    i = skipSpace(src, end + 1);
+    if (src[i] !== 0x7d) return undefined;
+    out[n++] = 0x7d;
+    this.i = i + 1;
+    this.n = n;
+    return this.text(start, end);
   }
 
   enter(open: number): void {
