@@ -5,7 +5,7 @@
 // each of those stages, and compares the bundled binary's output with `--jobs 2` and `--jobs 0`.
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   dsseBody,
@@ -21,6 +21,7 @@ import {
   signMetablock,
 } from "@totem/engine";
 import { beforeAll, describe, expect, it } from "vitest";
+import { chunksFor } from "../src/commands/verify-chunks.js";
 import { ROOT, runBinary, tempDir } from "./run-cli.js";
 
 const STEPS = 30;
@@ -104,6 +105,11 @@ function writeLink(dir: string, link: Link, key: Key): void {
   writeFileSync(join(dir, linkFileName(link.name, key.keyid)), envelopeToText(signMetablock(linkToJson(link), [key.material], "in-toto-1.3")));
 }
 
+/** How `--jobs 2` cuts the chain: a step whose MATCH source is in its chunk, and one whose is not. */
+const chunkStarts = chunksFor(chainLayout(), 2).map((chunk) => Number((chunk[0]?.step ?? "").slice(1)));
+const ACROSS = chunkStarts[2] as number;
+const INSIDE = ACROSS + 3; // its source, INSIDE − 1, is a threshold-1 step of the same chunk
+
 let base: string;
 
 /** A copy of the passing chain, changed by `change` (given the links directory). */
@@ -148,12 +154,24 @@ describe("totem verify with worker threads", () => {
         }
       },
     ],
-    // s12 and s13 are in one chunk (steps 8–15): the worker settles s13's MATCH failure itself.
-    ["a MATCH failure inside a chunk (stage 9)", "match-inside", "9 rule-disallow s13", (links) => writeLink(links, stepLink(12, artifacts(12, "x")), keyOf(12))],
-    // s24 reads s23, the last step of the chunk before: the engine settles that rule on the main thread.
-    ["a MATCH failure across chunks (stage 9)", "match-across", "9 rule-disallow s24", (links) => writeLink(links, stepLink(23, artifacts(23, "x")), keyOf(23))],
+    // Both steps in one chunk: the thread settles the MATCH failure itself.
+    [
+      "a MATCH failure inside a chunk (stage 9)",
+      "match-inside",
+      `9 rule-disallow ${name(INSIDE)}`,
+      (links) => writeLink(links, stepLink(INSIDE - 1, artifacts(INSIDE - 1, "x")), keyOf(INSIDE - 1)),
+    ],
+    // The first step of a chunk reads the last of the one before: the engine settles it afterwards.
+    [
+      "a MATCH failure across chunks (stage 9)",
+      "match-across",
+      `9 rule-disallow ${name(ACROSS)}`,
+      (links) => writeLink(links, stepLink(ACROSS - 1, artifacts(ACROSS - 1, "x")), keyOf(ACROSS - 1)),
+    ],
     ["an extra product under DISALLOW * (stage 9)", "disallow", "9 rule-disallow s03", (links) => writeLink(links, stepLink(3, { ...artifacts(3), "extra.bin": digest(3, 99) }), keyOf(3))],
     ["threshold links that disagree (stage 7)", "disagree", "7 threshold-artifacts-differ s10", (links) => writeLink(links, stepLink(10, artifacts(10, "y")), bob)],
+    ["a malformed link file (stage 3)", "malformed", "3 link-unreadable s17", (links) => writeFileSync(join(links, linkFileName(name(17), keyOf(17).keyid)), '{"signed": {')],
+    ["a missing link file (stage 3)", "missing", "3 link-missing s26", (links) => rmSync(join(links, linkFileName(name(26), keyOf(26).keyid)))],
     [
       "a link changed after signing (stage 4)",
       "tampered",
@@ -165,6 +183,13 @@ describe("totem verify with worker threads", () => {
       },
     ],
   ];
+
+  it("cuts the chain where the cases below expect", () => {
+    const chunkOf = (step: number) => chunkStarts.filter((start) => start <= step).length;
+    expect(chunkOf(ACROSS - 1)).not.toBe(chunkOf(ACROSS));
+    expect(chunkOf(INSIDE - 1)).toBe(chunkOf(INSIDE));
+    expect((INSIDE - 1) % 5).not.toBe(0);
+  });
 
   it.each(cases)("gives the same report for a chain that %s", (_what, label, failure, change) => {
     const dir = variant(label, change);
