@@ -175,3 +175,47 @@ describe("totem record with in-toto-record's artifact options", () => {
     expect(listing(dir)).toEqual(before);
   });
 });
+
+describe("the rest of in-toto-run's command line", () => {
+  const run = (dir: string, ...argv: string[]) => runCli(["run", ...argv.map((a) => (a === "KEY" ? key : a))], { cwd: dir });
+
+  it("records a sign-off with -x: no command run, command [] and byproducts {}", async () => {
+    const dir = tree();
+    const r = await run(dir, "-n", "sign-off", "-k", "KEY", "-x", "-m", "src");
+    expect(r.code).toBe(0);
+    const link = linkIn(dir) as unknown as Record<string, unknown>;
+    expect([link.command, link.byproducts, keysOf(link.materials as Record<string, unknown>)]).toEqual([[], {}, "src/a.c src/lib/b.c"]);
+  });
+
+  it.each([
+    ["-x and a command", ["-x", "--", "sh", "-c", "echo x > ran.txt"], "-x/--no-command and a command: give one of them"],
+    ["no command and no -x", [], "no command to run: give it after --, or -x to record without one"],
+    ["--step and --step-name", ["--step-name", "t", "--", "true"], "give the step name once: --step or --step-name"],
+    ["a --key-type that is not the key's", ["-t", "rsa", "--", "true"], "--key-type rsa: '"],
+  ])("rejects %s with exit 2, writing nothing", async (_name, flags, message) => {
+    const dir = tree();
+    const before = listing(dir);
+    const r = await run(dir, "-n", "s", "-k", "KEY", ...flags);
+    expect(r.stderr).toContain(message);
+    expect(r.code).toBe(2);
+    expect(listing(dir)).toEqual(before);
+  });
+
+  it("requires a step name, by either spelling", async () => {
+    const dir = tree();
+    const r = await run(dir, "-k", "KEY", "--", "true");
+    expect(r.stderr).toBe("totem: required option '-n, --step <name>' not specified\n");
+    expect(r.code).toBe(2);
+    const named = await run(dir, "--step-name", "build", "-k", "KEY", "-t", "ed25519", "--", "true");
+    expect(named.code).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".link"))).toEqual([expect.stringMatching(/^build\.[0-9a-f]{8}\.link$/)]);
+  });
+
+  it("accepts --step-name and -t for record start and stop", async () => {
+    const dir = tree();
+    const rec = (half: string, ...flags: string[]) => runCli(["record", half, "--step-name", "e", "-k", key, "-t", "ed25519", ...flags], { cwd: dir });
+    expect((await rec("start", "-m", "src")).code).toBe(0);
+    expect((await rec("stop", "-p", "docs")).code).toBe(0);
+    expect(keysOf(linkIn(dir).products)).toBe("docs/readme.md");
+  });
+});

@@ -9,8 +9,7 @@ import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { displayPath, readBytes, resolveFrom } from "../io.js";
 import { ioOf } from "../program.js";
-import { loadSigner } from "../signing-keys.js";
-import { artifactOptions, type RecordFlags, recordArtifacts, recordingOptions, writeLink } from "./run.js";
+import { artifactOptions, loadRecordingSigner, type RecordFlags, recordArtifacts, recordingOptions, writeLink } from "./run.js";
 
 const EXAMPLES = `
 Examples:
@@ -26,7 +25,7 @@ Exit codes: 0 recorded; 2 bad flag, unreadable key, or stop without a matching s
 async function setUp(flags: RecordFlags, cmd: Command, what: string) {
   const io = ioOf(cmd);
   const options = artifactOptions(flags, io, what);
-  const signer = await loadSigner(flags.key, io, flags.passwordEnv);
+  const signer = await loadRecordingSigner(flags, io);
   return { io, options, signer, dir: resolveFrom(io.cwd, flags.metadataDirectory) };
 }
 

@@ -16,6 +16,7 @@ import {
   type HashDict,
   type HashOptions,
   hashArtifact,
+  type KeyType,
   type Link,
   linkFileName,
   linkToJson,
@@ -253,6 +254,7 @@ export interface RecordFlags {
   exclude?: string[];
   basePath?: string;
   lstripPaths?: string[];
+  keyType?: KeyType;
   normalizeLineEndings?: boolean;
   algorithm?: string[];
   target: Target;
@@ -270,8 +272,22 @@ const collect = (v: string, acc: string[] = []) => [...acc, v];
  */
 export function recordingOptions(cmd: Command, artifacts: { materials: boolean; products: boolean }): Command {
   cmd
-    .requiredOption("-n, --step <name>", "the step name (the link is <step>.<keyid8>.link)")
-    .requiredOption("-k, --key <private-key>", "the functionary's private key");
+    .option("-n, --step <name>", "the step name (the link is <step>.<keyid8>.link)")
+    .addOption(new Option("--step-name <name>", "in-toto-run's spelling of --step").hideHelp())
+    .hook("preAction", (c) => {
+      const { step, stepName } = c.opts<{ step?: string; stepName?: string }>();
+      if (step !== undefined && stepName !== undefined) throw new UsageError("give the step name once: --step or --step-name");
+      if (step === undefined && stepName === undefined) throw new UsageError("required option '-n, --step <name>' not specified");
+      if (step === undefined) c.setOptionValue("step", stepName);
+    })
+    .requiredOption("-k, --key <private-key>", "the functionary's private key")
+    .addOption(
+      new Option("-t, --key-type <type>", "the key's type, as in-toto-run -t (Totem reads it from the file; a different one is an error)").choices([
+        "ed25519",
+        "rsa",
+        "ecdsa",
+      ]),
+    );
   if (artifacts.materials) cmd.option("-m, --materials <paths...>", "files or directories to record as materials (in-toto-run -m)");
   if (artifacts.products) cmd.option("-p, --products <paths...>", "files or directories to record as products (in-toto-run -p)");
   return cmd
@@ -299,6 +315,16 @@ export function artifactOptions(flags: RecordFlags, io: Io, what: string): Artif
     ...(prefixes.value.length > 0 ? { lstripPaths: prefixes.value } : {}),
     progress: progressReporter(io, what),
   };
+}
+
+/** Loads --key and checks it against --key-type when given. */
+export async function loadRecordingSigner(flags: RecordFlags, io: Io): Promise<Signer> {
+  const signer = await loadSigner(flags.key, io, flags.passwordEnv);
+  const type = signer.key.public.keytype;
+  if (flags.keyType !== undefined && flags.keyType !== type) {
+    throw new UsageError(`--key-type ${flags.keyType}: '${signer.path}' is an ${type} key`);
+  }
+  return signer;
 }
 
 /** The absolute --base-path; 1.3.1 chdirs there to record, so it must be a directory. */
@@ -335,36 +361,48 @@ function afterCommand<T>(record: () => T): T {
   }
 }
 
+/** The flags of `totem run`: the recording ones, -x (commander names --no-command `command: false`), -s, --timeout. */
+interface RunFlags extends RecordFlags {
+  command?: boolean;
+  recordStreams?: boolean;
+  timeout?: number;
+}
+
 /** Registers `totem run`. */
 export function register(program: Command): void {
   recordingOptions(program.command("run"), { materials: true, products: true })
     .description("record a step: hash materials, run the command, hash products, write the signed link")
-    .argument("<command...>", "the command to run (after --)")
+    .argument("[command...]", "the command to run (after --)")
+    .option("-x, --no-command", "record without running a command (a sign-off step): command [] and byproducts {}")
     .option("-s, --record-streams", "record stdout and stderr in the link's byproducts")
     .option("--timeout <seconds>", "stop the command after this many seconds (in-toto-run uses 10)", intOption("--timeout"))
     .addHelpText("after", EXAMPLES)
-    .action(async (command: string[], flags: RecordFlags & { recordStreams?: boolean; timeout?: number }, cmd: Command) => {
+    .action(async (command: string[], flags: RunFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      if (flags.command === false && command.length > 0) throw new UsageError("-x/--no-command and a command: give one of them");
+      if (flags.command !== false && command.length === 0) throw new UsageError("no command to run: give it after --, or -x to record without one");
       const options = artifactOptions(flags, io, "materials");
-      const signer = await loadSigner(flags.key, io, flags.passwordEnv);
+      const signer = await loadRecordingSigner(flags, io);
       const materials = recordArtifacts(flags.materials ?? [], options);
-      const ran = await runCommand(command, io.cwd, { capture: flags.recordStreams === true, timeoutSeconds: flags.timeout, io });
-      if ("error" in ran) throw new InputError(`cannot run ${JSON.stringify(command)}: ${ran.error}`);
+      const ran = flags.command === false ? undefined : await runCommand(command, io.cwd, { capture: flags.recordStreams === true, timeoutSeconds: flags.timeout, io });
+      if (ran && "error" in ran) throw new InputError(`cannot run ${JSON.stringify(command)}: ${ran.error}`);
       const products = afterCommand(() => recordArtifacts(flags.products ?? [], { ...options, progress: progressReporter(io, "products") }));
       const link = buildLink({
         name: flags.step,
-        command,
         materials,
         products,
-        returnValue: ran.returnValue,
-        stdout: flags.recordStreams ? ran.stdout : "",
-        stderr: flags.recordStreams ? ran.stderr : "",
+        ...(ran && {
+          command,
+          returnValue: ran.returnValue,
+          stdout: flags.recordStreams ? ran.stdout : "",
+          stderr: flags.recordStreams ? ran.stderr : "",
+        }),
       });
       const path = writeLink(link, signer, flags.target, resolveFrom(io.cwd, flags.metadataDirectory));
       io.stderr.write(
         `totem: recorded step "${flags.step}": ${Object.keys(materials).length} materials, ${Object.keys(products).length} products → ${displayPath(io.cwd, path)}\n`,
       );
-      if (ran.returnValue !== 0) {
+      if (ran && ran.returnValue !== 0) {
         io.stderr.write(`totem: the command exited with ${ran.returnValue ?? "a signal"}; the link records it\n`);
         setExit(cmd, EXIT.FAILED);
       }
