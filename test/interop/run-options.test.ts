@@ -120,6 +120,20 @@ describe("totem run signs the payload in-toto-run 1.3.1 signs for the same comma
   });
 });
 
+describe("an expected divergence", () => {
+  it("records one file reached through two arguments once, where 1.3.1 raises PrefixError", () => {
+    const ref = copy();
+    const ours = copy();
+    const flags = ["--lstrip-paths", "x/", "-m", "src", "src/a.c"];
+    const r = exec(refRun(flags), { cwd: ref });
+    expect(r.stderr).toContain("PrefixError: Prefix selection has resulted in non unique dictionary key 'src/a.c'");
+    expect(links(ref)).toEqual([]);
+    const t = exec(totemRun(flags), { cwd: ours });
+    expect(t.status, t.stderr).toBe(0);
+    expect(Object.keys(links(ours)[0]?.materials ?? {})).toEqual(["src/a.c", "src/lib/b.c"]);
+  });
+});
+
 describe("totem record signs the payload in-toto-record 1.3.1 signs for the same command lines", () => {
   it("matches start and stop with --base-path and --lstrip-paths", () => {
     const ref = copy();

@@ -16,8 +16,11 @@ Examples:
   $ totem record start --step edit --key keys/alice -m src
   $ vi src/main.c
   $ totem record stop --step edit --key keys/alice -p src
+  $ totem record start -n edit -k keys/alice --base-path work --lstrip-paths src/ -m src docs
 
 start writes .<step>.<keyid8>.link-unfinished; stop turns it into <step>.<keyid8>.link.
+As in in-toto-record 1.3.1, start has -m and stop has -p; both have --exclude, --base-path and
+--lstrip-paths (each half uses its own).
 Exit codes: 0 recorded; 2 bad flag, unreadable key, or stop without a matching start.
 `;
 

@@ -344,7 +344,12 @@ const EXAMPLES = `
 Examples:
   $ totem run --step build --key keys/carl -m src -p dist -- make dist
   $ totem run -n clone -k keys/bob -p demo-project -- git clone https://example.org/demo-project.git
-  $ totem run -n test -k keys/ci.pem -m . --exclude 'node_modules/' --record-streams -- npm test
+  $ totem run -n test -k keys/ci.pem -m . --exclude 'node_modules/' '*.log' --record-streams -- npm test
+  $ totem run -n package -k keys/carl --base-path build -m src -p dist --lstrip-paths dist/ -- make package
+  $ totem run -n review -k keys/alice -t ed25519 -m docs -x
+
+Options take in-toto-run 1.3.1's spellings, so its command lines work unchanged: -m/-p/--exclude/
+--lstrip-paths take several values (or repeat them), --base-path, --step-name, -t/--key-type, -x.
 
 Writes <step>.<keyid8>.link (mode 0644, atomically) into --metadata-directory.
 Exit codes: 0 recorded and the command exited 0; 1 recorded but the command exited non-zero;
