@@ -74,6 +74,7 @@ export async function precheckLinks(layout: Layout, dir: string, opts: { jobs?: 
   // The first (largest) chunk is the main thread's: it can start at once, a worker needs to boot.
   const queue = [...chunks];
   let mine = queue.shift();
+  const started: { terminate(): Promise<number> }[] = [];
   try {
     const done = Promise.all(
       Array.from(
@@ -82,6 +83,7 @@ export async function precheckLinks(layout: Layout, dir: string, opts: { jobs?: 
           new Promise<void>((resolveWorker, reject) => {
             const inFlight: Chunk[] = [];
             const worker = new Worker(script, { argv: [WORKER_COMMAND], stdout: true, stderr: true, resourceLimits: WORKER_LIMITS });
+            started.push(worker);
             const post = (m: WorkerMessage) => worker.postMessage(m);
             const feed = () => {
               const chunk = queue.shift();
@@ -106,6 +108,9 @@ export async function precheckLinks(layout: Layout, dir: string, opts: { jobs?: 
           }),
       ),
     );
+    // A worker failing while the main thread works must not be an unhandled rejection; it is
+    // handled where `done` is awaited.
+    done.catch(() => undefined);
     // The main thread's share is checked the same way, so its links too stay as compact text.
     for (; mine; mine = queue.shift()) {
       const steps = checkChunk(dir, layout, kept, mine);
@@ -119,7 +124,10 @@ export async function precheckLinks(layout: Layout, dir: string, opts: { jobs?: 
     }
     await done;
   } catch {
-    return undefined; // any thread trouble: fall back to checking in-process
+    // Any thread trouble: stop the other workers (they would keep the process alive) and fall back
+    // to checking in-process.
+    for (const worker of started) void worker.terminate();
+    return undefined;
   }
   return out;
 }
