@@ -92,9 +92,11 @@ describe("excludes", () => {
   });
 
   it("answers as testing each pattern's regex on the path and on every ancestor does", () => {
-    // The predicate remembers ancestors' answers and pre-filters on the last component; this
-    // oracle is the direct definition (SPEC-NOTES §10): last matching pattern wins, and a pattern
-    // matching an ancestor directory matches everything below it.
+    // The predicate remembers ancestors' answers; this oracle is the direct definition (SPEC-NOTES
+    // §10): last matching pattern wins; a pattern with an inner `/` matches the whole path from the
+    // root, one without matches a single component at any depth; a pattern matching an ancestor
+    // directory matches everything below it. (Patterns are globs per component, so `*` never
+    // matches `.` or `..` components; in-toto's gitwildmatch would: docs/formats.md.)
     const opts = { dot: true, nobrace: true, noext: true, nocomment: true, nonegate: true };
     const oracle = (patterns: string[]) => (path: string) => {
       let excluded = false;
@@ -102,10 +104,12 @@ describe("excludes", () => {
         const negated = p.startsWith("!");
         const body = (negated ? p.slice(1) : p).replace(/\/+$/, "");
         if (body === "") continue;
-        const re = new Minimatch(body.includes("/") ? body.replace(/^\/+/, "") : `**/${body}`, opts).makeRe();
+        const anchored = body.includes("/");
+        const re = new Minimatch(anchored ? body.replace(/^\/+/, "") : body, opts).makeRe();
         if (!re) continue;
+        const test = (x: string) => re.test(anchored ? x : (x.split("/").pop() as string));
         const ancestors = [...path.matchAll(/\//g)].map((m) => m.index).filter((i) => i > 0).map((i) => path.slice(0, i));
-        if ((!(negated ? p.slice(1) : p).endsWith("/") && re.test(path)) || ancestors.some((a) => re.test(a))) excluded = !negated;
+        if ((!(negated ? p.slice(1) : p).endsWith("/") && test(path)) || ancestors.some(test)) excluded = !negated;
       }
       return excluded;
     };
@@ -120,6 +124,11 @@ describe("excludes", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("applies patterns without a slash below `..` too, as in-toto's gitwildmatch does", () => {
+    const ex = compileExcludes(DEFAULT_EXCLUDES);
+    expect(["../src/a.pyc", "../../x/.git/config", "../b.link", "../src/a.c"].map(ex)).toEqual([true, true, true, false]);
   });
 
   it("excludes nothing without patterns", () => {

@@ -14,14 +14,13 @@ const GLOB_OPTIONS = { dot: true, nobrace: true, noext: true, nocomment: true, n
 interface Compiled {
   negated: boolean;
   dirOnly: boolean;
-  /** minimatch's compiled regex (reused: matching thousands of paths must not re-parse the glob). */
-  re: RegExp;
   /**
-   * For a pattern without an inner `/` (compiled behind a `**` segment): the regex of the pattern
-   * alone, which the last component of every path that `re` matches must match. It is tested first because it is cheap on one
-   * component, while `re`'s `**` part scans the whole path with a lookahead at every character.
+   * The compiled glob (reused: matching thousands of paths must not re-parse it). A pattern with an
+   * inner `/` is anchored at the recorded root and matched against the whole path; one without
+   * matches a path by its last component, at any depth (`component`).
    */
-  last?: RegExp;
+  re: RegExp;
+  component: boolean;
 }
 
 function compile(pattern: string): Compiled | undefined {
@@ -32,11 +31,17 @@ function compile(pattern: string): Compiled | undefined {
   body = body.replace(/\/+$/, "");
   if (body === "") return undefined;
   const anchored = body.includes("/");
-  const glob = anchored ? body.replace(/^\/+/, "") : `**/${body}`;
-  const re = new Minimatch(glob, GLOB_OPTIONS).makeRe();
-  if (!re) return undefined;
-  const last = anchored ? undefined : new Minimatch(body, GLOB_OPTIONS).makeRe();
-  return { negated, dirOnly, re, ...(last ? { last } : {}) };
+  const re = new Minimatch(anchored ? body.replace(/^\/+/, "") : body, GLOB_OPTIONS).makeRe();
+  return re ? { negated, dirOnly, re, component: !anchored } : undefined;
+}
+
+/**
+ * Whether `c` matches `path` itself (its ancestors are checked separately). Matching an unanchored
+ * pattern by the last component, rather than as `**\/pattern`, also works below `..` components,
+ * which minimatch's `**` never crosses and in-toto's gitwildmatch does (`-m ../src` with `*.pyc`).
+ */
+function matches(c: Compiled, path: string): boolean {
+  return c.re.test(c.component ? path.slice(path.lastIndexOf("/") + 1) : path);
 }
 
 /**
@@ -58,7 +63,7 @@ export function compileExcludes(patterns: readonly string[]): (path: string) => 
     let hits = dirHits.get(dir);
     if (hits === undefined) {
       const above = hitsOf(parentOf(dir));
-      hits = compiled.map((c, i) => (above[i] as boolean) || c.re.test(dir));
+      hits = compiled.map((c, i) => (above[i] as boolean) || matches(c, dir));
       dirHits.set(dir, hits);
     }
     return hits;
@@ -66,14 +71,10 @@ export function compileExcludes(patterns: readonly string[]): (path: string) => 
   return (path) => {
     const slash = path.lastIndexOf("/");
     const above = slash > 0 ? hitsOf(path.slice(0, slash)) : none;
-    // The pre-filter on the last component is skipped for "", "." and "..", which a pattern alone
-    // and behind `**` treat differently (walked paths never end so).
-    const last = path.slice(slash + 1);
-    const odd = last === "" || last === "." || last === "..";
     let excluded = false;
     for (let i = 0; i < compiled.length; i++) {
       const c = compiled[i] as Compiled;
-      if (above[i] || (!c.dirOnly && (odd || c.last === undefined || c.last.test(last)) && c.re.test(path))) excluded = !c.negated;
+      if (above[i] || (!c.dirOnly && matches(c, path))) excluded = !c.negated;
     }
     return excluded;
   };
