@@ -28,8 +28,8 @@ const STALE_CHUNK_MS = 60_000;
 /**
  * Builds the CLI split (ESM only): dist/totem.mjs holds the dispatcher, and each command, loaded by a
  * dynamic import in packages/cli/src/main.ts, is a chunk under dist/chunks/ with the libraries only it
- * uses, so a run parses just the code its command needs. Verification workers start dist/totem.mjs
- * again, found from their chunk (verify-workers.ts).
+ * uses, so a run parses just the code its command needs. Verification workers start
+ * dist/verify-worker.mjs, found from their chunk (verify-workers.ts).
  *
  * Other processes may run `totem` while this rebuilds (tests build in parallel with each other): chunk
  * names carry a content hash, so new chunks are written first, the entry is then replaced in one
@@ -38,7 +38,8 @@ const STALE_CHUNK_MS = 60_000;
 async function buildCli() {
   const result = await build({
     ...common,
-    entryPoints: { totem: "packages/cli/src/bin.ts" },
+    // verify's worker threads start an entry of their own: the checking code without the command line.
+    entryPoints: { totem: "packages/cli/src/bin.ts", "verify-worker": "packages/cli/src/verify-worker.ts" },
     outdir: CLI_DIST,
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",

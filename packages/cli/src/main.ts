@@ -46,8 +46,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { names: ["keygen"], load: () => import("./commands/keygen.js") },
   { names: ["import"], load: () => import("./commands/import.js") },
   { names: ["diff"], load: () => import("./commands/diff.js") },
-  // The hidden worker command runs in verify's worker threads (commands/verify-workers.ts).
-  { names: ["verify", "__verify-worker"], load: () => import("./commands/verify.js") },
+  { names: ["verify"], load: () => import("./commands/verify.js") },
   { names: ["run"], load: () => import("./commands/run.js") },
   { names: ["record"], load: () => import("./commands/record.js") },
   { names: ["lsp"], load: () => import("./commands/lsp.js") },

@@ -1,7 +1,6 @@
-// `totem verify` checks big chains in worker threads that run the bundle's entry with a hidden
-// command; with the bundle split into chunks (scripts/build.mjs) and commands loaded lazily
-// (main.ts), a worker must still find that command. A worker that never answers would go unnoticed
-// by verify (it falls back to checking in-process), so it is started here directly.
+// `totem verify` checks big chains in worker threads that run a bundle entry of their own
+// (dist/verify-worker.mjs, scripts/build.mjs). A worker that never answers would go unnoticed by
+// verify (it falls back to checking in-process), so it is started here directly.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,7 +25,7 @@ describe("verification worker in the bundled CLI", () => {
       step: step.name,
       files: step.pubkeys.map((keyid) => ({ path: linkFileName(step.name, keyid), keyid, key: layout.keys[keyid] })),
     }));
-    const worker = new Worker(join(ROOT, "packages/cli/dist/totem.mjs"), { argv: ["__verify-worker"], stdout: true, stderr: true });
+    const worker = new Worker(join(ROOT, "packages/cli/dist/verify-worker.mjs"), { stdout: true, stderr: true });
     const result = await new Promise<ChunkResult>((done, fail) => {
       worker.once("message", done);
       worker.on("error", fail);

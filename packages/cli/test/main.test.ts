@@ -20,7 +20,6 @@ describe("lazy command loading", () => {
     expect(namesOf(commandsFor(["check", "a.totem", "--format", "json"]))).toEqual(["check"]);
     expect(namesOf(commandsFor(["-h", "verify"]))).toEqual(["verify"]);
     expect(namesOf(commandsFor(["help", "record"]))).toEqual(["record"]);
-    expect(namesOf(commandsFor(["__verify-worker"]))).toEqual(["verify"]);
   });
 
   it("loads nothing for a bare --version, everything for help and unknown commands", () => {

@@ -3,18 +3,16 @@
 // signature-check their link files (the expensive part); workers also settle their steps' threshold
 // agreement and rules. The engine's verifyChain then reuses all of it (VerifyInput.checked and
 // checkedSteps) and redoes nothing. The engine stays pure; threads are the CLI's business. Workers
-// run this same bundle with a hidden command, so they exist only in the bundled CLI (from sources,
-// verification runs in-process).
+// run a bundle entry of their own (dist/verify-worker.mjs: the checking code without the command
+// line), so they exist only in the bundled CLI (from sources, verification runs in-process).
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import type { MessagePort } from "node:worker_threads";
 import type { CheckedLink, CheckedStep, Layout } from "@totem/engine";
-import type { Command } from "commander";
 import { type Chunk, type ChunkResult, checkChunk, checkChunkNow, chunksFor, KeptArtifacts, unpackLink } from "./verify-chunks.js";
 
 /** Below this many link files, starting threads costs more than it saves. */
 const MIN_LINKS_FOR_WORKERS = 24;
-/** The hidden command a worker runs. */
-export const WORKER_COMMAND = "__verify-worker";
 
 /**
  * A worker's young generation: its objects live for one chunk, so a small one is collected often and
@@ -32,11 +30,11 @@ export interface Prechecked {
   steps: Map<string, CheckedStep>;
 }
 
-/** The bundle's entry file: this code runs from a chunk under dist/chunks/ (scripts/build.mjs splits the CLI). */
-function bundlePath(): string | undefined {
+/** The workers' bundle entry, beside the CLI's; this code runs from a chunk under dist/chunks/ (scripts/build.mjs). */
+function workerPath(): string | undefined {
   const url = import.meta.url;
   if (!url.endsWith(".mjs")) return undefined;
-  return fileURLToPath(/\/chunks\/[^/]+$/.test(url) ? new URL("../totem.mjs", url) : url);
+  return fileURLToPath(new URL(/\/chunks\/[^/]+$/.test(url) ? "../verify-worker.mjs" : "./verify-worker.mjs", url));
 }
 
 /** Takes in a thread's result for a chunk. */
@@ -56,7 +54,7 @@ function receive(result: ChunkResult, chunk: Chunk, out: Prechecked): void {
  */
 export async function precheckLinks(layout: Layout, dir: string, opts: { jobs?: number; trace: boolean }): Promise<Prechecked | undefined> {
   const { jobs } = opts;
-  const script = bundlePath();
+  const script = workerPath();
   // The main thread is one of the threads: it takes chunks from the same queue as the workers.
   const threads = Math.min(jobs ?? availableParallelism(), layout.steps.length);
   const files = layout.steps.reduce((n, step) => n + new Set(step.pubkeys).size, 0);
@@ -82,7 +80,7 @@ export async function precheckLinks(layout: Layout, dir: string, opts: { jobs?: 
         () =>
           new Promise<void>((resolveWorker, reject) => {
             const inFlight: Chunk[] = [];
-            const worker = new Worker(script, { argv: [WORKER_COMMAND], stdout: true, stderr: true, resourceLimits: WORKER_LIMITS });
+            const worker = new Worker(script, { stdout: true, stderr: true, resourceLimits: WORKER_LIMITS });
             started.push(worker);
             const post = (m: WorkerMessage) => worker.postMessage(m);
             const feed = () => {
@@ -132,23 +130,14 @@ export async function precheckLinks(layout: Layout, dir: string, opts: { jobs?: 
   return out;
 }
 
-/** Registers the hidden command a verification worker thread runs. */
-export function registerWorker(program: Command): void {
-  program
-    .command(WORKER_COMMAND, { hidden: true })
-    .description("(internal) a verification worker thread")
-    .action(async () => {
-      const { isMainThread, parentPort } = await import("node:worker_threads");
-      await new Promise<void>((done) => {
-        if (isMainThread || !parentPort) return done();
-        const port = parentPort;
-        let chain: { dir: string; layout: Layout; kept: KeptArtifacts } | undefined;
-        // The chain first, then chunks for as long as the main thread has work; it terminates the worker.
-        port.on("message", (msg: WorkerMessage) => {
-          if ("layout" in msg) chain = { dir: msg.dir, layout: msg.layout, kept: new KeptArtifacts(msg.layout, msg.readAcross, msg.trace) };
-          else port.postMessage(chain ? checkChunkNow(chain.dir, chain.layout, chain.kept, msg.chunk) : { links: [], steps: [] });
-        });
-        port.once("close", () => done());
-      });
-    });
+/**
+ * A worker thread's loop (its entry is packages/cli/src/verify-worker.ts): the chain first, then one
+ * chunk after another for as long as the main thread has work; the main thread terminates it.
+ */
+export function serveChunks(port: MessagePort): void {
+  let chain: { dir: string; layout: Layout; kept: KeptArtifacts } | undefined;
+  port.on("message", (msg: WorkerMessage) => {
+    if ("layout" in msg) chain = { dir: msg.dir, layout: msg.layout, kept: new KeptArtifacts(msg.layout, msg.readAcross, msg.trace) };
+    else port.postMessage(chain ? checkChunkNow(chain.dir, chain.layout, chain.kept, msg.chunk) : { links: [], steps: [] });
+  });
 }

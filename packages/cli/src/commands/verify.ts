@@ -26,7 +26,7 @@ import { EXIT, InputError } from "../errors.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
 import { writeInspectionLink } from "./inspection-link.js";
-import { precheckLinks, registerWorker } from "./verify-workers.js";
+import { precheckLinks } from "./verify-workers.js";
 
 const EXAMPLES = `
 Examples:
@@ -193,9 +193,8 @@ export function jsonReport(result: VerificationResult, layout: string, locate?: 
   )}\n`;
 }
 
-/** Registers `totem verify` (and the hidden command its worker threads run). */
+/** Registers `totem verify`. */
 export function register(program: Command): void {
-  registerWorker(program);
   program
     .command("verify")
     .description("verify a supply chain's links against a signed layout (in-toto-verify 1.3.1 semantics)")
