@@ -71,7 +71,7 @@ export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parseStrictJson } from "./load/st
 export { itemRuleFailures, ruleText, sameHashes, verifyItemRules } from "./verify/artifact-rules.js";
 export type { SignatureCheck } from "./verify/envelope-signature.js";
 export { checkEnvelopeSignature } from "./verify/envelope-signature.js";
-export { checkLinkFile, linkFileName, reduceLinks, sublayoutDir, uniqueKeyids, verifyThresholdAgreement } from "./verify/link-stages.js";
+export { checkLinkFile, linkFileName, sublayoutDir, uniqueKeyids, verifyThresholdAgreement } from "./verify/link-stages.js";
 export type {
   CheckedLink,
   CheckedStep,

@@ -1,10 +1,9 @@
 // `totem verify --layout L --layout-key K... --links DIR`: the engine's verifyChain with the I/O
 // around it: reading the layout, keys and link files, running inspections in the working directory
 // (writing their `<name>.link` files there, as 1.3.1 does), and a report as text or JSON. Big
-// chains: link files are loaded and signature-checked in parallel worker threads first
-// (verify-workers.ts), the engine then reuses those results.
+// chains: the main thread and worker threads check the link files and settle steps first
+// (verify-workers.ts, verify-chunks.ts); the engine then reuses those results.
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import type { SourceMap } from "@totem/dsl";
 import {
   DEFAULT_EXCLUDES,
@@ -26,6 +25,7 @@ import { EXIT, InputError } from "../errors.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
 import { writeInspectionLink } from "./inspection-link.js";
+import { readLinkFile } from "./verify-chunks.js";
 import { precheckLinks } from "./verify-workers.js";
 
 const EXAMPLES = `
@@ -52,17 +52,6 @@ interface VerifyFlags {
   inspectionTimeout: number;
   inspectionLinks: boolean;
   jobs?: number;
-}
-
-/** Reads a link file relative to the links directory; absent or unreadable → undefined (as 1.3.1 skips IOError). */
-function linkReader(dir: string): (path: string) => Uint8Array | undefined {
-  return (path) => {
-    try {
-      return new Uint8Array(readFileSync(join(dir, path)));
-    } catch {
-      return undefined;
-    }
-  };
 }
 
 /** Inspections: record `.` before and after running the command in the verifier's cwd (SPEC-NOTES §7 step 11). */
@@ -224,7 +213,7 @@ export function register(program: Command): void {
         if (error instanceof InputError) throw error;
         throw new InputError(`cannot read links directory '${flags.links}': ${describeFsError(error)}`);
       }
-      const readLink = linkReader(dir);
+      const readLink = (path: string) => readLinkFile(dir, path); // absent or unreadable: undefined, as 1.3.1 skips IOError
       const wantTrace = flags.json === true && flags.trace !== false;
       const written: string[] = [];
       const pre = loaded.value.type === "layout" ? await precheckLinks(loaded.value.layout, dir, { jobs: flags.jobs, trace: wantTrace }) : undefined;
