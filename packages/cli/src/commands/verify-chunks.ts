@@ -179,37 +179,40 @@ function checkFile(dir: string, f: FileJob): { packed: PackedLink; valid?: Link 
 }
 
 /**
- * When each step of a chunk can have its rules checked (the position of the last of its MATCH
- * sources; none when a source is outside the chunk), and after which position a step's links are no
- * longer needed. Links are let go as soon as possible: a chunk's links all alive at once would
- * outgrow the young generation and be promoted, which costs garbage collection time.
+ * For a chunk: the layout steps each step's MATCH rules read; when each step can have its rules
+ * checked (the position of the last of those sources; none when one is outside the chunk); and
+ * after which position a step's links are no longer needed. Links are let go as soon as possible: a
+ * chunk's links all alive at once would outgrow the young generation and be promoted, which costs
+ * garbage collection time.
  */
-function schedule(layout: Layout, chunk: Chunk): { readyAt: Map<string, number>; lastUse: Map<string, number> } {
-  const steps = new Map(layout.steps.map((s) => [s.name, s]));
+function schedule(steps: ReadonlyMap<string, Step>, chunk: Chunk) {
   const index = new Map(chunk.map((s, i) => [s.step, i]));
+  const reads = new Map<string, string[]>();
   const readyAt = new Map<string, number>();
   const lastUse = new Map<string, number>();
   const use = (step: string, at: number) => lastUse.set(step, Math.max(lastUse.get(step) ?? 0, at));
   chunk.forEach(({ step }, i) => {
     use(step, i);
-    const reads = matchSources(steps.get(step) as Step).filter((name) => steps.has(name));
-    if (!reads.every((name) => index.has(name))) return;
-    const at = Math.max(i, ...reads.map((name) => index.get(name) as number));
+    const sources = matchSources(steps.get(step) as Step).filter((name) => steps.has(name));
+    reads.set(step, sources);
+    if (!sources.every((name) => index.has(name))) return;
+    const at = Math.max(i, ...sources.map((name) => index.get(name) as number));
     readyAt.set(step, at);
     use(step, at);
-    for (const name of reads) use(name, at);
+    for (const name of sources) use(name, at);
   });
-  return { readyAt, lastUse };
+  return { reads, readyAt, lastUse };
 }
 
 /**
- * Checks a chunk's link files, in step order, pausing (yield) after each step. A step is settled only when each of its files is
- * absent or a link (Metablock or DSSE; a sublayout or a malformed file is the engine's to explain):
- * then its agreement, and its rules when every step they read is settled in this chunk too.
+ * Checks a chunk's link files in step order, pausing (yield) after each step. A step is settled only
+ * when each of its files is absent or a link (Metablock or DSSE; a sublayout or a malformed file is
+ * the engine's to explain): then its agreement, and its rules when every step they read is settled
+ * in this chunk too.
  */
 export function* checkChunk(dir: string, layout: Layout, kept: KeptArtifacts, chunk: Chunk): Generator<void, ChunkResult> {
   const steps = new Map(layout.steps.map((s) => [s.name, s]));
-  const { readyAt, lastUse } = schedule(layout, chunk);
+  const { reads, readyAt, lastUse } = schedule(steps, chunk);
   const links: PackedLink[] = [];
   const results = new Map<string, CheckedStep>();
   const settled = new Set<string>();
@@ -238,8 +241,7 @@ export function* checkChunk(dir: string, layout: Layout, kept: KeptArtifacts, ch
       const first = byKey.values().next().value;
       if (first) reduced.set(name, first);
       const agreement = verifyThresholdAgreement({ ...layout, steps: [step] }, valid, "");
-      const reads = matchSources(step).filter((s) => steps.has(s));
-      results.set(name, { valid: paths, agreement, reads });
+      results.set(name, { valid: paths, agreement, reads: reads.get(name) ?? [] });
     }
     for (const [ready, at] of readyAt) {
       const result = results.get(ready);
