@@ -8,7 +8,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { MessagePort } from "node:worker_threads";
-import type { CheckedLink, CheckedStep, Layout } from "@totem/engine";
+import { type CheckedLink, type CheckedStep, type Layout, uniqueKeyids } from "@totem/engine";
 import { type Chunk, type ChunkResult, checkChunk, checkChunkNow, chunksFor, KeptArtifacts, unpackLink } from "./verify-chunks.js";
 
 /** Below this many link files, starting threads costs more than it saves. */
@@ -57,7 +57,7 @@ export async function precheckLinks(layout: Layout, dir: string, opts: { jobs?: 
   const script = workerPath();
   // The main thread is one of the threads: it takes chunks from the same queue as the workers.
   const threads = Math.min(jobs ?? availableParallelism(), layout.steps.length);
-  const files = layout.steps.reduce((n, step) => n + new Set(step.pubkeys).size, 0);
+  const files = layout.steps.reduce((n, step) => n + uniqueKeyids(step).length, 0);
   if (!script || threads < 2 || (jobs === undefined && files < MIN_LINKS_FOR_WORKERS)) return undefined;
   const chunks = chunksFor(layout, threads);
   const workers = Math.min(threads, chunks.length) - 1;
