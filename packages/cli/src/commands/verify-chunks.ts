@@ -93,6 +93,9 @@ export interface PackedLink {
   products?: string;
 }
 
+/** A link's artifact dicts as compact JSON text. */
+type ArtifactTexts = Required<Pick<PackedLink, "materials" | "products">>;
+
 /** What a thread found in a chunk: the links it checked, and the steps it settled. */
 export interface ChunkResult {
   links: PackedLink[];
@@ -145,22 +148,22 @@ export class KeptArtifacts {
     return [...out];
   }
 
-  /** The steps of a chunk whose dicts must be kept, given what the thread settled. */
-  keep(chunk: Chunk, settled: ReadonlyMap<string, CheckedStep>): Set<string> {
-    const keep = new Set<string>();
-    for (const { step } of chunk) {
-      if (this.all || this.readAcross.has(step)) keep.add(step);
-      if (settled.get(step)?.rules !== undefined) continue;
-      // Its rules run on the main thread: it and every source they read.
-      keep.add(step);
-      for (const source of matchSources(this.steps.get(step) as Step)) keep.add(source);
-    }
-    return keep;
+  /**
+   * Whether a step's dicts must be kept, once the thread is done with it: `readers` are the steps of
+   * the chunk whose MATCH rules read it (their rules have been tried by then; see `schedule`).
+   */
+  keeps(step: string, settled: ReadonlyMap<string, CheckedStep>, readers: readonly string[]): boolean {
+    if (this.all || this.readAcross.has(step)) return true;
+    // Rules that run on the main thread read the step's own dicts and their sources'.
+    return settled.get(step)?.rules === undefined || readers.some((reader) => settled.get(reader)?.rules === undefined);
   }
 }
 
-/** One link file checked: packed for the main thread, and the link itself if its signature is valid. */
-function checkFile(dir: string, f: FileJob): { packed: PackedLink; valid?: Link } | "absent" | "not-a-link" {
+/**
+ * One link file checked: packed for the main thread (without its artifact texts, made only if
+ * KeptArtifacts keeps them), and the link itself if its signature is valid.
+ */
+function checkFile(dir: string, f: FileJob): { packed: PackedLink; texts: () => ArtifactTexts; valid?: Link } | "absent" | "not-a-link" {
   const bytes = readLinkFile(dir, f.path);
   if (!bytes) return "absent";
   const r = checkLinkFile(bytes, f.key, { artifactTexts: true });
@@ -172,22 +175,22 @@ function checkFile(dir: string, f: FileJob): { packed: PackedLink; valid?: Link 
     signatureValid: r.value.signatureValid,
     signatures,
     head: JSON.stringify({ ...link, materials: undefined, products: undefined }),
-    materials: artifactTexts?.materials ?? JSON.stringify(link.materials),
-    products: artifactTexts?.products ?? JSON.stringify(link.products),
   };
-  return r.value.signatureValid ? { packed, valid: link } : { packed };
+  const texts = artifactTexts ?? (() => ({ materials: JSON.stringify(link.materials), products: JSON.stringify(link.products) }));
+  return r.value.signatureValid ? { packed, texts, valid: link } : { packed, texts };
 }
 
 /**
- * For a chunk: the layout steps each step's MATCH rules read; when each step can have its rules
- * checked (the position of the last of those sources; none when one is outside the chunk); and
- * after which position a step's links are no longer needed. Links are let go as soon as possible: a
+ * For a chunk: the layout steps each step's MATCH rules read, and the other way round within the
+ * chunk; when each step can have its rules checked (the position of the last of those sources; none
+ * when one is outside the chunk); and after which position a step's links are no longer needed. Links are let go as soon as possible: a
  * chunk's links all alive at once would outgrow the young generation and be promoted, which costs
  * garbage collection time.
  */
 function schedule(steps: ReadonlyMap<string, Step>, chunk: Chunk) {
   const index = new Map(chunk.map((s, i) => [s.step, i]));
   const reads = new Map<string, string[]>();
+  const readers = new Map<string, string[]>();
   const readyAt = new Map<string, number>();
   const lastUse = new Map<string, number>();
   const use = (step: string, at: number) => lastUse.set(step, Math.max(lastUse.get(step) ?? 0, at));
@@ -195,13 +198,14 @@ function schedule(steps: ReadonlyMap<string, Step>, chunk: Chunk) {
     use(step, i);
     const sources = matchSources(steps.get(step) as Step).filter((name) => steps.has(name));
     reads.set(step, sources);
+    for (const name of sources) if (index.has(name)) readers.set(name, [...(readers.get(name) ?? []), step]);
     if (!sources.every((name) => index.has(name))) return;
     const at = Math.max(i, ...sources.map((name) => index.get(name) as number));
     readyAt.set(step, at);
     use(step, at);
     for (const name of sources) use(name, at);
   });
-  return { reads, readyAt, lastUse };
+  return { reads, readers, readyAt, lastUse };
 }
 
 /**
@@ -212,8 +216,10 @@ function schedule(steps: ReadonlyMap<string, Step>, chunk: Chunk) {
  */
 export function* checkChunk(dir: string, layout: Layout, kept: KeptArtifacts, chunk: Chunk): Generator<void, ChunkResult> {
   const steps = new Map(layout.steps.map((s) => [s.name, s]));
-  const { reads, readyAt, lastUse } = schedule(steps, chunk);
+  const { reads, readers, readyAt, lastUse } = schedule(steps, chunk);
   const links: PackedLink[] = [];
+  /** The texts of each step's links, until the thread is done with the step and knows whether they travel. */
+  const texts = new Map<string, [PackedLink, () => ArtifactTexts][]>();
   const results = new Map<string, CheckedStep>();
   const settled = new Set<string>();
   /** Valid links of the settled steps still needed, by keyid, and the first of them (stage 8). */
@@ -230,6 +236,7 @@ export function* checkChunk(dir: string, layout: Layout, kept: KeptArtifacts, ch
       if (r === "not-a-link") allLinks = false;
       if (typeof r === "string") continue;
       links.push(r.packed);
+      texts.set(name, [...(texts.get(name) ?? []), [r.packed, r.texts]]);
       if (r.valid) {
         byKey.set(f.keyid, r.valid);
         paths.push(f.path);
@@ -251,13 +258,12 @@ export function* checkChunk(dir: string, layout: Layout, kept: KeptArtifacts, ch
       if (at !== i) continue;
       valid.delete(done);
       reduced.delete(done);
+      // Texts the main thread will not read are never made (nor sent): most of a big chain's memory.
+      if (kept.keeps(done, results, readers.get(done) ?? [])) for (const [packed, made] of texts.get(done) ?? []) Object.assign(packed, made());
+      texts.delete(done);
     }
   }
-  // Texts the main thread will not read are not sent (nor kept): most of a big chain's memory.
-  const keep = kept.keep(chunk, results);
-  const stepOf = new Map(chunk.flatMap(({ step, files }) => files.map((f) => [f.path, step] as const)));
-  const sent = links.map((l) => (keep.has(stepOf.get(l.path) as string) ? l : { ...l, materials: undefined, products: undefined }));
-  return { links: sent, steps: [...results] };
+  return { links, steps: [...results] };
 }
 
 /**

@@ -39,10 +39,10 @@ export type LoadedEnvelope = {
   canonicalSignedBytes?: () => Uint8Array | undefined;
   /**
    * Only with `artifactTexts`, for links the one-pass reader took: `materials` and `products` as
-   * compact JSON text, cut from the signed bytes (cheaper than JSON.stringify for a caller that
-   * needs them as text).
+   * compact JSON text, cut from the signed bytes when called (cheaper than JSON.stringify for a
+   * caller that needs them as text, and nothing made for one that turns out not to).
    */
-  artifactTexts?: { materials: string; products: string };
+  artifactTexts?: () => { materials: string; products: string };
 } & ({ type: "layout"; layout: Layout } | { type: "link"; link: Link });
 
 /** Options for {@link loadEnvelope}. */
@@ -115,7 +115,7 @@ function canonicalLink(bytes: Uint8Array, opts: LoadOptions): LoadedEnvelope | u
   if (opts.artifactTexts) {
     const bytes = Buffer.from(c.signedBytes.buffer, c.signedBytes.byteOffset, c.signedBytes.byteLength);
     const cut = ([start, end]: [number, number]) => bytes.latin1Slice(start, end); // ASCII: latin1 is exact
-    loaded.artifactTexts = { materials: cut(c.artifactRanges.materials), products: cut(c.artifactRanges.products) };
+    loaded.artifactTexts = () => ({ materials: cut(c.artifactRanges.materials), products: cut(c.artifactRanges.products) });
   }
   return loaded;
 }
