@@ -72,7 +72,7 @@ export function chunksFor(layout: Layout, threads: number): Chunk[] {
 /** Reads a link file; undefined when it is absent or unreadable (the engine reports that). */
 export function readLinkFile(dir: string, path: string): Uint8Array | undefined {
   try {
-    return new Uint8Array(readFileSync(join(dir, path)));
+    return readFileSync(join(dir, path)); // a Buffer is a Uint8Array: no copy
   } catch {
     return undefined;
   }
