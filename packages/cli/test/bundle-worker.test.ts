@@ -17,23 +17,33 @@ beforeAll(() => {
 }, 60_000);
 
 describe("verification worker in the bundled CLI", () => {
-  it("answers a chunk of steps with the links it read, their signature verdicts and the steps it settled", async () => {
+  it("claims every chunk through the shared counter and answers each with the links it read, their signature verdicts and the steps it settled", async () => {
     const loaded = loadEnvelope(new Uint8Array(readFileSync(join(CHAIN, "root.layout"))), { expect: "layout" });
     if (!loaded.ok || loaded.value.type !== "layout") throw new Error("fixture layout does not load");
     const layout = loaded.value.layout;
-    const chunk = layout.steps.map((step) => ({
+    const steps = layout.steps.map((step) => ({
       step: step.name,
       files: step.pubkeys.map((keyid) => ({ path: linkFileName(step.name, keyid), keyid, key: layout.keys[keyid] })),
     }));
+    // Two chunks: the first step alone, then the rest.
+    const chunks = [steps.slice(0, 1), steps.slice(1)];
+    const next = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(join(ROOT, "packages/cli/dist/verify-worker.mjs"), { stdout: true, stderr: true });
-    const result = await new Promise<ChunkResult>((done, fail) => {
-      worker.once("message", done);
+    const replies: unknown[] = [];
+    await new Promise<void>((done, fail) => {
+      worker.on("message", (reply: { done?: true }) => {
+        replies.push(reply);
+        if (reply.done) done();
+      });
       worker.on("error", fail);
-      worker.on("exit", () => fail(new Error("the worker exited without answering")));
+      worker.on("exit", () => fail(new Error("the worker exited without saying it was done")));
       // A trace is wanted: every artifact dict is sent back.
-      worker.postMessage({ dir: CHAIN, layout, readAcross: [], trace: true });
-      worker.postMessage({ chunk });
+      worker.postMessage({ dir: CHAIN, layout, readAcross: [], trace: true, chunks, next });
     });
+    expect(replies.map((r) => ("index" in (r as object) ? (r as { index: number }).index : "done"))).toEqual([0, 1, "done"]);
+    expect(Atomics.load(next, 0)).toBeGreaterThanOrEqual(chunks.length); // both claimed
+    const answered = (replies.slice(0, 2) as { result: ChunkResult }[]).map((r) => r.result);
+    const result: ChunkResult = { links: answered.flatMap((r) => r.links), steps: answered.flatMap((r) => r.steps) };
     await worker.terminate();
     expect(result.links.length).toBeGreaterThanOrEqual(4); // the fixture's link files, each checked
     for (const r of result.links) {
@@ -43,7 +53,13 @@ describe("verification worker in the bundled CLI", () => {
       expect(sent, r.path).toStrictEqual(expected);
       expect(r.signatureValid, r.path).toBe(true);
     }
-    // The reference chain passes: every step settled, with no failures.
-    expect(result.steps.map(([step, s]) => [step, s.agreement, s.rules])).toEqual(layout.steps.map((s) => [s.name, [], []]));
+    // The reference chain passes: every step settled, with no failures, except that the rules of a
+    // step reading "clone" (checked in the other chunk) are left to the main thread.
+    const readsFirst = (s: (typeof layout.steps)[number]) =>
+      [...s.expected_materials, ...s.expected_products].some((r) => r.type === "match" && r.destinationName === "clone");
+    expect(result.steps.map(([step, s]) => [step, s.agreement, s.rules])).toEqual(
+      layout.steps.map((s, i) => [s.name, [], i > 0 && readsFirst(s) ? undefined : []]),
+    );
+    expect(layout.steps.some((s, i) => i > 0 && readsFirst(s))).toBe(true); // the case is exercised
   });
 });

@@ -161,7 +161,7 @@ describe("totem verify with worker threads", () => {
       `9 rule-disallow ${name(INSIDE)}`,
       (links) => writeLink(links, stepLink(INSIDE - 1, artifacts(INSIDE - 1, "x")), keyOf(INSIDE - 1)),
     ],
-    // The first step of a chunk reads the last of the one before: the engine settles it afterwards.
+    // The first step of a chunk reads the last of the one before: the main thread settles it when both are back.
     [
       "a MATCH failure across chunks (stage 9)",
       "match-across",
@@ -190,6 +190,17 @@ describe("totem verify with worker threads", () => {
     expect(chunkOf(INSIDE - 1)).toBe(chunkOf(INSIDE));
     expect((INSIDE - 1) % 5).not.toBe(0);
   });
+
+  it("stops the workers it started early when the layout cannot be read (exit 2, no hang)", () => {
+    // The links directory holds enough link files for workers to start before the layout is read.
+    const args = ["verify", "--layout", "missing.layout", "--layout-key", "owner.pub", "--links", "links"];
+    for (const jobs of [[], ["--jobs", "2"]]) {
+      const r = runBinary([...args, ...jobs], base);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/cannot read layout '.*missing\.layout': no such file or directory/);
+      expect(r.stdout).toBe("");
+    }
+  }, 30_000);
 
   it.each(cases)("gives the same report for a chain that %s", (_what, label, failure, change) => {
     const dir = variant(label, change);

@@ -26,7 +26,7 @@ import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolv
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
 import { writeInspectionLink } from "./inspection-link.js";
 import { readLinkFile } from "./verify-chunks.js";
-import { precheckLinks } from "./verify-workers.js";
+import { precheckLinks, warmWorkers } from "./verify-workers.js";
 
 const EXAMPLES = `
 Examples:
@@ -200,13 +200,15 @@ export function register(program: Command): void {
     .addHelpText("after", EXAMPLES)
     .action(async (flags: VerifyFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      const dir = resolveFrom(io.cwd, flags.links);
+      // Threads for a big chain boot while the layout and its keys are read.
+      const warming = warmWorkers(dir, flags.jobs);
       const now = resolveNow(flags.now, io);
       const layoutPath = resolveFrom(io.cwd, flags.layout);
       const shown = displayPath(io.cwd, layoutPath);
       const loaded = loadEnvelope(readBytes(layoutPath, "layout"), { expect: "layout" });
       if (!loaded.ok) throw new InputError(`cannot read layout '${shown}': ${loaded.error.message} (at ${loaded.error.path})`);
       const keys = flags.layoutKey.map((k) => readLayoutKey(k, io, flags.keyType));
-      const dir = resolveFrom(io.cwd, flags.links);
       try {
         if (!statSync(dir).isDirectory()) throw new InputError(`--links '${flags.links}' is not a directory`);
       } catch (error) {
@@ -216,7 +218,8 @@ export function register(program: Command): void {
       const readLink = (path: string) => readLinkFile(dir, path); // absent or unreadable: undefined, as 1.3.1 skips IOError
       const wantTrace = flags.json === true && flags.trace !== false;
       const written: string[] = [];
-      const pre = loaded.value.type === "layout" ? await precheckLinks(loaded.value.layout, dir, { jobs: flags.jobs, trace: wantTrace }) : undefined;
+      const warm = await warming;
+      const pre = loaded.value.type === "layout" ? await precheckLinks(loaded.value.layout, dir, { jobs: flags.jobs, trace: wantTrace, warm }) : undefined;
       const result = await verifyChain({
         layout: loaded.value,
         layoutKeys: keys,
