@@ -54,6 +54,16 @@ function agreesWithGeneralLoader(bytes: Uint8Array): "accepted" | "declined" {
     expect(JSON.parse(texts.materials)).toStrictEqual(withTexts.value.link.materials);
     expect(JSON.parse(texts.products)).toStrictEqual(withTexts.value.link.products);
   }
+  // Both ways of reading artifact entries (the regular expression and the byte loop) decide alike.
+  for (const entryReader of ["native", "bytes"] as const) {
+    const other = readCanonicalLink(bytes, { entryReader });
+    expect(other === undefined, entryReader).toBe(read === undefined);
+    if (other && read) {
+      expect(other.root).toStrictEqual(read.root);
+      expect(dec(other.signedBytes)).toBe(dec(read.signedBytes));
+      expect(other.artifactRanges).toStrictEqual(read.artifactRanges);
+    }
+  }
   if (!read) return "declined";
   const parsed = JSON.parse(dec(bytes)) as { signed: JsonObject; signatures: unknown };
   expect(read.root).toStrictEqual(parsed);
@@ -114,8 +124,23 @@ describe("readCanonicalLink", () => {
     ["text after the object", `{"signatures":[],"signed":${canonicalText}} x`],
     ["a truncated file", `{"signatures":[],"signed":${canonicalText}`.slice(0, 200)],
     ["a byte order mark", `\ufeff{"signatures":[],"signed":${canonicalText}}`],
+    // src/a.c has the usual digest dict, the next path has another: the order is kept across the two.
+    ["paths out of order where the digest dict changes form", `{"signatures":[],"signed":${canonicalText.replace('"src/b.c"', '"src/0.c"')}}`],
+    ["a duplicate path where the digest dict changes form", `{"signatures":[],"signed":${canonicalText.replace('"src/b.c"', '"src/a.c"')}}`],
   ])("declines %s (the general loader decides)", (_what, text) => {
     expect(readCanonicalLink(enc(text))).toBe(undefined);
+    for (const entryReader of ["native", "bytes"] as const) expect(readCanonicalLink(enc(text), { entryReader })).toBe(undefined);
+  });
+
+  it("reads a dict whose digest dicts change form, in either order", () => {
+    const mixed = {
+      "a.txt": { sha256: "aa" },
+      "b.txt": { md5: "bb", sha256: "cc" },
+      "c.txt": { sha256: "dd" },
+      "d.txt": { sha512: "ee" },
+      "e.txt": { sha256: "ff" },
+    };
+    expect(agreesWithGeneralLoader(intotoFile(payload({ materials: mixed, products: mixed })))).toBe("accepted");
   });
 
   it("accepts the largest safe integers and declines longer ones", () => {

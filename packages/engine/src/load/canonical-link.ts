@@ -44,6 +44,26 @@ const TEXT = new Uint8Array(256).fill(1, 0x20, 0x80);
 /** `"sha256"`, the key of nearly every digest dict, as bytes. */
 const SHA256_KEY = [...'"sha256"'].map((c) => c.charCodeAt(0));
 
+/**
+ * An artifact-dict entry in the usual form: whitespace, `"path"`, `:`, `{"sha256": "<hex>"}`, and the
+ * comma after it if there is one — with exactly the byte loop's rules: JSON whitespace only, a path of
+ * printable ASCII (the file has no backslash), a non-empty hex digest.
+ */
+const USUAL_ENTRY = /[ \t\n\r]*"([^"\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*\{[ \t\n\r]*"sha256"[ \t\n\r]*:[ \t\n\r]*"([0-9a-fA-F]+)"[ \t\n\r]*\}[ \t\n\r]*(,?)/y;
+
+/** How artifact-dict entries are read: by USUAL_ENTRY where it matches, or byte by byte. */
+export type EntryReader = "native" | "bytes";
+
+/**
+ * Entries are matched by USUAL_ENTRY until this many bytes of artifact dicts have been read in this
+ * thread, then byte by byte: a regular expression runs as native code at once, while the byte loop
+ * starts interpreted and is only faster once V8 has optimized it — so a small chain never pays for
+ * the loop's warm-up, and a big one reads most of its bytes with the faster loop
+ * (docs/benchmarks.notes.md).
+ */
+const NATIVE_UNTIL = 1 << 20;
+let artifactBytesRead = 0;
+
 /** Thrown inside the reader only, caught at its entry: "not canonical, use the general loader". */
 const DECLINE = Symbol("decline");
 
@@ -113,14 +133,27 @@ class Reader {
   depth = 0;
   /** Where the content of the last string read starts in the file. */
   start = 0;
+  /** Where the stripped output goes, as a Buffer (for latin1Write). */
+  readonly outBuf: Buffer;
+  private wholeText: string | undefined;
   private lastKey = "";
   private lastKeyStart = -1;
   private lastKeyEnd = -1;
 
-  constructor(file: Uint8Array) {
+  constructor(
+    file: Uint8Array,
+    readonly entryReader: EntryReader | undefined,
+  ) {
     this.src = file;
     this.buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
     this.out = new Uint8Array(file.length);
+    this.outBuf = Buffer.from(this.out.buffer, this.out.byteOffset, this.out.byteLength);
+  }
+
+  /** The file as a string (made once): strings matched in it share its characters. */
+  whole(): string {
+    this.wholeText ??= this.buf.latin1Slice(0, this.src.length);
+    return this.wholeText;
   }
 
   /** Skips whitespace and returns the next byte (undefined at the end). */
@@ -250,7 +283,19 @@ class Reader {
     const dict: Record<string, Record<string, string>> = {};
     if (this.peek() === 0x7d) return this.leave(0x7d, dict);
     if (this.depth + 1 > DEFAULT_MAX_DEPTH) throw DECLINE;
+    const from = this.i;
     const paths = new KeyOrder();
+    const native = this.entryReader === "native" || (this.entryReader === undefined && artifactBytesRead < NATIVE_UNTIL);
+    if (!native || this.usualEntries(dict, paths)) this.entries(dict, paths);
+    artifactBytesRead += this.i - from;
+    return this.leave(0x7d, dict);
+  }
+
+  /**
+   * The entries of an artifact dict from the cursor (at an entry) to its last one, byte by byte; the
+   * cursor is left before the dict's `}`.
+   */
+  entries(dict: Record<string, Record<string, string>>, paths: KeyOrder): void {
     for (;;) {
       const path = this.key(paths);
       this.expect(0x7b);
@@ -259,7 +304,7 @@ class Reader {
       const only = this.onlySha256();
       if (only !== undefined) {
         dict[path] = { sha256: only };
-        if (this.peek() !== 0x2c) return this.leave(0x7d, dict);
+        if (this.peek() !== 0x2c) return;
         this.expect(0x2c);
         continue;
       }
@@ -284,9 +329,43 @@ class Reader {
       }
       this.expect(0x7d);
       dict[path] = hashes ?? (count === 0 ? {} : firstAlgo === "sha256" ? { sha256: firstValue } : { [firstAlgo]: firstValue });
-      if (this.peek() !== 0x2c) return this.leave(0x7d, dict);
+      if (this.peek() !== 0x2c) return;
       this.expect(0x2c);
     }
+  }
+
+  /**
+   * The entries of an artifact dict in the usual form, `"path": {"sha256": "<hex>"}`, from the cursor,
+   * each matched by USUAL_ENTRY (native code from the first one, where the byte loop would still be
+   * interpreted) with the same checks. Returns true at an entry in another form (the cursor at it;
+   * `paths` knows the last path read), false after the dict's last entry.
+   */
+  usualEntries(dict: Record<string, Record<string, string>>, paths: KeyOrder): boolean {
+    const text = this.whole();
+    const pieces: string[] = [];
+    let last: RegExpExecArray | undefined;
+    let more = true;
+    for (;;) {
+      USUAL_ENTRY.lastIndex = this.i;
+      const m = USUAL_ENTRY.exec(text);
+      if (m === null) break;
+      const path = m[1] as string;
+      if ((last !== undefined && !((last[1] as string) < path)) || path === "__proto__") throw DECLINE;
+      last = m;
+      dict[path] = { sha256: m[2] as string };
+      pieces.push('"', path, '":{"sha256":"', m[2] as string, '"}', m[3] as string);
+      this.i = USUAL_ENTRY.lastIndex;
+      if (m[3] === "") {
+        more = false;
+        break;
+      }
+    }
+    this.n += this.outBuf.latin1Write(pieces.join(""), this.n);
+    if (more && last) {
+      const start = text.indexOf('"', last.index) + 1;
+      paths.next(this.src, start, start + (last[1] as string).length);
+    }
+    return more;
   }
 
   /**
@@ -339,17 +418,20 @@ declare global {
   interface Buffer {
     /** Node's fast latin1 decoder (what `toString("latin1", …)` calls after checking its arguments). */
     latin1Slice(start: number, end: number): string;
+    /** Node's fast latin1 encoder (what `write(s, offset, "latin1")` calls); returns the bytes written. */
+    latin1Write(s: string, offset: number): number;
   }
 }
 
 /**
  * Reads a Metablock link file in one pass when it is canonical JSON apart from whitespace (see the
- * conditions above); undefined otherwise, for the general loader. Never throws.
+ * conditions above); undefined otherwise, for the general loader. Never throws. `entryReader` fixes
+ * how artifact entries are read (tests check both; by default, see NATIVE_UNTIL).
  */
-export function readCanonicalLink(file: Uint8Array): CanonicalLink | undefined {
+export function readCanonicalLink(file: Uint8Array, opts: { entryReader?: EntryReader } = {}): CanonicalLink | undefined {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (!isAscii(file) || buf.indexOf(0x5c) >= 0) return undefined;
-  const r = new Reader(file);
+  const r = new Reader(file, opts.entryReader);
   let signedStart = -1;
   let signedEnd = -1;
   let signed: JsonObject | undefined;
