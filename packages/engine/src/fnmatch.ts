@@ -8,8 +8,13 @@
 const STAR = Symbol("star");
 type Token = string | typeof STAR;
 
+/** A compiled pattern. */
+interface Matcher {
+  test(name: string): boolean;
+}
+
 /** Compiled patterns; artifact rules repeat the same few patterns over thousands of paths. */
-const cache = new Map<string, RegExp>();
+const cache = new Map<string, Matcher>();
 const CACHE_LIMIT = 4096;
 
 /** A code point as a regex escape that is valid inside and outside classes under the `u` flag. */
@@ -173,14 +178,34 @@ export function translate(pattern: string): string {
   return `^(?:${out.join("")})$`;
 }
 
-function compile(pattern: string): RegExp {
-  let re = cache.get(pattern);
-  if (re === undefined) {
-    re = new RegExp(translate(pattern), "su");
+/** Matches everything: `*` (its regex, `.*` with the `s` flag, matches any string). */
+const ANY: Matcher = { test: () => true };
+
+/**
+ * The usual patterns of artifact rules without a regex: `*`, a literal path, or a literal prefix
+ * then one `*` (`src/*`), which match exactly what their regex matches (`*` crosses `/`, there is
+ * no case folding, and a prefix of code units not ending in half a surrogate pair is a prefix of
+ * code points); anything with `?`, `[` or another `*` takes the regex.
+ */
+function simpleMatcher(pattern: string): Matcher | undefined {
+  const special = /[*?[]/.exec(pattern);
+  if (special === null) return { test: (name) => name === pattern };
+  if (pattern === "*") return ANY;
+  if (special.index !== pattern.length - 1 || special[0] !== "*") return undefined;
+  const prefix = pattern.slice(0, -1);
+  // A prefix ending in a lone high surrogate would match the first half of a pair in code units.
+  if (/[\ud800-\udbff]$/.test(prefix)) return undefined;
+  return { test: (name) => name.startsWith(prefix) };
+}
+
+function compile(pattern: string): Matcher {
+  let m = cache.get(pattern);
+  if (m === undefined) {
+    m = simpleMatcher(pattern) ?? new RegExp(translate(pattern), "su");
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(pattern, re);
+    cache.set(pattern, m);
   }
-  return re;
+  return m;
 }
 
 /** Whether `name` matches the Python fnmatch `pattern` (case-sensitive, POSIX; SPEC-NOTES §9). */

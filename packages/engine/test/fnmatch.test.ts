@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fnmatch, fnmatchFilter } from "../src/fnmatch.js";
+import { fnmatch, fnmatchFilter, translate } from "../src/fnmatch.js";
 
 interface GlobCase {
   pattern: string;
@@ -52,6 +53,22 @@ describe("fnmatch", () => {
     const start = Date.now();
     expect(fnmatch("a".repeat(5000), "*a*a*a*a*a*a*a*a*b")).toBe(false);
     expect(Date.now() - start).toBeLessThan(500);
+  });
+
+  it("matches `*`, literal paths and `prefix*` without a regex exactly as the regex does", () => {
+    // Names and patterns from a small alphabet with `/`, a newline, an astral character and halves
+    // of surrogate pairs, where a shortcut could part from the translated regex.
+    const unit = fc.constantFrom("a", "b", "/", ".", "\n", "\\", "😀", "\ud83d", "\ude00");
+    const literal = fc.string({ unit, maxLength: 5 });
+    const pattern = fc.oneof(literal, literal.map((p) => `${p}*`), fc.constant("*"));
+    fc.assert(
+      fc.property(pattern, literal, (pat, tail) => {
+        for (const name of [tail, pat.replace("*", "") + tail, pat.replace("*", "")]) {
+          expect(fnmatch(name, pat), `${JSON.stringify(name)} ~ ${JSON.stringify(pat)}`).toBe(new RegExp(translate(pat), "su").test(name));
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("filters names in their order", () => {

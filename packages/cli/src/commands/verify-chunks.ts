@@ -72,7 +72,9 @@ export function chunksFor(layout: Layout, threads: number): Chunk[] {
 /** Reads a link file; undefined when it is absent or unreadable (the engine reports that). */
 export function readLinkFile(dir: string, path: string): Uint8Array | undefined {
   try {
-    return readFileSync(join(dir, path)); // a Buffer is a Uint8Array: no copy
+    const file = readFileSync(join(dir, path));
+    // A plain Uint8Array over the Buffer's bytes (no copy): the reader's loops then see one array type.
+    return new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
   } catch {
     return undefined;
   }

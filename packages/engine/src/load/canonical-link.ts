@@ -55,12 +55,14 @@ const USUAL_ENTRY = /[ \t\n\r]*"([^"\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*\{[ \t\n\r
 export type EntryReader = "native" | "bytes";
 
 /**
- * Entries are matched by USUAL_ENTRY until this many bytes of artifact dicts have been read in this
- * thread, then byte by byte: a regular expression runs as native code at once, while the byte loop
- * starts interpreted and is only faster once V8 has optimized it — so a small chain never pays for
- * the loop's warm-up, and a big one reads most of its bytes with the faster loop
+ * Entries of files smaller than NATIVE_FILES_BELOW are matched by USUAL_ENTRY until NATIVE_UNTIL
+ * bytes of artifact dicts have been read in this thread; all others byte by byte. A regular
+ * expression runs as native code at once, while the byte loop starts interpreted and is only faster
+ * once V8 has optimized it (within a big file, or after a few small ones) — so a small chain never
+ * pays for the loop's warm-up, and a big one reads its bytes with the faster loop
  * (docs/benchmarks.notes.md).
  */
+const NATIVE_FILES_BELOW = 64 * 1024;
 const NATIVE_UNTIL = 1 << 20;
 let artifactBytesRead = 0;
 
@@ -285,7 +287,8 @@ class Reader {
     if (this.depth + 1 > DEFAULT_MAX_DEPTH) throw DECLINE;
     const from = this.i;
     const paths = new KeyOrder();
-    const native = this.entryReader === "native" || (this.entryReader === undefined && artifactBytesRead < NATIVE_UNTIL);
+    const native =
+      this.entryReader === "native" || (this.entryReader === undefined && this.src.length < NATIVE_FILES_BELOW && artifactBytesRead < NATIVE_UNTIL);
     if (!native || this.usualEntries(dict, paths)) this.entries(dict, paths);
     artifactBytesRead += this.i - from;
     return this.leave(0x7d, dict);

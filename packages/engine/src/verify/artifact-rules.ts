@@ -17,10 +17,16 @@ function get(artifacts: Artifacts, path: string): HashDict | undefined {
 
 /** Hash dicts are compared as whole dicts: same algorithms, same digests (SPEC-NOTES §8). */
 export function sameHashes(a: HashDict, b: HashDict): boolean {
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
-  return true;
+  // Without Object.keys: this runs once per matched artifact, and arrays for its two or so keys
+  // were most of the garbage of a big chain's rules.
+  let count = 0;
+  for (const k in a) {
+    if (!Object.hasOwn(a, k)) continue;
+    if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+    count++;
+  }
+  for (const k in b) if (Object.hasOwn(b, k)) count--;
+  return count === 0;
 }
 
 /** `os.path.join(prefix, path)` then `\` → `/`, as verify_match_rule builds full paths. */
@@ -87,8 +93,9 @@ export function verifyItemRules(
   const other = side === "materials" ? "products" : "materials";
   for (const [index, rule] of rules.entries()) {
     let consumed: string[] = [];
-    const text = ruleText(rule);
-    const ref = { item, side, index, text };
+    // Written out only for a failure or a trace: most rules of a passing chain need neither.
+    const text = () => ruleText(rule);
+    const ref = () => ({ item, side, index, text: text() });
     switch (rule.type) {
       case "match":
         consumed = matchRule(rule, queue, source, links);
@@ -112,17 +119,17 @@ export function verifyItemRules(
       case "disallow": {
         const hits = fnmatchFilter(queue, rule.pattern);
         if (hits.length > 0) {
-          trace?.push({ item, side, index, rule: text, consumed: [], queue: [...queue] });
+          trace?.push({ item, side, index, rule: text(), consumed: [], queue: [...queue] });
           return [
             {
               stage: 9,
               code: "rule-disallow",
               message:
-                `${side === "materials" ? "Materials" : "Products"} of "${item}" matched rule ${index + 1} '${text}': ${list(hits)}. ` +
+                `${side === "materials" ? "Materials" : "Products"} of "${item}" matched rule ${index + 1} '${text()}': ${list(hits)}. ` +
                 `No earlier rule accounted for them. If they are expected, add a rule before it (CREATE, MODIFY, MATCH or ALLOW); ` +
                 `otherwise find out why "${item}" ${side === "materials" ? "used" : "produced"} them.`,
               step: item,
-              rule: ref,
+              rule: ref(),
               artifacts: hits,
             },
           ];
@@ -131,16 +138,16 @@ export function verifyItemRules(
       }
       case "require":
         if (!queue.has(rule.pattern)) {
-          trace?.push({ item, side, index, rule: text, consumed: [], queue: [...queue] });
+          trace?.push({ item, side, index, rule: text(), consumed: [], queue: [...queue] });
           const elsewhere = get(link[other], rule.pattern) ? ` (it is among the ${other})` : "";
           const gone = get(source, rule.pattern) ? " An earlier rule consumed it: put REQUIRE before the rules that match it." : "";
           return [
             {
               stage: 9,
               code: "rule-require",
-              message: `Rule ${index + 1} '${text}' of "${item}" did not find "${rule.pattern}" in the ${side}${elsewhere}.${gone || ` Make sure "${item}" records it.`}`,
+              message: `Rule ${index + 1} '${text()}' of "${item}" did not find "${rule.pattern}" in the ${side}${elsewhere}.${gone || ` Make sure "${item}" records it.`}`,
               step: item,
-              rule: ref,
+              rule: ref(),
               artifacts: [rule.pattern],
             },
           ];
@@ -150,7 +157,7 @@ export function verifyItemRules(
         assertNever(rule);
     }
     for (const p of consumed) queue.delete(p);
-    trace?.push({ item, side, index, rule: text, consumed, queue: [...queue] });
+    trace?.push({ item, side, index, rule: text(), consumed, queue: [...queue] });
   }
   return [];
 }
