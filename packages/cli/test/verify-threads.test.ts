@@ -169,6 +169,13 @@ describe("totem verify with worker threads", () => {
       (links) => writeLink(links, stepLink(ACROSS - 1, artifacts(ACROSS - 1, "x")), keyOf(ACROSS - 1)),
     ],
     ["an extra product under DISALLOW * (stage 9)", "disallow", "9 rule-disallow s03", (links) => writeLink(links, stepLink(3, { ...artifacts(3), "extra.bin": digest(3, 99) }), keyOf(3))],
+    // Paths that are array indices: an object lists them first, so threads must list them alike.
+    [
+      "extra products named like numbers under DISALLOW * (stage 9)",
+      "disallow-index",
+      "9 rule-disallow s04",
+      (links) => writeLink(links, stepLink(4, { ...artifacts(4), "10": digest(4, 98), "9": digest(4, 97), "9z": digest(4, 96) }), keyOf(4)),
+    ],
     ["threshold links that disagree (stage 7)", "disagree", "7 threshold-artifacts-differ s10", (links) => writeLink(links, stepLink(10, artifacts(10, "y")), bob)],
     ["a malformed link file (stage 3)", "malformed", "3 link-unreadable s17", (links) => writeFileSync(join(links, linkFileName(name(17), keyOf(17).keyid)), '{"signed": {')],
     ["a missing link file (stage 3)", "missing", "3 link-missing s26", (links) => rmSync(join(links, linkFileName(name(26), keyOf(26).keyid)))],

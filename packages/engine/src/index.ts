@@ -1,6 +1,7 @@
 // @totem/engine: the in-toto model, canonical JSON, keys and keyids, signing, verification,
 // recording and fnmatch. Pure: it does no I/O; file contents, the clock and keys are parameters.
 export type {
+  ArtifactDict,
   ArtifactRule,
   ArtifactSide,
   DsseEnvelope,
@@ -11,6 +12,7 @@ export type {
   JsonValue,
   Layout,
   Link,
+  LinkArtifacts,
   Metablock,
   PublicKey,
   PublicKeyval,

@@ -107,6 +107,18 @@ export interface Link {
   environment: JsonObject;
 }
 
+/**
+ * A link's materials or products as artifact rules and threshold agreement read them: the model's
+ * plain object, or a Map (what verification threads build: faster for thousands of paths).
+ */
+export type ArtifactDict = Readonly<Record<string, HashDict>> | ReadonlyMap<string, HashDict>;
+
+/** What artifact rules and threshold agreement read of a link. */
+export interface LinkArtifacts {
+  materials: ArtifactDict;
+  products: ArtifactDict;
+}
+
 /** One signature in an envelope. Metablock signatures are hex; DSSE signatures are base64. */
 export interface Signature {
   keyid: string;

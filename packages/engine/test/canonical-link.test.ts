@@ -64,6 +64,19 @@ function agreesWithGeneralLoader(bytes: Uint8Array): "accepted" | "declined" {
       expect(other.artifactRanges).toStrictEqual(read.artifactRanges);
     }
   }
+  // With artifactMaps, the same entries in the same order as the objects (Maps, or objects where an
+  // array-index path would be ordered first).
+  const mapped = readCanonicalLink(bytes, { artifactMaps: true });
+  expect(mapped === undefined).toBe(read === undefined);
+  if (mapped && read) {
+    for (const side of ["materials", "products"] as const) {
+      const dict = mapped.artifactMaps?.[side];
+      const entries = dict instanceof Map ? [...dict] : Object.entries(dict ?? {});
+      expect(entries, side).toStrictEqual(Object.entries(read.root.signed[side] as JsonObject));
+      expect(mapped.root.signed[side]).toStrictEqual({});
+    }
+    expect(dec(mapped.signedBytes)).toBe(dec(read.signedBytes));
+  }
   if (!read) return "declined";
   const parsed = JSON.parse(dec(bytes)) as { signed: JsonObject; signatures: unknown };
   expect(read.root).toStrictEqual(parsed);
@@ -130,6 +143,19 @@ describe("readCanonicalLink", () => {
   ])("declines %s (the general loader decides)", (_what, text) => {
     expect(readCanonicalLink(enc(text))).toBe(undefined);
     for (const entryReader of ["native", "bytes"] as const) expect(readCanonicalLink(enc(text), { entryReader })).toBe(undefined);
+  });
+
+  it("gives artifact dicts as Maps unless a path is an array index, which objects order first", () => {
+    const plain = { "a.txt": { sha256: "aa" }, "b.txt": { sha256: "bb" } };
+    const indexed = { "10": { sha256: "aa" }, "9": { sha256: "bb" }, "9x": { sha256: "cc" }, "4294967295": { sha256: "dd" } };
+    const file = intotoFile(payload({ materials: plain, products: indexed }));
+    const read = readCanonicalLink(file, { artifactMaps: true });
+    expect(read?.artifactMaps?.materials).toBeInstanceOf(Map);
+    const products = read?.artifactMaps?.products;
+    expect(products).not.toBeInstanceOf(Map);
+    // The order JSON.parse gives: array indices first, by value, then the rest as written (sorted).
+    expect(Object.keys(products ?? {})).toStrictEqual(["9", "10", "4294967295", "9x"]);
+    expect(Object.keys(products ?? {})).toStrictEqual(Object.keys(JSON.parse(dec(file)).signed.products));
   });
 
   it("reads a dict whose digest dicts change form, in either order", () => {

@@ -15,6 +15,7 @@ import {
   itemRuleFailures,
   type Layout,
   type Link,
+  type LinkArtifacts,
   type LoadedEnvelope,
   linkFileName,
   type PublicKey,
@@ -165,12 +166,13 @@ export class KeptArtifacts {
  * One link file checked: packed for the main thread (without its artifact texts, made only if
  * KeptArtifacts keeps them), and the link itself if its signature is valid.
  */
-function checkFile(dir: string, f: FileJob): { packed: PackedLink; texts: () => ArtifactTexts; valid?: Link } | "absent" | "not-a-link" {
+function checkFile(dir: string, f: FileJob): { packed: PackedLink; texts: () => ArtifactTexts; valid?: LinkArtifacts } | "absent" | "not-a-link" {
   const bytes = readLinkFile(dir, f.path);
   if (!bytes) return "absent";
-  const r = checkLinkFile(bytes, f.key, { artifactTexts: true });
+  // The dicts come as Maps when the one-pass reader takes the file (the link's own are then empty).
+  const r = checkLinkFile(bytes, f.key, { artifactTexts: true, artifactMaps: true });
   if (!r.ok || r.value.loaded.type !== "link") return "not-a-link";
-  const { link, signatures, artifactTexts, envelope } = r.value.loaded;
+  const { link, signatures, artifactTexts, artifactMaps, envelope } = r.value.loaded;
   const packed: PackedLink = {
     path: f.path,
     envelope,
@@ -179,7 +181,7 @@ function checkFile(dir: string, f: FileJob): { packed: PackedLink; texts: () => 
     head: JSON.stringify({ ...link, materials: undefined, products: undefined }),
   };
   const texts = artifactTexts ?? (() => ({ materials: JSON.stringify(link.materials), products: JSON.stringify(link.products) }));
-  return r.value.signatureValid ? { packed, texts, valid: link } : { packed, texts };
+  return r.value.signatureValid ? { packed, texts, valid: artifactMaps ?? link } : { packed, texts };
 }
 
 /**
@@ -225,12 +227,12 @@ export function* checkChunk(dir: string, layout: Layout, kept: KeptArtifacts, ch
   const results = new Map<string, CheckedStep>();
   const settled = new Set<string>();
   /** Valid links of the settled steps still needed, by keyid, and the first of them (stage 8). */
-  const valid = new Map<string, Map<string, Link>>();
-  const reduced = new Map<string, Link>();
+  const valid = new Map<string, Map<string, LinkArtifacts>>();
+  const reduced = new Map<string, LinkArtifacts>();
   for (const [i, { step: name, files }] of chunk.entries()) {
     if (i > 0) yield; // after each step: the main thread takes workers' results in between
     const step = steps.get(name) as Step;
-    const byKey = new Map<string, Link>();
+    const byKey = new Map<string, LinkArtifacts>();
     const paths: string[] = [];
     let allLinks = true;
     for (const f of files) {

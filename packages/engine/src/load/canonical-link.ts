@@ -17,7 +17,7 @@
 //   - `materials` and `products` map paths to objects of hexadecimal strings (the link schema).
 // Everything else the schema asks for is checked by the caller with the same validators as always.
 import { isAscii } from "node:buffer";
-import type { JsonObject, JsonValue, Signature } from "../model.js";
+import type { ArtifactDict, HashDict, JsonObject, JsonValue, LinkArtifacts, Signature } from "../model.js";
 import { DEFAULT_MAX_DEPTH } from "./strict-json.js";
 
 /** A link file read by {@link readCanonicalLink}. */
@@ -28,6 +28,32 @@ export interface CanonicalLink {
   signedBytes: Uint8Array;
   /** Where `materials` and `products` are in `signedBytes`: each one's compact JSON text. */
   artifactRanges: { materials: [number, number]; products: [number, number] };
+  /**
+   * Only when read with `artifactMaps`: the artifact dicts (`signed.materials` and `signed.products`
+   * are then empty objects), as Maps — or as objects when a path is an array index, which an object
+   * orders first: rules and messages must see the paths in the same order either way.
+   */
+  artifactMaps?: LinkArtifacts;
+}
+
+/** Where an artifact dict's entries go: a plain object, or a Map (faster to fill: no key internalizing). */
+type ArtifactTarget = Record<string, HashDict> | Map<string, HashDict>;
+
+function put(target: ArtifactTarget, path: string, hashes: HashDict): void {
+  if (target instanceof Map) target.set(path, hashes);
+  else target[path] = hashes;
+}
+
+/** A key a JS object keeps before all others, in numeric order: an array index (`0` … `4294967294`). */
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
+
+/** The Map itself, or, when one of its paths is an array index, an object with its entries. */
+function inObjectOrder(map: Map<string, HashDict>): ArtifactDict {
+  for (const path of map.keys()) {
+    const c = path.charCodeAt(0);
+    if (c >= 0x30 && c <= 0x39 && ARRAY_INDEX.test(path) && Number(path) < 2 ** 32 - 1) return Object.fromEntries(map);
+  }
+  return map;
 }
 
 const QUOTE = 0x22;
@@ -145,6 +171,7 @@ class Reader {
   constructor(
     file: Uint8Array,
     readonly entryReader: EntryReader | undefined,
+    readonly maps: boolean,
   ) {
     this.src = file;
     this.buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
@@ -280,9 +307,9 @@ class Reader {
    * An artifact dict: path → { algorithm → hex digest } — the reader's hot loop (a big link holds
    * thousands of entries), the same checks as `key` and `value` with the structure known in advance.
    */
-  artifacts(): Record<string, Record<string, string>> {
+  artifacts(): ArtifactTarget {
     this.enter(0x7b);
-    const dict: Record<string, Record<string, string>> = {};
+    const dict: ArtifactTarget = this.maps ? new Map() : {};
     if (this.peek() === 0x7d) return this.leave(0x7d, dict);
     if (this.depth + 1 > DEFAULT_MAX_DEPTH) throw DECLINE;
     const from = this.i;
@@ -298,7 +325,7 @@ class Reader {
    * The entries of an artifact dict from the cursor (at an entry) to its last one, byte by byte; the
    * cursor is left before the dict's `}`.
    */
-  entries(dict: Record<string, Record<string, string>>, paths: KeyOrder): void {
+  entries(dict: ArtifactTarget, paths: KeyOrder): void {
     for (;;) {
       const path = this.key(paths);
       this.expect(0x7b);
@@ -306,7 +333,7 @@ class Reader {
       // gives it (one in-object field) instead of an empty literal's four.
       const only = this.onlySha256();
       if (only !== undefined) {
-        dict[path] = { sha256: only };
+        put(dict, path, { sha256: only });
         if (this.peek() !== 0x2c) return;
         this.expect(0x2c);
         continue;
@@ -331,7 +358,7 @@ class Reader {
         }
       }
       this.expect(0x7d);
-      dict[path] = hashes ?? (count === 0 ? {} : firstAlgo === "sha256" ? { sha256: firstValue } : { [firstAlgo]: firstValue });
+      put(dict, path, hashes ?? (count === 0 ? {} : firstAlgo === "sha256" ? { sha256: firstValue } : { [firstAlgo]: firstValue }));
       if (this.peek() !== 0x2c) return;
       this.expect(0x2c);
     }
@@ -343,7 +370,7 @@ class Reader {
    * interpreted) with the same checks. Returns true at an entry in another form (the cursor at it;
    * `paths` knows the last path read), false after the dict's last entry.
    */
-  usualEntries(dict: Record<string, Record<string, string>>, paths: KeyOrder): boolean {
+  usualEntries(dict: ArtifactTarget, paths: KeyOrder): boolean {
     const text = this.whole();
     const pieces: string[] = [];
     let last: RegExpExecArray | undefined;
@@ -355,7 +382,7 @@ class Reader {
       const path = m[1] as string;
       if ((last !== undefined && !((last[1] as string) < path)) || path === "__proto__") throw DECLINE;
       last = m;
-      dict[path] = { sha256: m[2] as string };
+      put(dict, path, { sha256: m[2] as string });
       pieces.push('"', path, '":{"sha256":"', m[2] as string, '"}', m[3] as string);
       this.i = USUAL_ENTRY.lastIndex;
       if (m[3] === "") {
@@ -429,12 +456,14 @@ declare global {
 /**
  * Reads a Metablock link file in one pass when it is canonical JSON apart from whitespace (see the
  * conditions above); undefined otherwise, for the general loader. Never throws. `entryReader` fixes
- * how artifact entries are read (tests check both; by default, see NATIVE_UNTIL).
+ * how artifact entries are read (tests check both; by default, see NATIVE_UNTIL); `artifactMaps`
+ * makes the artifact dicts Maps, set apart in the result.
  */
-export function readCanonicalLink(file: Uint8Array, opts: { entryReader?: EntryReader } = {}): CanonicalLink | undefined {
+export function readCanonicalLink(file: Uint8Array, opts: { entryReader?: EntryReader; artifactMaps?: boolean } = {}): CanonicalLink | undefined {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (!isAscii(file) || buf.indexOf(0x5c) >= 0) return undefined;
-  const r = new Reader(file, opts.entryReader);
+  const r = new Reader(file, opts.entryReader, opts.artifactMaps === true);
+  const maps: Partial<LinkArtifacts> = {};
   let signedStart = -1;
   let signedEnd = -1;
   let signed: JsonObject | undefined;
@@ -445,7 +474,9 @@ export function readCanonicalLink(file: Uint8Array, opts: { entryReader?: EntryR
     const start = r.n - signedStart;
     const dict = r.artifacts();
     ranges[k] = [start, r.n - signedStart];
-    return dict;
+    if (!(dict instanceof Map)) return dict;
+    maps[k] = inObjectOrder(dict);
+    return {};
   };
   const rootField = (k: string): JsonValue | undefined => {
     if (k !== "signed") return k === "signatures" ? undefined : r.fail();
@@ -461,7 +492,9 @@ export function readCanonicalLink(file: Uint8Array, opts: { entryReader?: EntryR
     const keys = Object.keys(signed);
     if (keys.length !== LINK_FIELDS.length || !LINK_FIELDS.every((k, i) => keys[i] === k) || signed._type !== "link") return undefined;
     const artifactRanges = { materials: ranges.materials as [number, number], products: ranges.products as [number, number] };
-    return { root: root as unknown as CanonicalLink["root"], signedBytes: r.out.subarray(signedStart, signedEnd), artifactRanges };
+    const read: CanonicalLink = { root: root as unknown as CanonicalLink["root"], signedBytes: r.out.subarray(signedStart, signedEnd), artifactRanges };
+    if (maps.materials && maps.products) read.artifactMaps = { materials: maps.materials, products: maps.products };
+    return read;
   } catch (e) {
     if (e === DECLINE) return undefined;
     throw e;

@@ -3,17 +3,11 @@
 // consumes some paths; DISALLOW fails if anything it matches is still queued; REQUIRE fails if its
 // literal path is no longer queued; the implicit end is ALLOW *.
 import { fnmatchFilter } from "../fnmatch.js";
-import type { ArtifactRule, ArtifactSide, HashDict, Link } from "../model.js";
+import type { ArtifactDict, ArtifactRule, ArtifactSide, HashDict, LinkArtifacts } from "../model.js";
 import { assertNever } from "../result.js";
 import { ruleToStrings } from "../rules.js";
+import { artifactAt as get, artifactPaths } from "./artifact-dict.js";
 import type { Failure, RuleTrace, StageNumber } from "./types.js";
-
-type Artifacts = Record<string, HashDict>;
-
-/** Own-property lookup: artifact paths like `constructor` or `__proto__` must not hit Object.prototype. */
-function get(artifacts: Artifacts, path: string): HashDict | undefined {
-  return Object.hasOwn(artifacts, path) ? artifacts[path] : undefined;
-}
 
 /** Hash dicts are compared as whole dicts: same algorithms, same digests (SPEC-NOTES §8). */
 export function sameHashes(a: HashDict, b: HashDict): boolean {
@@ -38,8 +32,8 @@ function join(prefix: string, path: string): string {
 function matchRule(
   rule: Extract<ArtifactRule, { type: "match" }>,
   queue: Set<string>,
-  source: Artifacts,
-  links: ReadonlyMap<string, Link>,
+  source: ArtifactDict,
+  links: ReadonlyMap<string, LinkArtifacts>,
 ): string[] {
   const dest = links.get(rule.destinationName);
   if (!dest) return []; // a missing destination consumes nothing (never an error in 1.3.1)
@@ -82,14 +76,14 @@ export function verifyItemRules(
   item: string,
   side: ArtifactSide,
   rules: readonly ArtifactRule[],
-  links: ReadonlyMap<string, Link>,
+  links: ReadonlyMap<string, LinkArtifacts>,
   trace?: RuleTrace[],
 ): Failure[] {
   const link = links.get(item);
   if (!link) return [];
   const { materials, products } = link;
   const source = link[side];
-  const queue = new Set(Object.keys(source));
+  const queue = new Set(artifactPaths(source));
   const other = side === "materials" ? "products" : "materials";
   for (const [index, rule] of rules.entries()) {
     let consumed: string[] = [];
@@ -165,7 +159,7 @@ export function verifyItemRules(
 /** Stage 9 or 11 for one item: its material rules, then its product rules, as failures of `stage`. */
 export function itemRuleFailures(
   item: { name: string; expected_materials: readonly ArtifactRule[]; expected_products: readonly ArtifactRule[] },
-  links: ReadonlyMap<string, Link>,
+  links: ReadonlyMap<string, LinkArtifacts>,
   stage: StageNumber,
   trace?: RuleTrace[],
 ): Failure[] {

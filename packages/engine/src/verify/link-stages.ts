@@ -3,7 +3,8 @@
 // stage; each returns its findings and never throws.
 import { isSafeFileStem } from "../file-names.js";
 import { type LoadedEnvelope, loadEnvelope } from "../load/envelope.js";
-import type { HashDict, Layout, Link, PublicKey, Step } from "../model.js";
+import type { ArtifactDict, Layout, Link, LinkArtifacts, PublicKey, Step } from "../model.js";
+import { artifactAt, artifactCount, artifactPaths } from "./artifact-dict.js";
 import { sameHashes } from "./artifact-rules.js";
 import { checkEnvelopeSignature } from "./envelope-signature.js";
 import type { CheckedLink, Failure, Warning } from "./types.js";
@@ -34,7 +35,7 @@ export function sublayoutDir(step: string, keyid: string): string {
 export function checkLinkFile(
   bytes: Uint8Array,
   key: PublicKey | undefined,
-  opts: { artifactTexts?: boolean } = {},
+  opts: { artifactTexts?: boolean; artifactMaps?: boolean } = {},
 ): { ok: true; value: CheckedLink } | { ok: false; error: string; path: string } {
   const loaded = loadEnvelope(bytes, { fastLinkSignedBytes: true, ...opts });
   if (!loaded.ok) return { ok: false, error: loaded.error.message, path: loaded.error.path };
@@ -235,17 +236,18 @@ export function checkCommands(layout: Layout, links: Map<string, Map<string, Lin
   return warnings;
 }
 
-function differingArtifacts(a: Record<string, Record<string, string>>, b: Record<string, Record<string, string>>): string[] {
+function differingArtifacts(a: ArtifactDict, b: ArtifactDict): string[] {
   const out: string[] = [];
   if (a === b) return out;
   // Agreeing links are the rule: the same paths with the same digests need no set of all paths.
-  const keysA = Object.keys(a);
-  if (keysA.length === Object.keys(b).length && keysA.every((p) => Object.hasOwn(b, p) && sameHashes(a[p] as HashDict, b[p] as HashDict))) return out;
-  for (const p of new Set([...keysA, ...Object.keys(b)])) {
-    const x = Object.hasOwn(a, p) ? a[p] : undefined;
-    const y = Object.hasOwn(b, p) ? b[p] : undefined;
-    if (!x || !y || !sameHashes(x, y)) out.push(p);
-  }
+  const same = (p: string) => {
+    const x = artifactAt(a, p);
+    const y = artifactAt(b, p);
+    return x !== undefined && y !== undefined && sameHashes(x, y);
+  };
+  const pathsA = [...artifactPaths(a)];
+  if (pathsA.length === artifactCount(b) && pathsA.every(same)) return out;
+  for (const p of new Set([...pathsA, ...artifactPaths(b)])) if (!same(p)) out.push(p);
   return out;
 }
 
@@ -255,7 +257,7 @@ function differingArtifacts(a: Record<string, Record<string, string>>, b: Record
  */
 export function verifyThresholdAgreement(
   layout: Layout,
-  links: Map<string, Map<string, Link>>,
+  links: ReadonlyMap<string, ReadonlyMap<string, LinkArtifacts>>,
   prefix: string,
   known?: (step: string) => Failure[] | undefined,
 ): Failure[] {
