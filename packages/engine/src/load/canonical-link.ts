@@ -405,7 +405,7 @@ class Reader {
   onlySha256(): string | undefined {
     const src = this.src;
     const at = skipSpace(src, this.i);
-    if (src[at] !== QUOTE || !SHA256_KEY.every((b, k) => src[at + k] === b)) return undefined;
+    for (let k = 0; k < SHA256_KEY.length; k++) if (src[at + k] !== SHA256_KEY[k]) return undefined;
     let i = skipSpace(src, at + SHA256_KEY.length);
     if (src[i] !== 0x3a) return undefined;
     i = skipSpace(src, i + 1);
@@ -413,7 +413,7 @@ class Reader {
     const start = i + 1;
     const out = this.out;
     let n = this.n;
-    for (const b of SHA256_KEY) out[n++] = b;
+    for (let k = 0; k < SHA256_KEY.length; k++) out[n++] = SHA256_KEY[k] as number;
     out[n++] = 0x3a;
     out[n++] = QUOTE;
     const end = copyString(src, out, start, n, HEX);
