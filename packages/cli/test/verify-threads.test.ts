@@ -145,8 +145,9 @@ describe("totem verify with worker threads", () => {
       "dsse",
       "",
       (links) => {
-        for (const i of [6, 9, 10]) {
-          const keys = i % 5 === 0 ? [alice, bob] : [keyOf(i)];
+        // Step 15: one link of two in DSSE, so agreement compares a thread's Map with an object.
+        for (const i of [6, 9, 10, 15]) {
+          const keys = i === 15 ? [alice] : i % 5 === 0 ? [alice, bob] : [keyOf(i)];
           for (const key of keys) {
             const envelope = signDsse(dsseBody(linkToJson(stepLink(i))), [key.material], "in-toto-1.3");
             writeFileSync(join(links, linkFileName(name(i), key.keyid)), envelopeToText(envelope));
