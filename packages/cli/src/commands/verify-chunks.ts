@@ -187,9 +187,9 @@ function checkFile(dir: string, f: FileJob): { packed: PackedLink; texts: () => 
 /**
  * For a chunk: the layout steps each step's MATCH rules read, and the other way round within the
  * chunk; when each step can have its rules checked (the position of the last of those sources; none
- * when one is outside the chunk); and after which position a step's links are no longer needed. Links are let go as soon as possible: a
- * chunk's links all alive at once would outgrow the young generation and be promoted, which costs
- * garbage collection time.
+ * when one is outside the chunk); and after which position a step's links are no longer needed.
+ * Links are let go as soon as possible: a chunk's links all alive at once would outgrow the young
+ * generation and be promoted, which costs garbage collection time.
  */
 function schedule(steps: ReadonlyMap<string, Step>, chunk: Chunk) {
   const index = new Map(chunk.map((s, i) => [s.step, i]));

@@ -3,9 +3,10 @@
 // read, validate and signature-check their link files (the expensive part), and settle their steps'
 // threshold agreement and the rules the chunk allows; the main thread settles the rules that read
 // across chunks as results come back. The engine's verifyChain then reuses all of it
-// (VerifyInput.checked and checkedSteps) and redoes nothing. The engine stays pure; threads are the CLI's business. Workers
-// run a bundle entry of their own (dist/verify-worker.mjs: the checking code without the command
-// line), so they exist only in the bundled CLI (from sources, verification runs in-process).
+// (VerifyInput.checked and checkedSteps) and redoes nothing. The engine stays pure; threads are the
+// CLI's business. Workers run a bundle entry of their own (dist/verify-worker.mjs: the checking code
+// without the command line), so they exist only in the bundled CLI (from sources, verification runs
+// in-process).
 import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
