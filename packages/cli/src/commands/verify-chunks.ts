@@ -121,16 +121,13 @@ function matchSources(item: Pick<Step, "expected_materials" | "expected_products
  * chain needs (docs/benchmarks.notes.md).
  */
 export class KeptArtifacts {
-  private readonly steps: Map<string, Step>;
   private readonly readAcross: Set<string>;
 
   /** `readAcross` as {@link KeptArtifacts.readAcross} computes it; `all` when a trace is recorded. */
   constructor(
-    layout: Layout,
     readAcross: Iterable<string>,
     private readonly all: boolean,
   ) {
-    this.steps = new Map(layout.steps.map((s) => [s.name, s]));
     this.readAcross = new Set(readAcross);
   }
 

@@ -151,7 +151,7 @@ export async function precheckLinks(
   opts: { jobs?: number; trace: boolean; warm?: Worker[] },
 ): Promise<Prechecked | undefined> {
   const warm = opts.warm ?? [];
-  const started: { terminate(): Promise<number> }[] = [];
+  const started: Worker[] = [];
   try {
     return await precheckWith(layout, dir, opts, async () => {
       const worker = warm.shift() ?? (await startWorker());
@@ -183,13 +183,13 @@ async function precheckWith(
   const workers = Math.min(threads, chunks.length) - 1;
   if (workers < 1) return undefined;
   const readAcross = KeptArtifacts.readAcross(layout, chunks);
-  const kept = new KeptArtifacts(layout, readAcross, opts.trace);
+  const kept = new KeptArtifacts(readAcross, opts.trace);
   const out: Prechecked = { checked: new Map(), steps: new Map() };
-  // With a trace, the engine evaluates every rule itself (it records what each one consumed).
   const across = new Set<string>();
   const steps = new Map(layout.steps.map((s) => [s.name, s]));
   const take = (result: ChunkResult, chunk: Chunk) => {
     receive(result, chunk, out, across);
+    // With a trace, the engine evaluates every rule itself (it records what each one consumed).
     if (!opts.trace) settleAcross(steps, out, across);
   };
   // One shared queue: a worker needs ~0.1 s to start and the machine may be busy, so fixed shares
@@ -248,7 +248,7 @@ async function precheckWith(
  */
 export function serveChunks(port: MessagePort): void {
   port.on("message", ({ dir, layout, readAcross, trace, chunks, next }: ChainMessage) => {
-    const kept = new KeptArtifacts(layout, readAcross, trace);
+    const kept = new KeptArtifacts(readAcross, trace);
     for (let k = claim(next, chunks); k !== undefined; k = claim(next, chunks)) {
       const reply: WorkerReply = { index: k, result: checkChunkNow(dir, layout, kept, chunks[k] as Chunk) };
       port.postMessage(reply);
