@@ -90,8 +90,16 @@ export type InspectionOutcome =
       /** The exit code, or null when the process died by a signal. */
       returnValue: number | null;
     }
-  /** The command could not run at all (not found, timed out): a sentence saying why. */
-  | { error: string };
+  /**
+   * The command could not run at all (not found, timed out, refused): a sentence saying why, and the
+   * failure's code (default `inspection-error`; e.g. `inspection-timeout`, `inspection-refused`).
+   */
+  | { error: string; code?: string };
+
+/** Where an inspection is declared: the steps leading to its sublayout, outermost first (empty: the root layout). */
+export interface InspectionContext {
+  sublayout: readonly string[];
+}
 
 /** A link file already loaded and signature-checked (e.g. by a worker thread in the CLI). */
 export interface CheckedLink {
@@ -127,8 +135,11 @@ export interface VerifyInput {
   readLink(path: string): Uint8Array | undefined;
   /** The time expiry is checked against. */
   now: Date;
-  /** Runs an inspection command (stage 10) in the verifier's working directory. */
-  runInspection?(name: string, argv: string[]): Promise<InspectionOutcome>;
+  /**
+   * Runs an inspection command (stage 10) in the verifier's working directory. The context says
+   * whether the inspection comes from the root layout or from a sublayout (signed by a functionary).
+   */
+  runInspection?(name: string, argv: string[], context: InspectionContext): Promise<InspectionOutcome>;
   /**
    * Receives each inspection's unsigned link once its command exited 0, before the next inspection
    * runs: where 1.3.1 writes `<name>.link` into its cwd (persist_inspection_links, SPEC-NOTES §7

@@ -110,12 +110,12 @@ async function runInspections(layout: Layout, run: Run): Promise<{ links: Map<st
     }
     let outcome: Awaited<ReturnType<NonNullable<VerifyInput["runInspection"]>>>;
     try {
-      outcome = await run.input.runInspection(inspection.name, inspection.run);
+      outcome = await run.input.runInspection(inspection.name, inspection.run, { sublayout: run.path });
     } catch (e) {
       outcome = { error: e instanceof Error ? e.message : String(e) };
     }
     if ("error" in outcome) {
-      return fail("inspection-error", `Inspection "${inspection.name}" could not run ${JSON.stringify(inspection.run)}: ${outcome.error}`);
+      return fail(outcome.code ?? "inspection-error", `Inspection "${inspection.name}" could not run ${JSON.stringify(inspection.run)}: ${outcome.error}`);
     }
     if (outcome.returnValue !== 0) {
       return fail(
