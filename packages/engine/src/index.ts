@@ -64,7 +64,6 @@ export type {
 // H2: strict loaders, fnmatch, verification, recording (one block, kept together).
 export { isSafeFileStem } from "./file-names.js";
 export { fnmatch, fnmatchFilter } from "./fnmatch.js";
-export { artifactAt, artifactCount, artifactPaths, artifactRecord } from "./verify/artifact-dict.js";
 export type { LoadedEnvelope, LoadOptions } from "./load/envelope.js";
 export { loadEnvelope } from "./load/envelope.js";
 export { linkFromJson } from "./load/payload.js";
