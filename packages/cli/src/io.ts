@@ -1,19 +1,7 @@
-// File I/O for commands: reads that fail with a clear InputError instead of a Node stack, and writes
-// that never leave a half-written file (temp file in the same directory, then rename).
-import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+// File I/O for commands: reads that fail with a clear InputError instead of a Node stack, and the
+// paths users type. Writes are write-files.ts.
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { InputError } from "./errors.js";
 
 /** Explains a Node file-system error code in words a user can act on. */
@@ -35,6 +23,10 @@ export function describeFsError(error: unknown): string {
       return "no space left on the device";
     case "EROFS":
       return "the file system is read-only";
+    case "ENAMETOOLONG":
+      return "the file name is too long";
+    case "ELOOP":
+      return "too many levels of symbolic links";
     default:
       return error instanceof Error ? error.message : String(error);
   }
@@ -68,67 +60,6 @@ export function readText(path: string, what: string, shown = path): string {
   } catch {
     throw new InputError(`cannot read ${what} '${shown}': it is not valid UTF-8 text`);
   }
-}
-
-/**
- * Writes a file atomically: the data goes to a temporary file beside the target, is flushed, and is
- * renamed over the target, so readers see the old file or the new one, never half of it. A file
- * that is replaced keeps its permission bits; a new one gets `mode` (less the umask). Throws
- * InputError when the directory is not writable.
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o666, shown = path): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    const existing = existingMode(path);
-    const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-    try {
-      if (existing !== undefined) fchmodSync(fd, existing);
-      writeAll(fd, data);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw new InputError(`cannot write '${shown}': ${describeFsError(error)}`);
-  }
-}
-
-/**
- * Creates a new file that must not exist yet (O_EXCL: never overwrites, even racing another
- * process), with `mode` from the start so a private key is never readable by others.
- */
-export function createExclusive(path: string, data: string | Uint8Array, mode: number, shown = path): void {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-  } catch (error) {
-    throw new InputError(`cannot create '${shown}': ${describeFsError(error)}`);
-  }
-  try {
-    writeAll(fd, data);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    rmSync(path, { force: true });
-    throw new InputError(`cannot write '${shown}': ${describeFsError(error)}`);
-  }
-  closeSync(fd);
-}
-
-function existingMode(path: string): number | undefined {
-  try {
-    return statSync(path).mode & 0o7777;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeAll(fd: number, data: string | Uint8Array): void {
-  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 /** Resolves a path the user typed against the run's working directory. */

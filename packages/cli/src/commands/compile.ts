@@ -16,7 +16,8 @@ import {
 import { DEFAULT_TARGET } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, UsageError } from "../errors.js";
-import { displayPath, resolveFrom, writeFileAtomic } from "../io.js";
+import { displayPath, resolveFrom } from "../io.js";
+import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
@@ -97,8 +98,12 @@ export function register(program: Command): void {
       const text = envelopeText(layoutToJson(lowered.layout), signers, target, opts.envelope);
       const name = basename(checked.path, extname(checked.path));
       const out = resolveFrom(io.cwd, opts.output ?? `${name}.layout`);
-      if (out === checked.path) throw new UsageError(`-o ${opts.output ?? out} would overwrite the policy itself`);
-      writeFileAtomic(out, text, undefined, displayPath(io.cwd, out));
+      const shown = displayPath(io.cwd, out);
+      refuseOverwritingInput(out, `-o ${opts.output ?? shown}`, [
+        { path: checked.path, what: "policy" },
+        ...opts.key.map((k) => ({ path: resolveFrom(io.cwd, k), what: `private key ${k}` })),
+      ]);
+      writeFileAtomic(out, text, undefined, shown);
       const layout = lowered.layout;
       const signed = signers.length > 0 ? `signed by ${signerKeyids(signers, target).join(", ")}` : "unsigned";
       io.stderr.write(

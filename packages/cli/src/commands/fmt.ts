@@ -3,7 +3,8 @@
 import { format, parse } from "@totem/dsl";
 import type { Command } from "commander";
 import { EXIT } from "../errors.js";
-import { displayPath, readText, resolveFrom, writeFileAtomic } from "../io.js";
+import { displayPath, readText, resolveFrom } from "../io.js";
+import { writeFileAtomic } from "../write-files.js";
 import { ioOf, setExit } from "../program.js";
 import { colorEnabled } from "../terminal.js";
 import { writeCodeFrames } from "./check.js";

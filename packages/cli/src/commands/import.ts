@@ -8,7 +8,8 @@ import { type ImportIssue, importLayout } from "@totem/dsl";
 import { type Target, TARGETS } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
-import { describeFsError, displayPath, readBytes, resolveFrom, writeFileAtomic } from "../io.js";
+import { describeFsError, displayPath, readBytes, resolveFrom } from "../io.js";
+import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, setExit } from "../program.js";
 import { readSignedLayout } from "./signed-layout.js";
 
@@ -88,6 +89,7 @@ export function register(program: Command): void {
         const existing = writes.find((w) => existsSync(w.path));
         if (existing) throw new UsageError(`${displayPath(io.cwd, existing.path)} already exists; pass --force to overwrite it`);
       }
+      for (const w of writes) refuseOverwritingInput(w.path, displayPath(io.cwd, w.path), [{ path, what: `layout ${shown}` }]);
       // Key files first: a policy on disk never refers to keys that are not there.
       for (const w of writes) {
         try {
@@ -95,7 +97,7 @@ export function register(program: Command): void {
         } catch (e) {
           throw new InputError(`cannot create the directory of ${displayPath(io.cwd, w.path)}: ${describeFsError(e)}`);
         }
-        writeFileAtomic(w.path, w.text);
+        writeFileAtomic(w.path, w.text, undefined, displayPath(io.cwd, w.path));
       }
       if (out === undefined) io.stdout.write(result.source);
       else {

@@ -6,7 +6,8 @@ import { lstatSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { envelopeToText, isSafeFileStem, type Link, linkToJson } from "@totem/engine";
 import { InputError } from "../errors.js";
-import { describeFsError, writeFileAtomic } from "../io.js";
+import { describeFsError } from "../io.js";
+import { writeFileAtomic } from "../write-files.js";
 
 /**
  * The file 1.3.1 writes an inspection's link to (`FILENAME_FORMAT_SHORT`, `<name>.link`), or

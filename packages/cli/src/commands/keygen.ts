@@ -1,10 +1,11 @@
-// `totem keygen NAME`: a new key pair in NAME (private, mode 0600) and NAME.pub. Never overwrites:
-// both files are created with O_EXCL. Prints the keyids for both targets, never the private key.
-import { existsSync, rmSync } from "node:fs";
+// `totem keygen NAME`: a new key pair in NAME (private, mode 0600) and NAME.pub. Never overwrites,
+// and the two files appear together or not at all (write-files.ts createExclusiveAll). Prints the
+// keyids for both targets, never the private key.
 import { RSA_BITS, generateKeyPair } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { InputError, UsageError } from "../errors.js";
-import { createExclusive, displayPath, resolveFrom } from "../io.js";
+import { displayPath, resolveFrom } from "../io.js";
+import { createExclusiveAll, entryExists } from "../write-files.js";
 import { intOption, ioOf } from "../program.js";
 
 type KeyType = "ed25519" | "rsa" | "ecdsa";
@@ -69,17 +70,15 @@ export function register(program: Command): void {
       const privatePath = resolveFrom(io.cwd, name);
       const publicPath = `${privatePath}.pub`;
       for (const p of [privatePath, publicPath]) {
-        if (existsSync(p)) throw new InputError(`${displayPath(io.cwd, p)} already exists; keygen never overwrites keys`);
+        if (entryExists(p)) throw new InputError(`${displayPath(io.cwd, p)} already exists; keygen never overwrites keys`);
       }
       const format = opts.format ?? defaultFormat(opts.type);
       const pair = generateKeyPair(opts.type, format, { bits: opts.bits, password });
-      createExclusive(privatePath, pair.privateText, 0o600, displayPath(io.cwd, privatePath));
-      try {
-        createExclusive(publicPath, pair.publicText, 0o644, displayPath(io.cwd, publicPath));
-      } catch (error) {
-        rmSync(privatePath, { force: true });
-        throw error;
-      }
+      // Both files or neither: a private key without its .pub would make the next keygen refuse.
+      createExclusiveAll([
+        { path: privatePath, data: pair.privateText, mode: 0o600, shown: displayPath(io.cwd, privatePath) },
+        { path: publicPath, data: pair.publicText, mode: 0o644, shown: displayPath(io.cwd, publicPath) },
+      ]);
       io.stderr.write(
         `wrote ${displayPath(io.cwd, privatePath)} (private, ${opts.type}, ${format}${password ? ", encrypted" : ""}) and ${displayPath(io.cwd, publicPath)}\n`,
       );

@@ -16,6 +16,7 @@ import {
   type HashDict,
   type HashOptions,
   hashArtifact,
+  isSafeFileStem,
   type KeyType,
   type Link,
   linkFileName,
@@ -28,7 +29,8 @@ import {
 } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
-import { displayPath, resolveFrom, writeFileAtomic } from "../io.js";
+import { describeFsError, displayPath, resolveFrom } from "../io.js";
+import { writeFileAtomic } from "../write-files.js";
 import { type Io, intOption, ioOf, setExit } from "../program.js";
 import { loadSigner, type Signer } from "../signing-keys.js";
 
@@ -245,6 +247,26 @@ export function writeLink(link: Link, signer: Signer, target: Target, dir: strin
   return path;
 }
 
+/**
+ * Refuses, before anything is hashed or run, a step name that cannot be a file name (`-n ../evil`
+ * would write the link outside -d; the same check as every name from a layout, isSafeFileStem) and a
+ * -d that is not a directory. Throws UsageError.
+ */
+function checkLinkDestination(flags: RecordFlags, io: Io): void {
+  if (!isSafeFileStem(flags.step)) {
+    throw new UsageError(`the step name ${JSON.stringify(flags.step)} holds a path separator or NUL, so it cannot name a link file`);
+  }
+  const dir = resolveFrom(io.cwd, flags.metadataDirectory);
+  let st: import("node:fs").Stats | undefined;
+  try {
+    st = statSync(dir, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new UsageError(`-d '${flags.metadataDirectory}' cannot be used: ${describeFsError(error)}`);
+  }
+  if (st === undefined) throw new UsageError(`-d '${flags.metadataDirectory}' does not exist; create the directory first`);
+  if (!st.isDirectory()) throw new UsageError(`-d '${flags.metadataDirectory}' is not a directory`);
+}
+
 /** Flags shared by `run` and `record`. */
 export interface RecordFlags {
   step: string;
@@ -279,6 +301,7 @@ export function recordingOptions(cmd: Command, artifacts: { materials: boolean; 
       if (step !== undefined && stepName !== undefined) throw new UsageError("give the step name once: --step or --step-name");
       if (step === undefined && stepName === undefined) throw new UsageError("required option '-n, --step <name>' not specified");
       if (step === undefined) c.setOptionValue("step", stepName);
+      checkLinkDestination(c.opts<RecordFlags>(), ioOf(c));
     })
     .requiredOption("-k, --key <private-key>", "the functionary's private key")
     .addOption(

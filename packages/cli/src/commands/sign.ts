@@ -17,7 +17,8 @@ import {
 } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { InputError, UsageError } from "../errors.js";
-import { displayPath, readBytes, resolveFrom, writeFileAtomic } from "../io.js";
+import { displayPath, readBytes, resolveFrom } from "../io.js";
+import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf } from "../program.js";
 import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
 
@@ -83,6 +84,7 @@ export function register(program: Command): void {
         throw new InputError(`cannot sign '${shown}' without changing its payload (it holds values Totem cannot re-emit exactly)`);
       }
       const out = opts.output === undefined ? path : resolveFrom(io.cwd, opts.output);
+      refuseOverwritingInput(out, `-o ${opts.output}`, opts.key.map((k) => ({ path: resolveFrom(io.cwd, k), what: `private key ${k}` })));
       writeFileAtomic(out, text, undefined, displayPath(io.cwd, out));
       const keyids = signerKeyids(signers, target);
       io.stderr.write(
