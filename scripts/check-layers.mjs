@@ -1,8 +1,9 @@
 // The layering check: every import in packages/*/src must follow the arrows in ARCHITECTURE.md.
 //   engine  → nothing of ours, no I/O modules
 //   dsl     → engine, no I/O modules
-//   lsp     → engine, dsl, vscode-languageserver*
-//   cli     → engine, dsl, lsp (for `totem lsp --stdio`)
+//   node-io → engine (the Node I/O the CLI and the language server share: files, processes)
+//   lsp     → engine, dsl, node-io, vscode-languageserver*
+//   cli     → engine, dsl, lsp (for `totem lsp --stdio`), node-io
 //   vscode-extension → vscode, vscode-languageclient (talks to the server only through the protocol)
 // Only lsp may import vscode-languageserver; only the extension may import vscode.
 // Usage: node scripts/check-layers.mjs [ROOT]   (exit 1 and one line per violation when it fails)
@@ -16,8 +17,9 @@ const IO_MODULES = ["fs", "fs/promises", "child_process", "net", "http", "https"
 export const LAYERS = {
   engine: { ours: [], thirdParty: (s) => !isProtocol(s) && !isIo(s) },
   dsl: { ours: ["engine"], thirdParty: (s) => !isProtocol(s) && !isIo(s) },
-  lsp: { ours: ["engine", "dsl"], thirdParty: (s) => !isVscode(s) && !s.startsWith("vscode-languageclient") },
-  cli: { ours: ["engine", "dsl", "lsp"], thirdParty: (s) => !isProtocol(s) },
+  "node-io": { ours: ["engine"], thirdParty: (s) => !isProtocol(s) },
+  lsp: { ours: ["engine", "dsl", "node-io"], thirdParty: (s) => !isVscode(s) && !s.startsWith("vscode-languageclient") },
+  cli: { ours: ["engine", "dsl", "lsp", "node-io"], thirdParty: (s) => !isProtocol(s) },
   "vscode-extension": { ours: [], thirdParty: (s) => !s.startsWith("vscode-languageserver") },
 };
 

@@ -56,6 +56,27 @@ describe("layering check", () => {
     expect(checkLayers(r)).toHaveLength(2);
   });
 
+  it("lets node-io do I/O over the engine, and lsp and cli use it", () => {
+    const r = tree({
+      "packages/node-io/src/run.ts": 'import { spawn } from "node:child_process";\nimport { ok } from "@totem/engine";\n',
+      "packages/lsp/src/k.ts": 'import { readFileBounded } from "@totem/node-io";\n',
+      "packages/cli/src/r.ts": 'import { runProcess } from "@totem/node-io";\n',
+    });
+    expect(checkLayers(r)).toEqual([]);
+  });
+
+  it("fails when node-io imports the dsl or the language server, or the engine imports node-io", () => {
+    const r = tree({
+      "packages/node-io/src/a.ts": 'import "@totem/dsl";\nimport "vscode-languageserver";\n',
+      "packages/engine/src/b.ts": 'import "@totem/node-io";\n',
+    });
+    expect(checkLayers(r)).toEqual([
+      "packages/engine/src/b.ts:1: engine must not import @totem/node-io (allowed: nothing of ours)",
+      "packages/node-io/src/a.ts:1: node-io must not import @totem/dsl (allowed: engine)",
+      'packages/node-io/src/a.ts:2: node-io must not import "vscode-languageserver" (only lsp speaks vscode-languageserver, only the extension imports vscode)',
+    ]);
+  });
+
   it("fails on a relative import that escapes the package", () => {
     const r = tree({ "packages/dsl/src/z.ts": 'import "../../engine/src/index.js";\n' });
     expect(checkLayers(r)[0]).toMatch(/reaches outside its package/);
