@@ -4,6 +4,7 @@ export type {
   ArtifactDict,
   ArtifactRule,
   ArtifactSide,
+  CertConstraint,
   DsseEnvelope,
   EnvelopeKind,
   HashDict,
@@ -21,7 +22,7 @@ export type {
   Step,
   Target,
 } from "./model.js";
-export { INTOTO_PAYLOAD_TYPE, RULE_TYPES, TARGETS } from "./model.js";
+export { CERT_CONSTRAINT_FIELDS, INTOTO_PAYLOAD_TYPE, RULE_TYPES, TARGETS } from "./model.js";
 export type { Result } from "./result.js";
 export { assertNever, err, ok } from "./result.js";
 // H1: canonical JSON, rules, serialization, keys, keyids, crypto, signing (one block, kept together).
@@ -48,7 +49,7 @@ export { dsseBody, pae, signDsse, verifyDsseSignature } from "./dsse.js";
 export { fromBase64, fromHex, toBase64, toHex } from "./crypto/bytes.js";
 export { type Ed25519, nobleEd25519, nodeEd25519 } from "./crypto/ed25519.js";
 export { type KeyFields, keyVerifier, selectEd25519, type Verify, verifySignature } from "./crypto/verify.js";
-export { KEYID_HASH_ALGORITHMS_13, type KeyidFields, keyidFor, keyidPreimage } from "./keyid.js";
+export { KEYID_HASH_ALGORITHMS_13, type KeyidFields, keyidFor, keyidPreimage, usesKeyidHashAlgorithms } from "./keyid.js";
 export { parsePrivateKey, parsePublicKey, publicKeyFromLayoutKey } from "./keys/parse.js";
 export { type GeneratedKeyPair, generateKeyPair, generateKeyPairChecked, RSA_BITS } from "./keys/keygen.js";
 export type {

@@ -22,6 +22,11 @@ export interface PublicKeyval {
    * hand-written layouts carry it. Typed as `""` so a real private key can never reach a layout.
    */
   private?: "";
+  /**
+   * in-toto-golang's X.509 keys (`rootcas`, `intermediatecas`, certificate functionaries): the PEM
+   * certificate. Signed as part of the key object; Totem, like in-toto 1.3.1, does not check it.
+   */
+  certificate?: string;
 }
 
 /**
@@ -64,6 +69,24 @@ export type ArtifactRule =
 export const RULE_TYPES = ["match", "create", "delete", "modify", "allow", "disallow", "require"] as const;
 export type RuleType = (typeof RULE_TYPES)[number];
 
+/**
+ * One of in-toto-golang's step `cert_constraints` (its `CertificateConstraint`): what a certificate
+ * must hold to act as a functionary. Each field is kept only when the layout has it, so the payload
+ * comes back byte for byte. Totem (like in-toto 1.3.1) carries it but does not verify certificates.
+ */
+export interface CertConstraint {
+  common_name?: string;
+  dns_names?: string[];
+  emails?: string[];
+  organizations?: string[];
+  /** keyids of `rootcas` entries, or `"*"`. */
+  roots?: string[];
+  uris?: string[];
+}
+
+/** The fields of a {@link CertConstraint}: `common_name` is a string, the others lists of strings. */
+export const CERT_CONSTRAINT_FIELDS = ["common_name", "dns_names", "emails", "organizations", "roots", "uris"] as const;
+
 /** A step of the supply chain, performed and signed by functionaries. */
 export interface Step {
   _type: "step";
@@ -74,6 +97,8 @@ export interface Step {
   expected_command: string[];
   expected_materials: ArtifactRule[];
   expected_products: ArtifactRule[];
+  /** in-toto-golang only (absent unless the layout has it; `[]` when it has an empty list). */
+  cert_constraints?: CertConstraint[];
 }
 
 /** An inspection: a command the verifier runs itself after the step rules pass. */
@@ -85,7 +110,10 @@ export interface Inspection {
   expected_products: ArtifactRule[];
 }
 
-/** The layout payload: exactly the six fields in-toto 1.3.1 signs. */
+/**
+ * The layout payload: the six fields in-toto 1.3.1 signs, and in-toto-golang's X.509 certificate
+ * authorities when a layout has them (1.3.1 drops those before checking a Metablock signature).
+ */
 export interface Layout {
   _type: "layout";
   /** `YYYY-MM-DDTHH:MM:SSZ`, the only form every verifier accepts (SPEC-NOTES §11). */
@@ -94,6 +122,10 @@ export interface Layout {
   keys: Record<string, PublicKey>;
   steps: Step[];
   inspect: Inspection[];
+  /** in-toto-golang's root CAs: keys whose `keyval.certificate` is a CA certificate. */
+  rootcas?: Record<string, PublicKey>;
+  /** in-toto-golang's intermediate CAs. */
+  intermediatecas?: Record<string, PublicKey>;
 }
 
 /** A link: evidence that one functionary performed one step. */
@@ -143,10 +175,12 @@ export const INTOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 
 /**
  * Which verifier family a layout is made for. `in-toto-1.3`: Metablock only, keyids hash
- * `keyid_hash_algorithms`. `in-toto`: modern in-toto ≥2 and in-toto-golang keyids, Metablock or DSSE.
+ * `keyid_hash_algorithms`. `in-toto`: modern keyids (securesystemslib ≥0.28), Metablock or DSSE.
+ * `in-toto-golang`: the 1.3 keyids and key objects (as in-toto-golang and the layout API of in-toto ≥2
+ * Python compute them), DSSE by default, and in-toto-golang's X.509 fields.
  */
-export type Target = "in-toto-1.3" | "in-toto";
-export const TARGETS: readonly Target[] = ["in-toto-1.3", "in-toto"];
+export type Target = "in-toto-1.3" | "in-toto" | "in-toto-golang";
+export const TARGETS: readonly Target[] = ["in-toto-1.3", "in-toto", "in-toto-golang"];
 
 /** How a signed layout or link is wrapped. */
 export type EnvelopeKind = "metablock" | "dsse";

@@ -19,6 +19,7 @@ export function publicKeyToJson(key: PublicKey): JsonObject {
   const keyval: JsonObject = { ...(key.keyvalExtra ?? {}), public: key.keyval.public };
   // Only the empty string is representable (SPEC-NOTES §2); the check guards untyped callers too.
   if (key.keyval.private === "") keyval.private = "";
+  if (key.keyval.certificate !== undefined) keyval.certificate = key.keyval.certificate;
   out.keyval = keyval;
   if (key.keyid_hash_algorithms !== undefined) out.keyid_hash_algorithms = [...key.keyid_hash_algorithms];
   return out;
@@ -29,7 +30,7 @@ function rulesToJson(rules: readonly ArtifactRule[]): JsonValue[] {
 }
 
 function stepToJson(step: Step): JsonObject {
-  return {
+  const out: JsonObject = {
     _type: "step",
     name: step.name,
     threshold: step.threshold,
@@ -38,6 +39,15 @@ function stepToJson(step: Step): JsonObject {
     expected_materials: rulesToJson(step.expected_materials),
     expected_products: rulesToJson(step.expected_products),
   };
+  // in-toto-golang's field, written only when the layout has it (an empty list included).
+  if (step.cert_constraints !== undefined) out.cert_constraints = step.cert_constraints.map((c) => ({ ...c }) as JsonObject);
+  return out;
+}
+
+function keysToJson(keys: Record<string, PublicKey>): JsonObject {
+  const out: JsonObject = {};
+  for (const [id, key] of Object.entries(keys)) out[id] = publicKeyToJson(key);
+  return out;
 }
 
 function inspectionToJson(inspection: Inspection): JsonObject {
@@ -50,18 +60,22 @@ function inspectionToJson(inspection: Inspection): JsonObject {
   };
 }
 
-/** The layout payload: exactly `_type, expires, readme, keys, steps, inspect` (SPEC-NOTES §13.2). */
+/**
+ * The layout payload: exactly `_type, expires, readme, keys, steps, inspect` (SPEC-NOTES §13.2), plus
+ * in-toto-golang's `rootcas`, `intermediatecas` and step `cert_constraints` when the layout has them.
+ */
 export function layoutToJson(layout: Layout): JsonObject {
-  const keys: JsonObject = {};
-  for (const [id, key] of Object.entries(layout.keys)) keys[id] = publicKeyToJson(key);
-  return {
+  const out: JsonObject = {
     _type: "layout",
     expires: layout.expires,
     readme: layout.readme,
-    keys,
+    keys: keysToJson(layout.keys),
     steps: layout.steps.map(stepToJson),
     inspect: layout.inspect.map(inspectionToJson),
   };
+  if (layout.rootcas !== undefined) out.rootcas = keysToJson(layout.rootcas);
+  if (layout.intermediatecas !== undefined) out.intermediatecas = keysToJson(layout.intermediatecas);
+  return out;
 }
 
 /** The link payload: exactly `_type, name, command, materials, products, byproducts, environment` (SPEC-NOTES §3). */

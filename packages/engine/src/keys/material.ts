@@ -7,7 +7,7 @@ import { toHex } from "../crypto/bytes.js";
 import { ed25519RawPublic } from "../crypto/ed25519.js";
 import { resolveScheme, type SchemeSpec } from "../crypto/schemes.js";
 import { signWithKeyObject } from "../crypto/sign.js";
-import { KEYID_HASH_ALGORITHMS_13, keyidFor } from "../keyid.js";
+import { KEYID_HASH_ALGORITHMS_13, keyidFor, usesKeyidHashAlgorithms } from "../keyid.js";
 import type { PublicKey, Target } from "../model.js";
 import { err, ok, type Result } from "../result.js";
 import { extractPublicPem } from "./pem.js";
@@ -20,7 +20,7 @@ export function publicMaterial(
   publicValue13: string,
   publicValueModern: string,
 ): PublicKeyMaterial {
-  const valueFor = (target: Target) => (target === "in-toto-1.3" ? publicValue13 : publicValueModern);
+  const valueFor = (target: Target) => (usesKeyidHashAlgorithms(target) ? publicValue13 : publicValueModern);
   const keyid = (target: Target) => keyidFor({ keytype, scheme, keyval: { public: valueFor(target) } }, target);
   return {
     keytype,
@@ -30,7 +30,7 @@ export function publicMaterial(
     keyid,
     toLayoutKey(target: Target): PublicKey {
       const key: PublicKey = { keyid: keyid(target), keytype, scheme, keyval: { public: valueFor(target) } };
-      if (target === "in-toto-1.3") key.keyid_hash_algorithms = [...KEYID_HASH_ALGORITHMS_13];
+      if (usesKeyidHashAlgorithms(target)) key.keyid_hash_algorithms = [...KEYID_HASH_ALGORITHMS_13];
       return key;
     },
   };

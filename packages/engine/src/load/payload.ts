@@ -4,7 +4,8 @@
 // defaults, `_type` is forced. Values inside keys, rules, hash dicts, byproducts and environment are
 // kept as read. Projecting from the raw JSON (rather than re-emitting the model) keeps rule lists
 // exactly as signed, e.g. lowercase keywords, which re-emission would uppercase.
-import type { ArtifactRule, Inspection, JsonObject, JsonValue, Layout, Link, PublicKey, Step } from "../model.js";
+import { type ArtifactRule, CERT_CONSTRAINT_FIELDS, type CertConstraint, type Inspection, type JsonObject, type JsonValue, type Layout, type Link, type PublicKey, type Step } from "../model.js";
+import { gpgKeyFromJson, isGpgKeyJson } from "../keys/gpg-key.js";
 import { err, ok, type Result } from "../result.js";
 import { parseRuleStrings } from "../rules.js";
 import { childPath, type LoadError } from "./load-error.js";
@@ -69,6 +70,7 @@ function rules(list: JsonValue | undefined, path: string): Result<ArtifactRule[]
 }
 
 function publicKey(raw: Raw): PublicKey {
+  if (isGpgKeyJson(raw as JsonObject)) return gpgKeyFromJson(raw as JsonObject);
   const keyval = raw.keyval as Raw;
   const key: PublicKey = {
     keyid: raw.keyid as string,
@@ -76,16 +78,62 @@ function publicKey(raw: Raw): PublicKey {
     scheme: raw.scheme as string,
     keyval: { public: keyval.public as string },
   };
-  // 1.3.1 signs key objects as they are (SPEC-NOTES §2): keep `private: ""` and any other keyval field.
+  // 1.3.1 signs key objects as they are (SPEC-NOTES §2): keep `private: ""` (what its RSA loader
+  // writes), in-toto-golang's `certificate` and any other keyval field.
   if (keyval.private === "") key.keyval.private = "";
+  if (typeof keyval.certificate === "string") key.keyval.certificate = keyval.certificate;
   const keyvalExtra: JsonObject = {};
-  for (const [k, v] of Object.entries(keyval)) if (k !== "public" && k !== "private") keyvalExtra[k] = v;
+  for (const [k, v] of Object.entries(keyval)) if (!(k in key.keyval)) keyvalExtra[k] = v;
   if (Object.keys(keyvalExtra).length > 0) key.keyvalExtra = keyvalExtra;
   if (raw.keyid_hash_algorithms !== undefined) key.keyid_hash_algorithms = raw.keyid_hash_algorithms as string[];
   const extra: JsonObject = {};
   for (const [k, v] of Object.entries(raw)) if (!KEY_FIELDS.has(k)) extra[k] = v;
   if (Object.keys(extra).length > 0) key.extra = extra;
   return key;
+}
+
+function isObject(v: JsonValue | undefined): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && typeof v !== "bigint";
+}
+
+function isStringList(v: JsonValue | undefined): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === "string");
+}
+
+/**
+ * in-toto-golang's `rootcas` / `intermediatecas` (dicts of key objects), or undefined when absent or
+ * not of that shape. 1.3.1 ignores both, so the loader does not reject them; the importer reports
+ * whatever the model cannot carry (import/payload-fidelity.ts).
+ */
+function caKeys(raw: JsonValue | undefined): Record<string, PublicKey> | undefined {
+  if (!isObject(raw)) return undefined;
+  const out: Record<string, PublicKey> = {};
+  for (const [id, k] of Object.entries(raw)) {
+    const kv = isObject(k) ? k.keyval : undefined;
+    if (!isObject(k) || !isObject(kv) || typeof kv.public !== "string" || (kv.private !== undefined && kv.private !== "")) return undefined;
+    if (typeof k.keyid !== "string" || typeof k.keytype !== "string" || typeof k.scheme !== "string") return undefined;
+    if (k.keyid_hash_algorithms !== undefined && !isStringList(k.keyid_hash_algorithms)) return undefined;
+    out[id] = publicKey(k);
+  }
+  return out;
+}
+
+/** in-toto-golang's step `cert_constraints`, or undefined when absent or not of its shape. */
+function certConstraints(raw: JsonValue | undefined): CertConstraint[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const out: CertConstraint[] = [];
+  for (const c of raw) {
+    if (!isObject(c)) return undefined;
+    const constraint: Record<string, string | string[]> = {};
+    for (const [field, value] of Object.entries(c)) {
+      const known = (CERT_CONSTRAINT_FIELDS as readonly string[]).includes(field);
+      const typed = field === "common_name" ? typeof value === "string" : isStringList(value);
+      if (!known || !typed) return undefined;
+      constraint[field] = field === "common_name" ? (value as string) : [...(value as string[])];
+    }
+    out.push(constraint as CertConstraint);
+  }
+  return out;
 }
 
 function isValidDate(expires: string): boolean {
@@ -120,7 +168,7 @@ export function layoutFromJson(signed: JsonObject, base: string): Result<Layout,
   for (const [i, s] of (signed.steps as Raw[]).entries()) {
     const r = itemRules(s, `${base}.steps[${i}]`);
     if (!r.ok) return r;
-    steps.push({
+    const step: Step = {
       _type: "step",
       name: s.name as string,
       threshold: (s.threshold as number | undefined) ?? 1,
@@ -128,7 +176,10 @@ export function layoutFromJson(signed: JsonObject, base: string): Result<Layout,
       expected_command: (s.expected_command as string[] | undefined) ?? [],
       expected_materials: r.value.materials,
       expected_products: r.value.products,
-    });
+    };
+    const constraints = certConstraints(s.cert_constraints);
+    if (constraints !== undefined) step.cert_constraints = constraints;
+    steps.push(step);
   }
   const inspect: Inspection[] = [];
   for (const [i, s] of (signed.inspect as Raw[]).entries()) {
@@ -142,7 +193,12 @@ export function layoutFromJson(signed: JsonObject, base: string): Result<Layout,
       expected_products: r.value.products,
     });
   }
-  return ok({ _type: "layout", expires, readme: (signed.readme as string | undefined) ?? "", keys, steps, inspect });
+  const layout: Layout = { _type: "layout", expires, readme: (signed.readme as string | undefined) ?? "", keys, steps, inspect };
+  const rootcas = caKeys(signed.rootcas);
+  if (rootcas !== undefined) layout.rootcas = rootcas;
+  const intermediatecas = caKeys(signed.intermediatecas);
+  if (intermediatecas !== undefined) layout.intermediatecas = intermediatecas;
+  return ok(layout);
 }
 
 /** Converts a schema-valid link payload to the model (the artifact dicts are shared, not copied). */
