@@ -196,6 +196,22 @@ export function resolveNow(flag: string | undefined, io: Io): Date {
   return io.now ? io.now() : new Date();
 }
 
+/** The longest timeout a flag takes, in seconds (24 days: Node's timers hold at most 2^31 - 1 ms). */
+export const MAX_TIMEOUT_SECONDS = 24 * 24 * 60 * 60;
+
+/**
+ * Parses a timeout in seconds: a positive number (decimals allowed), at most MAX_TIMEOUT_SECONDS.
+ * 0 is refused rather than read as "no timeout" (a commander argParser: bad values are exit 2).
+ */
+export function secondsOption(flag: string): (value: string) => number {
+  return (value) => {
+    const n = /^\d{1,9}(\.\d{1,6})?$/.test(value) ? Number(value) : Number.NaN;
+    if (!(n > 0)) throw new InvalidArgumentError(`${flag} expects a positive number of seconds, such as 10 or 0.5.`);
+    if (n > MAX_TIMEOUT_SECONDS) throw new InvalidArgumentError(`${flag} is at most ${MAX_TIMEOUT_SECONDS} seconds (24 days); got ${value}.`);
+    return n;
+  };
+}
+
 /** Parses a non-negative integer option value (a commander argParser: bad values are usage errors, exit 2). */
 export function intOption(flag: string): (value: string) => number {
   return (value) => {
