@@ -44,6 +44,30 @@ export interface PublicKey {
   keyid_hash_algorithms?: string[];
   /** Any other fields of the key object, signed as they are. */
   extra?: JsonObject;
+  /**
+   * Set for an OpenPGP key (securesystemslib `GPG_PUBKEY_SCHEMA`, what `in-toto-run --gpg` and
+   * `Layout.add_functionary_key_from_gpg_keyid` use; docs/formats.md). Such a key is written as
+   * `{keyid, type, method, hashes, keyval: {public: {…numbers…}, private: ""}, creation_time?,
+   * validity_period?, subkeys?}`: `keytype` holds its `type` ("rsa", "dsa", "eddsa"), `scheme` its
+   * `method`, `keyid` its fingerprint, and `keyval.public` the canonical JSON text of `gpg.public`
+   * (so comparisons and displays of `keyval.public` still tell keys apart). keygen/keyid.ts never
+   * compute its keyid: an OpenPGP keyid is the fingerprint of the key packet.
+   */
+  gpg?: GpgKeyFields;
+}
+
+/** The OpenPGP-only fields of a GPG key, exactly as signed (see {@link PublicKey.gpg}). */
+export interface GpgKeyFields {
+  /** `keyval.public`: lowercase hex numbers — RSA `{e, n}`, DSA `{p, q, g, y}`, EdDSA `{q}`. */
+  public: JsonObject;
+  /** `hashes`: `["pgp+SHA2"]` in every key securesystemslib writes. */
+  hashes: JsonValue[];
+  /** Seconds since the epoch (the key packet's creation time); absent in keys of old securesystemslib. */
+  creation_time?: number;
+  /** Seconds after `creation_time` the key is valid for (from its self-signature); absent = no expiry. */
+  validity_period?: number;
+  /** Subkeys bound to this key, by fingerprint; each is a GPG key itself. */
+  subkeys?: Record<string, PublicKey>;
 }
 
 /** Which side of a destination link a MATCH rule compares against. */
@@ -159,6 +183,20 @@ export interface Signature {
 
 /** The in-toto 1.x envelope: `{"signed": payload, "signatures": [...]}`. */
 export interface Metablock<T> {
+/**
+ * An OpenPGP signature in a Metablock (securesystemslib `GPG_SIGNATURE_SCHEMA`, written by
+ * `in-toto-run --gpg`): `keyid` is the signing (sub)key's fingerprint, `other_headers` the hex of the
+ * signature packet's hashed part (version … hashed subpackets), `signature` the hex of its value.
+ */
+export interface GpgSignature {
+  keyid: string;
+  other_headers: string;
+  signature: string;
+}
+
+/** Any signature object a Metablock may hold. */
+export type AnySignature = Signature | GpgSignature;
+
   signed: T;
   signatures: Signature[];
 }

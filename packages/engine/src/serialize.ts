@@ -5,6 +5,7 @@
 
 import { canonicalize, sortedKeys, stringifyForm } from "./canonical-json.js";
 import type { ArtifactRule, Inspection, JsonObject, JsonValue, Layout, Link, PublicKey, Step } from "./model.js";
+import { gpgKeyToJson, isGpgKey } from "./keys/gpg-key.js";
 import { ruleToStrings } from "./rules.js";
 
 /**
@@ -13,6 +14,7 @@ import { ruleToStrings } from "./rules.js";
  */
 export function publicKeyToJson(key: PublicKey): JsonObject {
   const out: JsonObject = { ...(key.extra ?? {}) };
+  if (isGpgKey(key)) return gpgKeyToJson(key);
   out.keyid = key.keyid;
   out.keytype = key.keytype;
   out.scheme = key.scheme;

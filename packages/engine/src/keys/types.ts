@@ -25,7 +25,8 @@ export type SigningScheme =
 
 /** A public key read from a file, able to appear in a layout for either target. */
 export interface PublicKeyMaterial {
-  keytype: KeyType;
+  /** The key family; `"dsa"` only for an OpenPGP DSA key (`gpg`). */
+  keytype: KeyType | "dsa";
   scheme: SigningScheme;
   /**
    * `keyval.public` as in-toto 1.3.1 holds it: RSA = the SPKI PEM as `extract_pem` slices it (no
@@ -39,6 +40,8 @@ export interface PublicKeyMaterial {
   keyid(target: Target): string;
   /** The `layout.keys` entry for `target`, keyid filled in (1.3 entries carry `keyid_hash_algorithms`). */
   toLayoutKey(target: Target): PublicKey;
+  /** Set for an OpenPGP key (keys/gpg-key.ts): its keyid is its fingerprint under both targets. */
+  gpg?: true;
 }
 
 /** A private key able to sign, with its public half. */

@@ -39,6 +39,68 @@ const PUBLIC_KEY = {
   },
 } as const;
 
+/** securesystemslib GPG_PUBKEY_SCHEMA (formats.py): an OpenPGP key as in-toto 1.3.1 writes it. */
+const GPG_NUMBERS = {
+  rsa: { type: "object", required: ["e", "n"], properties: { e: { type: "string" }, n: HEX } },
+  dsa: { type: "object", required: ["y", "p", "q", "g"], properties: { y: HEX, p: HEX, q: HEX, g: HEX } },
+  eddsa: { type: "object", required: ["q"], properties: { q: HEX } },
+} as const;
+
+function gpgKeySchema(type: keyof typeof GPG_NUMBERS, method: string) {
+  return {
+    if: { type: "object", properties: { type: { const: type } } },
+    then: {
+      type: "object",
+      properties: {
+        method: { const: method },
+        keyval: { type: "object", required: ["public", "private"], properties: { public: GPG_NUMBERS[type], private: { const: "" } } },
+      },
+    },
+  } as const;
+}
+
+const GPG_PUBLIC_KEY = {
+  $id: "gpg-key",
+  type: "object",
+  required: ["keyid", "type", "method", "hashes", "keyval"],
+  properties: {
+    keyid: HEX,
+    type: { enum: ["rsa", "dsa", "eddsa"] },
+    method: { type: "string" },
+    hashes: { type: "array", items: { const: "pgp+SHA2" } },
+    creation_time: { type: "integer", minimum: 0, maximum: 2147483647 },
+    validity_period: { type: "integer", minimum: 0 },
+    keyval: { type: "object", required: ["public", "private"], properties: { public: { type: "object" }, private: { const: "" } } },
+    subkeys: { type: "object", propertyNames: HEX, additionalProperties: { $ref: "gpg-key" } },
+  },
+  allOf: [
+    gpgKeySchema("rsa", "pgp+rsa-pkcsv1.5"),
+    gpgKeySchema("dsa", "pgp+dsa-fips-180-2"),
+    gpgKeySchema("eddsa", "pgp+eddsa-ed25519"),
+  ],
+} as const;
+
+/** A `layout.keys` entry: an OpenPGP key when it has `method` (and no `keytype`), else a securesystemslib key. */
+const ANY_PUBLIC_KEY = {
+  if: { type: "object", required: ["method"], properties: { method: true, keytype: false } },
+  then: GPG_PUBLIC_KEY,
+  else: PUBLIC_KEY,
+} as const;
+
+/** securesystemslib GPG_SIGNATURE_SCHEMA: what `in-toto-run --gpg` writes into `signatures`. */
+const GPG_SIGNATURE = {
+  type: "object",
+  required: ["keyid", "other_headers", "signature"],
+  properties: { keyid: HEX, short_keyid: HEX, other_headers: HEX, signature: HEX },
+} as const;
+
+/** A Metablock signature: OpenPGP's when it has `other_headers` (and no `sig`), else `{keyid, sig}`. */
+const ANY_SIGNATURE = {
+  if: { type: "object", required: ["other_headers"], properties: { other_headers: true, sig: false } },
+  then: GPG_SIGNATURE,
+  else: SIGNATURE,
+} as const;
+
 const STEP = {
   type: "object",
   required: ["name"],
@@ -70,7 +132,7 @@ const LAYOUT = {
     _type: { const: "layout" },
     expires: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$" },
     readme: { type: "string" },
-    keys: { type: "object", propertyNames: HEX, additionalProperties: PUBLIC_KEY },
+    keys: { type: "object", propertyNames: HEX, additionalProperties: ANY_PUBLIC_KEY },
     steps: { type: "array", items: STEP },
     inspect: { type: "array", items: INSPECTION },
   },
@@ -99,7 +161,7 @@ const METABLOCK = {
   type: "object",
   required: ["signed"],
   properties: {
-    signatures: { type: "array", items: SIGNATURE },
+    signatures: { type: "array", items: ANY_SIGNATURE },
     signed: { type: "object", required: ["_type"], properties: { _type: { enum: ["layout", "link"] } } },
   },
 } as const;

@@ -5,9 +5,10 @@ import { fromBase64, fromHex } from "../crypto/bytes.js";
 import { verifySignature } from "../crypto/verify.js";
 import type { LoadedEnvelope } from "../load/envelope.js";
 import type { PublicKey } from "../model.js";
+import { checkGpgEnvelopeSignature } from "./gpg-envelope.js";
 
-/** The outcome of checking one key's signature on an envelope. */
-export type SignatureCheck = "valid" | "invalid" | "missing";
+/** The outcome of checking one key's signature on an envelope ("expired": an OpenPGP key past its validity). */
+export type SignatureCheck = "valid" | "invalid" | "missing" | "expired";
 
 /** Decodes a signature: hex for Metablock; base64 for DSSE (hex too, as securesystemslib 0.27 wrote). */
 function decodeSig(envelope: LoadedEnvelope["envelope"], sig: string): Uint8Array[] {
@@ -24,9 +25,11 @@ function decodeSig(envelope: LoadedEnvelope["envelope"], sig: string): Uint8Arra
 }
 
 /** Checks the signature of `keyid` on `loaded` with `key` (which must be the key for that keyid). */
-export function checkEnvelopeSignature(loaded: LoadedEnvelope, keyid: string, key: PublicKey): SignatureCheck {
+export function checkEnvelopeSignature(loaded: LoadedEnvelope, keyid: string, key: PublicKey, now?: Date): SignatureCheck {
+  if (key.gpg) return checkGpgEnvelopeSignature(loaded, key, now);
   const sig = loaded.signatures.find((s) => s.keyid === keyid);
   if (!sig) return "missing";
+  if (typeof sig.sig !== "string") return "invalid"; // an OpenPGP signature object, by a non-GPG key
   const sigs = decodeSig(loaded.envelope, sig.sig);
   if (sigs.some((b) => verifySignature(key, loaded.signedBytes, b))) return "valid";
   // signedBytes was only a candidate (LoadOptions.fastLinkSignedBytes): check the exact bytes too.
