@@ -5,7 +5,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_EXCLUDES } from "@totem/engine";
 import { beforeAll, describe, expect, it } from "vitest";
-import { listArtifacts, recordArtifacts } from "../src/commands/run.js";
+import { listArtifacts, recordArtifacts } from "@totem/node-io";
 import { tempDir } from "./run-cli.js";
 
 function tree(root: string, files: Record<string, string>, links: Record<string, string> = {}): string {
@@ -59,8 +59,11 @@ describe("the artifact walker", () => {
   it("hashes a file symlink's target content under the link's path", () => {
     const got = recordArtifacts(["src/link-to-top", "top.txt"], { cwd: dir, excludes: DEFAULT_EXCLUDES, hash: {} });
     expect(got).toEqual({
-      "src/link-to-top": { sha256: "28720365c5e7476a011e4f43ac003ee5f16247a263b9d623aa85ed311d73bf39" },
-      "top.txt": { sha256: "28720365c5e7476a011e4f43ac003ee5f16247a263b9d623aa85ed311d73bf39" },
+      ok: true,
+      value: {
+        "src/link-to-top": { sha256: "28720365c5e7476a011e4f43ac003ee5f16247a263b9d623aa85ed311d73bf39" },
+        "top.txt": { sha256: "28720365c5e7476a011e4f43ac003ee5f16247a263b9d623aa85ed311d73bf39" },
+      },
     });
   });
 

@@ -10,7 +10,7 @@
 // - SIGINT, SIGTERM and SIGHUP that reach Totem while commands run are passed on to their groups
 //   (a group of its own no longer gets the terminal's Ctrl-C), then Totem dies of the signal as before.
 // Nothing here throws for a command that cannot run: the result says what happened.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { constants } from "node:os";
 import type { Readable } from "node:stream";
 
@@ -76,17 +76,24 @@ export type ProcessResult =
 
 const NOTHING: CapturedStream = { text: "", droppedBytes: 0 };
 
+/**
+ * node:child_process, loaded on first use: most commands never start a process, and loading it (with
+ * net, stream and more of Node's own modules) costs every `totem` start several milliseconds.
+ */
+let childProcess: typeof import("node:child_process") | undefined;
+
 /** Runs argv (no shell) and resolves when its own process has exited; never rejects. */
-export function runProcess(argv: readonly string[], opts: RunOptions): Promise<ProcessResult> {
+export async function runProcess(argv: readonly string[], opts: RunOptions): Promise<ProcessResult> {
   const [file, ...args] = argv;
-  if (file === undefined) return Promise.resolve({ kind: "not-started", message: "the command is empty" });
+  if (file === undefined) return { kind: "not-started", message: "the command is empty" };
   const timeout = opts.timeoutSeconds;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
-    return Promise.resolve({ kind: "not-started", message: `the timeout must be a positive number of seconds, not ${timeout}` });
+    return { kind: "not-started", message: `the timeout must be a positive number of seconds, not ${timeout}` };
   }
+  childProcess ??= await import("node:child_process");
   let child: ChildProcess;
   try {
-    child = spawn(file, args, {
+    child = childProcess.spawn(file, args, {
       cwd: opts.cwd,
       detached: true,
       windowsHide: true,
@@ -94,7 +101,7 @@ export function runProcess(argv: readonly string[], opts: RunOptions): Promise<P
     });
   } catch (error) {
     // spawn throws synchronously for arguments it cannot pass (e.g. a NUL byte).
-    return Promise.resolve({ kind: "not-started", message: error instanceof Error ? error.message : String(error) });
+    return { kind: "not-started", message: error instanceof Error ? error.message : String(error) };
   }
   return new Promise((resolve) => {
     const limit = opts.captureLimitBytes ?? CAPTURE_LIMIT_BYTES;

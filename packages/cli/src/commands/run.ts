@@ -1,193 +1,43 @@
 // `totem run --step N --key K [-m P]... [-p P]... -- CMD...`: hash the materials, run the command,
 // hash the products, and write the signed link `<step>.<keyid8>.link` that in-toto-verify 1.3.1
-// accepts. Also the artifact walker `record` and `verify` (inspections) share: the I/O half of
-// recording; the engine's record/ module is the pure half (paths, excludes, hashing, link shape).
-import { spawn } from "node:child_process";
-import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
-import { constants } from "node:os";
-import { join, resolve } from "node:path";
+// accepts. The command runs through node-io's runner (its own process group, --timeout, capped
+// capture); artifacts are listed and hashed by node-io (shared with `record`, inspections and the LSP).
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import {
-  artifactKey,
   buildLink,
   checkLstripPrefixes,
-  compileExcludes,
   createArtifactHasher,
   DEFAULT_EXCLUDES,
   type HashDict,
   type HashOptions,
-  hashArtifact,
   isSafeFileStem,
   type KeyType,
   type Link,
   linkFileName,
   linkToJson,
-  lstripPaths,
-  normpath,
   signMetablockToText,
   TARGETS,
   type Target,
 } from "@totem/engine";
+import { type ArtifactOptions, CAPTURE_LIMIT_BYTES, formatBytes, KILL_GRACE_MS, type ProcessResult, recordArtifacts as recordFiles, runProcess } from "@totem/node-io";
 import { type Command, Option } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
 import { describeFsError, displayPath, resolveFrom } from "../io.js";
 import { writeFileAtomic } from "../write-files.js";
-import { type Io, intOption, ioOf, setExit } from "../program.js";
+import { type Io, ioOf, secondsOption, setExit } from "../program.js";
 import { loadSigner, type Signer } from "../signing-keys.js";
 
-/** How artifacts are recorded. */
-export interface ArtifactOptions {
-  /** Directory relative artifact paths resolve against (their keys stay relative). */
-  cwd: string;
-  /** gitignore-style patterns; in-toto's defaults unless replaced by --exclude. */
-  excludes: readonly string[];
-  hash: HashOptions;
-  /** `--lstrip-paths`: each key loses the first of these prefixes it starts with (SPEC-NOTES §10). */
-  lstripPaths?: readonly string[];
-  /** Called while hashing many files (done, total). */
-  progress?: (done: number, total: number) => void;
-}
-
-interface FileEntry {
-  key: string;
-  abs: string;
-}
-
-/** Excludes compiled once per list: materials and products use the same (minimatch is slow cold). */
-const excludeCache = new WeakMap<readonly string[], (path: string) => boolean>();
-
-function compiledExcludes(excludes: readonly string[]): (path: string) => boolean {
-  let excluded = excludeCache.get(excludes);
-  if (!excluded) {
-    excluded = compileExcludes(excludes);
-    excludeCache.set(excludes, excluded);
-  }
-  return excluded;
-}
-
 /**
- * Lists the files under the given paths as 1.3.1's record_artifacts_as_dict does (SPEC-NOTES §10):
- * arguments are normpath'ed and filtered by the excludes, directories are walked, excluded
- * directories pruned, only files recorded. Symlinks: a file symlink is hashed under the link's path;
- * a directory symlink is walked under the link's path (1.3.1's CLI follows them); a broken one is
- * skipped. Unlike 1.3.1, a directory reached twice through symlinks (a loop) is walked once.
- */
-export function listArtifacts(paths: readonly string[], cwd: string, excludes: readonly string[]): FileEntry[] {
-  const excluded = compiledExcludes(excludes);
-  const files: FileEntry[] = [];
-  const seen = new Set<string>();
-  const walk = (rel: string, abs: string) => {
-    let real: string;
-    try {
-      real = realpathSync(abs);
-    } catch {
-      return;
-    }
-    if (seen.has(real)) return;
-    seen.add(real);
-    let entries: import("node:fs").Dirent[];
-    try {
-      entries = readdirSync(abs, { withFileTypes: true });
-    } catch {
-      return; // unreadable directory: nothing to record, as os.walk ignores it
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      // readdir names hold no `/`, `.` or `..`, so joining keeps an already normal path normal.
-      const childRel = rel === "." ? e.name : rel.endsWith("/") ? rel + e.name : `${rel}/${e.name}`;
-      // abs is absolute and normal (resolve, readdir names), so plain concatenation is path.join.
-      const childAbs = abs.endsWith("/") ? abs + e.name : `${abs}/${e.name}`;
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        try {
-          const st = statSync(childAbs);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch {
-          continue; // broken symlink: skipped, as in 1.3.1
-        }
-      }
-      if (excluded(childRel)) continue;
-      if (isDir) walk(childRel, childAbs);
-      else if (isFile) files.push({ key: childRel.includes("\\") ? artifactKey(childRel) : childRel, abs: childAbs });
-    }
-  };
-  for (const arg of [...new Set(paths.map(normpath))].sort()) {
-    if (excluded(arg)) continue;
-    const abs = resolve(cwd, arg);
-    let st: import("node:fs").Stats;
-    try {
-      st = statSync(abs);
-    } catch {
-      continue; // a path that does not exist is skipped, as in 1.3.1
-    }
-    if (st.isFile()) files.push({ key: artifactKey(arg), abs });
-    else if (st.isDirectory()) walk(arg, abs);
-  }
-  return files;
-}
-
-const CHUNK = 1 << 20;
-let buffer: Buffer | undefined;
-let view: Buffer | undefined;
-
-/**
- * Hashes one file with reads into one reused buffer. A file smaller than the buffer takes open, one
- * read and close, and one native hash call: for a regular file a read returns less than asked only
- * at its end, so the read that would return 0 is skipped (10k small files: ~35 ms less).
- */
-function hashFile(abs: string, hash: HashOptions): HashDict {
-  buffer ??= Buffer.allocUnsafe(CHUNK);
-  let fd: number;
-  try {
-    fd = openSync(abs, "r");
-  } catch (error) {
-    throw new InputError(`cannot read artifact '${abs}': ${(error as Error).message}`);
-  }
-  let digest: HashDict | string;
-  try {
-    const n = readSync(fd, buffer, 0, CHUNK, null);
-    if (n < CHUNK) {
-      // Files of one size (common in a tree of generated files) share one view of the buffer.
-      if (view?.length !== n) view = buffer.subarray(0, n);
-      digest = hashArtifact(view, hash);
-    } else {
-      const hasher = createArtifactHasher(hash);
-      if (typeof hasher === "string") throw new UsageError(`unsupported hash algorithm '${hasher}'`);
-      for (let m = n; m > 0; m = readSync(fd, buffer, 0, CHUNK, null)) hasher.update(buffer.subarray(0, m));
-      digest = hasher.digest();
-    }
-  } finally {
-    closeSync(fd);
-  }
-  if (typeof digest === "string") throw new UsageError(`unsupported hash algorithm '${digest}'`);
-  return digest;
-}
-
-/** The entries with their keys left-stripped; a collision is a UsageError, thrown before any hashing. */
-function stripKeys(files: FileEntry[], prefixes: readonly string[] | undefined): FileEntry[] {
-  if (!prefixes || prefixes.length === 0) return files;
-  const keys = lstripPaths(
-    files.map((f) => f.key),
-    prefixes,
-  );
-  if (!keys.ok) throw new UsageError(keys.error.message);
-  return files.map((f, i) => ({ key: keys.value[i] as string, abs: f.abs }));
-}
-
-/**
- * Records the artifacts under `paths` as `{path: hashes}` (the materials or products of a link).
- * Throws UsageError when --lstrip-paths would give two artifacts one key.
+ * Records the artifacts under `paths` as `{path: hashes}` (the materials or products of a link), with
+ * node-io's walker and hasher. Throws UsageError when --lstrip-paths would give two artifacts one
+ * key, InputError when a file cannot be read.
  */
 export function recordArtifacts(paths: readonly string[], opts: ArtifactOptions): Record<string, HashDict> {
-  const files = stripKeys(listArtifacts(paths, opts.cwd, opts.excludes), opts.lstripPaths);
-  const out: Record<string, HashDict> = {};
-  files.forEach((f, i) => {
-    out[f.key] = hashFile(f.abs, opts.hash);
-    if (opts.progress && (i + 1) % 1000 === 0 && i + 1 < files.length) opts.progress(i + 1, files.length);
-  });
-  opts.progress?.(files.length, files.length);
-  return out;
+  const recorded = recordFiles(paths, opts);
+  if (recorded.ok) return recorded.value;
+  if (recorded.error.code === "artifact-unreadable") throw new InputError(recorded.error.message);
+  throw new UsageError(recorded.error.message);
 }
 
 /** Progress on stderr: only on a terminal, or in logs when there are many files. */
@@ -200,43 +50,35 @@ export function progressReporter(io: Io, what: string): (done: number, total: nu
   };
 }
 
-/** What running a command produced. */
-export interface CommandOutcome {
-  returnValue: number | null;
-  stdout: string;
-  stderr: string;
+/**
+ * Runs the step's command through node-io's runner: its own process group, --timeout (SIGTERM to the
+ * group, SIGKILL after the grace), and with -s both streams shown as they come and kept up to
+ * CAPTURE_LIMIT_BYTES each; without -s the command has the terminal.
+ */
+function runStepCommand(argv: readonly string[], io: Io, flags: RunFlags): Promise<ProcessResult> {
+  if (flags.recordStreams !== true) return runProcess(argv, { cwd: io.cwd, streams: "inherit", timeoutSeconds: flags.timeout });
+  const out = new TextDecoder();
+  const err = new TextDecoder();
+  return runProcess(argv, {
+    cwd: io.cwd,
+    streams: "capture",
+    timeoutSeconds: flags.timeout,
+    echo: { stdout: (c) => io.stdout.write(out.decode(c, { stream: true })), stderr: (c) => io.stderr.write(err.decode(c, { stream: true })) },
+  });
 }
 
-/** Runs argv in cwd without a shell; streams are captured (and echoed) only when asked. */
-export function runCommand(argv: readonly string[], cwd: string, opts: { capture: boolean; timeoutSeconds?: number; io?: Io }): Promise<CommandOutcome | { error: string }> {
-  return new Promise((done) => {
-    const [file, ...args] = argv;
-    if (file === undefined) return done({ error: "the command is empty" });
-    const child = spawn(file, args, {
-      cwd,
-      stdio: opts.capture ? ["inherit", "pipe", "pipe"] : "inherit",
-      timeout: opts.timeoutSeconds ? opts.timeoutSeconds * 1000 : undefined,
-    });
-    const out: Buffer[] = [];
-    const errs: Buffer[] = [];
-    child.stdout?.on("data", (d: Buffer) => {
-      out.push(d);
-      opts.io?.stdout.write(d.toString("utf8"));
-    });
-    child.stderr?.on("data", (d: Buffer) => {
-      errs.push(d);
-      opts.io?.stderr.write(d.toString("utf8"));
-    });
-    child.on("error", (e: NodeJS.ErrnoException) =>
-      done({ error: e.code === "ENOENT" ? `command not found: ${file}` : e.message }),
+/** The byproducts a recording adds when a stream was longer than the cap: how many bytes were dropped. */
+function droppedBytes(ran: Extract<ProcessResult, { kind: "exited" }>, io: Io): Record<string, number> {
+  const notes: Record<string, number> = {};
+  for (const name of ["stdout", "stderr"] as const) {
+    const dropped = ran[name].droppedBytes;
+    if (dropped === 0) continue;
+    notes[`${name}-dropped-bytes`] = dropped;
+    io.stderr.write(
+      `totem: the command's ${name} was longer than ${formatBytes(CAPTURE_LIMIT_BYTES)}: the link keeps the first ${formatBytes(CAPTURE_LIMIT_BYTES)} and records the ${dropped} bytes dropped as "${name}-dropped-bytes"\n`,
     );
-    child.on("close", (code, signal) => {
-      if (signal === "SIGTERM" && opts.timeoutSeconds) return done({ error: `timed out after ${opts.timeoutSeconds} s` });
-      // Killed by a signal: a negative number, as Python's subprocess (and so in-toto-run) records it.
-      const returnValue = code ?? (signal ? -(constants.signals[signal] ?? 0) : null);
-      done({ returnValue, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8") });
-    });
-  });
+  }
+  return notes;
 }
 
 /** Signs a link for the signer and writes it atomically (0644) into dir; returns the file path. */
@@ -403,7 +245,7 @@ export function register(program: Command): void {
     .argument("[command...]", "the command to run (after --)")
     .option("-x, --no-command", "record without running a command (a sign-off step): command [] and byproducts {}")
     .option("-s, --record-streams", "record stdout and stderr in the link's byproducts")
-    .option("--timeout <seconds>", "stop the command after this many seconds (in-toto-run uses 10)", intOption("--timeout"))
+    .option("--timeout <seconds>", "stop the command after this many seconds: SIGTERM to its process group, SIGKILL 2 s later; no link is written (in-toto-run stops commands after 10 s)", secondsOption("--timeout"))
     .addHelpText("after", EXAMPLES)
     .action(async (command: string[], flags: RunFlags, cmd: Command) => {
       const io = ioOf(cmd);
@@ -412,8 +254,16 @@ export function register(program: Command): void {
       const options = artifactOptions(flags, io, "materials");
       const signer = await loadRecordingSigner(flags, io);
       const materials = recordArtifacts(flags.materials ?? [], options);
-      const ran = flags.command === false ? undefined : await runCommand(command, io.cwd, { capture: flags.recordStreams === true, timeoutSeconds: flags.timeout, io });
-      if (ran && "error" in ran) throw new InputError(`cannot run ${JSON.stringify(command)}: ${ran.error}`);
+      const ran = flags.command === false ? undefined : await runStepCommand(command, io, flags);
+      if (ran?.kind === "not-started") throw new InputError(`cannot run ${JSON.stringify(command)}: ${ran.message}`);
+      if (ran?.kind === "timed-out") {
+        // As in-toto-run 1.3.1 (TimeoutExpired, exit 1): a command that did not finish records nothing.
+        io.stderr.write(
+          `totem: the command did not finish within ${ran.timeoutSeconds} s, so its process group was stopped (SIGTERM${ran.killed ? `, then SIGKILL after ${KILL_GRACE_MS / 1000} s` : ""}); no link was written\n`,
+        );
+        setExit(cmd, EXIT.FAILED);
+        return;
+      }
       const products = afterCommand(() => recordArtifacts(flags.products ?? [], { ...options, progress: progressReporter(io, "products") }));
       const link = buildLink({
         name: flags.step,
@@ -422,16 +272,17 @@ export function register(program: Command): void {
         ...(ran && {
           command,
           returnValue: ran.returnValue,
-          stdout: flags.recordStreams ? ran.stdout : "",
-          stderr: flags.recordStreams ? ran.stderr : "",
+          stdout: ran.stdout.text,
+          stderr: ran.stderr.text,
         }),
       });
+      if (ran) Object.assign(link.byproducts, droppedBytes(ran, io));
       const path = writeLink(link, signer, flags.target, resolveFrom(io.cwd, flags.metadataDirectory));
       io.stderr.write(
         `totem: recorded step "${flags.step}": ${Object.keys(materials).length} materials, ${Object.keys(products).length} products → ${displayPath(io.cwd, path)}\n`,
       );
       if (ran && ran.returnValue !== 0) {
-        io.stderr.write(`totem: the command exited with ${ran.returnValue ?? "a signal"}; the link records it\n`);
+        io.stderr.write(`totem: the command exited with ${ran.returnValue}${ran.returnValue < 0 ? ` (killed by signal ${-ran.returnValue})` : ""}; the link records it\n`);
         setExit(cmd, EXIT.FAILED);
       }
     });

@@ -6,9 +6,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { SourceMap } from "@totem/dsl";
 import {
-  DEFAULT_EXCLUDES,
   type Failure,
-  type InspectionOutcome,
   type KeyType,
   type Layout,
   type Link,
@@ -23,7 +21,8 @@ import {
 import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
-import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
+import { INSPECTION_TIMEOUT_SECONDS, type InspectionPolicy, inspectionRunner as runInspections } from "@totem/node-io";
+import { type Io, intOption, ioOf, resolveNow, secondsOption, setExit } from "../program.js";
 import { writeInspectionLink } from "./inspection-link.js";
 import { readLinkFile } from "./verify-chunks.js";
 import { precheckLinks, warmWorkers } from "./verify-workers.js";
@@ -50,22 +49,20 @@ interface VerifyFlags {
   trace?: boolean;
   now?: string;
   inspectionTimeout: number;
+  /** --inspections, or false for --no-inspections. */
+  inspections: InspectionPolicy | false;
   inspectionLinks: boolean;
   jobs?: number;
 }
 
-/** Inspections: record `.` before and after running the command in the verifier's cwd (SPEC-NOTES §7 step 11). */
-function inspectionRunner(io: Io, timeoutSeconds: number) {
-  return async (_name: string, argv: string[]): Promise<InspectionOutcome> => {
-    // Loaded only when a layout has inspections: most verifications never start a process, and
-    // node:child_process with the recording code costs every `totem verify` several milliseconds.
-    const { recordArtifacts, runCommand } = await import("./run.js");
-    const opts = { cwd: io.cwd, excludes: DEFAULT_EXCLUDES, hash: {} };
-    const materials = recordArtifacts(["."], opts);
-    const ran = await runCommand(argv, io.cwd, { capture: true, timeoutSeconds });
-    if ("error" in ran) return { error: ran.error };
-    return { materials, products: recordArtifacts(["."], opts), returnValue: ran.returnValue };
-  };
+/**
+ * Inspections (SPEC-NOTES §7 step 11) through node-io, as the language server's simulate runs them:
+ * `.` recorded before and after the command in the verifier's cwd, the command in its own process
+ * group with --inspection-timeout (inspection-timeout), and --inspections deciding whose may run
+ * (inspection-refused). node:child_process is loaded only when a command runs.
+ */
+function inspectionRunner(io: Io, flags: VerifyFlags) {
+  return runInspections({ cwd: io.cwd, timeoutSeconds: flags.inspectionTimeout, policy: flags.inspections === false ? "none" : flags.inspections });
 }
 
 /** Writes each passed inspection's `<name>.link` into the cwd, as 1.3.1 does; `written` collects the file names. */
@@ -194,7 +191,13 @@ export function register(program: Command): void {
     .option("--json", "print the result as JSON (docs/cli.md)")
     .option("--no-trace", "leave the per-rule trace out of --json (smaller output for big chains)")
     .option("--now <time>", "check expiry against this time instead of the clock")
-    .option("--inspection-timeout <seconds>", "stop an inspection after this many seconds", intOption("--inspection-timeout"), 10)
+    .option("--inspection-timeout <seconds>", "stop an inspection after this many seconds: SIGTERM to its process group, SIGKILL 2 s later; it fails with inspection-timeout", secondsOption("--inspection-timeout"), INSPECTION_TIMEOUT_SECONDS)
+    .addOption(
+      new Option("--inspections <which>", "whose inspections may run: all, root-only (not those of sublayouts, chosen by a step's functionary) or none; one that may not run fails with inspection-refused")
+        .choices(["all", "root-only", "none"])
+        .default("all"),
+    )
+    .option("--no-inspections", "run no inspection (as --inspections none)")
     .option("--no-inspection-links", "do not write <inspection>.link files into the current directory")
     .option("-j, --jobs <n>", "threads checking links, the main one included (default: one per core; one for small chains; 0 or 1: no worker threads)", intOption("--jobs"))
     .addHelpText("after", EXAMPLES)
@@ -225,7 +228,7 @@ export function register(program: Command): void {
         layoutKeys: keys,
         readLink,
         now,
-        runInspection: inspectionRunner(io, flags.inspectionTimeout),
+        runInspection: inspectionRunner(io, flags),
         ...(flags.inspectionLinks ? { recordInspection: inspectionRecorder(io, written) } : {}),
         trace: wantTrace,
         ...(pre ? { checked: pre.checked, checkedSteps: pre.steps } : {}),
