@@ -1,65 +1,28 @@
 // File I/O for commands: reads that fail with a clear InputError instead of a Node stack, and the
 // paths users type. Writes are write-files.ts.
-import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { type FileKind, readFileBounded, readTextBounded } from "@totem/node-io";
 import { InputError } from "./errors.js";
 
-/** Explains a Node file-system error code in words a user can act on. */
-export function describeFsError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file or directory";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory, not a file";
-    case "ENOTDIR":
-      return "a part of the path is not a directory";
-    case "EEXIST":
-      return "the file already exists";
-    case "ENOSPC":
-      return "no space left on the device";
-    case "EROFS":
-      return "the file system is read-only";
-    case "ENAMETOOLONG":
-      return "the file name is too long";
-    case "ELOOP":
-      return "too many levels of symbolic links";
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
-}
-
-/** The largest input file read (policies, layouts, keys); larger inputs are refused, not loaded. */
-export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+export { describeFsError } from "@totem/node-io";
 
 /**
- * Reads a file's bytes; `what` names it in the error ("policy", "private key", ...) and `shown` is the
- * path as the user wrote it. Throws InputError.
+ * Reads a file's bytes with node-io's bounded reader: only a regular file (a FIFO, device or
+ * directory is refused before any read, so /dev/zero or a pipe never hangs Totem), at most `limit`
+ * bytes (a kind's limit in READ_LIMITS; layouts by default). `what` names it in the error ("policy",
+ * "private key", ...) and `shown` is the path as the user wrote it. Throws InputError (exit 2).
  */
-export function readBytes(path: string, what: string, shown = path): Uint8Array {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new InputError(`cannot read ${what} '${shown}': ${describeFsError(error)}`);
-  }
-  if (bytes.length > MAX_INPUT_BYTES) {
-    throw new InputError(`cannot read ${what} '${shown}': larger than ${MAX_INPUT_BYTES} bytes`);
-  }
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+export function readBytes(path: string, what: string, shown = path, limit: FileKind = "layout"): Uint8Array {
+  const read = readFileBounded(path, limit);
+  if (!read.ok) throw new InputError(`cannot read ${what} '${shown}': ${read.error.message}`);
+  return read.value;
 }
 
-/** Reads a UTF-8 text file (invalid UTF-8 is an InputError, not replacement characters). */
-export function readText(path: string, what: string, shown = path): string {
-  const bytes = readBytes(path, what, shown);
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new InputError(`cannot read ${what} '${shown}': it is not valid UTF-8 text`);
-  }
+/** Reads a UTF-8 text file as readBytes does (invalid UTF-8 is an InputError, not replacement characters). */
+export function readText(path: string, what: string, shown = path, limit: FileKind = "layout"): string {
+  const read = readTextBounded(path, limit);
+  if (!read.ok) throw new InputError(`cannot read ${what} '${shown}': ${read.error.message}`);
+  return read.value;
 }
 
 /** Resolves a path the user typed against the run's working directory. */
@@ -82,7 +45,7 @@ export function keyReaderFor(policyPath: string): (path: string) => string | und
   const dir = dirname(policyPath);
   return (path) => {
     try {
-      return readText(resolve(dir, path), "key");
+      return readText(resolve(dir, path), "key", path, "key");
     } catch {
       return undefined;
     }

@@ -26,7 +26,7 @@ export function passwordFromEnv(io: Io, passwordEnv: string): string | undefined
 export async function loadSigner(file: string, io: Io, passwordEnv: string): Promise<Signer> {
   const path = resolveFrom(io.cwd, file);
   const shown = displayPath(io.cwd, path);
-  const text = readText(path, "private key", shown);
+  const text = readText(path, "private key", shown, "key");
   let password = passwordFromEnv(io, passwordEnv);
   let parsed = parsePrivateKey(text, { password });
   if (!parsed.ok && parsed.error.code === "key-wrong-password" && password === undefined && io.promptPassword) {

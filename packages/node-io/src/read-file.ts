@@ -127,7 +127,7 @@ export function describeFsError(error: unknown): string {
     case "EROFS":
       return "the file system is read-only";
     case "ENAMETOOLONG":
-      return "the name is too long";
+      return "the file name is too long";
     case "ELOOP":
       return "too many levels of symbolic links";
     case "ENXIO":

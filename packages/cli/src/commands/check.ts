@@ -33,7 +33,7 @@ export interface CheckOptions {
 export function checkPolicy(file: string, io: Io, options: CheckOptions): CheckedPolicy {
   const path = resolveFrom(io.cwd, file);
   const uri = displayPath(io.cwd, path);
-  const text = readText(path, "policy", uri);
+  const text = readText(path, "policy", uri, "policy");
   const compiled = compilePolicy(text, {
     readKey: keyReaderFor(path),
     now: options.now,

@@ -31,7 +31,7 @@ export function register(program: Command): void {
       const inputs = files.map((f) => {
         const path = resolveFrom(io.cwd, f);
         const uri = displayPath(io.cwd, path);
-        return { path, uri, text: readText(path, "policy", uri) };
+        return { path, uri, text: readText(path, "policy", uri, "policy") };
       });
       let failed = false;
       for (const input of inputs) {

@@ -23,6 +23,7 @@ import { EXIT, InputError } from "../errors.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
 import { INSPECTION_TIMEOUT_SECONDS, type InspectionPolicy, inspectionRunner as runInspections } from "@totem/node-io";
 import { type Io, intOption, ioOf, resolveNow, secondsOption, setExit } from "../program.js";
+import { gpgLayoutKeys } from "../gpg.js";
 import { writeInspectionLink } from "./inspection-link.js";
 import { readLinkFile } from "./verify-chunks.js";
 import { precheckLinks, warmWorkers } from "./verify-workers.js";
@@ -44,6 +45,9 @@ interface VerifyFlags {
   layout: string;
   layoutKey: string[];
   keyType?: KeyType;
+  /** -g/--gpg: OpenPGP keyids exported from the keyring (in-toto-verify's --gpg). */
+  gpg?: string[];
+  gpgHome?: string;
   links: string;
   json?: boolean;
   trace?: boolean;
@@ -187,6 +191,8 @@ export function register(program: Command): void {
     .requiredOption("-l, --layout <file>", "the signed layout")
     .requiredOption("-k, --layout-key <public-key>", "a key that must have signed the layout (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .addOption(new Option("-t, --key-type <type>", "how to read the layout keys when the format is ambiguous").choices(["ed25519", "rsa", "ecdsa"]))
+    .option("-g, --gpg <keyid...>", "GPG keys (fingerprints) from the GnuPG keyring that must have signed the layout, as in-toto-verify's --gpg")
+    .option("--gpg-home <dir>", "the GnuPG home directory --gpg keys are exported from (default: gpg's own)")
     .option("-d, --links <dir>", "directory holding the link files", ".")
     .option("--json", "print the result as JSON (docs/cli.md)")
     .option("--no-trace", "leave the per-rule trace out of --json (smaller output for big chains)")
@@ -211,7 +217,7 @@ export function register(program: Command): void {
       const shown = displayPath(io.cwd, layoutPath);
       const loaded = loadEnvelope(readBytes(layoutPath, "layout"), { expect: "layout" });
       if (!loaded.ok) throw new InputError(`cannot read layout '${shown}': ${loaded.error.message} (at ${loaded.error.path})`);
-      const keys = flags.layoutKey.map((k) => readLayoutKey(k, io, flags.keyType));
+      const keys = [...flags.layoutKey.map((k) => readLayoutKey(k, io, flags.keyType)), ...(await gpgLayoutKeys(flags.gpg, flags.gpgHome, io.cwd))];
       try {
         if (!statSync(dir).isDirectory()) throw new InputError(`--links '${flags.links}' is not a directory`);
       } catch (error) {

@@ -4,7 +4,7 @@
 // Unknown fields are kept (1.3.1 signs key objects as plain dicts, SPEC-NOTES §1.1).
 
 import { canonicalString } from "../canonical-json.js";
-import type { JsonObject, JsonValue, PublicKey } from "../model.js";
+import type { AnySignature, GpgSignature, JsonObject, JsonValue, Metablock, PublicKey, Signature } from "../model.js";
 import type { KeyType, PublicKeyMaterial, SigningScheme } from "./types.js";
 
 /** securesystemslib's `type` → `method` for the three OpenPGP algorithms it supports (gpg/handlers.py). */
@@ -96,4 +96,14 @@ export function gpgKeyMaterial(key: PublicKey): PublicKeyMaterial {
 /** The GPG keys' fingerprints: the key's own and its subkeys' (what a link file name may carry). */
 export function gpgKeyids(key: PublicKey): string[] {
   return [key.keyid, ...Object.keys(key.gpg?.subkeys ?? {})];
+}
+
+/**
+ * Adds an OpenPGP signature (from `gpg --detach-sign` over the canonical payload, read by
+ * readGpgSignature) to a Metablock's signatures, replacing one with the same keyid: 1.3.1 checks
+ * only the first signature per keyid (SPEC-NOTES §1.1), as Metablock.sign_gpg appends it.
+ */
+export function withGpgSignature<T>(mb: Metablock<T>, signature: GpgSignature): Metablock<T> {
+  const others = (mb.signatures as AnySignature[]).filter((s) => s.keyid !== signature.keyid);
+  return { signed: mb.signed, signatures: [...others, signature] as unknown as Signature[] };
 }

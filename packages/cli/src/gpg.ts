@@ -1,0 +1,102 @@
+// The `gpg` binary, run the way securesystemslib 0.26 runs it for in-toto 1.3.1
+// (gpg/constants.py): keys come from `gpg [--homedir DIR] --export KEYID`, signatures from
+// `gpg --detach-sign --digest-algo SHA256 [--local-user KEYID] [--homedir DIR]` over the canonical
+// payload on standard input. The program is $GNUPG when set, else gpg2 when present, else gpg.
+// Each run is bounded in time and output; parsing is the engine's (openpgp).
+
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import {
+  type GpgSignature,
+  gpgKeyMaterial,
+  type PublicKey,
+  type PublicKeyMaterial,
+  readGpgPublicKey,
+  readGpgSignature,
+} from "@totem/engine";
+import { InputError } from "./errors.js";
+
+/** Seconds a gpg run may take (signing may wait for gpg-agent to start). */
+const GPG_TIMEOUT_MS = 60_000;
+/** Bytes of output kept from gpg: an exported key with its signatures is far smaller. */
+const GPG_MAX_OUTPUT = 16 * 1024 * 1024;
+/** securesystemslib's KEYID_SCHEMA: hex (a fingerprint, or a long or short keyid). */
+const KEYID = /^[0-9a-fA-F]+$/;
+
+let program: string | undefined;
+
+/** The gpg program securesystemslib would use: $GNUPG, else gpg2, else gpg. */
+function gpgProgram(): string {
+  if (program) return program;
+  const candidates = process.env.GNUPG ? [process.env.GNUPG] : ["gpg2", "gpg"];
+  for (const c of candidates) {
+    const r = spawnSync(c, ["--version"], { stdio: "ignore", timeout: 10_000 });
+    if (!r.error && r.status === 0) {
+      program = c;
+      return c;
+    }
+  }
+  throw new InputError("GPG support needs the gpg program (GnuPG 2.1 or newer); install it (Debian: apt-get install gnupg) or set GNUPG to its path");
+}
+
+function runGpg(args: string[], input: Uint8Array | undefined, what: string): Buffer {
+  const gpg = gpgProgram();
+  const r = spawnSync(gpg, args, {
+    input,
+    stdio: [input ? "pipe" : "ignore", "pipe", "pipe"],
+    timeout: GPG_TIMEOUT_MS,
+    killSignal: "SIGKILL",
+    maxBuffer: GPG_MAX_OUTPUT,
+  });
+  if (r.error) throw new InputError(`${what}: running ${gpg} failed: ${r.error.message}`);
+  if (r.status !== 0) {
+    const stderr = r.stderr.toString("utf8").trim().split("\n").slice(-5).join("\n");
+    throw new InputError(`${what}: ${gpg} ${args.join(" ")} exited with ${r.status ?? r.signal}${stderr ? `:\n${stderr}` : ""}`);
+  }
+  return r.stdout;
+}
+
+function checkKeyid(keyid: string, option: string): void {
+  if (!KEYID.test(keyid)) throw new InputError(`${option} '${keyid}' is not an OpenPGP keyid or fingerprint (hexadecimal, e.g. 8465A1E2E0FB2B40ADB2478E18FB3F537E0C8A17)`);
+}
+
+const homeArgs = (home: string | undefined) => (home ? ["--homedir", home] : []);
+
+/**
+ * The public key `keyid` (a fingerprint or keyid of the key or one of its subkeys) exported from the
+ * GnuPG home `home` (default: gpg's own), in securesystemslib's shape, as 1.3.1's `--gpg` reads it.
+ */
+export async function exportGpgKey(keyid: string, home: string | undefined): Promise<PublicKey> {
+  checkKeyid(keyid, "--gpg");
+  const data = runGpg([...homeArgs(home), "--export", keyid], undefined, `cannot export GPG key ${keyid}`);
+  if (data.length === 0) throw new InputError(`GPG key ${keyid} is not in the keyring${home ? ` of --gpg-home '${home}'` : ""}; check the fingerprint (gpg --list-keys)`);
+  const key = await readGpgPublicKey(new Uint8Array(data), keyid);
+  if (!key.ok) throw new InputError(`GPG key ${keyid}: ${key.error.message}`);
+  return key.value;
+}
+
+/** {@link exportGpgKey} as key material, for `verify --gpg` and the other layout-key options. */
+export async function gpgLayoutKey(keyid: string, home: string | undefined): Promise<PublicKeyMaterial> {
+  return gpgKeyMaterial(await exportGpgKey(keyid, home));
+}
+
+/**
+ * Signs `bytes` with gpg as securesystemslib's create_signature does: the key `keyid` (default: gpg's
+ * default key) of the GnuPG home `home`. gpg may pick a signing subkey; the signature's keyid says which.
+ */
+export async function gpgSign(bytes: Uint8Array, keyid: string | undefined, home: string | undefined): Promise<GpgSignature> {
+  if (keyid !== undefined) checkKeyid(keyid, "--gpg");
+  const args = ["--detach-sign", "--digest-algo", "SHA256", ...(keyid ? ["--local-user", keyid] : []), ...homeArgs(home)];
+  const out = runGpg(args, bytes, `cannot sign with GPG key ${keyid ?? "(default)"}`);
+  const sig = await readGpgSignature(new Uint8Array(out));
+  if (!sig.ok) throw new InputError(`cannot sign with GPG key ${keyid ?? "(default)"}: ${sig.error}`);
+  return sig.value;
+}
+
+/** `verify -g KEYID... [--gpg-home DIR]`: each key exported from the keyring (DIR relative to `cwd`). */
+export async function gpgLayoutKeys(keyids: readonly string[] | undefined, home: string | undefined, cwd: string): Promise<PublicKeyMaterial[]> {
+  const dir = home === undefined ? undefined : resolve(cwd, home);
+  const out: PublicKeyMaterial[] = [];
+  for (const keyid of keyids ?? []) out.push(await gpgLayoutKey(keyid, dir));
+  return out;
+}
