@@ -50,6 +50,7 @@ export function readFileBounded(path: string, limit: FileKind | number, opts: Re
   }
   try {
     const stat = fstatSync(fd);
+    if (stat.isDirectory()) return err({ code: "file-not-regular", message: "it is a directory, not a file" });
     if (!stat.isFile()) return err({ code: "file-not-regular", message: `it is ${kindOf(stat)}, not a regular file` });
     if (stat.size > max) return err({ code: "file-too-large", message: tooLarge(stat.size, max) });
     // The size may change while reading (a growing log, /proc files that say 0): read to the end, up to max + 1.
@@ -99,7 +100,6 @@ export function formatBytes(n: number): string {
 
 /** What a non-regular file is, in words. */
 function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return "a directory";
   if (stat.isFIFO()) return "a FIFO (named pipe)";
   if (stat.isCharacterDevice()) return "a character device";
   if (stat.isBlockDevice()) return "a block device";
