@@ -18,6 +18,29 @@ export interface Style {
   green(text: string): string;
 }
 
+/**
+ * Characters a terminal may act on instead of showing: C0 controls (ESC starts colour and cursor
+ * sequences, CR rewrites a line, BS erases), DEL, C1 controls (U+009B is a one-character CSI), and the
+ * bidirectional overrides and isolates that reorder what is shown ("Trojan Source", CVE-2021-42574).
+ */
+const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from untrusted input (names and paths from layouts, links and policies) made safe to print on
+ * one terminal line: each unsafe character becomes a visible escape — `\n`, `\r`, `\t`, `\xHH` for
+ * other controls below U+0100, `\u{HHHH}` for the bidirectional marks. Everything else is unchanged.
+ */
+export function escapeForTerminal(text: string): string {
+  return text.replace(TERMINAL_UNSAFE, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\r") return "\\r";
+    if (c === "\t") return "\\t";
+    const code = c.charCodeAt(0);
+    const hex = code.toString(16).padStart(2, "0");
+    return code < 0x100 ? `\\x${hex}` : `\\u{${hex}}`;
+  });
+}
+
 /** Decides whether to colour a stream: only a TTY, and never when NO_COLOR is set to anything non-empty. */
 export function colorEnabled(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;

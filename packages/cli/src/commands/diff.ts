@@ -69,7 +69,9 @@ function render(changes: Change[], format: Format, io: Io): string {
   if (format === "json") return renderDiffJson(changes);
   if (format === "markdown") return renderDiffMarkdown(changes);
   const style = makeStyle(colorEnabled(io.stdoutIsTTY, io.env));
-  return renderDiffText(changes, (c, label) => (c === "weakens" ? style.red(label) : c === "strengthens" ? style.green(label) : label));
+  // Subjects and reasons hold names from the policies: control characters are shown, not obeyed.
+  const shown = changes.map((c) => ({ ...c, subject: escapeForTerminal(c.subject), reason: escapeForTerminal(c.reason) }));
+  return renderDiffText(shown, (c, label) => (c === "weakens" ? style.red(label) : c === "strengthens" ? style.green(label) : label));
 }
 
 /** Registers `totem diff`. */

@@ -158,7 +158,8 @@ export function textReport(result: VerificationResult, layout: string, locate?: 
       if (loc) lines.push(`    at ${loc.file}:${loc.line}:${loc.column}`);
     }
   }
-  return `${lines.join("\n")}\n`;
+  // Names and messages come from the layout and links: control characters are shown, not obeyed.
+  return `${lines.map(escapeForTerminal).join("\n")}\n`;
 }
 
 /** The `--json` report (version 1, docs/cli.md); `inspectionLinks` are the `<inspection>.link` files written. */
