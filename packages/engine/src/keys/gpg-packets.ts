@@ -9,7 +9,7 @@
 //    fingerprint, other_headers: the hashed part, signature: RSA s / DSA DER(r, s) / EdDSA r‖s}.
 // Pure: bytes in, results out. Never throws for input.
 
-import * as openpgp from "openpgp";
+import type * as OpenPGP from "openpgp";
 import { canonicalString } from "../canonical-json.js";
 import { toHex } from "../crypto/bytes.js";
 import { derInteger, derTag } from "../crypto/gpg-verify.js";
@@ -18,13 +18,25 @@ import { err, ok, type Result } from "../result.js";
 import { GPG_METHODS } from "./gpg-key.js";
 import type { KeyError } from "./types.js";
 
-const enums = openpgp.enums;
+/**
+ * openpgp, loaded on first use: it is large, and only GPG keys and signatures need it (the CLI
+ * bundle puts it in a chunk of its own, so other commands never parse it).
+ */
+let library: Promise<typeof OpenPGP> | undefined;
+const openpgpLib = () => (library ??= import("openpgp"));
+
+/** The RFC 4880 numbers used here (openpgp's enums, which live in the lazily loaded library). */
+const enums = {
+  hash: { sha1: 2, sha256: 8, sha512: 10 },
+  publicKey: { rsaEncryptSign: 1, dsa: 17, eddsaLegacy: 22 },
+  signature: { binary: 0, subkeyBinding: 24 },
+} as const;
 /** ed25519's curve OID 1.3.6.1.4.1.11591.15.1, as in the key packet. */
 const ED25519_OID = "2b06010401da470f01";
 /** The hash algorithms securesystemslib accepts on self-signatures (SHA1, SHA256, SHA512). */
 const SELF_SIG_HASHES = new Set<number>([enums.hash.sha1, enums.hash.sha256, enums.hash.sha512]);
 /** openpgp's defaults refuse small RSA keys and SHA-1 self-signatures; securesystemslib does not. */
-const LENIENT: Partial<openpgp.Config> = {
+const LENIENT: Partial<OpenPGP.Config> = {
   minRSABits: 512,
   rejectHashAlgorithms: new Set(),
   rejectMessageHashAlgorithms: new Set(),
@@ -32,7 +44,7 @@ const LENIENT: Partial<openpgp.Config> = {
   rejectCurves: new Set(),
 };
 
-type KeyPacket = openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
+type KeyPacket = OpenPGP.PublicKeyPacket | OpenPGP.PublicSubkeyPacket | OpenPGP.SecretKeyPacket | OpenPGP.SecretSubkeyPacket;
 type Params = Record<string, Uint8Array | { getOID?: () => unknown; toHex?: () => string } | undefined>;
 
 function typeOf(algorithm: number | null): keyof typeof GPG_METHODS | undefined {
@@ -81,12 +93,13 @@ async function verified(run: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-function usable(sig: openpgp.SignaturePacket): boolean {
+function usable(sig: OpenPGP.SignaturePacket): boolean {
   return sig.version === 4 && sig.hashAlgorithm !== null && SELF_SIG_HASHES.has(sig.hashAlgorithm) && typeOf(sig.publicKeyAlgorithm) !== undefined;
 }
 
 /** `_assign_certified_key_info`: the master key's validity period from its User ID self-certifications. */
-async function masterValidity(key: openpgp.PublicKey): Promise<number | undefined> {
+async function masterValidity(key: OpenPGP.PublicKey): Promise<number | undefined> {
+  const openpgp = await openpgpLib();
   const primary = key.keyPacket;
   const fingerprint = primary.getFingerprint();
   let validity: number | undefined;
@@ -99,7 +112,7 @@ async function masterValidity(key: openpgp.PublicKey): Promise<number | undefine
       const issuer = sig.issuerFingerprint ? toHex(sig.issuerFingerprint) : sig.issuerKeyID.toHex();
       if (!fingerprint.endsWith(issuer)) continue;
       const ok = await verified(() =>
-        sig.verify(primary, sig.signatureType as openpgp.enums.signature, { userID: user.userID, key: primary }, undefined, false, { ...openpgp.config, ...LENIENT }),
+        sig.verify(primary, sig.signatureType as number, { userID: user.userID, key: primary }, undefined, false, { ...openpgp.config, ...LENIENT }),
       );
       if (!ok || sig.keyExpirationTime === null || sig.keyExpirationTime === undefined) continue;
       const sigCreated = Math.floor((sig.created?.getTime() ?? 0) / 1000);
@@ -116,7 +129,8 @@ async function masterValidity(key: openpgp.PublicKey): Promise<number | undefine
 }
 
 /** `_get_verified_subkeys`: the subkeys bound to the master key, with their validity periods. */
-async function verifiedSubkeys(key: openpgp.PublicKey): Promise<Record<string, PublicKey>> {
+async function verifiedSubkeys(key: OpenPGP.PublicKey): Promise<Record<string, PublicKey>> {
+  const openpgp = await openpgpLib();
   const out: Record<string, PublicKey> = {};
   const primary = key.keyPacket;
   for (const subkey of key.subkeys) {
@@ -124,7 +138,7 @@ async function verifiedSubkeys(key: openpgp.PublicKey): Promise<Record<string, P
     if (typeof sub === "string") continue;
     const bindings = subkey.bindingSignatures.filter(usable);
     if (bindings.length !== 1) continue;
-    const binding = bindings[0] as openpgp.SignaturePacket;
+    const binding = bindings[0] as OpenPGP.SignaturePacket;
     const ok = await verified(() =>
       binding.verify(primary, enums.signature.subkeyBinding, { key: primary, bind: subkey.keyPacket }, undefined, false, { ...openpgp.config, ...LENIENT }),
     );
@@ -145,19 +159,20 @@ const keyFail = (message: string) => err<KeyError>({ code: "key-unreadable", mes
  * `keyid` is undefined and there is one), in the shape securesystemslib's `export_pubkey` gives.
  */
 export async function readGpgPublicKey(data: Uint8Array | string, keyid?: string): Promise<Result<PublicKey, KeyError>> {
-  let keys: openpgp.PublicKey[];
+  let keys: OpenPGP.PublicKey[];
   try {
+    const openpgp = await openpgpLib();
     const text = typeof data === "string" ? data : undefined;
     const bytes = typeof data === "string" ? undefined : data;
     const armored = text ?? (bytes && bytes.length > 0 && bytes[0] === 0x2d ? new TextDecoder().decode(bytes) : undefined);
     keys = (armored !== undefined
       ? await openpgp.readKeys({ armoredKeys: armored, config: LENIENT })
-      : await openpgp.readKeys({ binaryKeys: data as Uint8Array, config: LENIENT })) as openpgp.PublicKey[];
+      : await openpgp.readKeys({ binaryKeys: data as Uint8Array, config: LENIENT })) as OpenPGP.PublicKey[];
   } catch (e) {
     return keyFail(`The OpenPGP key data cannot be read (${e instanceof Error ? e.message : String(e)}); export it with gpg --export --armor FINGERPRINT.`);
   }
   const want = keyid?.toLowerCase();
-  const matches = (k: openpgp.PublicKey) =>
+  const matches = (k: OpenPGP.PublicKey) =>
     want === undefined || [k.getFingerprint(), ...k.subkeys.map((s) => s.getFingerprint())].some((f) => f.endsWith(want));
   const candidates = keys.filter(matches);
   if (candidates.length === 0) {
@@ -166,7 +181,7 @@ export async function readGpgPublicKey(data: Uint8Array | string, keyid?: string
   if (candidates.length > 1) {
     return keyFail(`The key data holds ${candidates.length} OpenPGP keys; name one by its fingerprint.`);
   }
-  const key = candidates[0] as openpgp.PublicKey;
+  const key = candidates[0] as OpenPGP.PublicKey;
   const master = keyFrom(key.keyPacket);
   if (typeof master === "string") return err({ code: "key-unsupported", message: `The OpenPGP key ${key.getFingerprint()} cannot be used: ${master}.` });
   const validity = await masterValidity(key);
@@ -182,8 +197,9 @@ export async function readGpgPublicKey(data: Uint8Array | string, keyid?: string
  * signature with SHA-256 and an issuer fingerprint subpacket, which gpg ≥ 2.1 writes).
  */
 export async function readGpgSignature(data: Uint8Array): Promise<Result<GpgSignature, string>> {
-  let packet: openpgp.SignaturePacket | undefined;
+  let packet: OpenPGP.SignaturePacket | undefined;
   try {
+    const openpgp = await openpgpLib();
     const sig = await openpgp.readSignature({ binarySignature: data, config: LENIENT });
     packet = sig.packets[0];
   } catch (e) {
