@@ -6,7 +6,7 @@ import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
 import { displayPath, readBytes, resolveFrom } from "../io.js";
 import { type Io, ioOf, resolveNow, setExit } from "../program.js";
-import { colorEnabled, makeStyle } from "../terminal.js";
+import { colorEnabled, escapeForTerminal, makeStyle } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
 import { looksLikeJson, readSignedLayout } from "./signed-layout.js";
 

@@ -20,6 +20,7 @@ import {
 } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
+import { escapeForTerminal } from "../terminal.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
 import { INSPECTION_TIMEOUT_SECONDS, type InspectionPolicy, inspectionRunner as runInspections } from "@totem/node-io";
 import { type Io, intOption, ioOf, resolveNow, secondsOption, setExit } from "../program.js";
