@@ -5,9 +5,9 @@
 // - `totem/sign` {uri, keyPath, password?} → {json, error?, needsPassword?}: the open policy compiled
 //   and signed (Metablock) with a private key file; the extension writes the file.
 // User input never throws out of these: every problem is an `error` sentence.
-import { readFileSync } from "node:fs";
 import { analyze, diffPolicies, guessTarget, type ImportIssue, importLayout, lower, type PolicySnapshot, renderDiffMarkdown } from "@totem/dsl";
 import { envelopeToText, type Layout, layoutToJson, loadEnvelope, parsePrivateKey, signMetablock } from "@totem/engine";
+import { readTextBounded } from "@totem/node-io";
 import type { Connection } from "vscode-languageserver";
 import type { Guard } from "./custom-requests.js";
 import { DocumentSnapshot } from "./documents.js";
@@ -95,13 +95,9 @@ export function registerEditorRequests(connection: Connection, state: ServerStat
       const compiled = state.compiled.of(state, doc);
       const layout = compiled.lowered?.layout;
       if (!layout || compiled.diagnostics.some((d) => d.severity === "error")) return { json: null, error: "The policy has errors: fix them before signing." };
-      let keyText: string;
-      try {
-        keyText = readFileSync(p.keyPath, "utf8");
-      } catch (e) {
-        return { json: null, error: `Cannot read ${p.keyPath}: ${e instanceof Error ? e.message : String(e)}` };
-      }
-      const key = parsePrivateKey(keyText, typeof p.password === "string" ? { password: p.password } : {});
+      const keyText = readTextBounded(p.keyPath, "key");
+      if (!keyText.ok) return { json: null, error: `Cannot read ${p.keyPath}: ${keyText.error.message}.` };
+      const key = parsePrivateKey(keyText.value, typeof p.password === "string" ? { password: p.password } : {});
       if (!key.ok) return { json: null, error: key.error.message, ...(key.error.code === "key-wrong-password" ? { needsPassword: true } : {}) };
       const target = compiled.lowered?.target ?? state.settings.defaultTarget;
       return { json: envelopeToText(signMetablock(layoutToJson(layout), [key.value], target)) };

@@ -1,6 +1,9 @@
 // Key files read relative to the policy, cached by path and modification time. The server also drops
 // entries when the client reports a change (workspace/didChangeWatchedFiles), so an edited key is re-read.
-import { readFileSync, statSync } from "node:fs";
+// Files are read through node-io's bounded reader, so a document naming /dev/zero, a FIFO or a huge
+// file as a key gets a diagnostic, never a blocked or swollen server.
+import { statSync } from "node:fs";
+import { readTextBounded } from "@totem/node-io";
 
 /** The text of a key file, or why it could not be read. */
 export type KeyFileRead = { text: string } | { error: string };
@@ -26,12 +29,8 @@ export class KeyFileCache {
     }
     const cached = this.entries.get(path);
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.read;
-    let read: KeyFileRead;
-    try {
-      read = stat.size > 1024 * 1024 ? { error: `${path} is larger than 1 MiB: not a key file` } : { text: readFileSync(path, "utf8") };
-    } catch (e) {
-      read = { error: `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}` };
-    }
+    const text = readTextBounded(path, "key");
+    const read: KeyFileRead = text.ok ? { text: text.value } : { error: `cannot read ${path}: ${text.error.message}` };
     this.entries.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, read });
     return read;
   }

@@ -5,9 +5,10 @@
 // Inspections are NOT executed unless the request says `runInspections: true`: by default they are
 // removed from the simulated layout and listed in `skippedInspections` (a language server should not
 // run a policy's commands because a document is open). With the flag they run in `workDir`
-// (default: linksDir), without a shell, as `totem verify` runs them.
+// (default: linksDir) exactly as `totem verify` runs them: node-io's inspection runner, with the same
+// 10 s timeout, process-group handling, sorted artifact walk and exit-code semantics. Link files are
+// read with node-io's bounded reader (a FIFO or /dev/zero in the folder is refused, not read).
 import { generateKeyPairSync } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { isAbsolute, join, normalize, sep } from "node:path";
 import type { Span } from "@totem/dsl";
 import {
@@ -19,8 +20,8 @@ import {
   STAGES,
   verifyChain,
 } from "@totem/engine";
+import { inspectionRunner, readFileBounded } from "@totem/node-io";
 import type { Diagnostic, Range } from "vscode-languageserver";
-import { inspectionRunner } from "./inspections.js";
 import type { ServerState } from "./server.js";
 import { toLspDiagnostic } from "./to-protocol.js";
 import { uriToPath } from "./uris.js";
@@ -126,15 +127,12 @@ export async function simulate(state: ServerState, p: SimulateParams): Promise<S
     layoutKeys: [key.public],
     now: state.settings.now ?? new Date(),
     trace: true,
-    ...(runInspections ? { runInspection: inspectionRunner(workDir) } : {}),
+    ...(runInspections ? { runInspection: inspectionRunner({ cwd: workDir }) } : {}),
     readLink(path) {
       const full = normalize(join(dir, path));
       if (!full.startsWith(root)) return undefined;
-      try {
-        return readFileSync(full);
-      } catch {
-        return undefined;
-      }
+      const read = readFileBounded(full, "link");
+      return read.ok ? read.value : undefined;
     },
   });
   const failed = new Map<string, string>();

@@ -1,8 +1,9 @@
 // Workspace symbols: names from the open documents and from every .totem file under the workspace
 // folders (parsed from disk, cached by path and mtime, re-read when the client reports a change).
-import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "@totem/dsl";
+import { readTextBounded } from "@totem/node-io";
 import type { DocumentSymbol, SymbolInformation } from "vscode-languageserver";
 import { LineIndex } from "./positions.js";
 import { documentSymbols, workspaceSymbolsOf } from "./outline.js";
@@ -74,13 +75,9 @@ export class WorkspaceIndex {
     }
     const cached = this.files.get(path);
     if (cached && cached.mtimeMs === mtimeMs) return cached.symbols;
-    let symbols: DocumentSymbol[] = [];
-    try {
-      const text = readFileSync(path, "utf8");
-      symbols = documentSymbols(parse(text).file, new LineIndex(text));
-    } catch {
-      symbols = [];
-    }
+    // Bounded: a policy-named FIFO or a huge file never blocks or swells the server.
+    const text = readTextBounded(path, "policy");
+    const symbols: DocumentSymbol[] = text.ok ? documentSymbols(parse(text.value).file, new LineIndex(text.value)) : [];
     this.files.set(path, { mtimeMs, symbols });
     return symbols;
   }
