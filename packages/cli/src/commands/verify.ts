@@ -19,7 +19,7 @@ import {
   verifyChain,
 } from "@totem/engine";
 import { type Command, Option } from "commander";
-import { EXIT, InputError } from "../errors.js";
+import { EXIT, InputError, UsageError } from "../errors.js";
 import { escapeForTerminal } from "../terminal.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
 import { INSPECTION_TIMEOUT_SECONDS, type InspectionPolicy, inspectionRunner as runInspections } from "@totem/node-io";
@@ -191,7 +191,7 @@ export function register(program: Command): void {
     .command("verify")
     .description("verify a supply chain's links against a signed layout (in-toto-verify 1.3.1 semantics)")
     .requiredOption("-l, --layout <file>", "the signed layout")
-    .requiredOption("-k, --layout-key <public-key>", "a key that must have signed the layout (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("-k, --layout-key <public-key>", "a key that must have signed the layout (repeatable; at least one -k or -g)", (v: string, acc: string[] = []) => [...acc, v], [])
     .addOption(new Option("-t, --key-type <type>", "how to read the layout keys when the format is ambiguous").choices(["ed25519", "rsa", "ecdsa"]))
     .option("-g, --gpg <keyid...>", "GPG keys (fingerprints) from the GnuPG keyring that must have signed the layout, as in-toto-verify's --gpg")
     .option("--gpg-home <dir>", "the GnuPG home directory --gpg keys are exported from (default: gpg's own)")
@@ -219,6 +219,7 @@ export function register(program: Command): void {
       const shown = displayPath(io.cwd, layoutPath);
       const loaded = loadEnvelope(readBytes(layoutPath, "layout"), { expect: "layout" });
       if (!loaded.ok) throw new InputError(`cannot read layout '${shown}': ${loaded.error.message} (at ${loaded.error.path})`);
+      if (flags.layoutKey.length === 0 && !flags.gpg?.length) throw new UsageError("specify at least one layout key: --layout-key FILE or --gpg KEYID");
       const keys = [...flags.layoutKey.map((k) => readLayoutKey(k, io, flags.keyType)), ...(await gpgLayoutKeys(flags.gpg, flags.gpgHome, io.cwd))];
       try {
         if (!statSync(dir).isDirectory()) throw new InputError(`--links '${flags.links}' is not a directory`);
