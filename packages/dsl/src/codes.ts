@@ -26,6 +26,7 @@ export const CODES = {
   "unexpected-character": code("error", "syntax", "A character that cannot start any token.", "unexpected-character"),
   "unterminated-string": code("error", "syntax", "A string without its closing quote on the same line.", "unterminated-string"),
   "invalid-escape": code("error", "syntax", "A backslash escape that strings do not support.", "invalid-escape"),
+  "lone-surrogate": code("error", "syntax", "A string holding half of a UTF-16 surrogate pair, which no layout can carry.", "lone-surrogate"),
   "invalid-duration": code("error", "syntax", "A relative expiry with an unknown unit.", "invalid-duration"),
   "duplicate-clause": code("error", "syntax", "A clause or rule block written twice where one is allowed.", "duplicate-clause"),
   "duplicate-layout": code("error", "syntax", "More than one layout in one file.", "duplicate-layout"),

@@ -1,7 +1,8 @@
-// Decoding string literals. Escapes: \" \\ \n \t and \u{X…} (1 to 6 hex digits, at most 10FFFF;
-// lone surrogates are allowed because JavaScript and JSON strings allow them). Anything else after
-// a backslash is an `invalid-escape` diagnostic; the backslash is kept so the value stays close to
-// what was written.
+// Decoding string literals. Escapes: \" \\ \n \t and \u{X…} (1 to 6 hex digits, at most 10FFFF).
+// Anything else after a backslash is an `invalid-escape` diagnostic; the backslash is kept so the
+// value stays close to what was written. A value holding a lone surrogate (`\u{D800}`, or a raw one
+// in text an editor sent) is a `lone-surrogate` error: it is no Unicode character, so the layout's
+// UTF-8 JSON could not carry it and no verifier, Totem's or the reference, could read the layout.
 import type { Diagnostic } from "./diagnostic.js";
 
 const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", n: "\n", t: "\t" };
@@ -13,14 +14,20 @@ const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", n: "\n", 
 export function decodeString(image: string, offset: number, closed: boolean, diagnostics: Diagnostic[]): string {
   const end = closed ? image.length - 1 : image.length;
   let out = "";
+  /** Where each surrogate code unit of `out` was written: its index in `out` and its source span. */
+  const surrogates: { at: number; start: number; end: number }[] = [];
+  const literal = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (isSurrogate(image.charCodeAt(k))) surrogates.push({ at: out.length + k - from, start: offset + k, end: offset + k + 1 });
+    out += image.slice(from, to);
+  };
   let i = 1;
   while (i < end) {
     const backslash = image.indexOf("\\", i);
     if (backslash < 0 || backslash >= end) {
-      out += image.slice(i, end);
+      literal(i, end);
       break;
     }
-    out += image.slice(i, backslash);
+    literal(i, backslash);
     const next = image[backslash + 1];
     const simple = next === undefined ? undefined : SIMPLE_ESCAPES[next];
     if (simple !== undefined && backslash + 1 < end) {
@@ -32,8 +39,10 @@ export function decodeString(image: string, offset: number, closed: boolean, dia
       const m = /^\{([0-9A-Fa-f]{1,6})\}/.exec(image.slice(backslash + 2, end));
       const code = m ? Number.parseInt(m[1]!, 16) : Number.NaN;
       if (m && code <= 0x10ffff) {
+        const length = 2 + m[0].length;
+        if (isSurrogate(code)) surrogates.push({ at: out.length, start: offset + backslash, end: offset + backslash + length });
         out += String.fromCodePoint(code);
-        i = backslash + 2 + m[0].length;
+        i = backslash + length;
         continue;
       }
     }
@@ -50,7 +59,33 @@ export function decodeString(image: string, offset: number, closed: boolean, dia
     out += "\\";
     i = backslash + 1;
   }
+  reportLoneSurrogates(out, surrogates, diagnostics);
   return out;
+}
+
+function isSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdfff;
+}
+
+/**
+ * One `lone-surrogate` error per surrogate of `value` that is not half of a pair (a high surrogate
+ * followed by a low one, as `\u{D83D}\u{DE00}` or a raw emoji give), on the text that wrote it.
+ */
+function reportLoneSurrogates(value: string, origins: readonly { at: number; start: number; end: number }[], diagnostics: Diagnostic[]): void {
+  for (const origin of origins) {
+    const unit = value.charCodeAt(origin.at);
+    const high = unit <= 0xdbff;
+    const partner = value.charCodeAt(high ? origin.at + 1 : origin.at - 1);
+    const paired = high ? partner >= 0xdc00 && partner <= 0xdfff : partner >= 0xd800 && partner <= 0xdbff;
+    if (paired) continue;
+    const hex = unit.toString(16).toUpperCase();
+    diagnostics.push({
+      code: "lone-surrogate",
+      severity: "error",
+      message: `U+${hex} is a lone surrogate, not a character: no in-toto verifier can read a layout holding it. Write the character itself, or its code point as \\u{…} (e.g. \\u{1F600}).`,
+      span: { start: origin.start, end: origin.end },
+    });
+  }
 }
 
 /** Writes `value` as a string literal that decodes back to it (used by the formatter and importers). */
