@@ -172,9 +172,12 @@ export async function runProgram(argv: string[], io: Io, commands: readonly Regi
 
 /**
  * The time a command treats as now: `--now` (an RFC 3339 date-time such as 2026-01-01T00:00:00Z, or
- * `@<unix seconds>`), else SOURCE_DATE_EPOCH (reproducible builds), else the clock. Throws UsageError.
+ * `@<unix seconds>`), else — for what a command writes ("output": compiled timestamps, resolved
+ * relative expiries) — SOURCE_DATE_EPOCH (reproducible builds), else the clock. A verdict ("verdict":
+ * whether a layout has expired) never reads SOURCE_DATE_EPOCH: that variable dates outputs, and a
+ * build environment that sets it must not make an expired layout valid. Throws UsageError.
  */
-export function resolveNow(flag: string | undefined, io: Io): Date {
+export function resolveNow(flag: string | undefined, io: Io, use: "output" | "verdict" = "output"): Date {
   if (flag !== undefined) {
     const epoch = /^@(\d{1,12})$/.exec(flag);
     const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
@@ -186,7 +189,7 @@ export function resolveNow(flag: string | undefined, io: Io): Date {
     }
     return date;
   }
-  const sde = io.env.SOURCE_DATE_EPOCH;
+  const sde = use === "output" ? io.env.SOURCE_DATE_EPOCH : undefined;
   if (sde !== undefined && sde !== "") {
     if (!/^\d{1,12}$/.test(sde)) {
       throw new UsageError(`SOURCE_DATE_EPOCH '${sde}' is not a number of seconds since 1970`);
@@ -213,9 +216,11 @@ export function secondsOption(flag: string): (value: string) => number {
 }
 
 /** Parses a non-negative integer option value (a commander argParser: bad values are usage errors, exit 2). */
-export function intOption(flag: string): (value: string) => number {
+export function intOption(flag: string, max?: number): (value: string) => number {
   return (value) => {
     if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError(`${flag} expects a whole number.`);
-    return Number(value);
+    const n = Number(value);
+    if (max !== undefined && n > max) throw new InvalidArgumentError(`${flag} is at most ${max}; got ${n}.`);
+    return n;
   };
 }

@@ -5,10 +5,14 @@
 // each of those stages, and compares the bundled binary's output with `--jobs 2` and `--jobs 0`.
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  type ChunkRunner,
   dsseBody,
+  loadEnvelope,
+  planSteps,
+  verifyChain,
   envelopeToText,
   type Layout,
   type Link,
@@ -20,8 +24,10 @@ import {
   signDsse,
   signMetablock,
 } from "@totem/engine";
+import { MessageChannel } from "node:worker_threads";
 import { beforeAll, describe, expect, it } from "vitest";
-import { chunksFor } from "../src/commands/verify-chunks.js";
+import { type ChunkPort, chunkRunner, serveChunks } from "../src/commands/verify-workers.js";
+import { readLinkFile } from "../src/link-files.js";
 import { ROOT, runBinary, tempDir } from "./run-cli.js";
 
 const STEPS = 30;
@@ -106,7 +112,7 @@ function writeLink(dir: string, link: Link, key: Key): void {
 }
 
 /** How `--jobs 2` cuts the chain: a step whose MATCH source is in its chunk, and one whose is not. */
-const chunkStarts = chunksFor(chainLayout(), 2).map((chunk) => Number((chunk[0]?.step ?? "").slice(1)));
+const chunkStarts = planSteps(chainLayout(), "", 2, false).chunks.map((chunk) => Number((chunk[0] ?? "").slice(1)));
 const ACROSS = chunkStarts[2] as number;
 const INSIDE = ACROSS + 3; // its source, INSIDE − 1, is a threshold-1 step of the same chunk
 
@@ -224,4 +230,42 @@ describe("totem verify with worker threads", () => {
       expect(threads.code).toBe(single.code);
     }
   }, 60_000);
+
+  // The same threaded protocol from sources: worker ends served by serveChunks over MessageChannels in
+  // this process (messages are structured-cloned as between threads), against one thread.
+  it.each(cases)("from sources over message channels, reports a chain that %s exactly as one thread does", async (_what, label, _failure, change) => {
+    const dir = variant(`src-${label}`, change);
+    const layoutFile = loadEnvelope(new Uint8Array(readFileSync(join(dir, "root.layout"))), { expect: "layout" });
+    if (!layoutFile.ok || layoutFile.value.type !== "layout") throw new Error("layout does not load");
+    const links = join(dir, "links");
+    const ports: ChunkPort[] = [];
+    const start = async (): Promise<ChunkPort> => {
+      const { port1, port2 } = new MessageChannel();
+      serveChunks(port2);
+      const port: ChunkPort = {
+        postMessage: (m) => port1.postMessage(m),
+        on: (event: string, listener: (m: never) => void) => (event === "message" ? port1.on("message", listener) : port1),
+        terminate: () => {
+          port1.close();
+          port2.close();
+        },
+      };
+      ports.push(port);
+      return port;
+    };
+    const verify = (runner?: ChunkRunner) =>
+      verifyChain({
+        layout: layoutFile.value,
+        layoutKeys: [{ toLayoutKey: (target) => owner.material.public.toLayoutKey(target) }],
+        readLink: (path) => readLinkFile(links, path),
+        now: new Date("2026-01-01T00:00:00Z"),
+        runInspection: async () => ({ materials: {}, products: {}, returnValue: 0 }),
+        ...(runner ? { chunkRunner: runner } : {}),
+      });
+    const runner = chunkRunner(layoutFile.value.layout, links, { jobs: 3, start });
+    expect(runner?.threads).toBe(3);
+    const threaded = await verify(runner);
+    expect(ports.length).toBe(2); // two ports beside this thread: the threaded path really ran
+    expect(threaded).toStrictEqual(await verify());
+  });
 });

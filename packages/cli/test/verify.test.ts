@@ -165,6 +165,25 @@ describe("totem verify", () => {
     );
   });
 
+  it("checks expiry against the clock, never SOURCE_DATE_EPOCH (which dates outputs, not verdicts)", async () => {
+    writeLayout({ ...layout(), expires: "2026-03-01T00:00:00Z" }, "expired.layout"); // the test clock says 2026-06-01
+    const args = verifyArgs.slice(0, -2).map((a) => (a === "root.layout" ? "expired.layout" : a));
+    const r = await runCli(args, { cwd: dir, env: { SOURCE_DATE_EPOCH: "1767225600" } }); // 2026-01-01
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/stage 2 \(expiry\) layout-expired\n.*checked at 2026-06-01T00:00:00Z/);
+    // --now is the one way to check against another time.
+    expect((await runCli([...args, "--now", "2026-01-01T00:00:00Z"], { cwd: dir })).code).toBe(0);
+  });
+
+  it("refuses --jobs beyond 64 before reading anything (exit 2)", async () => {
+    for (const jobs of ["100000", "65"]) {
+      const r = await runCli([...verifyArgs, "--jobs", jobs], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--jobs is at most 64; got ${jobs}.`);
+    }
+    expect((await runCli([...verifyArgs, "--jobs", "64"], { cwd: dir })).code).toBe(0);
+  });
+
   it("exits 2 for an unreadable layout, key or links directory", async () => {
     writeFileSync(join(dir, "broken.layout"), '{"signed": {"_type": "layout", "threshold": 1.0}}');
     for (const args of [

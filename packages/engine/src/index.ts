@@ -70,6 +70,7 @@ export type {
 // H2: strict loaders, fnmatch, verification, recording (one block, kept together).
 export { isSafeFileStem } from "./file-names.js";
 export { fnmatch, fnmatchFilter } from "./fnmatch.js";
+export { artifactAt, artifactCount, artifactPaths, artifactRecord } from "./verify/artifact-dict.js";
 export type { LoadedEnvelope, LoadOptions } from "./load/envelope.js";
 export { loadEnvelope } from "./load/envelope.js";
 export { linkFromJson } from "./load/payload.js";
@@ -79,10 +80,11 @@ export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parseStrictJson } from "./load/st
 export { itemRuleFailures, ruleText, sameHashes, verifyItemRules } from "./verify/artifact-rules.js";
 export type { SignatureCheck } from "./verify/envelope-signature.js";
 export { checkEnvelopeSignature } from "./verify/envelope-signature.js";
-export { checkLinkFile, linkFileName, sublayoutDir, uniqueKeyids, verifyThresholdAgreement } from "./verify/link-stages.js";
+export { checkChunk, planSteps } from "./verify/chunks.js";
+export { linkFileName, sublayoutDir } from "./verify/link-stages.js";
 export type {
-  CheckedLink,
-  CheckedStep,
+  ChunkOutcome,
+  ChunkRunner,
   Failure,
   InspectionContext,
   InspectionOutcome,
@@ -90,6 +92,7 @@ export type {
   RuleRef,
   RuleTrace,
   StageNumber,
+  StepsPlan,
   VerificationResult,
   VerifyInput,
   Warning,

@@ -152,22 +152,24 @@ export interface Layout {
   intermediatecas?: Record<string, PublicKey>;
 }
 
-/** A link: evidence that one functionary performed one step. */
+/**
+ * A link's materials or products: path → digests. A plain object (what Totem records, and what the
+ * general loader builds), or a Map (what the one-pass reader of canonical link files builds: faster
+ * to fill and read for thousands of paths). Read it through verify/artifact-dict.ts, which gives
+ * both forms the same paths in the same order.
+ */
+export type ArtifactDict = Readonly<Record<string, HashDict>> | ReadonlyMap<string, HashDict>;
+
+/** A link: evidence that one functionary performed one step. Its artifact dicts are always its own. */
 export interface Link {
   _type: "link";
   name: string;
   command: string[];
-  materials: Record<string, HashDict>;
-  products: Record<string, HashDict>;
+  materials: ArtifactDict;
+  products: ArtifactDict;
   byproducts: JsonObject;
   environment: JsonObject;
 }
-
-/**
- * A link's materials or products as artifact rules and threshold agreement read them: the model's
- * plain object, or a Map (what verification threads build: faster for thousands of paths).
- */
-export type ArtifactDict = Readonly<Record<string, HashDict>> | ReadonlyMap<string, HashDict>;
 
 /** What artifact rules and threshold agreement read of a link. */
 export interface LinkArtifacts {
@@ -181,8 +183,6 @@ export interface Signature {
   sig: string;
 }
 
-/** The in-toto 1.x envelope: `{"signed": payload, "signatures": [...]}`. */
-export interface Metablock<T> {
 /**
  * An OpenPGP signature in a Metablock (securesystemslib `GPG_SIGNATURE_SCHEMA`, written by
  * `in-toto-run --gpg`): `keyid` is the signing (sub)key's fingerprint, `other_headers` the hex of the
@@ -197,6 +197,8 @@ export interface GpgSignature {
 /** Any signature object a Metablock may hold. */
 export type AnySignature = Signature | GpgSignature;
 
+/** The in-toto 1.x envelope: `{"signed": payload, "signatures": [...]}`. */
+export interface Metablock<T> {
   signed: T;
   signatures: Signature[];
 }

@@ -7,14 +7,15 @@ import { canonicalize, sortedKeys, stringifyForm } from "./canonical-json.js";
 import type { ArtifactRule, Inspection, JsonObject, JsonValue, Layout, Link, PublicKey, Step } from "./model.js";
 import { gpgKeyToJson, isGpgKey } from "./keys/gpg-key.js";
 import { ruleToStrings } from "./rules.js";
+import { artifactRecord } from "./verify/artifact-dict.js";
 
 /**
  * A `layout.keys` entry as JSON: `extra` fields first, then the known fields (which win); inside
  * `keyval` likewise `keyvalExtra`, then `public` and, when the key had one, `private: ""`.
  */
 export function publicKeyToJson(key: PublicKey): JsonObject {
-  const out: JsonObject = { ...(key.extra ?? {}) };
   if (isGpgKey(key)) return gpgKeyToJson(key);
+  const out: JsonObject = { ...(key.extra ?? {}) };
   out.keyid = key.keyid;
   out.keytype = key.keytype;
   out.scheme = key.scheme;
@@ -88,8 +89,8 @@ export function linkToJson(link: Link): JsonObject {
     command: [...link.command],
     // Shared with the link, not copied: a hash dict is already JSON, and a payload is only read
     // (signed and written); copying 10k of them cost a recording ~10 ms.
-    materials: link.materials,
-    products: link.products,
+    materials: artifactRecord(link.materials) as JsonObject,
+    products: artifactRecord(link.products) as JsonObject,
     byproducts: link.byproducts,
     environment: link.environment,
   };

@@ -6,8 +6,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalize } from "../src/canonical-json.js";
 import { readCanonicalLink } from "../src/load/canonical-link.js";
-import { loadEnvelope } from "../src/load/envelope.js";
-import type { JsonObject } from "../src/model.js";
+import { type LoadedEnvelope, loadEnvelope, loadParsedEnvelope } from "../src/load/envelope.js";
+import type { ArtifactDict, JsonObject } from "../src/model.js";
+import { artifactAt, artifactCount, artifactPaths } from "../src/verify/artifact-dict.js";
 import { envelopeToText } from "../src/sign.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -28,58 +29,35 @@ const payload = (fields: Partial<Record<string, unknown>> = {}): JsonObject =>
     ...fields,
   }) as JsonObject;
 
+/** A loaded envelope with its artifact dicts as entry lists (a Map and an object compare alike, order included). */
+function comparable(loaded: LoadedEnvelope) {
+  const { signedBytes, ...rest } = loaded;
+  if (rest.type !== "link") return { ...rest, signedBytes: dec(signedBytes) };
+  const entries = (d: ArtifactDict) => [...artifactPaths(d)].map((p) => [p, artifactAt(d, p)]);
+  return { ...rest, link: { ...rest.link, materials: entries(rest.link.materials), products: entries(rest.link.products) }, signedBytes: dec(signedBytes) };
+}
+
 /**
- * The contract, for any bytes: loadEnvelope with the shortcut gives the same outcome as without it
- * (same error, or same link, signatures and exact signed bytes); and when the reader accepts the
- * bytes, it read the same JSON value as JSON.parse and its signed bytes are that payload's canonical
- * form. Returns whether the reader took the bytes.
+ * The contract, for any bytes: loadEnvelope (which takes the one-pass reader where it applies) gives
+ * the same outcome as the plain path (same error, or same link, signatures and exact signed bytes);
+ * and when the reader accepts the bytes, it read the same JSON value as JSON.parse and its signed
+ * bytes are that payload's canonical form. Returns whether the reader took the bytes.
  */
 function agreesWithGeneralLoader(bytes: Uint8Array): "accepted" | "declined" {
-  const fast = loadEnvelope(bytes, { fastLinkSignedBytes: true });
-  const general = loadEnvelope(bytes);
+  const fast = loadEnvelope(bytes);
+  const general = loadParsedEnvelope(bytes);
   expect(fast.ok).toBe(general.ok);
-  if (!fast.ok || !general.ok) {
-    expect(fast).toStrictEqual(general);
-  } else {
-    const { signedBytes, canonicalSignedBytes, ...rest } = fast.value;
-    const { signedBytes: generalBytes, canonicalSignedBytes: _none, ...generalRest } = general.value;
-    expect(rest).toStrictEqual(generalRest);
-    expect(dec(canonicalSignedBytes?.() ?? signedBytes)).toBe(dec(generalBytes));
-  }
+  if (!fast.ok || !general.ok) expect(fast).toStrictEqual(general);
+  else expect(comparable(fast.value)).toStrictEqual(comparable(general.value));
   const read = readCanonicalLink(bytes);
-  const withTexts = loadEnvelope(bytes, { fastLinkSignedBytes: true, artifactTexts: true });
-  if (withTexts.ok && withTexts.value.type === "link" && withTexts.value.artifactTexts) {
-    // The texts cut from the signed bytes are the artifact dicts' compact JSON.
-    const texts = withTexts.value.artifactTexts();
-    expect(JSON.parse(texts.materials)).toStrictEqual(withTexts.value.link.materials);
-    expect(JSON.parse(texts.products)).toStrictEqual(withTexts.value.link.products);
-  }
-  // Both ways of reading artifact entries (the regular expression and the byte loop) decide alike.
-  for (const entryReader of ["native", "bytes"] as const) {
-    const other = readCanonicalLink(bytes, { entryReader });
-    expect(other === undefined, entryReader).toBe(read === undefined);
-    if (other && read) {
-      expect(other.root).toStrictEqual(read.root);
-      expect(dec(other.signedBytes)).toBe(dec(read.signedBytes));
-      expect(other.artifactRanges).toStrictEqual(read.artifactRanges);
-    }
-  }
-  // With artifactMaps, the same entries in the same order as the objects (Maps, or objects where an
-  // array-index path would be ordered first).
-  const mapped = readCanonicalLink(bytes, { artifactMaps: true });
-  expect(mapped === undefined).toBe(read === undefined);
-  if (mapped && read) {
-    for (const side of ["materials", "products"] as const) {
-      const dict = mapped.artifactMaps?.[side];
-      const entries = dict instanceof Map ? [...dict] : Object.entries(dict ?? {});
-      expect(entries, side).toStrictEqual(Object.entries(read.root.signed[side] as JsonObject));
-      expect(mapped.root.signed[side]).toStrictEqual({});
-    }
-    expect(dec(mapped.signedBytes)).toBe(dec(read.signedBytes));
-  }
   if (!read) return "declined";
   const parsed = JSON.parse(dec(bytes)) as { signed: JsonObject; signatures: unknown };
-  expect(read.root).toStrictEqual(parsed);
+  const { materials, products, ...rest } = parsed.signed;
+  expect(read.root).toStrictEqual({ ...parsed, signed: { ...rest, materials: {}, products: {} } });
+  for (const [side, dict] of [["materials", materials], ["products", products]] as const) {
+    const d = read.artifacts[side];
+    expect([...artifactPaths(d)].map((p) => [p, artifactAt(d, p)]), side).toStrictEqual(Object.entries(dict as JsonObject));
+  }
   expect(dec(read.signedBytes)).toBe(dec(canonicalize(parsed.signed)));
   return "accepted";
 }
@@ -91,20 +69,14 @@ describe("readCanonicalLink", () => {
     expect(dec(readCanonicalLink(file)?.signedBytes ?? new Uint8Array())).toBe(dec(canonicalize(payload())));
   });
 
-  it("gives loadEnvelope's fast path the same link as its general path", () => {
+  it("gives loadEnvelope's one-pass reader the same link as its plain path, artifact dicts included", () => {
     const file = intotoFile(payload());
-    const fast = loadEnvelope(file, { fastLinkSignedBytes: true });
-    const general = loadEnvelope(file);
-    expect(fast.ok && general.ok).toBe(true);
-    if (!fast.ok || !general.ok) return;
-    expect(fast.value.type === "link" && fast.value.link).toStrictEqual(general.value.type === "link" && general.value.link);
-    expect(dec(fast.value.signedBytes)).toBe(dec(general.value.signedBytes));
-    expect(fast.value.canonicalSignedBytes).toBe(undefined); // exact bytes: no second candidate needed
-    const texts = loadEnvelope(file, { fastLinkSignedBytes: true, artifactTexts: true });
-    expect(texts.ok && texts.value.artifactTexts?.()).toStrictEqual({
-      materials: JSON.stringify(payload().materials),
-      products: JSON.stringify(payload().products),
-    });
+    const fast = loadEnvelope(file);
+    const general = loadParsedEnvelope(file);
+    if (!fast.ok || !general.ok || fast.value.type !== "link" || general.value.type !== "link") throw new Error("the link must load");
+    expect(fast.value.link.materials).toBeInstanceOf(Map); // the reader took it
+    expect(comparable(fast.value)).toStrictEqual(comparable(general.value));
+    expect(artifactCount(fast.value.link.products)).toBe(1);
   });
 
   it("reads compact canonical text as well as indented text", () => {
@@ -142,16 +114,15 @@ describe("readCanonicalLink", () => {
     ["a duplicate path where the digest dict changes form", `{"signatures":[],"signed":${canonicalText.replace('"src/b.c"', '"src/a.c"')}}`],
   ])("declines %s (the general loader decides)", (_what, text) => {
     expect(readCanonicalLink(enc(text))).toBe(undefined);
-    for (const entryReader of ["native", "bytes"] as const) expect(readCanonicalLink(enc(text), { entryReader })).toBe(undefined);
   });
 
   it("gives artifact dicts as Maps unless a path is an array index, which objects order first", () => {
     const plain = { "a.txt": { sha256: "aa" }, "b.txt": { sha256: "bb" } };
     const indexed = { "10": { sha256: "aa" }, "9": { sha256: "bb" }, "9x": { sha256: "cc" }, "4294967295": { sha256: "dd" } };
     const file = intotoFile(payload({ materials: plain, products: indexed }));
-    const read = readCanonicalLink(file, { artifactMaps: true });
-    expect(read?.artifactMaps?.materials).toBeInstanceOf(Map);
-    const products = read?.artifactMaps?.products;
+    const read = readCanonicalLink(file);
+    expect(read?.artifacts.materials).toBeInstanceOf(Map);
+    const products = read?.artifacts.products;
     expect(products).not.toBeInstanceOf(Map);
     // The order JSON.parse gives: array indices first, by value, then the rest as written (sorted).
     expect(Object.keys(products ?? {})).toStrictEqual(["9", "10", "4294967295", "9x"]);

@@ -4,7 +4,7 @@
 // writes `<step>.<keyid8>.link` (command `[]`, byproducts `{}`, SPEC-NOTES §3), then removes it.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { buildLink, checkEnvelopeSignature, loadEnvelope, unfinishedLinkFileFor } from "@totem/engine";
+import { artifactCount, buildLink, checkEnvelopeSignature, loadEnvelope, unfinishedLinkFileFor } from "@totem/engine";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { displayPath, readBytes, resolveFrom } from "../io.js";
@@ -67,7 +67,7 @@ export function register(program: Command): void {
       const path = writeLink(link, signer, flags.target, dir);
       rmSync(unfinished, { force: true });
       io.stderr.write(
-        `totem: recorded step "${flags.step}": ${Object.keys(link.materials).length} materials, ${Object.keys(products).length} products → ${displayPath(io.cwd, path)}\n`,
+        `totem: recorded step "${flags.step}": ${artifactCount(link.materials)} materials, ${artifactCount(products)} products → ${displayPath(io.cwd, path)}\n`,
       );
     });
 

@@ -26,8 +26,8 @@ import { INSPECTION_TIMEOUT_SECONDS, type InspectionPolicy, inspectionRunner as 
 import { type Io, intOption, ioOf, resolveNow, secondsOption, setExit } from "../program.js";
 import { gpgLayoutKeys } from "../gpg.js";
 import { writeInspectionLink } from "./inspection-link.js";
-import { readLinkFile } from "./verify-chunks.js";
-import { precheckLinks, warmWorkers } from "./verify-workers.js";
+import { readLinkFile } from "../link-files.js";
+import { chunkRunner, MAX_JOBS, warmWorkers } from "./verify-workers.js";
 
 const EXAMPLES = `
 Examples:
@@ -198,7 +198,7 @@ export function register(program: Command): void {
     .option("-d, --links <dir>", "directory holding the link files", ".")
     .option("--json", "print the result as JSON (docs/cli.md)")
     .option("--no-trace", "leave the per-rule trace out of --json (smaller output for big chains)")
-    .option("--now <time>", "check expiry against this time instead of the clock")
+    .option("--now <time>", "check expiry against this time instead of the clock (SOURCE_DATE_EPOCH is never used for this)")
     .option("--inspection-timeout <seconds>", "stop an inspection after this many seconds: SIGTERM to its process group, SIGKILL 2 s later; it fails with inspection-timeout", secondsOption("--inspection-timeout"), INSPECTION_TIMEOUT_SECONDS)
     .addOption(
       new Option("--inspections <which>", "whose inspections may run: all, root-only (not those of sublayouts, chosen by a step's functionary) or none; one that may not run fails with inspection-refused")
@@ -207,14 +207,14 @@ export function register(program: Command): void {
     )
     .option("--no-inspections", "run no inspection (as --inspections none)")
     .option("--no-inspection-links", "do not write <inspection>.link files into the current directory")
-    .option("-j, --jobs <n>", "threads checking links, the main one included (default: one per core; one for small chains; 0 or 1: no worker threads)", intOption("--jobs"))
+    .option(`-j, --jobs <n>`, `threads checking links, the main one included, at most ${MAX_JOBS} (default: one per core; one for small chains; 0 or 1: no worker threads)`, intOption("--jobs", MAX_JOBS))
     .addHelpText("after", EXAMPLES)
     .action(async (flags: VerifyFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const dir = resolveFrom(io.cwd, flags.links);
       // Threads for a big chain boot while the layout and its keys are read.
       const warming = warmWorkers(dir, flags.jobs);
-      const now = resolveNow(flags.now, io);
+      const now = resolveNow(flags.now, io, "verdict");
       const layoutPath = resolveFrom(io.cwd, flags.layout);
       const shown = displayPath(io.cwd, layoutPath);
       const loaded = loadEnvelope(readBytes(layoutPath, "layout"), { expect: "layout" });
@@ -231,7 +231,7 @@ export function register(program: Command): void {
       const wantTrace = flags.json === true && flags.trace !== false;
       const written: string[] = [];
       const warm = await warming;
-      const pre = loaded.value.type === "layout" ? await precheckLinks(loaded.value.layout, dir, { jobs: flags.jobs, trace: wantTrace, warm }) : undefined;
+      const runner = loaded.value.type === "layout" ? chunkRunner(loaded.value.layout, dir, { jobs: flags.jobs, warm }) : undefined;
       const result = await verifyChain({
         layout: loaded.value,
         layoutKeys: keys,
@@ -240,7 +240,7 @@ export function register(program: Command): void {
         runInspection: inspectionRunner(io, flags),
         ...(flags.inspectionLinks ? { recordInspection: inspectionRecorder(io, written) } : {}),
         trace: wantTrace,
-        ...(pre ? { checked: pre.checked, checkedSteps: pre.steps } : {}),
+        ...(runner ? { chunkRunner: runner } : {}),
       });
       const locate = result.passed ? undefined : await policyLocator(layoutPath, io, now);
       if (flags.json) {

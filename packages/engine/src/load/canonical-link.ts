@@ -22,26 +22,25 @@ import { DEFAULT_MAX_DEPTH } from "./strict-json.js";
 
 /** A link file read by {@link readCanonicalLink}. */
 export interface CanonicalLink {
-  /** The root object, with `signed` holding the payload (artifact dicts included). */
+  /**
+   * The root object; `signed` holds the payload's other fields, with empty objects standing for
+   * `materials` and `products` (they are in `artifacts`, already checked against the link schema).
+   */
   root: { signatures?: Signature[]; signed: JsonObject };
   /** The canonical bytes of `signed`: exactly what its signatures cover. */
   signedBytes: Uint8Array;
-  /** Where `materials` and `products` are in `signedBytes`: each one's compact JSON text. */
-  artifactRanges: { materials: [number, number]; products: [number, number] };
   /**
-   * Only when read with `artifactMaps`: the artifact dicts (`signed.materials` and `signed.products`
-   * are then empty objects), as Maps — or as objects when a path is an array index, which an object
+   * The artifact dicts, as Maps — or as objects when a path is an array index, which an object
    * orders first: rules and messages must see the paths in the same order either way.
    */
-  artifactMaps?: LinkArtifacts;
+  artifacts: LinkArtifacts;
 }
 
-/** Where an artifact dict's entries go: a plain object, or a Map (faster to fill: no key internalizing). */
-type ArtifactTarget = Record<string, HashDict> | Map<string, HashDict>;
+/** Where an artifact dict's entries go while it is read (a Map: no key internalizing). */
+type ArtifactTarget = Map<string, HashDict>;
 
 function put(target: ArtifactTarget, path: string, hashes: HashDict): void {
-  if (target instanceof Map) target.set(path, hashes);
-  else target[path] = hashes;
+  target.set(path, hashes);
 }
 
 /** A key a JS object keeps before all others, in numeric order: an array index (`0` … `4294967294`). */
@@ -70,27 +69,6 @@ const TEXT = new Uint8Array(256).fill(1, 0x20, 0x80);
 /** `"sha256"`, the key of nearly every digest dict, as bytes. */
 const SHA256_KEY = [...'"sha256"'].map((c) => c.charCodeAt(0));
 
-/**
- * An artifact-dict entry in the usual form: whitespace, `"path"`, `:`, `{"sha256": "<hex>"}`, and the
- * comma after it if there is one — with exactly the byte loop's rules: JSON whitespace only, a path of
- * printable ASCII (the file has no backslash), a non-empty hex digest.
- */
-const USUAL_ENTRY = /[ \t\n\r]*"([^"\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*\{[ \t\n\r]*"sha256"[ \t\n\r]*:[ \t\n\r]*"([0-9a-fA-F]+)"[ \t\n\r]*\}[ \t\n\r]*(,?)/y;
-
-/** How artifact-dict entries are read: by USUAL_ENTRY where it matches, or byte by byte. */
-export type EntryReader = "native" | "bytes";
-
-/**
- * Entries of files smaller than NATIVE_FILES_BELOW are matched by USUAL_ENTRY until NATIVE_UNTIL
- * bytes of artifact dicts have been read in this thread; all others byte by byte. A regular
- * expression runs as native code at once, while the byte loop starts interpreted and is only faster
- * once V8 has optimized it (within a big file, or after a few small ones) — so a small chain never
- * pays for the loop's warm-up, and a big one reads its bytes with the faster loop
- * (docs/benchmarks.notes.md).
- */
-const NATIVE_FILES_BELOW = 64 * 1024;
-const NATIVE_UNTIL = 1 << 20;
-let artifactBytesRead = 0;
 
 /** Thrown inside the reader only, caught at its entry: "not canonical, use the general loader". */
 const DECLINE = Symbol("decline");
@@ -161,28 +139,14 @@ class Reader {
   depth = 0;
   /** Where the content of the last string read starts in the file. */
   start = 0;
-  /** Where the stripped output goes, as a Buffer (for latin1Write). */
-  readonly outBuf: Buffer;
-  private wholeText: string | undefined;
   private lastKey = "";
   private lastKeyStart = -1;
   private lastKeyEnd = -1;
 
-  constructor(
-    file: Uint8Array,
-    readonly entryReader: EntryReader | undefined,
-    readonly maps: boolean,
-  ) {
+  constructor(file: Uint8Array) {
     this.src = file;
     this.buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
     this.out = new Uint8Array(file.length);
-    this.outBuf = Buffer.from(this.out.buffer, this.out.byteOffset, this.out.byteLength);
-  }
-
-  /** The file as a string (made once): strings matched in it share its characters. */
-  whole(): string {
-    this.wholeText ??= this.buf.latin1Slice(0, this.src.length);
-    return this.wholeText;
   }
 
   /** Skips whitespace and returns the next byte (undefined at the end). */
@@ -309,15 +273,10 @@ class Reader {
    */
   artifacts(): ArtifactTarget {
     this.enter(0x7b);
-    const dict: ArtifactTarget = this.maps ? new Map() : {};
+    const dict: ArtifactTarget = new Map();
     if (this.peek() === 0x7d) return this.leave(0x7d, dict);
     if (this.depth + 1 > DEFAULT_MAX_DEPTH) throw DECLINE;
-    const from = this.i;
-    const paths = new KeyOrder();
-    const native =
-      this.entryReader === "native" || (this.entryReader === undefined && this.src.length < NATIVE_FILES_BELOW && artifactBytesRead < NATIVE_UNTIL);
-    if (!native || this.usualEntries(dict, paths)) this.entries(dict, paths);
-    artifactBytesRead += this.i - from;
+    this.entries(dict, new KeyOrder());
     return this.leave(0x7d, dict);
   }
 
@@ -362,40 +321,6 @@ class Reader {
       if (this.peek() !== 0x2c) return;
       this.expect(0x2c);
     }
-  }
-
-  /**
-   * The entries of an artifact dict in the usual form, `"path": {"sha256": "<hex>"}`, from the cursor,
-   * each matched by USUAL_ENTRY (native code from the first one, where the byte loop would still be
-   * interpreted) with the same checks. Returns true at an entry in another form (the cursor at it;
-   * `paths` knows the last path read), false after the dict's last entry.
-   */
-  usualEntries(dict: ArtifactTarget, paths: KeyOrder): boolean {
-    const text = this.whole();
-    const pieces: string[] = [];
-    let last: RegExpExecArray | undefined;
-    let more = true;
-    for (;;) {
-      USUAL_ENTRY.lastIndex = this.i;
-      const m = USUAL_ENTRY.exec(text);
-      if (m === null) break;
-      const path = m[1] as string;
-      if ((last !== undefined && !((last[1] as string) < path)) || path === "__proto__") throw DECLINE;
-      last = m;
-      put(dict, path, { sha256: m[2] as string });
-      pieces.push('"', path, '":{"sha256":"', m[2] as string, '"}', m[3] as string);
-      this.i = USUAL_ENTRY.lastIndex;
-      if (m[3] === "") {
-        more = false;
-        break;
-      }
-    }
-    this.n += this.outBuf.latin1Write(pieces.join(""), this.n);
-    if (more && last) {
-      const start = text.indexOf('"', last.index) + 1;
-      paths.next(this.src, start, start + (last[1] as string).length);
-    }
-    return more;
   }
 
   /**
@@ -448,34 +373,24 @@ declare global {
   interface Buffer {
     /** Node's fast latin1 decoder (what `toString("latin1", …)` calls after checking its arguments). */
     latin1Slice(start: number, end: number): string;
-    /** Node's fast latin1 encoder (what `write(s, offset, "latin1")` calls); returns the bytes written. */
-    latin1Write(s: string, offset: number): number;
   }
 }
 
 /**
  * Reads a Metablock link file in one pass when it is canonical JSON apart from whitespace (see the
- * conditions above); undefined otherwise, for the general loader. Never throws. `entryReader` fixes
- * how artifact entries are read (tests check both; by default, see NATIVE_UNTIL); `artifactMaps`
- * makes the artifact dicts Maps, set apart in the result.
+ * conditions above); undefined otherwise, for the general loader. Never throws.
  */
-export function readCanonicalLink(file: Uint8Array, opts: { entryReader?: EntryReader; artifactMaps?: boolean } = {}): CanonicalLink | undefined {
+export function readCanonicalLink(file: Uint8Array): CanonicalLink | undefined {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (!isAscii(file) || buf.indexOf(0x5c) >= 0) return undefined;
-  const r = new Reader(file, opts.entryReader, opts.artifactMaps === true);
-  const maps: Partial<LinkArtifacts> = {};
+  const r = new Reader(file);
+  const artifacts: Partial<Record<"materials" | "products", ArtifactDict>> = {};
   let signedStart = -1;
   let signedEnd = -1;
   let signed: JsonObject | undefined;
-  const ranges: Record<string, [number, number]> = {};
   const payloadField = (k: string): JsonValue | undefined => {
     if (k !== "materials" && k !== "products") return undefined;
-    r.peek();
-    const start = r.n - signedStart;
-    const dict = r.artifacts();
-    ranges[k] = [start, r.n - signedStart];
-    if (!(dict instanceof Map)) return dict;
-    maps[k] = inObjectOrder(dict);
+    artifacts[k] = inObjectOrder(r.artifacts());
     return {};
   };
   const rootField = (k: string): JsonValue | undefined => {
@@ -491,10 +406,9 @@ export function readCanonicalLink(file: Uint8Array, opts: { entryReader?: EntryR
     if (r.peek() !== undefined || !signed) return undefined;
     const keys = Object.keys(signed);
     if (keys.length !== LINK_FIELDS.length || !LINK_FIELDS.every((k, i) => keys[i] === k) || signed._type !== "link") return undefined;
-    const artifactRanges = { materials: ranges.materials as [number, number], products: ranges.products as [number, number] };
-    const read: CanonicalLink = { root: root as unknown as CanonicalLink["root"], signedBytes: r.out.subarray(signedStart, signedEnd), artifactRanges };
-    if (maps.materials && maps.products) read.artifactMaps = { materials: maps.materials, products: maps.products };
-    return read;
+    const { materials, products } = artifacts;
+    if (!materials || !products) return undefined;
+    return { root: root as unknown as CanonicalLink["root"], signedBytes: r.out.subarray(signedStart, signedEnd), artifacts: { materials, products } };
   } catch (e) {
     if (e === DECLINE) return undefined;
     throw e;

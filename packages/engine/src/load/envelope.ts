@@ -18,7 +18,6 @@ import { readCanonicalLink } from "./canonical-link.js";
 import { type LoadError, pointerToPath } from "./load-error.js";
 import { layoutFromJson, linkFromJson, signedProjection } from "./payload.js";
 import { validators } from "./schemas.js";
-import { strippedSignedLink } from "./stripped-signed.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type JsonLimits, parseStrictJson } from "./strict-json.js";
 
 /** A loaded and validated envelope. `signedBytes` is exactly what each signature must cover. */
@@ -28,43 +27,20 @@ export type LoadedEnvelope = {
   /** The signatures as found (hex for Metablock; base64 for DSSE). */
   signatures: Signature[];
   /**
-   * Metablock: canonical JSON of the payload rebuilt as 1.3.1 rebuilds it (unknown fields dropped,
-   * defaults inserted; SPEC-NOTES §1.1). DSSE: PAE(payloadType, raw payload) (SPEC-NOTES §1.2).
+   * Exactly the bytes every signature must cover, and nothing else. Metablock: canonical JSON of the
+   * payload rebuilt as 1.3.1 rebuilds it (unknown fields dropped, defaults inserted; SPEC-NOTES §1.1),
+   * computed from the strictly parsed value — or, for a link file the one-pass reader takes, its
+   * stripped bytes, which that reader proves are the same string (canonical-link.ts; property-tested
+   * against the canonical encoder in canonical-link.test.ts). DSSE: PAE(payloadType, raw payload)
+   * (SPEC-NOTES §1.2).
    */
   signedBytes: Uint8Array;
-  /**
-   * Only with `fastLinkSignedBytes`: `signedBytes` is then a candidate (the file's `signed` object
-   * without whitespace, stripped-signed.ts) and this returns the exact canonical bytes, for when a
-   * signature does not verify over the candidate. Undefined when the payload cannot be canonicalized.
-   */
-  canonicalSignedBytes?: () => Uint8Array | undefined;
-  /**
-   * Only with `artifactTexts`, for links the one-pass reader took: `materials` and `products` as
-   * compact JSON text, cut from the signed bytes when called (cheaper than JSON.stringify for a
-   * caller that needs them as text, and nothing made for one that turns out not to).
-   */
-  artifactTexts?: () => { materials: string; products: string };
-  /**
-   * Only with `artifactMaps`, for links the one-pass reader took: the artifact dicts, as Maps where
-   * that keeps their order (faster to build and read than objects with thousands of keys). The
-   * link's own `materials` and `products` are then EMPTY: read these instead.
-   */
-  artifactMaps?: LinkArtifacts;
 } & ({ type: "layout"; layout: Layout } | { type: "link"; link: Link });
 
 /** Options for {@link loadEnvelope}. */
 export interface LoadOptions extends JsonLimits {
   /** Refuse the other payload type (a layout where a link was expected, or the reverse). */
   expect?: "layout" | "link";
-  /**
-   * Verification hot path only: for a Metablock link, skip canonicalization when the stripped file
-   * bytes may already be canonical (see `canonicalSignedBytes`). Never use the result for signing.
-   */
-  fastLinkSignedBytes?: boolean;
-  /** With `fastLinkSignedBytes`: also return `artifactTexts` when the one-pass reader took the file. */
-  artifactTexts?: boolean;
-  /** With `fastLinkSignedBytes`: return the artifact dicts as `artifactMaps` when the one-pass reader took the file. */
-  artifactMaps?: boolean;
 }
 
 function schemaError(errors: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[] | null | undefined, root: unknown, base: string, what: string): LoadError {
@@ -113,31 +89,35 @@ function isObject(v: JsonValue | undefined): v is JsonObject {
  */
 function canonicalLink(bytes: Uint8Array, opts: LoadOptions): LoadedEnvelope | undefined {
   if (bytes.length > (opts.maxBytes ?? DEFAULT_MAX_BYTES) || (opts.maxDepth ?? DEFAULT_MAX_DEPTH) < DEFAULT_MAX_DEPTH) return undefined;
-  const c = readCanonicalLink(bytes, { artifactMaps: opts.artifactMaps === true });
+  const c = readCanonicalLink(bytes);
   if (!c) return undefined;
   const { signed, signatures = [] } = c.root;
   const v = validators();
   // The artifact dicts were checked while they were read (paths → {algorithm: hex}); the schema
   // checks the rest without walking their hundreds of thousands of entries again.
-  if (!v.metablock({ ...c.root, signed: { _type: "link" } }) || !v.link({ ...signed, materials: {}, products: {} })) return undefined;
-  const loaded: LoadedEnvelope = { envelope: "metablock", signatures, signedBytes: c.signedBytes, type: "link", link: linkFromJson(signed) };
-  if (c.artifactMaps) loaded.artifactMaps = c.artifactMaps;
-  if (opts.artifactTexts) {
-    const bytes = Buffer.from(c.signedBytes.buffer, c.signedBytes.byteOffset, c.signedBytes.byteLength);
-    const cut = ([start, end]: [number, number]) => bytes.latin1Slice(start, end); // ASCII: latin1 is exact
-    loaded.artifactTexts = () => ({ materials: cut(c.artifactRanges.materials), products: cut(c.artifactRanges.products) });
-  }
-  return loaded;
+  if (!v.metablock({ ...c.root, signed: { _type: "link" } }) || !v.link(signed)) return undefined;
+  const link: Link = { ...linkFromJson(signed), materials: c.artifacts.materials, products: c.artifacts.products };
+  return { envelope: "metablock", signatures, signedBytes: c.signedBytes, type: "link", link };
 }
 
 /**
  * Loads an in-toto envelope from untrusted bytes. Never throws: every problem is a LoadError with a
  * JSON path. Detection (SPEC-NOTES §1.2): `payload` with payloadType `application/vnd.in-toto+json`
- * → DSSE; otherwise `signed` → Metablock; otherwise an error.
+ * → DSSE; otherwise `signed` → Metablock; otherwise an error. A Metablock link file that is already
+ * canonical JSON apart from whitespace is read in one pass (canonical-link.ts); everything else, and
+ * anything that reader declines, by the plain path. Property tests prove the two give the same
+ * result, signed bytes included, on hostile renderings (test/canonical-link.test.ts).
  */
 export function loadEnvelope(bytes: Uint8Array, opts: LoadOptions = {}): Result<LoadedEnvelope, LoadError> {
-  const fast = opts.fastLinkSignedBytes && opts.expect !== "layout" ? canonicalLink(bytes, opts) : undefined;
-  if (fast) return ok(fast);
+  const fast = opts.expect !== "layout" ? canonicalLink(bytes, opts) : undefined;
+  return fast ? ok(fast) : loadParsedEnvelope(bytes, opts);
+}
+
+/**
+ * The plain path of {@link loadEnvelope}: strict parse, validation, and signed bytes encoded from the
+ * parsed value. Exported for the tests that prove the one-pass reader equal to it; not public API.
+ */
+export function loadParsedEnvelope(bytes: Uint8Array, opts: LoadOptions = {}): Result<LoadedEnvelope, LoadError> {
   const parsed = parseStrictJson(bytes, opts);
   if (!parsed.ok) return parsed;
   const root = parsed.value;
@@ -178,14 +158,6 @@ export function loadEnvelope(bytes: Uint8Array, opts: LoadOptions = {}): Result<
   const payload = loadPayload(signed, "$.signed", opts.expect);
   if (!payload.ok) return payload;
   const signatures = (root.signatures ?? []) as unknown as Signature[];
-  const candidate = opts.fastLinkSignedBytes && payload.value.type === "link" ? strippedSignedLink(bytes, signed) : undefined;
-  if (candidate) {
-    const exact = () => {
-      const c = canonicalizeChecked(signedProjection(signed));
-      return c.ok ? c.value : undefined;
-    };
-    return ok({ envelope: "metablock", signatures, signedBytes: candidate, canonicalSignedBytes: exact, ...payload.value });
-  }
   const bytesSigned = canonicalizeChecked(signedProjection(signed));
   if (!bytesSigned.ok) return err({ code: "not-canonicalizable", message: `The payload cannot be signed or verified: ${bytesSigned.error}.`, path: "$.signed" });
   return ok({

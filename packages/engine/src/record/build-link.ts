@@ -2,14 +2,14 @@
 // `in-toto-run` with a command → byproducts `{"return-value": n, "stderr": "", "stdout": ""}` (streams
 // filled only when recorded); no command (`record start/stop`, `run -x`) → byproducts `{}`;
 // environment is always `{}`.
-import type { HashDict, JsonObject, Link } from "../model.js";
+import type { ArtifactDict, JsonObject, Link } from "../model.js";
 
 /** What a recording observed. */
 export interface Recording {
   /** The step name (becomes `link.name` and the file name). */
   name: string;
-  materials: Record<string, HashDict>;
-  products: Record<string, HashDict>;
+  materials: ArtifactDict;
+  products: ArtifactDict;
   /** The command run, or undefined when none was (record start/stop). */
   command?: string[];
   /** The exit code (null when killed by a signal, recorded as in-toto would not: see docs/formats.md). */

@@ -19,3 +19,8 @@ export function artifactPaths(dict: ArtifactDict): Iterable<string> {
 export function artifactCount(dict: ArtifactDict): number {
   return dict instanceof Map ? dict.size : Object.keys(dict).length;
 }
+
+/** The dict as a plain object (what serialization and recording take); the object itself when it is one. */
+export function artifactRecord(dict: ArtifactDict): Readonly<Record<string, HashDict>> {
+  return dict instanceof Map ? Object.fromEntries(dict) : (dict as Readonly<Record<string, HashDict>>);
+}

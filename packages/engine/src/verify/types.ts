@@ -1,6 +1,6 @@
 // The shapes verification takes and returns. The numbered stages follow in-toto 1.3.1's
 // `in_toto_verify` (SPEC-NOTES §7); parameter substitution (library-only in 1.3.1) is not a stage.
-import type { ArtifactSide, HashDict, Link, PublicKey, Target } from "../model.js";
+import type { ArtifactSide, HashDict, Layout, Link, PublicKey, Target } from "../model.js";
 import type { LoadedEnvelope } from "../load/envelope.js";
 
 /** The verification stages, numbered as reported in every failure. */
@@ -101,28 +101,66 @@ export interface InspectionContext {
   sublayout: readonly string[];
 }
 
-/** A link file already loaded and signature-checked (e.g. by a worker thread in the CLI). */
-export interface CheckedLink {
-  /** The keyid of the key its signature was checked against. */
-  keyid: string;
-  loaded: LoadedEnvelope;
-  signatureValid: boolean;
+/** Stages 6–8 of one step, from its valid links (plain links or sublayout summaries). */
+export interface SettledStep {
+  /** Stage 6: a warning per valid link whose command differs from the expected one. */
+  warnings: Warning[];
+  /** Stage 7: for threshold > 1, the first pair of links that report different artifacts. */
+  agreement: Failure[];
+  /** Stage 8: the first valid link in `pubkeys` order (what the rules read); none when no link is valid. */
+  first?: Link;
+}
+
+/** What one step's link files gave: stages 3 and 4, then 6–8 unless a sublayout must be verified first. */
+export interface StepCheck {
+  step: string;
+  /** Stage 3: the step's name is unsafe, a file is not a readable envelope, or too few files exist. */
+  loadFailures: Failure[];
+  /** Stage 4: fewer than `threshold` files validly signed by distinct authorized keys. */
+  signatureFailures: Failure[];
+  /**
+   * The valid envelopes, by keyid in `pubkeys` order, when one of them is a layout (stage 5 verifies
+   * it and settles the step with its summary link); undefined otherwise.
+   */
+  sublayouts?: [keyid: string, envelope: LoadedEnvelope][];
+  /** Stages 6–8, when every valid envelope is a link. */
+  settled?: SettledStep;
+}
+
+/** What a chunk needs to know: the layout, where its links are, and which steps each chunk holds. */
+export interface StepsPlan {
+  layout: Layout;
+  /** The sublayout directory of the links ("" at the top). */
+  prefix: string;
+  /** Step names, consecutive and in layout order: chunk i holds chunks[i]. */
+  chunks: string[][];
+  /** Steps whose first valid link every chunk returns (read outside the chunk that checks them). */
+  keep: string[];
+  /** Record the per-rule trace of the rules chunks settle. */
+  trace: boolean;
+}
+
+/** One step's outcome in a chunk: its check, and its rules when the chunk could settle them. */
+export interface StepOutcome {
+  check: StepCheck;
+  /** Stage 9, when every step the rules read was settled in the same chunk. */
+  rules?: { failures: Failure[]; trace: RuleTrace[] };
+}
+
+/** A chunk's outcome: its steps' outcomes, in layout order. */
+export interface ChunkOutcome {
+  steps: StepOutcome[];
 }
 
 /**
- * Stage 7 and 9 results for one step of the top-level layout, computed ahead by a caller that loaded
- * and checked all of the step's link files itself (the CLI's worker threads do). They are used only
- * when the engine keeps the same valid links for the step; otherwise the engine computes them.
+ * Runs a plan's chunks somewhere else than this thread (the CLI: worker threads), each with
+ * `checkChunk` (chunks.ts) — the same kernel verifyChain runs in this thread.
  */
-export interface CheckedStep {
-  /** The step's validly signed link files, in `pubkeys` order (the first is the one stage 8 keeps). */
-  valid: string[];
-  /** Stage 7 (threshold agreement) failures for the step. */
-  agreement: Failure[];
-  /** Stage 9 failures of the step's rules; undefined when a rule needs a link checked elsewhere. */
-  rules?: Failure[];
-  /** The other steps whose links those rules read (MATCH sources); their results must hold too. */
-  reads: string[];
+export interface ChunkRunner {
+  /** How many threads to plan chunks for (below 2: verifyChain runs one chunk itself). */
+  threads: number;
+  /** The outcome of every chunk of the plan, by index; a rejection makes verifyChain check in-process. */
+  run(plan: StepsPlan): Promise<ChunkOutcome[]>;
 }
 
 /** Everything verification needs; the engine does no I/O, so files, the clock and processes come in here. */
@@ -147,10 +185,8 @@ export interface VerifyInput {
    * (`inspection-link-not-written`), not a failure, since the chain's verdict does not depend on it.
    */
   recordInspection?(link: Link): string | undefined | Promise<string | undefined>;
-  /** Link files already checked, by path (optional; verification checks the others itself). */
-  checked?: ReadonlyMap<string, CheckedLink>;
-  /** Stage 7 and 9 results computed ahead, by step name (top-level layout only; optional). */
-  checkedSteps?: ReadonlyMap<string, CheckedStep>;
+  /** Where the top-level layout's chunks run (optional; default: one chunk in this thread). */
+  chunkRunner?: ChunkRunner;
   /** Record the per-rule trace (default true; the big chains in benchmarks turn it off). */
   trace?: boolean;
 }

@@ -4,20 +4,10 @@
 import { type LoadedEnvelope, loadEnvelope } from "../load/envelope.js";
 import type { Inspection, Layout, Link } from "../model.js";
 import { itemRuleFailures } from "./artifact-rules.js";
-import {
-  checkCommands,
-  type KeyCandidate,
-  linkFileName,
-  loadStepLinks,
-  reduceLinks,
-  type StepLinks,
-  sublayoutDir,
-  verifyExpiry,
-  verifyLayoutSignatures,
-  verifyLinkSignatures,
-  verifyThresholdAgreement,
-} from "./link-stages.js";
-import type { CheckedStep, Failure, RuleTrace, StageNumber, VerificationResult, VerifyInput, Warning } from "./types.js";
+import { checkChunk, planSteps } from "./chunks.js";
+import { type KeyCandidate, sublayoutDir, verifyExpiry, verifyLayoutSignatures } from "./link-stages.js";
+import { settleStep } from "./step-check.js";
+import type { ChunkOutcome, Failure, RuleTrace, SettledStep, StepOutcome, VerificationResult, VerifyInput, Warning } from "./types.js";
 
 /** State shared by one layout's verification (a sublayout gets its own, with a longer path). */
 interface Run {
@@ -35,13 +25,42 @@ function within<T extends { sublayout?: string[] }>(run: Run, items: T[]): T[] {
   return items;
 }
 
-/** Stage 5: verify every link that is itself a layout, recursively, and replace it by its summary link. */
-async function verifySublayouts(layout: Layout, valid: StepLinks, run: Run): Promise<{ links: Map<string, Map<string, Link>>; failures: Failure[] }> {
-  const links = new Map<string, Map<string, Link>>();
+/**
+ * Stages 3 and 4 (and 6–8, and the rules the chunks settle) for every step: the top-level layout's
+ * chunks through the caller's runner when it has one, anything else as one chunk in this thread.
+ * Outcomes come back in layout order.
+ */
+async function checkSteps(layout: Layout, run: Run): Promise<StepOutcome[]> {
+  const trace = run.trace !== undefined;
+  const runner = run.prefix === "" && run.path.length === 0 ? run.input.chunkRunner : undefined;
+  if (runner && runner.threads >= 2 && layout.steps.length > 1) {
+    const plan = planSteps(layout, run.prefix, runner.threads, trace);
+    let outcomes: ChunkOutcome[] | undefined;
+    try {
+      outcomes = await runner.run(plan);
+    } catch {
+      outcomes = undefined; // thread trouble: the same kernel, in this thread
+    }
+    if (outcomes?.length === plan.chunks.length) return outcomes.flatMap((o) => o.steps);
+  }
+  return checkChunk(planSteps(layout, run.prefix, 1, trace), 0, run.input.readLink).steps;
+}
+
+/**
+ * Stage 5: verify every valid link that is itself a layout, recursively, and settle its step (stages
+ * 6–8) with the summary links. Steps without sublayouts were settled by the kernel.
+ */
+async function verifySublayouts(layout: Layout, outcomes: StepOutcome[], run: Run): Promise<{ settled: Map<string, SettledStep>; failures: Failure[] }> {
+  const settled = new Map<string, SettledStep>();
   const failures: Failure[] = [];
-  for (const step of layout.steps) {
+  for (const [i, step] of layout.steps.entries()) {
+    const check = (outcomes[i] as StepOutcome).check;
+    if (check.settled) {
+      settled.set(step.name, check.settled);
+      continue;
+    }
     const byKey = new Map<string, Link>();
-    for (const [keyid, loaded] of valid.get(step.name) ?? []) {
+    for (const [keyid, loaded] of check.sublayouts ?? []) {
       if (loaded.type === "link") {
         byKey.set(keyid, loaded.link);
         continue;
@@ -56,48 +75,35 @@ async function verifySublayouts(layout: Layout, valid: StepLinks, run: Run): Pro
       if (sub.failures.length > 0) failures.push(...sub.failures);
       else if (sub.summary) byKey.set(keyid, sub.summary);
     }
-    links.set(step.name, byKey);
+    settled.set(step.name, settleStep(step, byKey, run.prefix));
   }
-  return { links, failures };
+  return { settled, failures };
 }
 
 /**
- * Stages 9 and 11: each item's material rules, then its product rules. `known` gives an item's
- * failures when they were computed ahead; never used while recording a trace.
+ * Stage 9: each step's material rules, then its product rules, in layout order — as a chunk settled
+ * them, or here from the first links the chunks kept for it.
  */
-function verifyRules(
-  items: readonly (Layout["steps"][number] | Inspection)[],
-  links: ReadonlyMap<string, Link>,
-  stage: StageNumber,
-  run: Run,
-  known?: (item: string) => Failure[] | undefined,
-): Failure[] {
+function verifyStepRules(layout: Layout, outcomes: StepOutcome[], firsts: ReadonlyMap<string, Link>, run: Run): Failure[] {
   const failures: Failure[] = [];
-  for (const item of items) {
-    const ahead = run.trace ? undefined : known?.(item.name);
-    if (ahead) {
-      failures.push(...ahead);
-      continue;
-    }
+  for (const [i, step] of layout.steps.entries()) {
+    const done = (outcomes[i] as StepOutcome).rules;
     const trace = run.trace ? ([] as RuleTrace[]) : undefined;
-    failures.push(...itemRuleFailures(item, links, stage, trace));
-    if (trace) run.trace?.push(...within(run, trace));
+    failures.push(...(done ? done.failures : itemRuleFailures(step, firsts, 9, trace)));
+    if (run.trace) run.trace.push(...within(run, done ? done.trace : (trace as RuleTrace[])));
   }
   return failures;
 }
 
-/**
- * The results computed ahead for a top-level step (VerifyInput.checkedSteps), when they were computed
- * from the very links the engine kept valid for it; otherwise undefined and the engine computes.
- */
-function aheadFor(run: Run, valid: StepLinks): (step: string) => CheckedStep | undefined {
-  const ahead = run.prefix === "" && run.path.length === 0 ? run.input.checkedSteps : undefined;
-  return (step) => {
-    const c = ahead?.get(step);
-    if (!c) return undefined;
-    const files = [...(valid.get(step)?.keys() ?? [])].map((keyid) => linkFileName(step, keyid));
-    return files.length === c.valid.length && files.every((f, i) => f === c.valid[i]) ? c : undefined;
-  };
+/** Stage 11: each inspection's rules over the steps' first links and the inspections' links. */
+function verifyInspectionRules(inspections: readonly Inspection[], links: ReadonlyMap<string, Link>, run: Run): Failure[] {
+  const failures: Failure[] = [];
+  for (const item of inspections) {
+    const trace = run.trace ? ([] as RuleTrace[]) : undefined;
+    failures.push(...itemRuleFailures(item, links, 11, trace));
+    if (trace) run.trace?.push(...within(run, trace));
+  }
+  return failures;
 }
 
 /** Stage 10: run each inspection through the injected runner and build its (unsigned) link. */
@@ -183,28 +189,25 @@ async function verifyLayout(envelope: LoadedEnvelope, keys: KeyCandidate[][], na
   if (failures.length) return done(failures);
   failures = verifyExpiry(layout, run.input.now); // 2
   if (failures.length) return done(failures);
-  const loaded = loadStepLinks(layout, run.prefix, run.input.readLink, run.input.checked); // 3
-  if (loaded.failures.length) return done(loaded.failures);
-  const signed = verifyLinkSignatures(layout, loaded.links, run.prefix, loaded.checked); // 4
-  if (signed.failures.length) return done(signed.failures);
-  const subs = await verifySublayouts(layout, signed.valid, run); // 5
-  if (subs.failures.length) return done(subs.failures);
-  run.warnings.push(...within(run, checkCommands(layout, subs.links))); // 6
-  const ahead = aheadFor(run, signed.valid);
-  failures = verifyThresholdAgreement(layout, subs.links, run.prefix, (step) => ahead(step)?.agreement); // 7
+  const outcomes = await checkSteps(layout, run); // 3, 4 (and 6–9 where the kernel settles them)
+  failures = outcomes.flatMap((o) => o.check.loadFailures); // 3
   if (failures.length) return done(failures);
-  const reduced = reduceLinks(layout, subs.links); // 8
-  const rulesAhead = (step: string) => {
-    const c = ahead(step);
-    return c?.reads.every((other) => ahead(other) !== undefined) ? c.rules : undefined;
-  };
-  failures = verifyRules(layout.steps, reduced, 9, run, rulesAhead); // 9
+  failures = outcomes.flatMap((o) => o.check.signatureFailures); // 4
+  if (failures.length) return done(failures);
+  const subs = await verifySublayouts(layout, outcomes, run); // 5
+  if (subs.failures.length) return done(subs.failures);
+  const settled = [...subs.settled.values()];
+  run.warnings.push(...within(run, settled.flatMap((s) => s.warnings))); // 6
+  failures = settled.flatMap((s) => s.agreement); // 7
+  if (failures.length) return done(failures);
+  const firsts = new Map<string, Link>(); // 8: the first valid link of each step (those still held)
+  for (const [step, s] of subs.settled) if (s.first) firsts.set(step, s.first);
+  failures = verifyStepRules(layout, outcomes, firsts, run); // 9
   if (failures.length) return done(failures);
   const inspections = await runInspections(layout, run); // 10
   if (inspections.failures.length) return done(inspections.failures);
-  const combined = new Map([...reduced, ...inspections.links]);
-  failures = verifyRules(layout.inspect, combined, 11, run); // 11
-  return done(failures, failures.length ? undefined : summaryLink(layout, reduced, name));
+  failures = verifyInspectionRules(layout.inspect, new Map([...firsts, ...inspections.links]), run); // 11
+  return done(failures, failures.length ? undefined : summaryLink(layout, firsts, name));
 }
 
 /**
