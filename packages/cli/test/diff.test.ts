@@ -44,7 +44,39 @@ describe("totem diff", () => {
     expect([md.code, json.code]).toEqual([0, 0]);
     golden("old-new.md", md.stdout);
     golden("old-new.json", json.stdout);
-    expect(JSON.parse(json.stdout).summary).toEqual({ weakens: 3, strengthens: 1, neutral: 0 });
+    expect(JSON.parse(json.stdout).summary).toEqual({ weakens: 3, mixed: 0, undetermined: 0, strengthens: 1, neutral: 0 });
+  });
+
+  it("links markdown rows to the policy lines they come from", async () => {
+    const md = await runCli(["diff", "old.totem", "new.totem", "--format", "markdown", "--link-new", "https://example.org/new.totem", "--link-old", "https://example.org/old.totem"], { cwd });
+    expect(md.code).toBe(0);
+    expect(md.stdout).toContain("| ⚠️ weakens | [step build](https://example.org/new.totem#L24) | threshold 2 → 1");
+    expect(md.stdout).toContain('[step build products rule 2](https://example.org/new.totem#L30) | ALLOW "dist/\\*.sig" added');
+  });
+
+  it("passes the documented CI check on an unchanged policy with a relative expiry", async () => {
+    const relative = readFileSync(join(cwd, "old.totem"), "utf8").replace('expires "2030-01-01T00:00:00Z"', "expires in 180d");
+    writeFileSync(join(cwd, "root.totem"), relative);
+    expect((await runCli(["keygen", "owner"], { cwd })).code).toBe(0);
+    const compiled = await runCli(["compile", "root.totem", "-o", "root.layout", "--key", "owner", "--now", "2026-01-01T00:00:00Z"], { cwd });
+    expect(compiled.code).toBe(0);
+    // The clock of this run (2026-06-01) is not the compile time: the layout's own reference time is used.
+    const ci = await runCli(["diff", "root.layout", "root.totem", "--fail-on-weaken"], { cwd });
+    expect(ci).toEqual({ code: 0, stdout: "No semantic changes.\n", stderr: "" });
+    const now = await runCli(["diff", "root.layout", "root.totem", "--fail-on-weaken", "--now", "2026-06-01T00:00:00Z"], { cwd });
+    expect(now.code).toBe(1);
+    expect(now.stdout).toContain("expiry extended 2026-06-30T00:00:00Z → 2026-11-28T00:00:00Z");
+    // Two policies with the same relative expiry never differ, whatever the clock.
+    const same = await runCli(["diff", "root.totem", "root.totem", "--fail-on-weaken"], { cwd });
+    expect(same.stdout).toBe("No semantic changes.\n");
+  });
+
+  it("fails --fail-on-weaken on a change whose effect is not determined", async () => {
+    const changed = readFileSync(join(cwd, "old.totem"), "utf8").replace('run "tar tzf dist/app.tar.gz"', 'run "true"');
+    writeFileSync(join(cwd, "run.totem"), changed);
+    const r = await runCli(["diff", "old.totem", "run.totem", "--fail-on-weaken"], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("undetermined  inspection verify-tarball: the verifier now runs");
   });
 
   it("finds no change when only formatting, comments, constants and rule sets differ", async () => {
@@ -56,7 +88,7 @@ describe("totem diff", () => {
     const weak = await runCli(["diff", "old.totem", "new.totem", "--fail-on-weaken"], { cwd });
     const strong = await runCli(["diff", "new.totem", "old.totem", "--fail-on-weaken", "--format", "json"], { cwd });
     expect(weak.code).toBe(1);
-    expect(JSON.parse(strong.stdout).summary).toEqual({ weakens: 1, strengthens: 3, neutral: 0 });
+    expect(JSON.parse(strong.stdout).summary).toEqual({ weakens: 1, mixed: 0, undetermined: 0, strengthens: 3, neutral: 0 });
     expect(strong.code).toBe(1);
     const none = await runCli(["diff", "old.totem", "refactored.totem", "--fail-on-weaken"], { cwd });
     expect(none.code).toBe(0);

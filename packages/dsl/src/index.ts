@@ -17,11 +17,11 @@ export { importLayout } from "./import/import-layout.js";
 export { functionaryNames } from "./import/names.js";
 export { guessTarget } from "./import/target-guess.js";
 export type { Change, ChangeKind, Classification } from "./diff/change.js";
-export { CHANGE_KINDS } from "./diff/change.js";
-export type { PolicySnapshot } from "./diff/diff-policies.js";
+export { CHANGE_KINDS, CLASSIFICATIONS, mayWeaken } from "./diff/change.js";
+export type { DiffOptions, PolicySnapshot } from "./diff/diff-policies.js";
 export { diffPolicies } from "./diff/diff-policies.js";
-export type { DiffSummary } from "./diff/render.js";
-export { renderDiffJson, renderDiffMarkdown, renderDiffText, summarize } from "./diff/render.js";
+export type { DiffSummary, MarkdownOptions } from "./diff/render.js";
+export { escapeMarkdown, renderDiffJson, renderDiffMarkdown, renderDiffText, summarize } from "./diff/render.js";
 // end H8
 // H4: analysis (checks, lints, symbols) and lowering to the engine's layout model.
 export type { Analysis, AnalyzeOptions } from "./analyze.js";

@@ -54,50 +54,84 @@ describe("diffPolicies", () => {
     ]);
   });
 
-  it("treats a removed step as weakening, an added one as strengthening, and a new order as neutral", () => {
+  it("treats a removed step as weakening, an added one as strengthening, and a new step order as neutral", () => {
     const removed = structuredClone(base);
     removed.steps.splice(1, 1);
-    expect(brief(diffPolicies(base, removed))).toEqual(["weakens item-removed step update-version"]);
-    expect(brief(diffPolicies(removed, base))).toEqual(["strengthens item-added step update-version"]);
+    // Rules that MATCH from the removed step no longer find its link: that part is stricter.
+    expect(brief(diffPolicies(base, removed))).toEqual([
+      "weakens item-removed step update-version",
+      "strengthens rule-changed step package materials",
+      "strengthens rule-changed inspection untar products",
+    ]);
+    expect(brief(diffPolicies(removed, base))).toEqual([
+      "strengthens item-added step update-version",
+      "weakens rule-changed step package materials",
+      "weakens rule-changed inspection untar products",
+    ]);
     const reordered = structuredClone(base);
     reordered.steps.reverse();
     expect(brief(diffPolicies(base, reordered))).toEqual(["neutral items-reordered layout"]);
   });
 
-  it("classifies thresholds and functionaries of a step", () => {
+  it("judges a step's keys and threshold together, by the chains they accept", () => {
     const [bob, carl] = [base.steps[0]!.pubkeys[0]!, base.steps[2]!.pubkeys[0]!];
     const two = structuredClone(base);
     two.steps[0]!.pubkeys = [bob, carl];
     two.steps[0]!.threshold = 2;
-    expect(diffPolicies(base, two).map((c) => `${c.classification}: ${c.reason}`)).toEqual([
-      `weakens: key ${carl.slice(0, 8)} may now sign clone`,
-      "strengthens: threshold of clone raised 1 → 2",
+    // Two agreeing links where one was enough: every chain the new step accepts, the old one did.
+    expect(diffPolicies(base, two).map((c) => `${c.classification} ${c.kind}: ${c.reason}`)).toEqual([
+      `strengthens signers: key ${carl.slice(0, 8)} may now sign; threshold 1 → 2: now rejects valid links by key ${bob.slice(0, 8)}`,
     ]);
     const lowered = structuredClone(two);
     lowered.steps[0]!.threshold = 1;
-    expect(diffPolicies(two, lowered).map((c) => c.reason)).toEqual(["threshold of clone lowered 2 → 1"]);
-    expect(brief(diffPolicies(two, base))).toEqual(["strengthens functionary-removed step clone", "weakens threshold step clone"]);
+    expect(diffPolicies(two, lowered).map((c) => c.reason)).toEqual([`threshold 2 → 1: now accepts valid links by key ${bob.slice(0, 8)}`]);
+    expect(brief(diffPolicies(two, base))).toEqual(["weakens signers step clone"]);
+    // At threshold 1 the first valid link in key order is the one checked: a key added in front
+    // both lets a new signer in and lets its bad link be the one that counts.
+    const front = structuredClone(base);
+    front.steps[0]!.pubkeys = [carl, bob];
+    const back = structuredClone(base);
+    back.steps[0]!.pubkeys = [bob, carl];
+    expect(brief(diffPolicies(base, front))).toEqual(["mixed functionary-added step clone"]);
+    expect(brief(diffPolicies(base, back))).toEqual(["weakens functionary-added step clone"]);
+    expect(brief(diffPolicies(back, front))).toEqual(["mixed functionaries-reordered step clone"]);
+    const backTwo = structuredClone(back);
+    backTwo.steps[0]!.threshold = 2;
+    const frontTwo = structuredClone(backTwo);
+    frontTwo.steps[0]!.pubkeys = [carl, bob];
+    // Above threshold 1 every valid link must agree, so the order of keys no longer matters.
+    expect(brief(diffPolicies(backTwo, frontTwo))).toEqual(["neutral functionaries-reordered step clone"]);
   });
 
-  it("reports a functionary whose key was replaced once, by name, as weakening", () => {
+  it("reports a functionary whose key was replaced once, by name", () => {
     const [bob, carl] = [base.steps[0]!.pubkeys[0]!, base.steps[2]!.pubkeys[0]!];
     const other = structuredClone(base);
     other.steps[2]!.pubkeys = [bob];
     const before = { layout: base, names: new Map([[bob, "bob"], [carl, "carl"]]) };
     const after = { layout: other, names: new Map([[bob, "carl"]]) };
     expect(diffPolicies(before, after).map((c) => `${c.classification} ${c.kind}: ${c.reason}`)).toEqual([
-      `weakens key-replaced: key of carl replaced ${carl.slice(0, 8)} → ${bob.slice(0, 8)}: the new key may sign everything carl signs`,
+      `mixed key-replaced: key of carl replaced ${carl.slice(0, 8)} → ${bob.slice(0, 8)}: now accepts valid links by carl (${bob.slice(0, 8)}); now rejects valid links by carl (${carl.slice(0, 8)})`,
     ]);
   });
 
-  it("treats a command change as neutral and an inspection's run change as weakening", () => {
+  it("compares keys by keyid and public key, not by the shape of the key object", () => {
+    const withPrivate = structuredClone(base);
+    for (const key of Object.values(withPrivate.keys)) (key.keyval as Record<string, string>).private = "";
+    expect(diffPolicies(base, withPrivate)).toEqual([]);
+    const rotated = structuredClone(base);
+    const carl = base.steps[2]!.pubkeys[0]!;
+    rotated.keys[carl]!.keyval.public = "00".repeat(32);
+    expect(brief(diffPolicies(base, rotated))).toEqual(["mixed key-changed step package"]);
+  });
+
+  it("treats a command change as neutral and an inspection's new command as not determined", () => {
     const changed = structuredClone(base);
     changed.steps[0]!.expected_command = ["git", "clone", "--depth", "1"];
     changed.inspect[0]!.run = ["tar", "xf", "demo-project.tar.gz"];
-    expect(brief(diffPolicies(base, changed))).toEqual(["neutral command step clone", "weakens run inspection untar"]);
+    expect(brief(diffPolicies(base, changed))).toEqual(["neutral command step clone", "undetermined run inspection untar"]);
   });
 
-  it("classifies rules by what they do before a DISALLOW", () => {
+  it("classifies rule lists by the artifacts each list accepts", () => {
     const rules = [create("a"), disallow("*")];
     const b = withProducts(base, 0, rules);
     const cases: [ArtifactRule[], string[]][] = [
@@ -108,26 +142,67 @@ describe("diffPolicies", () => {
       [[create("a"), disallow("*.exe")], ["weakens rule-changed step clone products rule 2"]],
       [[create("*"), disallow("*")], ["weakens rule-changed step clone products rule 1"]],
       [[disallow("*"), create("a")], ["strengthens rules-reordered step clone products"]],
-      [[disallow("*"), create("a"), allow("b")], ["strengthens rules-reordered step clone products rule 1", "neutral rule-added step clone products rule 3"]],
+      [[disallow("*"), create("a"), allow("b")], ["strengthens rule-changed step clone products"]],
+      // A narrower DISALLOW that still catches everything the CREATE leaves: nothing changes.
+      [[create("a"), disallow("a"), disallow("*")], ["neutral rule-added step clone products rule 2"]],
     ];
     for (const [after, expected] of cases) expect(brief(diffPolicies(b, withProducts(base, 0, after)))).toEqual(expected);
     // Without a DISALLOW after it, a consuming rule never changes the verdict (in-toto issue 287).
     const open = withProducts(base, 0, [create("a")]);
-    expect(brief(diffPolicies(open, withProducts(base, 0, [create("a"), allow("b")])))).toEqual([
-      "neutral rule-added step clone products rule 2",
+    expect(brief(diffPolicies(open, withProducts(base, 0, [create("a"), allow("b")])))).toEqual(["neutral rule-added step clone products rule 2"]);
+    expect(brief(diffPolicies(withProducts(base, 0, [disallow("*"), create("a")]), b))).toEqual(["weakens rules-reordered step clone products"]);
+  });
+
+  it("gets the five misclassifications of issue 15 right", () => {
+    const reasons = (before: ArtifactRule[], after: ArtifactRule[]) =>
+      diffPolicies(withProducts(base, 0, before), withProducts(base, 0, after)).map((c) => `${c.classification}: ${c.reason}`);
+    // A list with no rules accepts anything: [ALLOW x, DISALLOW *] only takes away.
+    expect(reasons([], [allow("x"), disallow("*")])).toEqual([
+      `strengthens: ALLOW "x" added, DISALLOW "*" added: now rejects products "y" (created) at rule 2 'DISALLOW *'`,
     ]);
-    expect(brief(diffPolicies(withProducts(base, 0, [disallow("*"), create("a")]), b))).toEqual([
-      "weakens rules-reordered step clone products",
+    // CREATE x → ALLOW x before DISALLOW *: x that was already a material now passes.
+    expect(reasons([create("x"), disallow("*")], [allow("x"), disallow("*")])).toEqual([
+      `weakens: ALLOW "x" added, CREATE "x" removed: now accepts products "x" (unchanged material), which rule 2 'DISALLOW *' rejected`,
+    ]);
+    // REQUIRE after the rule that consumes x: the new list never passes.
+    expect(reasons([require_("x"), create("x"), disallow("*")], [create("x"), require_("x"), disallow("*")])).toEqual([
+      `strengthens: rules reordered: REQUIRE "x", CREATE "x", DISALLOW "*" → CREATE "x", REQUIRE "x", DISALLOW "*": now rejects every set of products, e.g. products "x" (created) at rule 2 'REQUIRE x'`,
     ]);
   });
 
-  it("reports a MATCH removed before a DISALLOW as strengthening, with the reason", () => {
-    const before = structuredClone(base);
+  it("reports a MATCH removed before a DISALLOW as strengthening, with an artifact it used to let through", () => {
     const after = structuredClone(base);
     after.steps[1]!.expected_materials.splice(0, 1);
-    const [change] = diffPolicies(before, after);
+    const [change] = diffPolicies(base, after);
     expect(change?.classification).toBe("strengthens");
-    expect(change?.reason).toBe('MATCH "demo-project/*" WITH PRODUCTS FROM "clone" removed: what it consumed now reaches DISALLOW "*"');
+    expect(change?.reason).toBe(
+      `MATCH "demo-project/*" WITH PRODUCTS FROM "clone" removed: now rejects materials "demo-project/x" (deleted, same hash in clone products) at rule 1 'DISALLOW *'`,
+    );
+  });
+
+  it("says the effect is not determined where it cannot decide exactly", () => {
+    const prefixed = structuredClone(base);
+    prefixed.steps[1]!.expected_materials.unshift({ type: "match", pattern: "*", sourcePrefix: "src", destinationType: "products", destinationName: "clone" });
+    const [change] = diffPolicies(base, prefixed);
+    expect(change?.classification).toBe("undetermined");
+    expect(change?.reason).toContain('effect not determined (MATCH with IN "src" can consume an artifact other than the path it matched)');
+    const classes = withProducts(base, 0, [create("[ab]"), disallow("*")]);
+    expect(brief(diffPolicies(base, classes))).toEqual(["undetermined rule-changed step clone products rule 1"]);
+  });
+
+  it("resolves a relative expiry against a signed layout's reference time unless --now is explicit", () => {
+    const relative = { kind: "relative", amount: 180, unit: "d", text: "180d", span: { start: 0, end: 0 } } as const;
+    const policy = { layout: { ...structuredClone(base), expires: "2031-06-01T00:00:00Z" }, origin: "policy" as const, relativeExpiry: relative };
+    const layout = { layout: base, origin: "layout" as const };
+    expect(diffPolicies(layout, policy)).toEqual([]);
+    expect(diffPolicies(policy, layout)).toEqual([]);
+    expect(brief(diffPolicies(layout, policy, { explicitNow: true }))).toEqual(["weakens expires layout"]);
+    // Two policies with the same relative expiry do not differ, whatever clock lowered them.
+    expect(diffPolicies(policy, { ...policy, layout: base })).toEqual([]);
+    const longer = { ...policy, relativeExpiry: { ...relative, amount: 365, text: "365d" } };
+    expect(diffPolicies(policy, longer).map((c) => `${c.classification}: ${c.reason}`)).toEqual([
+      "weakens: expiry in 180d → in 365d: a compiled layout stays valid longer, so it accepts chains at times the old one would not",
+    ]);
   });
 
   it("finds nothing between a policy and its reformatted, refactored twin", () => {
@@ -138,6 +213,18 @@ describe("diffPolicies", () => {
     const [x, y] = [compilePolicy(plain, options), compilePolicy(refactored, options)];
     expect(x.layout && y.layout).toBeDefined();
     expect(diffPolicies({ layout: x.layout!, target: x.target }, { layout: y.layout!, target: y.target })).toEqual([]);
+  });
+
+  it("names the policy line of each change when it knows the source", () => {
+    const key = 'key { type "ed25519" scheme "ed25519" public "20d38ef8ad77ee761860258716d4c268b9dabcca56e2c1b4002c147424a7496f" }';
+    const text = (extra: string) => `layout "x" {\n  expires "2030-01-01T00:00:00Z"\n  functionary a ${key}\n  step s {\n    by a\n    products {\n      create "out"\n${extra}      disallow "*"\n    }\n  }\n}\n`;
+    const options = { readKey: () => undefined, now: new Date("2026-01-01T00:00:00Z") };
+    const side = (t: string) => {
+      const r = compilePolicy(t, options);
+      return { layout: r.layout!, source: { text: t, sourceMap: r.sourceMap } };
+    };
+    const [change] = diffPolicies(side(text("")), side(text('      allow "*.sig"\n')));
+    expect(change?.line).toEqual({ side: "new", line: 8 });
   });
 
   it("uses only kinds from CHANGE_KINDS", () => {
@@ -155,11 +242,32 @@ describe("diff renderers", () => {
   changed.steps[2]!.threshold = 1;
   changed.steps[2]!.expected_products = [create("demo-project.tar.gz"), allow("*.sig"), disallow("*")];
   changed.steps[0]!.expected_command = ["git", "clone", "a|b"];
+  changed.steps[1]!.expected_materials.splice(0, 1);
   changed.inspect = [];
   const changes = diffPolicies(base, changed);
 
   it("renders text", () => golden("demo.txt", renderDiffText(changes)));
-  it("renders markdown with ⚠️ on weakening rows and escaped cells", () => golden("demo.md", renderDiffMarkdown(changes)));
+  it("renders markdown with ⚠️ on weakening rows and escaped cells", () => {
+    const md = renderDiffMarkdown(changes);
+    golden("demo.md", md);
+    // A pattern keeps its `*` instead of starting italics.
+    expect(md).toContain('MATCH "demo-project/\\*" WITH PRODUCTS FROM "clone" removed');
+  });
+  it("links rows to their policy line and keeps long diffs short", () => {
+    const rows: Change[] = [
+      { kind: "threshold", subject: "step build", classification: "weakens", reason: "threshold 2 → 1", line: { side: "new", line: 12 } },
+      { kind: "item-removed", subject: "step test", classification: "weakens", reason: "removed", line: { side: "old", line: 30 } },
+      { kind: "readme", subject: "layout", classification: "neutral", reason: "readme changed" },
+    ];
+    const md = renderDiffMarkdown(rows, { links: { old: "https://x/old.totem", new: "https://x/new.totem" }, maxRows: 2 });
+    expect(md.split("\n").slice(6)).toEqual([
+      "| ⚠️ weakens | [step build](https://x/new.totem#L12) | threshold 2 → 1 |",
+      "| ⚠️ weakens | [step test](https://x/old.totem#L30) | removed |",
+      "",
+      "…and 1 more changes (`totem diff` prints all of them).",
+      "",
+    ]);
+  });
   it("renders the documented JSON", () => {
     const json = renderDiffJson(changes);
     golden("demo.json", json);
@@ -168,6 +276,10 @@ describe("diff renderers", () => {
   it("says so when nothing changed", () => {
     expect(renderDiffText([])).toBe("No semantic changes.\n");
     expect(renderDiffMarkdown([])).toContain("No semantic changes.");
-    expect(JSON.parse(renderDiffJson([]))).toEqual({ version: 1, summary: { weakens: 0, strengthens: 0, neutral: 0 }, changes: [] });
+    expect(JSON.parse(renderDiffJson([]))).toEqual({
+      version: 2,
+      summary: { weakens: 0, mixed: 0, undetermined: 0, strengthens: 0, neutral: 0 },
+      changes: [],
+    });
   });
 });

@@ -1,14 +1,11 @@
-// Differences between two artifact rule lists, classified by what they do to verification.
-//
-// in-toto rules consume artifacts from a queue in order; only DISALLOW and REQUIRE can fail, and
-// the list ends with an implicit ALLOW * (SPEC-NOTES §8). So a consuming rule (ALLOW, MATCH,
-// CREATE, DELETE, MODIFY) is a *permission* when a later DISALLOW exists — it shields the artifacts
-// it consumes — and has no effect on the verdict otherwise (in-toto issue 287). Classification:
-// DISALLOW/REQUIRE added strengthens, removed weakens; a consuming rule added before a DISALLOW
-// weakens, removed strengthens, and without a later DISALLOW either is neutral. Pattern edits that
-// cannot be proven narrower or wider are reported as weakening, so a reviewer looks at them.
-import { type ArtifactRule, ruleToStrings } from "@totem/engine";
-import type { Change, Classification } from "./change.js";
+// A change to one artifact rule list, named by its textual edits and classified by its effect
+// (rule-effect.ts): never by the edit's shape, since the same edit can weaken one list and
+// strengthen another (an ALLOW before a DISALLOW lets artifacts through; on a list with no rules it
+// is the DISALLOW after it that counts).
+import { type ArtifactRule, type ArtifactSide, ruleToStrings } from "@totem/engine";
+import type { Change, ChangeKind } from "./change.js";
+import { classify, explain, type Judgement } from "./effect.js";
+import { compareRuleLists, type RuleListSide, type RuleWitness, type WitnessArtifact } from "./rule-effect.js";
 
 /** The rule as the rule list text in-toto signs, e.g. `DISALLOW "*"`, for messages. */
 export function describeRule(rule: ArtifactRule): string {
@@ -17,186 +14,98 @@ export function describeRule(rule: ArtifactRule): string {
     .join(" ");
 }
 
-function ruleKey(rule: ArtifactRule): string {
-  return JSON.stringify(ruleToStrings(rule));
-}
+const ruleKey = (rule: ArtifactRule) => JSON.stringify(ruleToStrings(rule));
 
-function restricts(rule: ArtifactRule): boolean {
-  return rule.type === "disallow" || rule.type === "require";
-}
-
-function disallowAfter(rules: readonly ArtifactRule[], index: number): ArtifactRule | undefined {
-  return rules.slice(index + 1).find((r) => r.type === "disallow");
-}
-
-type Op = { op: "keep"; a: number; b: number } | { op: "del"; a: number } | { op: "ins"; b: number };
+type Op = { op: "keep" } | { op: "del"; a: number } | { op: "ins"; b: number };
 
 /** An edit script from LCS (lists are short: O(n·m) is fine). */
 function editScript(a: readonly string[], b: readonly string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
+  const [n, m] = [a.length, b.length];
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
+    for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   }
   const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
+  let [i, j] = [0, 0];
   while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) ops.push({ op: "keep", a: i++, b: j++ });
-    else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ op: "ins", b: j++ });
+    if (i < n && j < m && a[i] === b[j]) {
+      ops.push({ op: "keep" });
+      i++;
+      j++;
+    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ op: "ins", b: j++ });
     else ops.push({ op: "del", a: i++ });
   }
   return ops;
 }
 
-function addedOrRemoved(rule: ArtifactRule, rules: readonly ArtifactRule[], index: number, added: boolean): [Classification, string] {
-  const text = describeRule(rule);
-  if (restricts(rule)) return added ? ["strengthens", `${text} added`] : ["weakens", `${text} removed`];
-  const shield = disallowAfter(rules, index);
-  if (shield === undefined) {
-    return ["neutral", `${text} ${added ? "added" : "removed"}; no DISALLOW follows it, so it does not change the verdict`];
-  }
-  return added
-    ? ["weakens", `${text} added: what it consumes no longer reaches ${describeRule(shield)}`]
-    : ["strengthens", `${text} removed: what it consumed now reaches ${describeRule(shield)}`];
-}
-
-function changed(before: ArtifactRule, after: ArtifactRule, rules: readonly ArtifactRule[], index: number): [Classification, string] {
-  const reason = `${describeRule(before)} → ${describeRule(after)}`;
-  if (restricts(after)) {
-    if (after.pattern === "*") return ["strengthens", `${reason}: now covers every artifact`];
-    return ["weakens", `${reason}: the new pattern may let through what the old one caught`];
-  }
-  if (disallowAfter(rules, index) === undefined) return ["neutral", `${reason}; no DISALLOW follows it, so it does not change the verdict`];
-  if (before.type !== "match" && before.pattern === "*" && after.pattern !== "*") return ["strengthens", `${reason}: it consumes less`];
-  return ["weakens", `${reason}: it may consume artifacts that used to be rejected`];
-}
-
-/** For rule lists with the same rules in another order: did a permission move before a DISALLOW? */
-function reorderClassification(before: readonly ArtifactRule[], after: readonly ArtifactRule[]): [Classification, string] {
-  const position = (rules: readonly ArtifactRule[]) => {
-    const seen = new Map<string, number>();
-    return rules.map((r) => {
-      const k = ruleKey(r);
-      const n = seen.get(k) ?? 0;
-      seen.set(k, n + 1);
-      return `${k}#${n}`;
-    });
-  };
-  const a = position(before);
-  const b = position(after);
-  const newIndex = new Map(b.map((k, i) => [k, i]));
-  let weaker = false;
-  let stronger = false;
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < a.length; j++) {
-      const permission = before[i]!;
-      const deny = before[j]!;
-      if (restricts(permission) || deny.type !== "disallow") continue;
-      const wasBefore = i < j;
-      const isBefore = (newIndex.get(a[i]!) ?? 0) < (newIndex.get(a[j]!) ?? 0);
-      if (!wasBefore && isBefore) weaker = true;
-      if (wasBefore && !isBefore) stronger = true;
-    }
-  }
-  const order = `order ${before.map(describeRule).join(", ")} → ${after.map(describeRule).join(", ")}`;
-  if (weaker) return ["weakens", `rules reordered so a permission now comes before a DISALLOW (${order})`];
-  if (stronger) return ["strengthens", `rules reordered so a DISALLOW now comes before a permission (${order})`];
-  return ["neutral", `rules reordered without moving a permission across a DISALLOW (${order})`];
-}
-
-/** The runs of removed and added rules between kept ones, in order. */
-function gapsOf(ops: Op[]): { dels: number[]; inss: number[] }[] {
-  const gaps: { dels: number[]; inss: number[] }[] = [];
-  let current: { dels: number[]; inss: number[] } | undefined;
-  for (const op of ops) {
-    if (op.op === "keep") {
-      current = undefined;
-      continue;
-    }
-    if (current === undefined) {
-      current = { dels: [], inss: [] };
-      gaps.push(current);
-    }
-    if (op.op === "del") current.dels.push(op.a);
-    else current.inss.push(op.b);
-  }
-  return gaps;
-}
-
-/** Keys of the DISALLOW rules after `index` (permissions) or of the permissions before it (DISALLOW). */
-function partners(rules: readonly ArtifactRule[], index: number): Set<string> {
-  const rule = rules[index]!;
-  if (rule.type === "disallow") return new Set(rules.slice(0, index).filter((r) => !restricts(r)).map(ruleKey));
-  return new Set(rules.slice(index + 1).filter((r) => r.type === "disallow").map(ruleKey));
-}
-
-/** One rule moved within its list: does a permission now shield artifacts from a DISALLOW it did not before? */
-function moved(rule: ArtifactRule, before: readonly ArtifactRule[], from: number, after: readonly ArtifactRule[], to: number): [Classification, string] {
-  const text = `${describeRule(rule)} moved from position ${from + 1} to ${to + 1}`;
-  if (rule.type === "require") return ["neutral", `${text}; REQUIRE checks whatever earlier rules left, review the new order`];
-  const old = partners(before, from);
-  const now = partners(after, to);
-  const gained = [...now].some((k) => !old.has(k));
-  const lost = [...old].some((k) => !now.has(k));
-  if (gained) return ["weakens", `${text}: a permission now comes before a DISALLOW it used to follow`];
-  if (lost) return ["strengthens", `${text}: a DISALLOW now comes before a permission it used to follow`];
-  return ["neutral", `${text} without crossing a DISALLOW`];
-}
-
-/** Changes between two rule lists of one item side; `subject` is e.g. `step build materials`. */
-export function diffRules(subject: string, before: readonly ArtifactRule[], after: readonly ArtifactRule[]): Change[] {
-  const a = before.map(ruleKey);
-  const b = after.map(ruleKey);
-  if (a.length === b.length && a.every((k, i) => k === b[i])) return [];
+/** What was edited, as a reviewer would say it, with the change kind and the rule it is about. */
+function edits(before: readonly ArtifactRule[], after: readonly ArtifactRule[]): { kind: ChangeKind; text: string; rule?: number } {
+  const [a, b] = [before.map(ruleKey), after.map(ruleKey)];
   if (a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n")) {
-    const [classification, reason] = reorderClassification(before, after);
-    return [{ kind: "rules-reordered", subject, classification, reason }];
+    const list = (rules: readonly ArtifactRule[]) => rules.map(describeRule).join(", ");
+    return { kind: "rules-reordered", text: `rules reordered: ${list(before)} → ${list(after)}` };
   }
-  const out: Change[] = [];
-  const gaps = gapsOf(editScript(a, b));
-  // The same rule removed in one place and added in another moved: report it once.
-  const movedTo = new Map<number, number>();
-  const taken = new Set<number>();
-  for (const gap of gaps) {
-    for (const d of gap.dels) {
-      const i = gaps.flatMap((g) => g.inss).find((n) => !taken.has(n) && b[n] === a[d]);
-      if (i === undefined) continue;
-      movedTo.set(d, i);
-      taken.add(i);
-    }
-  }
-  for (const gap of gaps) {
-    const dels = gap.dels.filter((d) => !movedTo.has(d));
-    const inss = gap.inss.filter((i) => !taken.has(i));
-    for (const d of gap.dels) {
-      const to = movedTo.get(d);
-      if (to === undefined) continue;
-      const [classification, reason] = moved(before[d]!, before, d, after, to);
-      out.push({ kind: "rules-reordered", subject: `${subject} rule ${to + 1}`, classification, reason });
-    }
-    // Pair a removed and an added rule of the same kind in one gap as an edit of that rule.
-    const pairedIns = new Set<number>();
-    for (const d of dels) {
-      const old = before[d]!;
-      const match = inss.find((i) => !pairedIns.has(i) && after[i]!.type === old.type);
-      if (match !== undefined) {
-        pairedIns.add(match);
-        const [classification, reason] = changed(old, after[match]!, after, match);
-        out.push({ kind: "rule-changed", subject: `${subject} rule ${match + 1}`, classification, reason });
-        continue;
-      }
-      const [classification, reason] = addedOrRemoved(old, before, d, false);
-      out.push({ kind: "rule-removed", subject: `${subject} rule ${d + 1}`, classification, reason });
-    }
-    for (const i of inss) {
-      if (pairedIns.has(i)) continue;
-      const [classification, reason] = addedOrRemoved(after[i]!, after, i, true);
-      out.push({ kind: "rule-added", subject: `${subject} rule ${i + 1}`, classification, reason });
-    }
-  }
-  return out;
+  const ops = editScript(a, b);
+  const dels = ops.flatMap((o) => (o.op === "del" ? [o.a] : []));
+  const inss = ops.flatMap((o) => (o.op === "ins" ? [o.b] : []));
+  const parts = [...inss.map((i) => `${describeRule(after[i]!)} added`), ...dels.map((d) => `${describeRule(before[d]!)} removed`)];
+  const text = parts.length <= 3 ? parts.join(", ") : `${parts.slice(0, 2).join(", ")} and ${parts.length - 2} more edits`;
+  if (dels.length === 0) return { kind: "rule-added", text, ...(inss.length === 1 ? { rule: inss[0]! + 1 } : {}) };
+  if (inss.length === 0) return { kind: "rule-removed", text, ...(dels.length === 1 ? { rule: dels[0]! + 1 } : {}) };
+  return { kind: "rule-changed", text, ...(inss.length === 1 ? { rule: inss[0]! + 1 } : {}) };
+}
+
+const STATE: Record<ArtifactSide, Record<WitnessArtifact["state"], string>> = {
+  products: { "only-here": "created", unchanged: "unchanged material", modified: "modified material" },
+  materials: { "only-here": "deleted", unchanged: "unchanged in products", modified: "modified in products" },
+};
+
+function queueText(side: ArtifactSide, queue: readonly WitnessArtifact[]): string {
+  if (queue.length === 0) return `an empty set of ${side}`;
+  const one = (a: WitnessArtifact) => {
+    const notes = [STATE[side][a.state], ...a.matched.map((m) => `same hash in ${m}`)];
+    return `${JSON.stringify(a.path)} (${notes.join(", ")})`;
+  };
+  return `${side} ${queue.map(one).join(" + ")}`;
+}
+
+function judge(side: ArtifactSide, before: RuleListSide, after: RuleListSide, item: string): Judgement {
+  const e = compareRuleLists(item, side, before, after);
+  if (!e.determined) return { undetermined: e.why };
+  const w = (x: RuleWitness | undefined) => x && queueText(side, x.queue);
+  const weaker = e.weaker && `now accepts ${w(e.weaker)}, which ${e.weaker.rejectedBy} rejected`;
+  const stronger =
+    e.stronger &&
+    (e.newAcceptsNothing
+      ? `now rejects every set of ${side}, e.g. ${w(e.stronger)} at ${e.stronger.rejectedBy}`
+      : `now rejects ${w(e.stronger)} at ${e.stronger.rejectedBy}`);
+  return { ...(weaker ? { weaker } : {}), ...(stronger ? { stronger } : {}) };
+}
+
+/** Same rules, but a MATCH destination appeared or disappeared from the layout. */
+function destinationsText(before: RuleListSide, after: RuleListSide): string {
+  const moved = before.rules.flatMap((r) =>
+    r.type === "match" && before.visible.has(r.destinationName) !== after.visible.has(r.destinationName)
+      ? [`${describeRule(r)} now ${after.visible.has(r.destinationName) ? "finds a" : "finds no"} link`]
+      : [],
+  );
+  return [...new Set(moved)].join(", ");
+}
+
+/**
+ * The change to one item side's rule list (`subject` e.g. `step build products`), or none when the
+ * lists are the same and so is what their MATCH rules can read.
+ */
+export function diffRules(subject: string, item: string, side: ArtifactSide, before: RuleListSide, after: RuleListSide): Change[] {
+  const same = before.rules.length === after.rules.length && before.rules.every((r, i) => ruleKey(r) === ruleKey(after.rules[i]!));
+  const reads = (s: RuleListSide) =>
+    s.rules
+      .filter((r) => r.type === "match")
+      .map((r) => `${r.destinationName}:${s.visible.has(r.destinationName)}`)
+      .join();
+  if (same && reads(before) === reads(after)) return [];
+  const edit = same ? { kind: "rule-changed" as const, text: destinationsText(before, after) } : edits(before.rules, after.rules);
+  const j = judge(side, before, after, item);
+  const reason = explain(edit.text, j, `every set of ${side} gets the same verdict`);
+  return [{ kind: edit.kind, subject: edit.rule !== undefined ? `${subject} rule ${edit.rule}` : subject, classification: classify(j), reason }];
 }
