@@ -53,13 +53,26 @@ export function readFileBounded(path: string, limit: FileKind | number, opts: Re
     if (stat.isDirectory()) return err({ code: "file-not-regular", message: "it is a directory, not a file" });
     if (!stat.isFile()) return err({ code: "file-not-regular", message: `it is ${kindOf(stat)}, not a regular file` });
     if (stat.size > max) return err({ code: "file-too-large", message: tooLarge(stat.size, max) });
-    // The size may change while reading (a growing log, /proc files that say 0): read to the end, up to max + 1.
-    let buffer = Buffer.allocUnsafe(Math.min(stat.size, max) + 1);
+    if (stat.size > 0) {
+      // As readFileSync: the size fstat gave, read in one call for most files (a file that grows
+      // meanwhile is read up to that size; one that shrinks, to its end).
+      // Not from Buffer's shared pool: callers may keep or transfer the bytes' ArrayBuffer.
+      const buffer = Buffer.allocUnsafeSlow(stat.size);
+      let length = 0;
+      while (length < stat.size) {
+        const n = readSync(fd, buffer, length, stat.size - length, null);
+        if (n === 0) break;
+        length += n;
+      }
+      return ok(new Uint8Array(buffer.buffer, buffer.byteOffset, length));
+    }
+    // Size 0: a file that does not report its size (/proc, some FUSE files): read to its end, up to max + 1.
+    let buffer = Buffer.allocUnsafeSlow(Math.min(64 * 1024, max + 1));
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
         if (length > max) return err({ code: "file-too-large", message: tooLarge(length, max) });
-        const bigger = Buffer.allocUnsafe(Math.min(Math.max(buffer.length * 2, 64 * 1024), max + 1));
+        const bigger = Buffer.allocUnsafeSlow(Math.min(buffer.length * 2, max + 1));
         buffer.copy(bigger, 0, 0, length);
         buffer = bigger;
       }
