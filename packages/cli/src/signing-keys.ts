@@ -1,6 +1,6 @@
 // Private keys given on the command line (--key): read, decrypted with a password from the
 // environment or a terminal prompt, and turned into engine signers. Never prints key material.
-import { type PrivateKeyMaterial, type Target, parsePrivateKey } from "@totem/engine";
+import { type PrivateKeyMaterial, type Target, parsePrivateKey, weakKeyProblem } from "@totem/engine";
 import { InputError } from "./errors.js";
 import { displayPath, readText, resolveFrom } from "./io.js";
 import type { Io } from "./program.js";
@@ -40,6 +40,8 @@ export async function loadSigner(file: string, io: Io, passwordEnv: string): Pro
         : "";
     throw new InputError(`cannot use private key '${shown}': ${parsed.error.message}${hint}`);
   }
+  const weak = weakKeyProblem(parsed.value.public);
+  if (weak !== undefined) io.stderr.write(`totem: warning: signing with '${shown}': ${weak}\n`);
   return { path: shown, key: parsed.value };
 }
 

@@ -54,6 +54,7 @@ export { type KeyFields, keyVerifier, selectEd25519, type Verify, verifySignatur
 export { KEYID_HASH_ALGORITHMS_13, type KeyidFields, keyidFor, keyidPreimage, usesKeyidHashAlgorithms } from "./keyid.js";
 export { parsePrivateKey, parsePublicKey, publicKeyFromLayoutKey } from "./keys/parse.js";
 export { type GeneratedKeyPair, generateKeyPair, generateKeyPairChecked, RSA_BITS } from "./keys/keygen.js";
+export { rsaModulusBits, weakKeyProblem } from "./keys/strength.js";
 export { GPG_METHODS, gpgKeyMaterial, gpgKeyToJson, isGpgKey, withGpgSignature } from "./keys/gpg-key.js";
 export { readGpgPublicKey, readGpgSignature } from "./keys/gpg-packets.js";
 export { type GpgSignatureCheck, isGpgSignature, verifyGpgSignature } from "./crypto/gpg-verify.js";
