@@ -97,9 +97,70 @@ function usable(sig: OpenPGP.SignaturePacket): boolean {
   return sig.version === 4 && sig.hashAlgorithm !== null && SELF_SIG_HASHES.has(sig.hashAlgorithm) && typeOf(sig.publicKeyAlgorithm) !== undefined;
 }
 
+/** The header bytes of each packet, grouped by key (a key starts at a public-key packet, tag 6). */
+type Headers = { tag: number; header: Uint8Array }[];
+
+/** Walks the packet headers of OpenPGP data (RFC 4880 §4.2; no body is read). Stops at what it cannot walk. */
+function packetHeaders(bytes: Uint8Array): Headers[] {
+  const keys: Headers[] = [];
+  const u32 = (at: number) => (((bytes[at] ?? 0) << 24) >>> 0) + ((bytes[at + 1] ?? 0) << 16) + ((bytes[at + 2] ?? 0) << 8) + (bytes[at + 3] ?? 0);
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] as number;
+    if (!(b & 0x80)) break;
+    let tag: number;
+    let headerLength: number;
+    let bodyLength: number;
+    if (b & 0x40) {
+      tag = b & 0x3f;
+      const l0 = bytes[i + 1] ?? 0;
+      if (l0 < 192) [headerLength, bodyLength] = [2, l0];
+      else if (l0 < 224) [headerLength, bodyLength] = [3, ((l0 - 192) << 8) + (bytes[i + 2] ?? 0) + 192];
+      else if (l0 === 255) [headerLength, bodyLength] = [6, u32(i + 2)];
+      else break; // partial body lengths: not in exported keys
+    } else {
+      tag = (b >> 2) & 0x0f;
+      const type = b & 3;
+      if (type === 0) [headerLength, bodyLength] = [2, bytes[i + 1] ?? 0];
+      else if (type === 1) [headerLength, bodyLength] = [3, ((bytes[i + 1] ?? 0) << 8) + (bytes[i + 2] ?? 0)];
+      else if (type === 2) [headerLength, bodyLength] = [5, u32(i + 1)];
+      else break;
+    }
+    if (tag === 6) keys.push([]);
+    keys[keys.length - 1]?.push({ tag, header: bytes.subarray(i, i + headerLength) });
+    i += headerLength + bodyLength;
+  }
+  return keys;
+}
+
+/**
+ * Which self-signatures securesystemslib 0.26 can verify at all. It hashes the packets as exported,
+ * header included: the primary key as `packet` (right only for an old-format header with a 2-byte
+ * length, 0x99), a User ID as 0xb4 00 00 00 + `packet[1:]` (right only for a 1-byte length), a
+ * subkey as 0x99 + `packet[1:]` (right only for 0xb9 and a 2-byte length). gpg writes small packets
+ * (an ed25519 key's) with a 1-byte length, so 1.3.1 sees no validity period and no subkeys there.
+ */
+interface SslibHashing {
+  primary: boolean;
+  userIds: boolean[];
+  subkeys: boolean[];
+}
+
+function sslibHashing(headers: Headers | undefined): SslibHashing | undefined {
+  const primary = headers?.[0];
+  if (!headers || !primary) return undefined;
+  return {
+    primary: primary.header.length === 3 && primary.header[0] === 0x99,
+    userIds: headers.filter((h) => h.tag === 13).map((h) => h.header.length === 2),
+    subkeys: headers.filter((h) => h.tag === 14).map((h) => h.header.length === 3 && h.header[0] === 0xb9),
+  };
+}
+
 /** `_assign_certified_key_info`: the master key's validity period from its User ID self-certifications. */
-async function masterValidity(key: OpenPGP.PublicKey): Promise<number | undefined> {
+async function masterValidity(key: OpenPGP.PublicKey, hashing: SslibHashing | undefined): Promise<number | undefined> {
   const openpgp = await openpgpLib();
+  if (hashing && !hashing.primary) return undefined;
+  let userIndex = -1;
   const primary = key.keyPacket;
   const fingerprint = primary.getFingerprint();
   let validity: number | undefined;
@@ -107,6 +168,8 @@ async function masterValidity(key: OpenPGP.PublicKey): Promise<number | undefine
   let created: number | undefined;
   for (const user of key.users) {
     if (!user.userID) continue; // User Attribute packets are not considered
+    userIndex++;
+    if (hashing && hashing.userIds[userIndex] === false) continue;
     for (const sig of [...user.selfCertifications, ...user.otherCertifications]) {
       if (!usable(sig)) continue;
       const issuer = sig.issuerFingerprint ? toHex(sig.issuerFingerprint) : sig.issuerKeyID.toHex();
@@ -129,11 +192,13 @@ async function masterValidity(key: OpenPGP.PublicKey): Promise<number | undefine
 }
 
 /** `_get_verified_subkeys`: the subkeys bound to the master key, with their validity periods. */
-async function verifiedSubkeys(key: OpenPGP.PublicKey): Promise<Record<string, PublicKey>> {
+async function verifiedSubkeys(key: OpenPGP.PublicKey, hashing: SslibHashing | undefined): Promise<Record<string, PublicKey>> {
   const openpgp = await openpgpLib();
+  if (hashing && !hashing.primary) return {};
   const out: Record<string, PublicKey> = {};
   const primary = key.keyPacket;
-  for (const subkey of key.subkeys) {
+  for (const [index, subkey] of key.subkeys.entries()) {
+    if (hashing && hashing.subkeys[index] === false) continue;
     const sub = keyFrom(subkey.keyPacket);
     if (typeof sub === "string") continue;
     const bindings = subkey.bindingSignatures.filter(usable);
@@ -160,14 +225,14 @@ const keyFail = (message: string) => err<KeyError>({ code: "key-unreadable", mes
  */
 export async function readGpgPublicKey(data: Uint8Array | string, keyid?: string): Promise<Result<PublicKey, KeyError>> {
   let keys: OpenPGP.PublicKey[];
+  let binary: Uint8Array;
   try {
     const openpgp = await openpgpLib();
     const text = typeof data === "string" ? data : undefined;
     const bytes = typeof data === "string" ? undefined : data;
     const armored = text ?? (bytes && bytes.length > 0 && bytes[0] === 0x2d ? new TextDecoder().decode(bytes) : undefined);
-    keys = (armored !== undefined
-      ? await openpgp.readKeys({ armoredKeys: armored, config: LENIENT })
-      : await openpgp.readKeys({ binaryKeys: data as Uint8Array, config: LENIENT })) as OpenPGP.PublicKey[];
+    binary = armored !== undefined ? (await openpgp.unarmor(armored, LENIENT as OpenPGP.Config)).data as Uint8Array : (bytes as Uint8Array);
+    keys = (await openpgp.readKeys({ binaryKeys: binary, config: LENIENT })) as OpenPGP.PublicKey[];
   } catch (e) {
     return keyFail(`The OpenPGP key data cannot be read (${e instanceof Error ? e.message : String(e)}); export it with gpg --export --armor FINGERPRINT.`);
   }
@@ -184,9 +249,10 @@ export async function readGpgPublicKey(data: Uint8Array | string, keyid?: string
   const key = candidates[0] as OpenPGP.PublicKey;
   const master = keyFrom(key.keyPacket);
   if (typeof master === "string") return err({ code: "key-unsupported", message: `The OpenPGP key ${key.getFingerprint()} cannot be used: ${master}.` });
-  const validity = await masterValidity(key);
+  const hashing = sslibHashing(packetHeaders(binary)[keys.indexOf(key)]);
+  const validity = await masterValidity(key, hashing);
   if (validity !== undefined && master.gpg) master.gpg.validity_period = validity;
-  const subkeys = await verifiedSubkeys(key);
+  const subkeys = await verifiedSubkeys(key, hashing);
   if (Object.keys(subkeys).length > 0 && master.gpg) master.gpg.subkeys = subkeys;
   return ok(master);
 }

@@ -29,7 +29,7 @@ export function ruleSources(layout: Layout, item: Pick<Step, "expected_materials
  * queue empties ("guided" scheduling: few boundaries, and small last chunks so threads finish
  * together).
  */
-export function planSteps(layout: Layout, prefix: string, threads: number, trace: boolean): StepsPlan {
+export function planSteps(layout: Layout, prefix: string, threads: number, trace: boolean, now?: Date): StepsPlan {
   const names = layout.steps.map((s) => s.name);
   const chunks: string[][] = [];
   if (threads < 2) chunks.push(names);
@@ -53,7 +53,7 @@ export function planSteps(layout: Layout, prefix: string, threads: number, trace
   }
   for (const inspection of layout.inspect) for (const s of ruleSources(layout, inspection)) keep.add(s);
   for (const step of [layout.steps[0], layout.steps.at(-1)]) if (step) keep.add(step.name);
-  return { layout, prefix, chunks, keep: [...keep], trace };
+  return { layout, prefix, chunks, keep: [...keep], trace, ...(now ? { now } : {}) };
 }
 
 /**
@@ -86,7 +86,7 @@ export function checkChunk(plan: StepsPlan, index: number, readLink: (path: stri
   const firsts = new Map<string, Link>();
   let failed = false;
   for (const [i, name] of chunk.entries()) {
-    const check = checkStep(steps.get(name) as Step, layout.keys, plan.prefix, readLink);
+    const check = checkStep(steps.get(name) as Step, layout.keys, plan.prefix, readLink, plan.now);
     outcomes.set(name, { check });
     if (check.loadFailures.length > 0 || check.signatureFailures.length > 0) failed = true;
     if (check.settled?.first) firsts.set(name, check.settled.first);

@@ -2,6 +2,7 @@
 // link files and sublayout directories. Stages 3–8 are per step: step-check.ts.
 import type { LoadedEnvelope } from "../load/envelope.js";
 import type { Layout, PublicKey } from "../model.js";
+import { gpgKeyids } from "../keys/gpg-key.js";
 import { checkEnvelopeSignature } from "./envelope-signature.js";
 import type { Failure } from "./types.js";
 
@@ -22,14 +23,16 @@ export function sublayoutDir(step: string, keyid: string): string {
 }
 
 /** Stage 1: every trusted key must have a valid signature on the layout (found under either keyid scheme). */
-export function verifyLayoutSignatures(layout: LoadedEnvelope, keys: KeyCandidate[][]): Failure[] {
+export function verifyLayoutSignatures(layout: LoadedEnvelope, keys: KeyCandidate[][], now?: Date): Failure[] {
   if (keys.length === 0) {
     return [{ stage: 1, code: "no-layout-key", message: "No layout key was given; pass the layout owner's public key (--layout-key)." }];
   }
   const failures: Failure[] = [];
   const present = layout.signatures.map((s) => s.keyid.slice(0, 8)).join(", ") || "none";
   for (const candidates of keys) {
-    const found = candidates.find((c) => layout.signatures.some((s) => s.keyid === c.keyid));
+    // A GPG key's signature may be by one of its subkeys (Metablock.verify_signature).
+    const signers = (c: KeyCandidate) => (c.key.gpg ? gpgKeyids(c.key) : [c.keyid]);
+    const found = candidates.find((c) => layout.signatures.some((s) => signers(c).includes(s.keyid)));
     const ids = candidates.map((c) => c.keyid);
     if (!found) {
       failures.push({
@@ -37,7 +40,13 @@ export function verifyLayoutSignatures(layout: LoadedEnvelope, keys: KeyCandidat
         code: "layout-signature-missing",
         message: `The layout has no signature by the key ${ids.join(" (or ")}${ids.length > 1 ? ")" : ""}. Signatures present: ${present}. Pass the key that signed the layout, or have the owner sign it with this key (totem sign).`,
       });
-    } else if (checkEnvelopeSignature(layout, found.keyid, found.key) !== "valid") {
+    } else if (checkEnvelopeSignature(layout, found.keyid, found.key, now) === "expired") {
+      failures.push({
+        stage: 1,
+        code: "layout-key-expired",
+        message: `The layout was signed by GPG key ${found.keyid}, whose validity period had ended at ${now?.toISOString().replace(/\.\d{3}Z$/, "Z")} (in-toto-verify: KeyExpirationError). Have the owner extend the key's expiry (gpg --quick-set-expire) or re-sign the layout with a valid key.`,
+      });
+    } else if (checkEnvelopeSignature(layout, found.keyid, found.key, now) !== "valid") {
       failures.push({
         stage: 1,
         code: "layout-signature-invalid",

@@ -9,6 +9,7 @@ import type { ArtifactDict, Layout, Link, Step } from "../model.js";
 import { artifactAt, artifactCount, artifactPaths } from "./artifact-dict.js";
 import { sameHashes } from "./artifact-rules.js";
 import { checkEnvelopeSignature } from "./envelope-signature.js";
+import { authorizedKeyFor, linkKeyids } from "./gpg-envelope.js";
 import { linkFileName } from "./link-stages.js";
 import type { Failure, SettledStep, StepCheck, Warning } from "./types.js";
 
@@ -28,6 +29,7 @@ export function checkStep(
   keys: Layout["keys"],
   prefix: string,
   readLink: (path: string) => Uint8Array | undefined,
+  now?: Date,
 ): StepCheck {
   const check: StepCheck = { step: step.name, loadFailures: [], signatureFailures: [] };
   if (!isSafeFileStem(step.name)) {
@@ -43,7 +45,8 @@ export function checkStep(
   const files = new Map<string, ReturnType<typeof loadEnvelope> | undefined>();
   const found: [keyid: string, path: string, envelope: LoadedEnvelope][] = [];
   let unreadable = 0;
-  for (const keyid of uniqueKeyids(step)) {
+  // GPG keys: also the files named after their subkeys (in-toto-run --gpg names a link after its signer).
+  for (const keyid of linkKeyids(step, keys)) {
     const path = prefix + linkFileName(step.name, keyid);
     if (!files.has(path)) {
       const bytes = readLink(path);
@@ -81,17 +84,19 @@ export function checkStep(
   const usedKeyids = new Set<string>();
   const rejected: string[] = [];
   for (const [keyid, file, loaded] of found) {
-    const key = Object.hasOwn(keys, keyid) ? keys[keyid] : undefined;
+    const key = authorizedKeyFor(step, keys, keyid);
     if (!key) {
       rejected.push(`${file}: the keyid ${keyid} is listed for the step but has no key in the layout`);
       continue;
     }
-    const result = checkEnvelopeSignature(loaded, key.keyid, key);
+    const result = checkEnvelopeSignature(loaded, key.keyid, key, now);
     if (result !== "valid") {
       rejected.push(
         result === "missing"
           ? `${file}: not signed by ${key.keyid.slice(0, 8)} (signed by ${loaded.signatures.map((s) => s.keyid.slice(0, 8)).join(", ") || "nobody"})`
-          : `${file}: the signature does not verify (the link was changed after signing)`,
+          : result === "expired"
+            ? `${file}: signed by GPG key ${key.keyid.slice(0, 8)}, which had expired (its validity period ended before ${now?.toISOString()})`
+            : `${file}: the signature does not verify (the link was changed after signing)`,
       );
       continue;
     }

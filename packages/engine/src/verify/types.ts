@@ -138,6 +138,8 @@ export interface StepsPlan {
   keep: string[];
   /** Record the per-rule trace of the rules chunks settle. */
   trace: boolean;
+  /** The verdict's clock, for the validity period of OpenPGP keys (absent: not checked). */
+  now?: Date;
 }
 
 /** One step's outcome in a chunk: its check, and its rules when the chunk could settle them. */

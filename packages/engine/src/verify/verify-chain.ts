@@ -34,7 +34,7 @@ async function checkSteps(layout: Layout, run: Run): Promise<StepOutcome[]> {
   const trace = run.trace !== undefined;
   const runner = run.prefix === "" && run.path.length === 0 ? run.input.chunkRunner : undefined;
   if (runner && runner.threads >= 2 && layout.steps.length > 1) {
-    const plan = planSteps(layout, run.prefix, runner.threads, trace);
+    const plan = planSteps(layout, run.prefix, runner.threads, trace, run.input.now);
     let outcomes: ChunkOutcome[] | undefined;
     try {
       outcomes = await runner.run(plan);
@@ -43,7 +43,7 @@ async function checkSteps(layout: Layout, run: Run): Promise<StepOutcome[]> {
     }
     if (outcomes?.length === plan.chunks.length) return outcomes.flatMap((o) => o.steps);
   }
-  return checkChunk(planSteps(layout, run.prefix, 1, trace), 0, run.input.readLink).steps;
+  return checkChunk(planSteps(layout, run.prefix, 1, trace, run.input.now), 0, run.input.readLink).steps;
 }
 
 /**
@@ -185,7 +185,7 @@ async function verifyLayout(envelope: LoadedEnvelope, keys: KeyCandidate[][], na
     return done([{ stage: 0, code: "not-a-layout", message: "The layout file holds a link, not a layout." }]);
   }
   const layout = envelope.layout;
-  let failures = verifyLayoutSignatures(envelope, keys); // 1
+  let failures = verifyLayoutSignatures(envelope, keys, run.input.now); // 1
   if (failures.length) return done(failures);
   failures = verifyExpiry(layout, run.input.now); // 2
   if (failures.length) return done(failures);
