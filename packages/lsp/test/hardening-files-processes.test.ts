@@ -41,15 +41,21 @@ describe("key files that are not regular files", () => {
       position: positionOf(text, "by bob", 4),
     });
     expect(hover?.contents.value).toContain("bob");
-    const signed = await client.request<{ json: string | null; error?: string }>("totem/sign", { uri, keyPath: "/dev/zero" });
-    expect(signed).toEqual({ json: null, error: "Cannot read /dev/zero: it is a character device, not a regular file." });
+  });
+
+  it("refuses /dev/zero or a FIFO as the signing key of totem/sign", async () => {
+    await client.change(uri, 2, [{ text: DEMO }]);
+    const sign = (keyPath: string) => client.request<{ json: string | null; error?: string }>("totem/sign", { uri, keyPath });
+    expect(await sign("/dev/zero")).toEqual({ json: null, error: "Cannot read /dev/zero: it is a character device, not a regular file." });
+    const fifo = join(dir, "keys/pipe.pub");
+    expect(await sign(fifo)).toEqual({ json: null, error: `Cannot read ${fifo}: it is a FIFO (named pipe), not a regular file.` });
   });
 });
 
 describe("simulate's inspections", () => {
   it("run through the shared runner: a background child the command leaves does not hold the request", async () => {
     const text = DEMO.replace('run "tar xzf demo-project.tar.gz"', `run "sh -c 'tar xzf demo-project.tar.gz; sleep 300 & exit 0'"`);
-    await client.change(uri, 2, [{ text }]);
+    await client.change(uri, 3, [{ text }]);
     const work = join(dir, "links");
     const start = performance.now();
     const r = await client.request<{ passed: boolean; failures: { stageName: string; code: string }[] }>("totem/simulate", {
