@@ -73,10 +73,11 @@ export function importLayout(layout: Layout, options: ImportOptions = {}): Impor
     const name = names.get(keyid) as string;
     const path = `$.keys[${JSON.stringify(keyid)}]`;
     const computed = computedKeyid(key, target);
-    if (options.keysDir !== undefined) {
+    // A GPG key has no key literal: it is always a key file (keys/ when no --keys-dir is given).
+    if (options.keysDir !== undefined || key.gpg) {
       const file = keyFileFor(keyid, key, target, computed);
       if (file !== undefined) {
-        const filePath = `${options.keysDir.replace(/\/+$/, "")}/${name}.pub`;
+        const filePath = `${(options.keysDir ?? "keys").replace(/\/+$/, "")}/${name}${key.gpg ? ".gpg.json" : ".pub"}`;
         keyFiles.push({ path: filePath, text: file });
         functionaries.push({ name, keyid, key: { kind: "file", path: filePath } });
         continue;

@@ -21,8 +21,21 @@ export function computedKeyid(key: PublicKey, target: Target): string | undefine
  * Counts the keys whose keyid is the 1.3 keyid and those whose keyid is the modern one; the larger
  * count wins, ties go to in-toto-1.3 unless no key carries keyid_hash_algorithms (a modern habit).
  */
-export function guessTarget(layout: Layout): TargetGuess {
-  const entries = Object.entries(layout.keys);
+export function guessTarget(layout: Layout, envelope?: EnvelopeKind): TargetGuess {
+  const guess = guessKeyids(layout);
+  if (guess.target !== "in-toto-1.3") return guess;
+  const golang = hasGolangFields(layout);
+  if (envelope !== "dsse" && !golang) return guess;
+  const why = golang ? "the layout has in-toto-golang's X.509 fields" : "the envelope is DSSE";
+  return { target: "in-toto-golang", reason: `${guess.reason} and ${why}, which in-toto 1.3.1 cannot read` };
+}
+
+function guessKeyids(layout: Layout): TargetGuess {
+  // A GPG key's keyid is its fingerprint under every target: it tells nothing.
+  const entries = Object.entries(layout.keys).filter(([, k]) => !k.gpg);
+  if (entries.length === 0 && Object.keys(layout.keys).length > 0) {
+    return { target: "in-toto-1.3", reason: "the layout's keys are all GPG keys (keyids are fingerprints under every target); in-toto-1.3 is the default target" };
+  }
   if (entries.length === 0) return { target: "in-toto-1.3", reason: "the layout has no keys; in-toto-1.3 is the default target" };
   let old = 0;
   let modern = 0;

@@ -5,7 +5,9 @@
 
 import { canonicalString } from "../canonical-json.js";
 import type { AnySignature, GpgSignature, JsonObject, JsonValue, Metablock, PublicKey, Signature } from "../model.js";
-import type { KeyType, PublicKeyMaterial, SigningScheme } from "./types.js";
+import { validators } from "../load/schemas.js";
+import { err, ok, type Result } from "../result.js";
+import type { KeyError, KeyType, PublicKeyMaterial, SigningScheme } from "./types.js";
 
 /** securesystemslib's `type` → `method` for the three OpenPGP algorithms it supports (gpg/handlers.py). */
 export const GPG_METHODS = {
@@ -106,4 +108,35 @@ export function gpgKeyids(key: PublicKey): string[] {
 export function withGpgSignature<T>(mb: Metablock<T>, signature: GpgSignature): Metablock<T> {
   const others = (mb.signatures as AnySignature[]).filter((s) => s.keyid !== signature.keyid);
   return { signed: mb.signed, signatures: [...others, signature] as unknown as Signature[] };
+}
+
+/**
+ * Reads a GPG key file: the key object of a layout, as securesystemslib's `export_pubkey` returns it
+ * (JSON with `method` and no `keytype`; `totem gpg-key` writes one from a keyring or an exported key).
+ * Undefined when the text is not such JSON, so other key formats are tried.
+ */
+export function gpgKeyFromText(text: string): Result<PublicKeyMaterial, KeyError> | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data) || !isGpgKeyJson(data as JsonObject)) return undefined;
+  const raw = data as JsonObject;
+  const keyid = typeof raw.keyid === "string" ? raw.keyid : "0";
+  // The layout schema checks key objects; a key alone is checked as the only key of an empty layout.
+  const probe = { _type: "layout", expires: "2000-01-01T00:00:00Z", steps: [], inspect: [], keys: { [/^[0-9a-fA-F]+$/.test(keyid) ? keyid : "0"]: raw } };
+  const v = validators();
+  if (!v.layout(probe)) {
+    const e = v.layout.errors?.[0];
+    const where = (e?.instancePath ?? "").replace(/^\/keys\/[^/]*/, "") || "/";
+    return err({ code: "key-unreadable", message: `The GPG key file is not a securesystemslib GPG key: at ${where} it ${e?.message ?? "is invalid"}.` });
+  }
+  return ok(gpgKeyMaterial(gpgKeyFromJson(raw)));
+}
+
+/** Whether a key file holds an OpenPGP key block or binary packets rather than a key Totem reads directly. */
+export function isOpenPgpKeyData(text: string): boolean {
+  return /^-----BEGIN PGP PUBLIC KEY BLOCK-----/m.test(text) || /^[\x98\x99\xc6]/.test(text);
 }

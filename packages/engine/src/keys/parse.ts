@@ -10,6 +10,7 @@ import type { PublicKey } from "../model.js";
 import { err, ok, type Result } from "../result.js";
 import { materialFromKeyObject, materialFromPrivateKeyObject, privateMaterial, publicMaterial } from "./material.js";
 import { pemKind } from "./pem.js";
+import { gpgKeyFromText, isOpenPgpKeyData } from "./gpg-key.js";
 import { isSslibEncrypted, sslibDecrypt } from "./sslib-encryption.js";
 import type { KeyError, KeyErrorCode, KeyType, PrivateKeyMaterial, PublicKeyMaterial, SigningScheme, VerifierKey } from "./types.js";
 
@@ -80,12 +81,17 @@ export function parsePublicKey(text: string, hint?: { type?: KeyType }): Result<
     return fail("key-not-public", "This is an encrypted private key; pass the public key file (usually NAME.pub) instead.");
   }
   if (body.startsWith("{")) {
+    const gpg = gpgKeyFromText(body);
+    if (gpg) return gpg.ok ? checkHint(gpg.value, hint) : gpg;
     const json = readSslibJson(body);
     if (!json.ok) return json;
     if (json.value.private !== undefined) {
       return fail("key-not-public", "This JSON key contains a private key; pass the public key file (usually NAME.pub) instead.");
     }
     return checkHint(jsonMaterial(json.value), hint);
+  }
+  if (isOpenPgpKeyData(body)) {
+    return fail("key-unreadable", "This is an OpenPGP key block; write it as a GPG key file first: totem gpg-key FINGERPRINT --from FILE -o NAME.gpg.json.");
   }
   const kind = pemKind(body);
   if (kind === "private") {
