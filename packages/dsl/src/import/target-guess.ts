@@ -1,6 +1,6 @@
 // Which target a foreign layout was made for, guessed from how its keyids were computed
 // (SPEC-NOTES §4.3: 1.3.1 hashes a constant keyid_hash_algorithms, modern tools do not).
-import { keyidFor, type Layout, type PublicKey, type Target } from "@totem/engine";
+import { type EnvelopeKind, keyidFor, type Layout, type PublicKey, type Target } from "@totem/engine";
 
 /** A guessed target with the one-line reason the importer writes into the policy. */
 export interface TargetGuess {
@@ -17,9 +17,16 @@ export function computedKeyid(key: PublicKey, target: Target): string | undefine
   }
 }
 
+/** Whether the layout has any of in-toto-golang's X.509 fields. */
+export function hasGolangFields(layout: Layout): boolean {
+  return layout.rootcas !== undefined || layout.intermediatecas !== undefined || layout.steps.some((s) => s.cert_constraints !== undefined);
+}
+
 /**
  * Counts the keys whose keyid is the 1.3 keyid and those whose keyid is the modern one; the larger
  * count wins, ties go to in-toto-1.3 unless no key carries keyid_hash_algorithms (a modern habit).
+ * 1.3 keyids in a DSSE envelope, or beside in-toto-golang's X.509 fields, are in-toto-golang's
+ * (and the layout API of in-toto ≥2 Python's): in-toto 1.3.1 reads neither.
  */
 export function guessTarget(layout: Layout, envelope?: EnvelopeKind): TargetGuess {
   const guess = guessKeyids(layout);
