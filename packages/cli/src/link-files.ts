@@ -1,4 +1,5 @@
 // Reading link files for `totem verify`, in the main thread and in worker threads alike.
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readFileBounded } from "@totem/node-io";
 
@@ -11,4 +12,13 @@ export function readLinkFile(dir: string, path: string): Uint8Array | undefined 
   // would block or never end), and at most the link limit is read. A plain Uint8Array, no copy.
   const read = readFileBounded(join(dir, path), "link");
   return read.ok ? read.value : undefined;
+}
+
+/** The file names in a directory of the links (`sub` "" for the top); none when it cannot be listed. */
+export function listLinkDir(dir: string, sub: string): string[] {
+  try {
+    return readdirSync(join(dir, sub));
+  } catch {
+    return [];
+  }
 }

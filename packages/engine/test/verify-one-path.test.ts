@@ -74,6 +74,34 @@ describe("verifyChain: signed bytes, keyids, the clock", () => {
   });
 });
 
+describe("verifyChain: failures name their true cause", () => {
+  const links = (clone: Uint8Array) => ({ [linkFileName("clone", bob.keyid)]: clone, [linkFileName("package", carl.keyid)]: linkFile(packageLink, carl) });
+  const clone = link("clone", { products: { "demo-project/foo.py": h("foo") } });
+
+  it("says whose key made a signature labelled as another functionary's (a renamed link)", async () => {
+    const bytes = canonicalize(linkToJson(clone));
+    const file = JSON.stringify({ signatures: [{ keyid: bob.keyid, sig: toHex(carl.signRaw(bytes)) }], signed: linkToJson(clone) });
+    const r = await verifyChain(input(demoLayout(), links(enc(file))));
+    expect(r.failures.map((f) => f.code)).toEqual(["link-threshold"]);
+    expect(r.failures[0]?.message).toContain(
+      `its signature labelled ${bob.keyid.slice(0, 8)} was made by another key of this layout, ${carl.keyid.slice(0, 8)} (a link recorded by that functionary, renamed)`,
+    );
+  });
+
+  it("says a link signed by another key of the layout is not authorized for the step", async () => {
+    const r = await verifyChain(input(demoLayout(), links(linkFile(clone, carl))));
+    expect(r.failures[0]?.message).toContain(
+      `not signed by ${bob.keyid.slice(0, 8)}; signed by ${carl.keyid.slice(0, 8)} (a key of this layout, not authorized for this step)`,
+    );
+  });
+
+  it("keeps saying a changed link was changed after signing", async () => {
+    const file = new TextDecoder().decode(linkFile(clone, bob)).replace('"demo-project/foo.py"', '"demo-project/bar.py"');
+    const r = await verifyChain(input(demoLayout(), links(enc(file))));
+    expect(r.failures[0]?.message).toContain(`the signature by ${bob.keyid.slice(0, 8)} does not verify: the link was changed after signing`);
+  });
+});
+
 /** A runner that runs each chunk of the plan with the engine's checkChunk after a structured clone, as threads do. */
 function clonedRunner(threads: number, links: Record<string, Uint8Array>): ChunkRunner & { plans: number } {
   const runner = {

@@ -194,6 +194,13 @@ describe("verifyChain", () => {
     const links = { ...demoLinks(), [linkFileName("package", carl.keyid)]: linkFile(changed, carl) };
     const r = await verify({ links });
     expect(r.failures.map((f) => [f.code, f.rule?.text, f.artifacts])).toEqual([["rule-disallow", "DISALLOW *", ["demo-project/foo.py"]]]);
+    // The true cause: the MATCH that should have consumed it saw another digest; both are shown.
+    const here = h("tampered").sha256 as string;
+    const there = (cloneLink.products as Record<string, Record<string, string>>)["demo-project/foo.py"]?.sha256 as string;
+    expect(r.failures[0]?.message).toContain(
+      `"demo-project/foo.py" differs from the products of "clone": sha256 ${here.slice(0, 16)}… here, sha256 ${there.slice(0, 16)}… there — it changed between the steps.`,
+    );
+    expect(r.failures[0]?.message).not.toContain("add a rule");
   });
 
   it("reports a failed REQUIRE (stage 9)", async () => {

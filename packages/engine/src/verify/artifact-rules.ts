@@ -2,7 +2,7 @@
 // `verifylib.verify_item_rules`): the queue starts as the item's materials or products; each rule
 // consumes some paths; DISALLOW fails if anything it matches is still queued; REQUIRE fails if its
 // literal path is no longer queued; the implicit end is ALLOW *.
-import { fnmatchFilter } from "../fnmatch.js";
+import { fnmatch, fnmatchFilter } from "../fnmatch.js";
 import type { ArtifactDict, ArtifactRule, ArtifactSide, HashDict, LinkArtifacts } from "../model.js";
 import { assertNever } from "../result.js";
 import { ruleToStrings } from "../rules.js";
@@ -55,6 +55,43 @@ function matchRule(
     if (a && b && sameHashes(a, b)) consumed.push(srcPath);
   }
   return consumed;
+}
+
+/** Hash dicts as a reader compares them: `sha256 0123abcd…`, each algorithm. */
+function digests(h: HashDict): string {
+  return Object.entries(h)
+    .map(([algo, hex]) => `${algo} ${hex.length > 16 ? `${hex.slice(0, 16)}…` : hex}`)
+    .join(", ");
+}
+
+/**
+ * Why artifacts a DISALLOW caught were not consumed by an earlier MATCH whose pattern covers them: the
+ * digest differs from the destination's, or the destination lacks them. One sentence per artifact
+ * (at most 5), naming the step and showing both digests — the true cause, not "add an ALLOW".
+ */
+function matchMisses(hits: readonly string[], earlier: readonly ArtifactRule[], source: ArtifactDict, links: ReadonlyMap<string, LinkArtifacts>): string[] {
+  const out: string[] = [];
+  for (const path of hits) {
+    for (const rule of earlier) {
+      if (rule.type !== "match") continue;
+      const srcPrefix = rule.sourcePrefix ?? "";
+      const p = srcPrefix === "" ? "" : join(srcPrefix, "");
+      if (!path.startsWith(p)) continue;
+      const stripped = path.slice(p.length);
+      if (!fnmatch(stripped, rule.pattern)) continue;
+      const destPath = rule.destinationPrefix ? join(rule.destinationPrefix, stripped) : stripped;
+      const dest = links.get(rule.destinationName);
+      const there = dest ? get(dest[rule.destinationType], destPath) : undefined;
+      const here = get(source, path) as HashDict;
+      const where = `the ${rule.destinationType} of "${rule.destinationName}"`;
+      if (!dest) out.push(`"${path}" has no ${where} to match: that step has no link here.`);
+      else if (!there) out.push(`"${path}" is not among ${where}${destPath !== path ? ` (as "${destPath}")` : ""}.`);
+      else out.push(`"${path}" differs from ${where}${destPath !== path ? ` (as "${destPath}")` : ""}: ${digests(here)} here, ${digests(there)} there — it changed between the steps.`);
+      break;
+    }
+    if (out.length >= 5) break;
+  }
+  return out;
 }
 
 /** The rule as in-toto prints it (`MATCH foo/* WITH PRODUCTS FROM build`). */
@@ -114,14 +151,16 @@ export function verifyItemRules(
         const hits = fnmatchFilter(queue, rule.pattern);
         if (hits.length > 0) {
           trace?.push({ item, side, index, rule: text(), consumed: [], queue: [...queue] });
+          const misses = matchMisses(hits, rules.slice(0, index), source, links);
+          const hint = misses.length
+            ? ` An earlier MATCH rule covers them but did not consume them: ${misses.join(" ")}`
+            : ` No earlier rule accounted for them. If they are expected, add a rule before it (CREATE, MODIFY, MATCH or ALLOW); ` +
+              `otherwise find out why "${item}" ${side === "materials" ? "used" : "produced"} them.`;
           return [
             {
               stage: 9,
               code: "rule-disallow",
-              message:
-                `${side === "materials" ? "Materials" : "Products"} of "${item}" matched rule ${index + 1} '${text()}': ${list(hits)}. ` +
-                `No earlier rule accounted for them. If they are expected, add a rule before it (CREATE, MODIFY, MATCH or ALLOW); ` +
-                `otherwise find out why "${item}" ${side === "materials" ? "used" : "produced"} them.`,
+              message: `${side === "materials" ? "Materials" : "Products"} of "${item}" matched rule ${index + 1} '${text()}': ${list(hits)}.${hint}`,
               step: item,
               rule: ref(),
               artifacts: hits,

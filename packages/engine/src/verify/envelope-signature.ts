@@ -24,6 +24,18 @@ function decodeSig(envelope: LoadedEnvelope["envelope"], sig: string): Uint8Arra
   return out;
 }
 
+/**
+ * For a failure report only: which of `candidates` made the signature found under `keyid` (a link
+ * signed by one functionary and renamed, or relabelled, as another's). Undefined when none did.
+ */
+export function actualSigner(loaded: LoadedEnvelope, keyid: string, candidates: Iterable<PublicKey>): PublicKey | undefined {
+  const sig = loaded.signatures.find((s) => s.keyid === keyid);
+  if (!sig) return undefined;
+  const sigs = decodeSig(loaded.envelope, sig.sig);
+  for (const key of candidates) if (key.keyid !== keyid && sigs.some((b) => verifySignature(key, loaded.signedBytes, b))) return key;
+  return undefined;
+}
+
 /** Checks the signature of `keyid` on `loaded` with `key` (which must be the key for that keyid). */
 export function checkEnvelopeSignature(loaded: LoadedEnvelope, keyid: string, key: PublicKey, now?: Date): SignatureCheck {
   if (key.gpg) return checkGpgEnvelopeSignature(loaded, key, now);

@@ -8,7 +8,7 @@ import { type LoadedEnvelope, loadEnvelope } from "../load/envelope.js";
 import type { ArtifactDict, Layout, Link, Step } from "../model.js";
 import { artifactAt, artifactCount, artifactPaths } from "./artifact-dict.js";
 import { sameHashes } from "./artifact-rules.js";
-import { checkEnvelopeSignature } from "./envelope-signature.js";
+import { actualSigner, checkEnvelopeSignature } from "./envelope-signature.js";
 import { authorizedKeyFor, linkKeyids } from "./gpg-envelope.js";
 import { linkFileName } from "./link-stages.js";
 import type { Failure, SettledStep, StepCheck, Warning } from "./types.js";
@@ -90,13 +90,21 @@ export function checkStep(
       continue;
     }
     const result = checkEnvelopeSignature(loaded, key.keyid, key, now);
+    if (result === "missing") {
+      const by = loaded.signatures.map((s) => `${s.keyid.slice(0, 8)}${Object.hasOwn(keys, s.keyid) ? " (a key of this layout, not authorized for this step)" : ""}`);
+      rejected.push(`${file}: not signed by ${key.keyid.slice(0, 8)}; signed by ${by.join(", ") || "nobody"}`);
+      continue;
+    }
+    if (result === "expired") {
+      rejected.push(`${file}: signed by GPG key ${key.keyid.slice(0, 8)}, which had expired (its validity period ended before ${now?.toISOString()})`);
+      continue;
+    }
     if (result !== "valid") {
+      const signer = actualSigner(loaded, key.keyid, Object.values(keys));
       rejected.push(
-        result === "missing"
-          ? `${file}: not signed by ${key.keyid.slice(0, 8)} (signed by ${loaded.signatures.map((s) => s.keyid.slice(0, 8)).join(", ") || "nobody"})`
-          : result === "expired"
-            ? `${file}: signed by GPG key ${key.keyid.slice(0, 8)}, which had expired (its validity period ended before ${now?.toISOString()})`
-            : `${file}: the signature does not verify (the link was changed after signing)`,
+        signer
+          ? `${file}: its signature labelled ${key.keyid.slice(0, 8)} was made by another key of this layout, ${signer.keyid.slice(0, 8)} (a link recorded by that functionary, renamed)`
+          : `${file}: the signature by ${key.keyid.slice(0, 8)} does not verify: the link was changed after signing, or signed by a key this layout does not hold`,
       );
       continue;
     }

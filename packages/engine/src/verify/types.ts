@@ -173,6 +173,11 @@ export interface VerifyInput {
   layoutKeys: LayoutKeyInput[];
   /** Reads a link file by its path relative to the links directory (`build.1a2b3c4d.link`, `sub.1a2b3c4d/x.5e6f7a8b.link`); undefined when absent. */
   readLink(path: string): Uint8Array | undefined;
+  /**
+   * Lists the file names in a directory of the links (relative like readLink's paths: "" is the top,
+   * `step.1a2b3c4d/` a sublayout's). Optional; used only to explain a missing link.
+   */
+  listLinks?(dir: string): string[];
   /** The time expiry is checked against. */
   now: Date;
   /**

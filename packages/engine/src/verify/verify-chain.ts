@@ -5,7 +5,7 @@ import { type LoadedEnvelope, loadEnvelope } from "../load/envelope.js";
 import type { Inspection, Layout, Link } from "../model.js";
 import { itemRuleFailures } from "./artifact-rules.js";
 import { checkChunk, planSteps } from "./chunks.js";
-import { type KeyCandidate, sublayoutDir, verifyExpiry, verifyLayoutSignatures } from "./link-stages.js";
+import { type KeyCandidate, linkFileName, sublayoutDir, verifyExpiry, verifyLayoutSignatures } from "./link-stages.js";
 import { settleStep } from "./step-check.js";
 import type { ChunkOutcome, Failure, RuleTrace, SettledStep, StepOutcome, VerificationResult, VerifyInput, Warning } from "./types.js";
 
@@ -106,6 +106,29 @@ function verifyInspectionRules(inspections: readonly Inspection[], links: Readon
   return failures;
 }
 
+/**
+ * A `link-missing` failure with the link files of its step that ARE in the directory but are named for
+ * keys the step does not authorize, and who signed them (read only for this report).
+ */
+function explainMissing(f: Failure, layout: Layout, run: Run): Failure {
+  const step = layout.steps.find((s) => s.name === f.step);
+  if (f.code !== "link-missing" || !step || !run.input.listLinks) return f;
+  const authorized = new Set(step.pubkeys.map((k) => linkFileName(step.name, k)));
+  const present = run.input
+    .listLinks(run.prefix)
+    .filter((name) => name.startsWith(`${step.name}.`) && /^\.[0-9a-fA-F]{8}\.link$/.test(name.slice(step.name.length)) && !authorized.has(name))
+    .sort();
+  if (present.length === 0) return f;
+  const described = present.slice(0, 10).map((name) => {
+    const bytes = run.input.readLink(run.prefix + name);
+    const loaded = bytes ? loadEnvelope(bytes) : undefined;
+    const by = loaded?.ok ? loaded.value.signatures.map((s) => s.keyid.slice(0, 8)).join(", ") || "nobody" : "unreadable";
+    return `${run.prefix}${name} (signed by ${by})`;
+  });
+  const more = present.length > 10 ? ` and ${present.length - 10} more` : "";
+  return { ...f, message: `${f.message} Present but named for keys this step does not authorize: ${described.join(", ")}${more}.` };
+}
+
 /** Stage 10: run each inspection through the injected runner and build its (unsigned) link. */
 async function runInspections(layout: Layout, run: Run): Promise<{ links: Map<string, Link>; failures: Failure[] }> {
   const links = new Map<string, Link>();
@@ -191,7 +214,7 @@ async function verifyLayout(envelope: LoadedEnvelope, keys: KeyCandidate[][], na
   if (failures.length) return done(failures);
   const outcomes = await checkSteps(layout, run); // 3, 4 (and 6–9 where the kernel settles them)
   failures = outcomes.flatMap((o) => o.check.loadFailures); // 3
-  if (failures.length) return done(failures);
+  if (failures.length) return done(failures.map((f) => explainMissing(f, layout, run)));
   failures = outcomes.flatMap((o) => o.check.signatureFailures); // 4
   if (failures.length) return done(failures);
   const subs = await verifySublayouts(layout, outcomes, run); // 5
