@@ -1,12 +1,13 @@
 // Hardening, processes: inspections in `verify` and the command of `run` run through node-io's runner
 // (own process group, SIGTERM then SIGKILL on a timeout, capped capture, no waiting for background
 // children). Commands are real; time and memory bounds are generous. Extend with more hostile commands.
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { envelopeToText, type Inspection, type Layout, layoutToJson, linkFileName, parsePrivateKey, type PrivateKeyMaterial, signMetablock } from "@totem/engine";
 import { CAPTURE_LIMIT_BYTES } from "@totem/node-io";
-import { describe, expect, it } from "vitest";
-import { FIXTURES, runCli, tempDir } from "./run-cli.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FIXTURES, ROOT, runCli, tempDir } from "./run-cli.js";
 
 const KEYS = join(FIXTURES, "policies/keys");
 const NOW = "2026-01-01T00:00:00Z";
@@ -187,5 +188,53 @@ describe("totem run under hostile commands", () => {
     expect(link.signed.byproducts.stdout).toHaveLength(CAPTURE_LIMIT_BYTES);
     // The echo of the output (captured by the test harness) and the link text dominate; not gigabytes.
     expect((process.resourceUsage().maxRSS - before) / 1024).toBeLessThan(512);
+  });
+});
+
+describe("signals to totem while a command runs (the bundled binary)", () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+  });
+
+  /** Starts `totem ARGV` in dir, waits for dir/pid (written by the command), sends SIGTERM; resolves with how it ended. */
+  async function terminate(argv: string[], dir: string): Promise<{ signal: NodeJS.Signals | null; commandPid: number; seconds: number }> {
+    const child = spawn(process.execPath, [join(ROOT, "packages/cli/bin/totem.js"), ...argv], { cwd: dir, stdio: "ignore" });
+    const ended = new Promise<NodeJS.Signals | null>((done) => child.on("exit", (_code, signal) => done(signal)));
+    const pidFile = join(dir, "pid");
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
+    const commandPid = Number(readFileSync(pidFile, "utf8"));
+    const start = performance.now();
+    child.kill("SIGTERM");
+    const signal = await ended;
+    return { signal, commandPid, seconds: (performance.now() - start) / 1000 };
+  }
+
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    } catch {
+      return false;
+    }
+  };
+
+  it("passes SIGTERM on to run's command group, then ends by it", async () => {
+    const dir = tempDir("totem-hardening-signal-");
+    const r = await terminate(["run", "-n", "step", "-k", join(KEYS, "bob"), "--", "sh", "-c", "echo $$ > pid; sleep 30"], dir);
+    expect(r.signal).toBe("SIGTERM");
+    expect(r.seconds).toBeLessThan(5);
+    await new Promise((done) => setTimeout(done, 200));
+    expect(alive(r.commandPid)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".link"))).toEqual([]);
+  });
+
+  it("does the same during an inspection after another wrote its link (the write module's handlers are installed)", async () => {
+    const dir = chain({ inspections: [allowAll("first", ["true"]), allowAll("second", ["sh", "-c", "echo $$ > pid; sleep 30"])] });
+    const r = await terminate(["verify", "-l", "root.layout", "-k", "owner.pub", "--now", NOW], dir);
+    expect(r.signal).toBe("SIGTERM");
+    expect(r.seconds).toBeLessThan(5);
+    await new Promise((done) => setTimeout(done, 200));
+    expect(alive(r.commandPid)).toBe(false);
+    expect(existsSync(join(dir, "first.link"))).toBe(true);
   });
 });

@@ -232,13 +232,15 @@ let watching = false;
 
 /**
  * While commands run, a signal to Totem goes to their groups too (they are not in Totem's group, so
- * the terminal's Ctrl-C does not reach them). Then, unless someone else listens for that signal,
- * Totem dies of it as it would have without the listener.
+ * the terminal's Ctrl-C does not reach them). Then the listener is gone and the signal is raised
+ * again: Totem dies of it as it would have without the listener, or, where other code listens for
+ * it (cli/write-files.ts removes its temporary files, then ends the process the same way), that code
+ * decides. Raised again even then: such a listener may have stood back while this one was there.
  */
 function forward(signal: NodeJS.Signals): void {
   for (const child of running) signalGroup(child, signal);
   stopWatching();
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  process.kill(process.pid, signal);
 }
 
 function watchSignals(): void {
