@@ -18,13 +18,9 @@ function key(name: string): PrivateKeyMaterial {
   return parsed.value;
 }
 
-const allowAll = (name: string, run: string[]): Inspection => ({
-  _type: "inspection",
-  name,
-  run,
-  expected_materials: [{ type: "allow", pattern: "*" }],
-  expected_products: [{ type: "allow", pattern: "*" }],
-});
+const ALLOW: Inspection["expected_materials"] = [{ type: "allow", pattern: "*" }];
+/** An inspection whose rules allow every artifact. */
+const allowAll = (name: string, run: string[]): Inspection => ({ _type: "inspection", name, run, expected_materials: ALLOW, expected_products: ALLOW });
 
 const layoutOf = (parts: Partial<Layout>): Layout => ({ _type: "layout", expires: "2030-01-01T00:00:00Z", readme: "", keys: {}, steps: [], inspect: [], ...parts });
 

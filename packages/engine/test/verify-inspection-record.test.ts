@@ -23,6 +23,25 @@ const demoLinks = (): Record<string, Uint8Array> => ({
   [linkFileName("package", carl.keyid)]: linkFile(packageLink, carl),
 });
 
+/** The demo links with "clone" delegated to bob, whose own layout has a step "fetch" by dana and an inspection "sub-check". */
+function delegatedLinks(): Record<string, Uint8Array> {
+  const sub: Layout = {
+    _type: "layout",
+    expires: "2030-01-01T00:00:00Z",
+    readme: "",
+    keys: { [dana.keyid]: dana.pub },
+    steps: [
+      { _type: "step", name: "fetch", threshold: 1, pubkeys: [dana.keyid], expected_command: [], expected_materials: [], expected_products: [{ type: "create", pattern: "*" }] },
+    ],
+    inspect: [allowAll("sub-check", ["true"])],
+  };
+  return {
+    ...demoLinks(),
+    [linkFileName("clone", bob.keyid)]: layoutFile(sub, [bob]),
+    [sublayoutDir("clone", bob.keyid) + linkFileName("fetch", dana.keyid)]: linkFile(link("fetch", { products: cloneLink.products }), dana),
+  };
+}
+
 /** Verifies `layout`, logging every inspection run and record in order. */
 async function verifyLogged(
   layout: Layout,
@@ -91,28 +110,39 @@ describe("recordInspection", () => {
   });
 
   it("records a sublayout's inspections too (1.3.1 persists them in the same cwd), warning with the path to it", async () => {
-    // The "clone" step is delegated to bob, whose own layout has a step "fetch" by dana and an inspection.
-    const sub: Layout = {
-      _type: "layout",
-      expires: "2030-01-01T00:00:00Z",
-      readme: "",
-      keys: { [dana.keyid]: dana.pub },
-      steps: [
-        { _type: "step", name: "fetch", threshold: 1, pubkeys: [dana.keyid], expected_command: [], expected_materials: [], expected_products: [{ type: "create", pattern: "*" }] },
-      ],
-      inspect: [allowAll("sub-check", ["true"])],
-    };
-    const links = {
-      ...demoLinks(),
-      [linkFileName("clone", bob.keyid)]: layoutFile(sub, [bob]),
-      [sublayoutDir("clone", bob.keyid) + linkFileName("fetch", dana.keyid)]: linkFile(link("fetch", { products: cloneLink.products }), dana),
-    };
     const record = (l: Link) => (l.name === "sub-check" ? "refused" : undefined);
-    const { result, events } = await verifyLogged(demoLayout(), { links, record });
+    const { result, events } = await verifyLogged(demoLayout(), { links: delegatedLinks(), record });
     expect(result.failures).toEqual([]);
     expect(events).toEqual(["run sub-check", "record sub-check", "run untar", "record untar"]);
     expect(result.warnings.filter((w) => w.stage === 10)).toEqual([
       { stage: 10, code: "inspection-link-not-written", message: 'The link of inspection "sub-check" was not written: refused.', step: "sub-check", sublayout: ["clone"] },
     ]);
+  });
+});
+
+// The runner learns where each inspection is declared (root layout or a sublayout, whose commands a
+// step functionary chose), and an error outcome may carry its own failure code: the CLI uses both for
+// `--inspections root-only|none` and for timeouts.
+describe("inspection context and outcome codes", () => {
+  const verifyWith = (runInspection: NonNullable<VerifyInput["runInspection"]>) =>
+    verifyChain({ layout: layoutFile(demoLayout(), [owner]), layoutKeys: [owner.input], readLink: linksDir(delegatedLinks()), now: NOW, runInspection });
+
+  it("tells the runner which sublayout each inspection comes from", async () => {
+    const seen: string[] = [];
+    const result = await verifyWith(async (name, _argv, context) => {
+      seen.push(`${name} in [${context.sublayout.join(",")}]`);
+      return untarOutcome;
+    });
+    expect(result.failures).toEqual([]);
+    expect(seen).toEqual(["sub-check in [clone]", "untar in []"]);
+  });
+
+  it("fails with the code an error outcome gives, and inspection-error without one", async () => {
+    const refused = await verifyWith(async (_name, _argv, context) =>
+      context.sublayout.length > 0 ? { error: "refused by the verifier", code: "inspection-refused" } : untarOutcome,
+    );
+    expect(refused.failures.map((f) => [f.stage, f.code, f.step, f.sublayout])).toEqual([[10, "inspection-refused", "sub-check", ["clone"]]]);
+    const plain = await verifyWith(async () => ({ error: "not found" }));
+    expect(plain.failures.map((f) => f.code)).toEqual(["inspection-error"]);
   });
 });
