@@ -3,7 +3,7 @@
 // reference is installed, the same chain checked by in-toto-verify 1.3.1.
 import { execFileSync, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   envelopeToText,
@@ -165,6 +165,20 @@ describe("totem verify", () => {
     );
   });
 
+  it("names the link files present for a step but named for keys it does not authorize", async () => {
+    const other = tempDir("totem-verify-renamed-");
+    cpSync(join(dir, "links"), join(other, "links"), { recursive: true });
+    // bob's link for "write", renamed as if carl had recorded it: carl is not authorized for "write".
+    renameSync(join(other, "links", `write.${bob.slice(0, 8)}.link`), join(other, "links", `write.${carl.slice(0, 8)}.link`));
+    for (const f of ["owner.pub", "root.layout"]) cpSync(join(dir, f), join(other, f));
+    const r = await runCli(verifyArgs, { cwd: other });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`stage 3 (load-links) link-missing — step "write"`);
+    expect(r.stdout).toContain(
+      `Present but named for keys this step does not authorize: write.${carl.slice(0, 8)}.link (signed by ${bob.slice(0, 8)}).`,
+    );
+  });
+
   it("checks expiry against the clock, never SOURCE_DATE_EPOCH (which dates outputs, not verdicts)", async () => {
     writeLayout({ ...layout(), expires: "2026-03-01T00:00:00Z" }, "expired.layout"); // the test clock says 2026-06-01
     const args = verifyArgs.slice(0, -2).map((a) => (a === "root.layout" ? "expired.layout" : a));
@@ -247,5 +261,42 @@ describe("totem verify beside the policy", () => {
     expect(text.stdout).toContain("\n    at root.totem:8:32\n");
     const json = JSON.parse((await runCli([...args, "--json"], { cwd })).stdout);
     expect(json.failures[0].source).toEqual({ file: "root.totem", line: 8, column: 32 });
+    // A policy kept elsewhere, under another name: --policy says where.
+    mkdirSync(join(cwd, "policies"));
+    renameSync(join(cwd, "root.totem"), join(cwd, "policies", "supply-chain.totem"));
+    writeFileSync(join(cwd, "policies", "supply-chain.totem"), policy.replaceAll('"keys/', '"../keys/'));
+    expect((await runCli(args, { cwd })).stdout).not.toContain("    at ");
+    const elsewhere = await runCli([...args, "--policy", "policies/supply-chain.totem"], { cwd });
+    expect(elsewhere.stdout).toContain("\n    at policies/supply-chain.totem:8:32\n");
+  });
+});
+
+describe("totem verify as a drop-in for in-toto-verify's command line", () => {
+  it("takes -l, -k (several), -t (one or one per key), -d and the long forms --layout-keys, --key-types, --link-dir", async () => {
+    for (const args of [
+      ["-l", "root.layout", "-k", "owner.pub", "-t", "ed25519", "-d", "links"],
+      ["--layout", "root.layout", "--layout-keys", "owner.pub", "--key-types", "ed25519", "--link-dir", "links"],
+      ["-l", "root.layout", "-k", "owner.pub", "owner.pub", "-t", "ed25519", "ed25519", "-d", "links"],
+    ]) {
+      const r = await runCli(["verify", ...args, "--now", "2026-01-01T00:00:00Z"], { cwd: dir });
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toBe("PASS root.layout: the supply chain passed all verification.\n");
+    }
+    const mismatch = await runCli(["verify", "-l", "root.layout", "-k", "owner.pub", "owner.pub", "-t", "ed25519", "rsa", "ecdsa", "-d", "links"], { cwd: dir });
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toContain("--key-type was given 3 times for 2 layout key(s)");
+  });
+
+  it("-q prints nothing for a passing chain and the failures of a failing one; -v lists the stages passed", async () => {
+    const quiet = await runCli([...verifyArgs, "-q"], { cwd: dir });
+    expect([quiet.code, quiet.stdout]).toEqual([0, ""]);
+    const failing = verifyArgs.map((a) => (a === "2026-01-01T00:00:00Z" ? "2031-01-01T00:00:00Z" : a));
+    const quietFail = await runCli([...failing, "-q"], { cwd: dir });
+    expect(quietFail.code).toBe(1);
+    expect(quietFail.stdout).toContain("stage 2 (expiry) layout-expired");
+    const verbose = await runCli([...failing, "-v"], { cwd: dir });
+    expect(verbose.stdout.startsWith("  ok stage 1 (layout-signatures)\nFAIL root.layout: 1 failure.\n")).toBe(true);
+    const verbosePass = await runCli([...verifyArgs, "--verbose"], { cwd: dir });
+    expect(verbosePass.stdout.split("\n").filter((l) => l.startsWith("  ok stage"))).toHaveLength(11);
   });
 });

@@ -75,7 +75,7 @@ export { artifactAt, artifactCount, artifactPaths, artifactRecord } from "./veri
 export type { LoadedEnvelope, LoadOptions } from "./load/envelope.js";
 export { loadEnvelope } from "./load/envelope.js";
 export { linkFromJson } from "./load/payload.js";
-export type { LoadError } from "./load/load-error.js";
+export { describeLoadError, type LoadError } from "./load/load-error.js";
 export type { JsonLimits } from "./load/strict-json.js";
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parseStrictJson } from "./load/strict-json.js";
 export { itemRuleFailures, ruleText, sameHashes, verifyItemRules } from "./verify/artifact-rules.js";

@@ -6,7 +6,7 @@
 //   and signed (Metablock) with a private key file; the extension writes the file.
 // User input never throws out of these: every problem is an `error` sentence.
 import { analyze, diffPolicies, guessTarget, type ImportIssue, importLayout, lower, type PolicySnapshot, renderDiffMarkdown } from "@totem/dsl";
-import { envelopeToText, type Layout, layoutToJson, loadEnvelope, parsePrivateKey, signMetablock } from "@totem/engine";
+import { describeLoadError, envelopeToText, type Layout, layoutToJson, loadEnvelope, parsePrivateKey, signMetablock } from "@totem/engine";
 import { readTextBounded } from "@totem/node-io";
 import type { Connection } from "vscode-languageserver";
 import type { Guard } from "./custom-requests.js";
@@ -40,7 +40,7 @@ function looksLikeJson(text: string): boolean {
 
 function loadLayout(text: string): { layout: Layout; envelope: "metablock" | "dsse"; signatures: { keyid: string; sig: string }[] } | string {
   const loaded = loadEnvelope(new TextEncoder().encode(text), { expect: "layout" });
-  if (!loaded.ok) return `This is not a readable layout: ${loaded.error.message} (at ${loaded.error.path}).`;
+  if (!loaded.ok) return `This is not a readable layout: ${describeLoadError(loaded.error)}.`;
   if (loaded.value.type !== "layout") return "This file holds a link, not a layout.";
   return { layout: loaded.value.layout, envelope: loaded.value.envelope, signatures: loaded.value.signatures };
 }

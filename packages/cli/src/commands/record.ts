@@ -4,7 +4,7 @@
 // writes `<step>.<keyid8>.link` (command `[]`, byproducts `{}`, SPEC-NOTES §3), then removes it.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { artifactCount, buildLink, checkEnvelopeSignature, loadEnvelope, unfinishedLinkFileFor } from "@totem/engine";
+import { artifactCount, buildLink, checkEnvelopeSignature, describeLoadError, loadEnvelope, unfinishedLinkFileFor } from "@totem/engine";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { displayPath, readBytes, resolveFrom } from "../io.js";
@@ -58,7 +58,7 @@ export function register(program: Command): void {
       const unfinished = join(dir, unfinishedLinkFileFor(flags.step, pub.keyid));
       const shown = displayPath(io.cwd, unfinished);
       const loaded = loadEnvelope(readBytes(unfinished, "unfinished link (run `totem record start` first)"), { expect: "link" });
-      if (!loaded.ok) throw new InputError(`cannot read '${shown}': ${loaded.error.message} (at ${loaded.error.path})`);
+      if (!loaded.ok) throw new InputError(`cannot read '${shown}': ${describeLoadError(loaded.error)}`);
       if (loaded.value.type !== "link" || checkEnvelopeSignature(loaded.value, pub.keyid, pub) !== "valid") {
         throw new InputError(`'${shown}' is not signed by this key; start the step again with the same --key`);
       }

@@ -11,6 +11,12 @@ export interface LoadError {
   path: string;
 }
 
+/** The error as one sentence for a report: its message, and where (unless the message says it already). */
+export function describeLoadError(error: LoadError): string {
+  const message = error.message.replace(/\.$/, "");
+  return message.includes(error.path) ? message : `${message} (at ${error.path})`;
+}
+
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Appends one key or index to a JSON path. */

@@ -5,6 +5,7 @@
 // which link of a step is valid or which one is kept. Never throws.
 import { isSafeFileStem } from "../file-names.js";
 import { type LoadedEnvelope, loadEnvelope } from "../load/envelope.js";
+import { describeLoadError } from "../load/load-error.js";
 import type { ArtifactDict, Layout, Link, Step } from "../model.js";
 import { artifactAt, artifactCount, artifactPaths } from "./artifact-dict.js";
 import { sameHashes } from "./artifact-rules.js";
@@ -58,7 +59,7 @@ export function checkStep(
       check.loadFailures.push({
         stage: 3,
         code: "link-unreadable",
-        message: `The link file ${path} cannot be read: ${loaded.error.message} (at ${loaded.error.path}). Replace it with the file the functionary produced.`,
+        message: `The link file ${path} cannot be read: ${describeLoadError(loaded.error)}. Replace it with the file the functionary produced.`,
         step: step.name,
         artifacts: [path],
       });

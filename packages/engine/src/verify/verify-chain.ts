@@ -2,6 +2,7 @@
 // per stage, stopping after the first stage that fails (as 1.3.1 stops at its first exception) but
 // reporting every failure within that stage. Sublayouts recurse (stage 5). Never throws.
 import { type LoadedEnvelope, loadEnvelope } from "../load/envelope.js";
+import { describeLoadError } from "../load/load-error.js";
 import type { Inspection, Layout, Link } from "../model.js";
 import { itemRuleFailures } from "./artifact-rules.js";
 import { checkChunk, planSteps } from "./chunks.js";
@@ -246,7 +247,7 @@ export async function verifyChain(input: VerifyInput): Promise<VerificationResul
       if (!loaded.ok) {
         return {
           passed: false,
-          failures: [{ stage: 0, code: "layout-unreadable", message: `The layout cannot be read: ${loaded.error.message} (at ${loaded.error.path}).` }],
+          failures: [{ stage: 0, code: "layout-unreadable", message: `The layout cannot be read: ${describeLoadError(loaded.error)}.` }],
           warnings: [],
           trace: [],
         };
