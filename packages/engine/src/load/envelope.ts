@@ -10,7 +10,6 @@ import {
   type JsonValue,
   type Layout,
   type Link,
-  type LinkArtifacts,
   type Signature,
 } from "../model.js";
 import { err, ok, type Result } from "../result.js";

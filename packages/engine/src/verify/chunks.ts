@@ -9,7 +9,7 @@
 import type { Layout, Link, Step } from "../model.js";
 import { itemRuleFailures } from "./artifact-rules.js";
 import { checkStep } from "./step-check.js";
-import type { ChunkOutcome, RuleTrace, StepCheck, StepOutcome, StepsPlan } from "./types.js";
+import type { ChunkOutcome, RuleTrace, StepOutcome, StepsPlan } from "./types.js";
 
 /** The smallest chunk: the last chunks are this small, so threads finish close together. */
 const MIN_CHUNK_STEPS = 4;
