@@ -164,8 +164,9 @@ export interface NewFile {
 /**
  * Creates files that must not exist yet, all or none: each is written to a temporary file and
  * flushed, then hard-linked to its name (link(2) fails rather than replace anything, even racing
- * another process); if one name is taken, the names already linked are removed again. Used for key
- * pairs: a private key never appears without its `.pub`. Throws InputError.
+ * another process; see linkOrCreate for file systems without hard links); if one name cannot be
+ * created, the names already created are removed again. Used for key pairs: a private key never
+ * appears without its `.pub`. Throws InputError.
  */
 export function createExclusiveAll(files: readonly NewFile[]): void {
   const temps: string[] = [];
@@ -178,14 +179,39 @@ export function createExclusiveAll(files: readonly NewFile[]): void {
     }
     files.forEach((file, i) => {
       current = file;
-      linkSync(temps[i] as string, file.path);
-      linked.push(file.path);
+      linkOrCreate(temps[i] as string, file, linked);
     });
   } catch (error) {
     for (const path of linked) removeQuietly(path);
     throw new InputError(`cannot create '${current?.shown}': ${describeFsError(error)}`);
   } finally {
     for (const temp of temps) dropTemp(temp);
+  }
+}
+
+/** link(2) errors of file systems without hard links (vfat, some network and FUSE mounts). */
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"]);
+
+/**
+ * Gives `file` its name: a hard link to its flushed temporary file, or, where the file system has no
+ * hard links, an exclusive creation (O_EXCL) written in place. A name it created is added to `created`
+ * before anything can fail, so a rollback removes it; a name that existed is never touched.
+ */
+function linkOrCreate(temp: string, file: NewFile, created: string[]): void {
+  try {
+    linkSync(temp, file.path);
+    created.push(file.path);
+    return;
+  } catch (error) {
+    if (!NO_HARD_LINKS.has(String((error as { code?: unknown }).code))) throw error;
+  }
+  const fd = openSync(file.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, file.mode);
+  created.push(file.path);
+  try {
+    writeAll(fd, file.data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
