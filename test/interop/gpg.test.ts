@@ -12,7 +12,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { join } from "node:path";
 import { canonicalString, gpgKeyToJson, isGpgKey, type JsonValue, readGpgPublicKey } from "@totem/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec, PY, referenceVerdict, TOTEM, tmp } from "./reference.js";
+import { exec, PY, referenceSignableBytes, referenceVerdict, TOTEM, tmp } from "./reference.js";
 
 /** A short GnuPG home: gpg-agent's socket path must stay under the sockaddr_un limit. */
 let home: string;
@@ -258,5 +258,43 @@ describe("totem verify --gpg gives in-toto-verify's verdict", () => {
     expect(v.reference).toBe("KeyExpirationError");
     expect(v.totem.status).toBe(1);
     expect(v.totem.codes).toEqual(["layout-key-expired"]);
+  });
+});
+
+describe("Totem writes what in-toto 1.3.1 reads with GPG keys", () => {
+  it("records links with totem run --gpg that in-toto-verify accepts, named as in-toto-run names them", () => {
+    const [tree, links] = chainDirs("totem-run");
+    const run = (step: string, keyid: string, args: string[]) => {
+      const r = exec([...TOTEM, "run", "-n", step, "--gpg", keyid, "--gpg-home", home, "-d", links, ...args, "--", "true"], { cwd: tree });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    run("write", keys.write, ["-p", "src/a.txt"]);
+    run("package", keys.pack, ["-m", "src/a.txt", "-p", "out.txt"]);
+    run("review", keys.review, ["-m", "out.txt"]);
+    expect(readdirSync(links).sort()).toEqual(readdirSync(pass).sort());
+    const v = verdicts(layout, links, fpr.owner as string);
+    expect(v.reference).toBe("PASS");
+    expect(v.totem).toEqual({ status: 0, codes: [] });
+  });
+
+  it("imports a GPG layout made by the reference API, compiles it back byte for byte, and in-toto-verify accepts it signed by totem sign --gpg", () => {
+    const dir = join(work, "import");
+    mkdirSync(dir);
+    const imported = exec([...TOTEM, "import", layout, "-o", join(dir, "root.totem")]);
+    expect(imported.status, imported.stderr).toBe(0);
+    // One GPG key file per functionary: GPG keys have no inline form.
+    const keyFiles = readdirSync(join(dir, "keys"));
+    expect(keyFiles).toHaveLength(3);
+    expect(keyFiles.every((n) => n.endsWith(".gpg.json"))).toBe(true);
+    const unsigned = join(dir, "unsigned.layout");
+    const compiled = exec([...TOTEM, "compile", join(dir, "root.totem"), "-o", unsigned]);
+    expect(compiled.status, compiled.stderr).toBe(0);
+    expect(referenceSignableBytes(unsigned).equals(referenceSignableBytes(layout))).toBe(true);
+    const signed = join(dir, "root.layout");
+    const sign = exec([...TOTEM, "sign", unsigned, "--gpg", fpr.owner as string, "--gpg-home", home, "-o", signed]);
+    expect(sign.status, sign.stderr).toBe(0);
+    const v = verdicts(signed, pass, fpr.owner as string);
+    expect(v.reference).toBe("PASS");
+    expect(v.totem).toEqual({ status: 0, codes: [] });
   });
 });

@@ -5,16 +5,25 @@
 // Each run is bounded in time and output; parsing is the engine's (openpgp).
 
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import {
+  canonicalize,
+  envelopeToText,
   type GpgSignature,
   gpgKeyMaterial,
+  type JsonValue,
+  type Link,
+  linkFileName,
+  linkToJson,
+  type Metablock,
+  withGpgSignature,
   type PublicKey,
   type PublicKeyMaterial,
   readGpgPublicKey,
   readGpgSignature,
 } from "@totem/engine";
 import { InputError } from "./errors.js";
+import { writeFileAtomic } from "./write-files.js";
 
 /** Seconds a gpg run may take (signing may wait for gpg-agent to start). */
 const GPG_TIMEOUT_MS = 60_000;
@@ -99,4 +108,31 @@ export async function gpgLayoutKeys(keyids: readonly string[] | undefined, home:
   const out: PublicKeyMaterial[] = [];
   for (const keyid of keyids ?? []) out.push(await gpgLayoutKey(keyid, dir));
   return out;
+}
+
+/**
+ * `--gpg [KEYID...]` as in-toto-sign and in-toto-run take it: `true` (the flag alone) signs with
+ * gpg's default key, a list with each key. One OpenPGP signature over `bytes` per key.
+ */
+export async function gpgSignatures(gpgFlag: true | string[] | undefined, home: string | undefined, bytes: Uint8Array, cwd: string): Promise<GpgSignature[]> {
+  if (gpgFlag === undefined) return [];
+  const dir = home === undefined ? undefined : resolve(cwd, home);
+  const ids = gpgFlag === true ? [undefined] : gpgFlag;
+  const out: GpgSignature[] = [];
+  for (const id of ids) out.push(await gpgSign(bytes, id, dir));
+  return out;
+}
+
+/**
+ * `totem run --gpg`: signs the link with gpg as in-toto-run --gpg does (runlib.py): the link file is
+ * named after the keyid of the signature, which is a subkey's when gpg signs with one. Written
+ * atomically, 0644, into `dir`; returns its path.
+ */
+export async function writeGpgLink(link: Link, keyid: string | undefined, home: string | undefined, dir: string, cwd: string): Promise<string> {
+  const payload = linkToJson(link);
+  const [signature] = await gpgSignatures(keyid === undefined ? true : [keyid], home, canonicalize(payload), cwd);
+  const envelope = withGpgSignature({ signed: payload, signatures: [] }, signature as GpgSignature);
+  const path = join(dir, linkFileName(link.name, (signature as GpgSignature).keyid));
+  writeFileAtomic(path, envelopeToText(envelope as Metablock<JsonValue>), 0o644);
+  return path;
 }

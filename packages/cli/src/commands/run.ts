@@ -27,6 +27,7 @@ import { describeFsError, displayPath, resolveFrom } from "../io.js";
 import { writeFileAtomic } from "../write-files.js";
 import { type Io, ioOf, secondsOption, setExit } from "../program.js";
 import { loadSigner, type Signer } from "../signing-keys.js";
+import { writeGpgLink } from "../gpg.js";
 
 /**
  * Records the artifacts under `paths` as `{path: hashes}` (the materials or products of a link), with
@@ -113,6 +114,9 @@ function checkLinkDestination(flags: RecordFlags, io: Io): void {
 export interface RecordFlags {
   step: string;
   key: string;
+  /** -g/--gpg: sign with gpg, with this keyid or (the flag alone) gpg's default key; instead of --key. */
+  gpg?: true | string;
+  gpgHome?: string;
   materials?: string[];
   products?: string[];
   exclude?: string[];
@@ -143,9 +147,13 @@ export function recordingOptions(cmd: Command, artifacts: { materials: boolean; 
       if (step !== undefined && stepName !== undefined) throw new UsageError("give the step name once: --step or --step-name");
       if (step === undefined && stepName === undefined) throw new UsageError("required option '-n, --step <name>' not specified");
       if (step === undefined) c.setOptionValue("step", stepName);
+      const { key, gpg } = c.opts<{ key?: string; gpg?: unknown }>();
+      if ((key === undefined) === (gpg === undefined)) throw new UsageError("sign with one of -k/--key or -g/--gpg");
       checkLinkDestination(c.opts<RecordFlags>(), ioOf(c));
     })
-    .requiredOption("-k, --key <private-key>", "the functionary's private key")
+    .option("-k, --key <private-key>", "the functionary's private key (or --gpg)")
+    .option("-g, --gpg [keyid]", "sign with a GPG key from the keyring (its fingerprint), or gpg's default key; the link is named after the signing (sub)key (in-toto-run --gpg)")
+    .option("--gpg-home <dir>", "the GnuPG home directory for --gpg (default: gpg's own)")
     .addOption(
       new Option("-t, --key-type <type>", "the key's type, as in-toto-run -t (Totem reads it from the file; a different one is an error)").choices([
         "ed25519",
@@ -184,6 +192,7 @@ export function artifactOptions(flags: RecordFlags, io: Io, what: string): Artif
 
 /** Loads --key and checks it against --key-type when given. */
 export async function loadRecordingSigner(flags: RecordFlags, io: Io): Promise<Signer> {
+  if (flags.gpg !== undefined) throw new UsageError("totem record does not sign with --gpg yet; use totem run --gpg");
   const signer = await loadSigner(flags.key, io, flags.passwordEnv);
   const type = signer.key.public.keytype;
   if (flags.keyType !== undefined && flags.keyType !== type) {
@@ -252,7 +261,7 @@ export function register(program: Command): void {
       if (flags.command === false && command.length > 0) throw new UsageError("-x/--no-command and a command: give one of them");
       if (flags.command !== false && command.length === 0) throw new UsageError("no command to run: give it after --, or -x to record without one");
       const options = artifactOptions(flags, io, "materials");
-      const signer = await loadRecordingSigner(flags, io);
+      const signer = flags.gpg === undefined ? await loadRecordingSigner(flags, io) : undefined;
       const materials = recordArtifacts(flags.materials ?? [], options);
       const ran = flags.command === false ? undefined : await runStepCommand(command, io, flags);
       if (ran?.kind === "not-started") throw new InputError(`cannot run ${JSON.stringify(command)}: ${ran.message}`);
@@ -277,7 +286,10 @@ export function register(program: Command): void {
         }),
       });
       if (ran) Object.assign(link.byproducts, droppedBytes(ran, io));
-      const path = writeLink(link, signer, flags.target, resolveFrom(io.cwd, flags.metadataDirectory));
+      const dir = resolveFrom(io.cwd, flags.metadataDirectory);
+      const path = signer
+        ? writeLink(link, signer, flags.target, dir)
+        : await writeGpgLink(link, flags.gpg === true ? undefined : flags.gpg, flags.gpgHome, dir, io.cwd);
       io.stderr.write(
         `totem: recorded step "${flags.step}": ${Object.keys(materials).length} materials, ${Object.keys(products).length} products → ${displayPath(io.cwd, path)}\n`,
       );
