@@ -78,7 +78,7 @@ export { linkFromJson } from "./load/payload.js";
 export { describeLoadError, type LoadError } from "./load/load-error.js";
 export type { JsonLimits } from "./load/strict-json.js";
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parseStrictJson } from "./load/strict-json.js";
-export { itemRuleFailures, ruleText, sameHashes, verifyItemRules } from "./verify/artifact-rules.js";
+export { ruleText, verifyItemRules } from "./verify/artifact-rules.js";
 export type { SignatureCheck } from "./verify/envelope-signature.js";
 export { checkEnvelopeSignature } from "./verify/envelope-signature.js";
 export { checkChunk, planSteps } from "./verify/chunks.js";
