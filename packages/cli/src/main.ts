@@ -44,6 +44,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { names: ["compile"], load: () => import("./commands/compile.js") },
   { names: ["sign"], load: () => import("./commands/sign.js") },
   { names: ["keygen"], load: () => import("./commands/keygen.js") },
+  { names: ["gpg-key"], load: () => import("./commands/gpg-key.js") },
   { names: ["import"], load: () => import("./commands/import.js") },
   { names: ["diff"], load: () => import("./commands/diff.js") },
   { names: ["verify"], load: () => import("./commands/verify.js") },
