@@ -4,31 +4,17 @@
 // last thing it did, ends normally before Node delivers it. Either way no temporary file is left, the
 // output is the old file or the whole new one, and a key pair is both files or neither. (Before, the
 // signal killed the process mid-write and left the temporary file.)
-import { type ChildProcess, spawn } from "node:child_process";
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, watch, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { cpSync, existsSync, readFileSync, readdirSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { loadEnvelope } from "@totem/engine";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES, ROOT, runCli, tempDir } from "./run-cli.js";
 
-let bundleDir: string;
-let bundle: string;
-beforeAll(async () => {
-  bundleDir = tempDir("totem-signals-bundle-");
-  bundle = join(bundleDir, "totem.mjs");
-  await build({
-    entryPoints: [join(ROOT, "packages/cli/src/bin.ts")],
-    outfile: bundle,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    conditions: ["source"],
-    logLevel: "error",
-    banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
-  });
-}, 60_000);
-afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+const BIN = join(ROOT, "packages/cli/bin/totem.js");
+beforeAll(() => {
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+}, 120_000);
 
 /**
  * Starts `totem ARGV` in `cwd` and sends `signal` as soon as a temporary file (`*.tmp`) appears there
@@ -44,7 +30,7 @@ function killOnTemp(argv: string[], cwd: string, signal: NodeJS.Signals): Promis
         child.kill(signal);
       }
     });
-    child = spawn(process.execPath, [bundle, ...argv], { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    child = spawn(process.execPath, [BIN, ...argv], { cwd, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("close", (code, sig) => {

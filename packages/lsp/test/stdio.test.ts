@@ -51,6 +51,20 @@ describe("server-main over stdio", () => {
     c.dispose();
   }, 30_000);
 
+  it("answers initialize after a negative and a huge Content-Length (dropped), then exits 0", async () => {
+    const child = spawn(process.execPath, [bundle, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.stdin?.write("Content-Length: -1\r\n\r\n{}");
+    child.stdin?.write('Content-Length: 99999999999\r\n\r\n{"jsonrpc":"2.0","id":7,"method":"shutdown"}');
+    const c = connect(child);
+    const init = (await c.sendRequest("initialize", { processId: null, rootUri: null, capabilities: {} })) as { serverInfo?: { name: string } };
+    expect(init.serverInfo?.name).toBe("totem");
+    await c.sendRequest("shutdown");
+    await c.sendNotification("exit");
+    expect(await exited).toBe(0);
+    c.dispose();
+  }, 30_000);
+
   it("exits when the editor closes stdin", async () => {
     const child = spawn(process.execPath, [bundle, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
