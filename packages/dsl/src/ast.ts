@@ -123,6 +123,32 @@ export interface FunctionaryDecl {
   span: Span;
 }
 
+/**
+ * `root-cas { NAME key { … } … }` or `intermediate-cas { … }`: in-toto-golang's certificate
+ * authorities (`rootcas`, `intermediatecas`). An empty block is an empty dict, which is signed too.
+ */
+export interface CaBlock {
+  kind: "root-cas" | "intermediate-cas";
+  entries: FunctionaryDecl[];
+  keywordSpan: Span;
+  span: Span;
+}
+
+/** `constraint { common-name "…" uris [ … ] … }`: one of in-toto-golang's step `cert_constraints`. */
+export interface CertConstraintDecl {
+  /** The word before `{` (`constraint`; anything else is reported by the checks). */
+  keyword: Name;
+  fields: KeyField[];
+  span: Span;
+}
+
+/** `cert-constraints { constraint { … } … }`; an empty block is an empty list, which is signed too. */
+export interface CertConstraintsBlock {
+  constraints: CertConstraintDecl[];
+  keywordSpan: Span;
+  span: Span;
+}
+
 /** `expires "2027-01-01T00:00:00Z"` or `expires in 180d`. */
 export type ExpiresClause =
   | { kind: "absolute"; value?: StringExpr; span: Span }
@@ -138,6 +164,7 @@ export interface StepDecl {
   command?: CommandExpr;
   materials?: RuleBlock;
   products?: RuleBlock;
+  certConstraints?: CertConstraintsBlock;
   span: Span;
 }
 
@@ -157,6 +184,8 @@ export interface LayoutDecl {
   expires?: ExpiresClause;
   readme?: StringExpr;
   functionaries: FunctionaryDecl[];
+  rootCas?: CaBlock;
+  intermediateCas?: CaBlock;
   steps: StepDecl[];
   inspections: InspectionDecl[];
   /** Steps and inspections in source order (in-toto runs steps in layout order). */

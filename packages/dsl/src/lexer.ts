@@ -59,6 +59,10 @@ export const Kw = {
   disallow: keyword("disallow"),
   require: keyword("require"),
   use: keyword("use"),
+  // in-toto-golang's X.509 fields (docs/language.md, "in-toto-golang fields").
+  rootCas: keyword("root-cas"),
+  intermediateCas: keyword("intermediate-cas"),
+  certConstraints: keyword("cert-constraints"),
 } as const;
 
 /** Any string literal, terminated or not (the parser accepts both so the tree stays whole). */

@@ -9,6 +9,7 @@
 import {
   type ArtifactRule,
   type ArtifactSide,
+  type CertConstraint,
   type Inspection,
   keyidFor,
   type Layout,
@@ -17,12 +18,14 @@ import {
   type Step,
   type Target,
   TARGETS,
+  usesKeyidHashAlgorithms,
 } from "@totem/engine";
 import { type Analysis, type AnalyzeOptions, analyze, checkContext, sortDiagnostics } from "./analyze.js";
-import type { CommandExpr, FunctionaryDecl, KeyLiteral, LayoutDecl, PolicyFile, StringExpr } from "./ast.js";
+import type { CaBlock, CertConstraintsBlock, CommandExpr, FunctionaryDecl, KeyLiteral, LayoutDecl, PolicyFile, StringExpr } from "./ast.js";
 import { CHECKS } from "./checks/all.js";
 import type { CheckContext, ItemRules } from "./checks/context.js";
 import { addDuration, formatExpiry } from "./checks/expiry-date.js";
+import { CONSTRAINT_FIELDS } from "./checks/golang-fields.js";
 import { CODES, type Code, diagnostic } from "./codes.js";
 import { splitCommand } from "./command-split.js";
 import type { Diagnostic, Span } from "./diagnostic.js";
@@ -129,11 +132,7 @@ class Lowerer {
 
   /** An inline key as written; keyid and keyid_hash_algorithms default per target (SPEC-NOTES §4.3, §13.5). */
   inlineKey(lit: KeyLiteral): PublicKey {
-    const fields = new Map<string, string | string[]>();
-    for (const field of lit.fields) {
-      if (fields.has(field.name.text) || field.value === undefined) continue;
-      fields.set(field.name.text, field.value.kind === "list" ? field.value.items.map((i) => this.str(i)) : this.str(field.value));
-    }
+    const fields = this.fieldValues(lit.fields);
     const text = (name: string): string => {
       const v = fields.get(name);
       return typeof v === "string" ? v : "";
@@ -143,8 +142,45 @@ class Lowerer {
     const key: PublicKey = { keyid: typeof written === "string" ? written : keyidFor(body, this.target), ...body };
     const algorithms = fields.get("hash-algorithms");
     if (Array.isArray(algorithms)) key.keyid_hash_algorithms = algorithms;
-    else if (this.target === "in-toto-1.3") key.keyid_hash_algorithms = ["sha256", "sha512"];
+    else if (usesKeyidHashAlgorithms(this.target)) key.keyid_hash_algorithms = ["sha256", "sha512"];
+    // Neither changes the keyid: securesystemslib hashes only `keyval.public` (SPEC-NOTES §4.3).
+    if (fields.get("private") === "") key.keyval.private = "";
+    const certificate = fields.get("certificate");
+    if (typeof certificate === "string") key.keyval.certificate = certificate;
     return key;
+  }
+
+  /** The values of key or constraint fields by name (the first of a repeated field wins). */
+  fieldValues(list: readonly { name: { text: string }; value?: StringExpr | { kind: "list"; items: StringExpr[] } }[]): Map<string, string | string[]> {
+    const fields = new Map<string, string | string[]>();
+    for (const field of list) {
+      if (fields.has(field.name.text) || field.value === undefined) continue;
+      fields.set(field.name.text, field.value.kind === "list" ? field.value.items.map((i) => this.str(i)) : this.str(field.value));
+    }
+    return fields;
+  }
+
+  /** `root-cas { … }` / `intermediate-cas { … }` → `rootcas` / `intermediatecas` (in-toto-golang). */
+  caKeys(block: CaBlock): Record<string, PublicKey> {
+    const out: Record<string, PublicKey> = {};
+    for (const entry of block.entries) {
+      if (entry.key?.kind !== "inline") continue;
+      const key = this.inlineKey(entry.key);
+      out[key.keyid] = key;
+    }
+    return out;
+  }
+
+  /** `cert-constraints { constraint { … } … }` → a step's `cert_constraints` (in-toto-golang). */
+  certConstraints(block: CertConstraintsBlock): CertConstraint[] {
+    return block.constraints.map((c) => {
+      const out: Record<string, string | string[]> = {};
+      for (const [name, value] of this.fieldValues(c.fields)) {
+        const json = CONSTRAINT_FIELDS[name]?.json;
+        if (json !== undefined) out[json] = value;
+      }
+      return out as CertConstraint;
+    });
   }
 
   keys(layout: LayoutDecl): Record<string, PublicKey> {
@@ -202,7 +238,7 @@ class Lowerer {
       const name = item.name.text;
       this.sourceMap.items[name] = item.name.span;
       if (item.kind === "step") {
-        steps.push({
+        const step: Step = {
           _type: "step",
           name,
           threshold: item.threshold?.value ?? 1,
@@ -210,7 +246,9 @@ class Lowerer {
           expected_command: this.command(item.command),
           expected_materials: side(position, "materials"),
           expected_products: side(position, "products"),
-        });
+        };
+        if (item.certConstraints !== undefined) step.cert_constraints = this.certConstraints(item.certConstraints);
+        steps.push(step);
       } else {
         inspect.push({
           _type: "inspection",
@@ -221,7 +259,10 @@ class Lowerer {
         });
       }
     });
-    return { _type: "layout", expires: this.expires(layout), readme: this.str(layout.readme), keys, steps, inspect };
+    const out: Layout = { _type: "layout", expires: this.expires(layout), readme: this.str(layout.readme), keys, steps, inspect };
+    if (layout.rootCas !== undefined) out.rootcas = this.caKeys(layout.rootCas);
+    if (layout.intermediateCas !== undefined) out.intermediatecas = this.caKeys(layout.intermediateCas);
+    return out;
   }
 }
 

@@ -9,6 +9,9 @@
 // tokens that `isReal` rejects, so they build nothing.
 import { EmbeddedActionsParser, type IOrAlt, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type {
+  CaBlock,
+  CertConstraintDecl,
+  CertConstraintsBlock,
   CommandExpr,
   ConstDecl,
   FunctionaryDecl,
@@ -83,6 +86,8 @@ export class TotemParser extends EmbeddedActionsParser {
     this.owner = this.newStep(0);
     this.ruleList = [];
     this.keyFields = [];
+    this.caEntries = [];
+    this.constraints = [];
     return result;
   }
 
@@ -202,6 +207,7 @@ export class TotemParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.expiresClause) },
     { ALT: () => this.SUBRULE(this.readmeClause) },
     { ALT: () => this.SUBRULE(this.functionaryDecl) },
+    { ALT: () => this.SUBRULE(this.caBlock) },
     { ALT: () => this.SUBRULE(this.stepDecl) },
     { ALT: () => this.SUBRULE(this.inspectionDecl) },
   ];
@@ -268,6 +274,11 @@ export class TotemParser extends EmbeddedActionsParser {
     const decl: FunctionaryDecl = { kind: "functionary", name: this.ast.name(undefined, after(kw, 0)), span: { start: kw.startOffset, end: OPEN } };
     if (isReal(kw)) this.layout.functionaries.push(decl);
     decl.name = this.ast.name(this.CONSUME(Word), decl.name.span.start);
+    this.keyAfterName(decl);
+  });
+
+  /** `key "path"` or `key { field… }` after a functionary's (or certificate authority's) name. */
+  private keyAfterName(decl: FunctionaryDecl): void {
     const key = this.CONSUME(Kw.key);
     const keySpan = { start: key.startOffset, end: OPEN };
     this.OR([
@@ -291,6 +302,38 @@ export class TotemParser extends EmbeddedActionsParser {
     ]);
     this.close(decl);
     keySpan.end = decl.span.end;
+  }
+
+  private readonly caAlts: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME(Kw.rootCas) },
+    { ALT: () => this.CONSUME(Kw.intermediateCas) },
+  ];
+
+  /** Where the entries of the certificate authority block being read go. */
+  private caEntries: FunctionaryDecl[] = [];
+
+  /** `root-cas { NAME key { … } … }` or `intermediate-cas { … }` (in-toto-golang). */
+  caBlock = this.RULE("caBlock", () => {
+    const kw = this.OR(this.caAlts);
+    const kind = kw.tokenType === Kw.rootCas ? "root-cas" : "intermediate-cas";
+    const block: CaBlock = { kind, entries: [], keywordSpan: isReal(kw) ? tokenSpan(kw) : { start: 0, end: 0 }, span: { start: kw.startOffset, end: OPEN } };
+    const slot = kind === "root-cas" ? "rootCas" : "intermediateCas";
+    const duplicate = this.layout[slot] !== undefined;
+    if (!duplicate && isReal(kw)) this.layout[slot] = block;
+    this.caEntries = block.entries;
+    this.CONSUME(LCurly);
+    this.MANY(() => this.SUBRULE(this.caEntry));
+    this.CONSUME(RCurly);
+    this.close(block);
+    if (duplicate && isReal(kw)) this.ast.duplicate(block.span, `This layout already has a ${kind} block; merge the two.`);
+  });
+
+  /** `NAME key { … }` inside a certificate authority block. */
+  caEntry = this.RULE("caEntry", () => {
+    const name = this.CONSUME(Word);
+    const decl: FunctionaryDecl = { kind: "functionary", name: this.ast.name(name, 0), span: { start: name.startOffset, end: OPEN } };
+    if (isReal(name)) this.caEntries.push(decl);
+    this.keyAfterName(decl);
   });
 
   keyField = this.RULE("keyField", () => {
@@ -307,6 +350,7 @@ export class TotemParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.thresholdClause) },
     { ALT: () => this.SUBRULE(this.expectClause) },
     { ALT: () => this.SUBRULE(this.ruleBlock) },
+    { ALT: () => this.SUBRULE(this.certConstraintsBlock) },
   ];
 
   stepDecl = this.RULE("stepDecl", () => {
@@ -362,6 +406,36 @@ export class TotemParser extends EmbeddedActionsParser {
     const step = this.owner as StepDecl;
     if (step.command !== undefined) this.ast.duplicate({ start: kw.startOffset, end: command.span.end }, "This step already has an expected command; remove one of them.");
     else step.command = command;
+  });
+
+  /** Where the constraints of the `cert-constraints` block being read go. */
+  private constraints: CertConstraintDecl[] = [];
+
+  /** `cert-constraints { constraint { … } … }` (in-toto-golang) inside a step. */
+  certConstraintsBlock = this.RULE("certConstraintsBlock", () => {
+    const kw = this.CONSUME(Kw.certConstraints);
+    const block: CertConstraintsBlock = { constraints: [], keywordSpan: isReal(kw) ? tokenSpan(kw) : { start: 0, end: 0 }, span: { start: kw.startOffset, end: OPEN } };
+    const step = this.owner as StepDecl;
+    const duplicate = step.certConstraints !== undefined;
+    if (!duplicate && isReal(kw)) step.certConstraints = block;
+    this.constraints = block.constraints;
+    this.CONSUME(LCurly);
+    this.MANY(() => this.SUBRULE(this.certConstraint));
+    this.CONSUME(RCurly);
+    this.close(block);
+    if (duplicate && isReal(kw)) this.ast.duplicate(block.span, "This step already has a cert-constraints block; merge the two.");
+  });
+
+  /** `constraint { field… }`: the fields take the shape of inline key fields. */
+  certConstraint = this.RULE("certConstraint", () => {
+    const word = this.CONSUME(Word);
+    const decl: CertConstraintDecl = { keyword: this.ast.name(word, 0), fields: [], span: { start: word.startOffset, end: OPEN } };
+    if (isReal(word)) this.constraints.push(decl);
+    this.keyFields = decl.fields;
+    this.CONSUME(LCurly);
+    this.MANY(() => this.SUBRULE(this.keyField));
+    this.CONSUME(RCurly);
+    this.close(decl);
   });
 
   private readonly inspectionAlts: IOrAlt<void>[] = [

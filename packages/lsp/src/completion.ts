@@ -3,6 +3,7 @@
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type CompletionItem, CompletionItemKind, type Range } from "vscode-languageserver";
+import { TARGETS } from "@totem/engine";
 import type { DocAnalysis } from "./analysis.js";
 import { type CursorContext, cursorContext, type ScanStart } from "./cursor-context.js";
 import type { DocumentSnapshot } from "./documents.js";
@@ -42,7 +43,7 @@ function constItems(a: DocAnalysis): CompletionItem[] {
 }
 
 function targetItems(inString: boolean): CompletionItem[] {
-  return ["in-toto-1.3", "in-toto"].map((t) => ({
+  return TARGETS.map((t) => ({
     label: t,
     kind: CompletionItemKind.EnumMember,
     insertText: inString ? t : `"${t}"`,

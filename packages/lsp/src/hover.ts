@@ -94,7 +94,10 @@ function functionaryHover(doc: DocumentSnapshot, file: PolicyFile, name: string,
   const info = keys(doc, name);
   if (info?.problem) lines.push(`- key problem: ${info.problem}`);
   if (info?.keytype) lines.push(`- key type: ${info.keytype}${info.scheme ? ` (scheme ${info.scheme})` : ""}`);
-  for (const k of info?.keyids ?? []) lines.push(`- keyid (${k.target}): \`${k.keyid}\``);
+  // Targets that compute the same keyid (in-toto-1.3 and in-toto-golang) share one line.
+  const byKeyid = new Map<string, string[]>();
+  for (const k of info?.keyids ?? []) byKeyid.set(k.keyid, [...(byKeyid.get(k.keyid) ?? []), k.target]);
+  for (const [keyid, targets] of byKeyid) lines.push(`- keyid (${targets.join(", ")}): \`${keyid}\``);
   const steps = (file.layout?.steps ?? []).filter((s) => s.by.some((b) => b.text === name)).map((s) => `\`${s.name.text}\``);
   lines.push(steps.length > 0 ? `- signs: ${steps.join(", ")}` : "- signs no step");
   return lines.join("\n");

@@ -25,7 +25,8 @@ export const KEYWORD_DOCS: Record<string, string> = {
   const: 'A string constant: `const NAME = "value"`, usable wherever a string is expected.',
   rules: "A reusable named list of artifact rules, spliced with `use NAME`.",
   layout: "The supply-chain layout: functionaries, steps and inspections.",
-  target: 'The compile target: "in-toto-1.3" (1.3 keyids) or "in-toto" (modern keyids).',
+  target:
+    'The compile target: "in-toto-1.3" (1.3 keyids, Metablock: what in-toto-verify 1.3.1 reads), "in-toto" (modern keyids) or "in-toto-golang" (1.3 keyids, DSSE by default, in-toto-golang\'s X.509 fields).',
   expires: 'When the layout expires: `expires "YYYY-MM-DDTHH:MM:SSZ"` or `expires in 180d`.',
   readme: "Free text stored in the layout's readme field.",
   functionary: 'Someone allowed to sign links: `functionary NAME key "path/to/key.pub"`.',
@@ -46,5 +47,22 @@ export const KEYWORD_DOCS: Record<string, string> = {
   public: "The public key value (hex for ed25519, PEM for RSA and ECDSA).",
   keyid: "An explicit keyid, for layouts made by tools with nonstandard keyids.",
   "hash-algorithms": "The key's keyid_hash_algorithms list (in-toto 1.3 keys).",
+  private:
+    '`private ""`: the empty `keyval.private` that in-toto 1.3.1\'s RSA loader (`Layout.add_functionary_key_from_path`) writes into layouts. It is signed with the key object but changes neither the keyid nor which key verifies; only "" is allowed (a policy never holds a private key).',
+  certificate:
+    "`keyval.certificate`: the PEM certificate of an in-toto-golang X.509 key (root or intermediate CA). Signed as written; Totem, like in-toto 1.3.1, does not verify certificates.",
+  "root-cas":
+    '`root-cas { NAME key { … } }`: in-toto-golang\'s `rootcas`, the certificate authorities its X.509 functionaries chain to (needs `target "in-toto-golang"`). Totem carries them byte for byte but, like in-toto 1.3.1, does not verify X.509 functionaries.',
+  "intermediate-cas":
+    '`intermediate-cas { NAME key { … } }`: in-toto-golang\'s `intermediatecas` (needs `target "in-toto-golang"`). Carried byte for byte, not verified by Totem.',
+  "cert-constraints":
+    '`cert-constraints { constraint { … } }`: in-toto-golang\'s step `cert_constraints`, which certificates may sign this step\'s links (needs `target "in-toto-golang"`). Carried byte for byte; Totem, like in-toto 1.3.1, does not check certificates.',
+  constraint: "One certificate constraint: `common-name`, `dns-names`, `emails`, `organizations`, `roots`, `uris`; `\"*\"` allows any value, `[]` none.",
+  "common-name": "`common_name`: the certificate subject's common name this constraint requires (`\"*\"` for any).",
+  "dns-names": "`dns_names`: the DNS subject alternative names the certificate must have, all and only these (`[\"*\"]` for any).",
+  emails: "`emails`: the e-mail subject alternative names the certificate must have (`[\"*\"]` for any).",
+  organizations: "`organizations`: the subject organizations the certificate must have (`[\"*\"]` for any).",
+  roots: '`roots`: keyids of `root-cas` entries the certificate must chain to (`["*"]` for any).',
+  uris: "`uris`: the URI subject alternative names (e.g. SPIFFE ids) the certificate must have (`[\"*\"]` for any).",
 };
 for (const [kind, doc] of Object.entries(RULE_DOCS)) KEYWORD_DOCS[kind] = doc;

@@ -87,7 +87,7 @@ describe("completion in context", () => {
 
   it("offers nothing inside comments and compile targets after `target`", async () => {
     expect(await complete('layout "x" {\n  # step |\n}')).toEqual([]);
-    expect(await complete('layout "x" {\n  target |\n}')).toEqual(["in-toto", "in-toto-1.3"]);
+    expect(await complete('layout "x" {\n  target |\n}')).toEqual(["in-toto", "in-toto-1.3", "in-toto-golang"]);
   });
 });
 
@@ -105,7 +105,7 @@ describe("hover", () => {
     const text = await hover(withLayout("  step s { by b|ob }"));
     expect(text).toContain("**functionary** `bob`");
     expect(text).toContain("key type: ed25519");
-    expect(text).toMatch(/keyid \(in-toto-1\.3\): `[0-9a-f]{64}`/);
+    expect(text).toMatch(/keyid \(in-toto-1\.3, in-toto-golang\): `[0-9a-f]{64}`/);
     expect(text).toMatch(/keyid \(in-toto\): `[0-9a-f]{64}`/);
     expect(text).toContain("signs: `clone`, `s`");
   });

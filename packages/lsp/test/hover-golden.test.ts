@@ -21,7 +21,7 @@ it("describes a functionary, a step, an inspection, a constant, a rule set and a
     "**functionary** \`carl\`
     - key file: "keys/carl.pub"
     - key type: ed25519 (scheme ed25519)
-    - keyid (in-toto-1.3): \`803ecfa9086515c79fef33ebe8579e23b66a38cb5c521b921d8cb47f1d426a72\`
+    - keyid (in-toto-1.3, in-toto-golang): \`803ecfa9086515c79fef33ebe8579e23b66a38cb5c521b921d8cb47f1d426a72\`
     - keyid (in-toto): \`8a8d00dfc75ba0686b3f03d77e7833ad3259ee76d44fdf30b21312b023ef10ed\`
     - signs: \`package\`"
   `);

@@ -30,7 +30,7 @@ import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
 export function checkEnvelopeForTarget(envelope: EnvelopeKind, target: Target): void {
   if (envelope === "dsse" && target === "in-toto-1.3") {
     throw new UsageError(
-      "--envelope dsse needs --target in-toto: in-toto 1.3 reads only Metablock layouts",
+      "--envelope dsse needs --target in-toto or in-toto-golang: in-toto 1.3 reads only Metablock layouts",
       "(see totem compile --help)",
     );
   }
@@ -63,7 +63,7 @@ interface CompileFlags {
   key: string[];
   passwordEnv: string;
   target?: Target;
-  envelope: EnvelopeKind;
+  envelope?: EnvelopeKind;
   now?: string;
 }
 
@@ -77,12 +77,12 @@ export function register(program: Command): void {
     .option("-k, --key <private-key>", "sign with this private key (repeatable)", (v: string, acc: string[]) => [...acc, v], [])
     .option("--password-env <var>", "environment variable holding the password of encrypted keys", "TOTEM_KEY_PASSWORD")
     .addOption(new Option("--target <target>", `layout flavour (default: the policy's, else ${DEFAULT_TARGET})`).choices(TARGETS))
-    .addOption(new Option("--envelope <kind>", "signature envelope").choices(["metablock", "dsse"]).default("metablock"))
+    .addOption(new Option("--envelope <kind>", "signature envelope (default: dsse for target in-toto-golang, else metablock)").choices(["metablock", "dsse"]))
     .option("--now <time>", "the time relative expiries resolve against (RFC 3339 or @unix-seconds; default SOURCE_DATE_EPOCH or the clock)")
     .addHelpText("after", EXAMPLES)
     .action(async (policy: string, opts: CompileFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      if (opts.target) checkEnvelopeForTarget(opts.envelope, opts.target);
+      if (opts.target && opts.envelope) checkEnvelopeForTarget(opts.envelope, opts.target);
       const now = resolveNow(opts.now, io);
       const checked = checkPolicy(policy, io, { now, target: opts.target });
       writeCodeFrames([checked], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
@@ -93,9 +93,11 @@ export function register(program: Command): void {
         return;
       }
       const target = lowered.target;
-      checkEnvelopeForTarget(opts.envelope, target);
+      // in-toto-golang's layouts (and in-toto ≥2's) are DSSE; a Metablock is still available.
+      const envelope: EnvelopeKind = opts.envelope ?? (target === "in-toto-golang" ? "dsse" : "metablock");
+      checkEnvelopeForTarget(envelope, target);
       const signers = await loadSigners(opts.key, io, opts.passwordEnv);
-      const text = envelopeText(layoutToJson(lowered.layout), signers, target, opts.envelope);
+      const text = envelopeText(layoutToJson(lowered.layout), signers, target, envelope);
       const name = basename(checked.path, extname(checked.path));
       const out = resolveFrom(io.cwd, opts.output ?? `${name}.layout`);
       const shown = displayPath(io.cwd, out);
@@ -107,7 +109,7 @@ export function register(program: Command): void {
       const layout = lowered.layout;
       const signed = signers.length > 0 ? `signed by ${signerKeyids(signers, target).join(", ")}` : "unsigned";
       io.stderr.write(
-        `compiled ${checked.uri} → ${displayPath(io.cwd, out)}: target ${target}, ${opts.envelope}, ` +
+        `compiled ${checked.uri} → ${displayPath(io.cwd, out)}: target ${target}, ${envelope}, ` +
           `${layout.steps.length} steps, ${layout.inspect.length} inspections, expires ${layout.expires}, ${signed}\n`,
       );
       if (signers.length === 0) {

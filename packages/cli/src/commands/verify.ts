@@ -6,7 +6,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { SourceMap } from "@totem/dsl";
 import {
-  describeLoadError,
   type Failure,
   type KeyType,
   type Layout,
@@ -27,7 +26,7 @@ import { INSPECTION_TIMEOUT_SECONDS, type InspectionPolicy, inspectionRunner as 
 import { type Io, intOption, ioOf, resolveNow, secondsOption, setExit } from "../program.js";
 import { gpgLayoutKeys } from "../gpg.js";
 import { writeInspectionLink } from "./inspection-link.js";
-import { listLinkDir, readLinkFile } from "../link-files.js";
+import { readLinkFile } from "../link-files.js";
 import { chunkRunner, MAX_JOBS, warmWorkers } from "./verify-workers.js";
 import { x509Warnings } from "./x509-warning.js";
 
@@ -37,8 +36,6 @@ Examples:
   $ totem verify --layout root.layout --layout-key alice.pub --layout-key bob.pub --links . --json
   $ totem verify --layout root.layout --layout-key owner.pub --links links --now 2026-01-01T00:00:00Z
   $ totem verify --layout root.layout --layout-key owner.pub --links links --no-inspection-links
-  $ totem verify -l root.layout -k owner.pub -t ed25519 -d links     (in-toto-verify's flags work too)
-  $ totem verify -l root.layout -k owner.pub -d links --policy policies/supply-chain.totem
 
 Inspections run in the current directory (as in-toto-verify does), with a timeout, and each one
 that passes leaves its unsigned link there as <inspection>.link (--no-inspection-links: none).
@@ -48,15 +45,8 @@ unreadable layout, key or links directory.
 
 interface VerifyFlags {
   layout: string;
-  layoutKey?: string[];
-  /** in-toto-verify's spelling of --layout-key. */
-  layoutKeys?: string[];
-  keyType?: KeyType[];
-  keyTypes?: KeyType[];
-  linkDir?: string;
-  policy?: string;
-  verbose?: boolean;
-  quiet?: boolean;
+  layoutKey: string[];
+  keyType?: KeyType;
   /** -g/--gpg: OpenPGP keyids exported from the keyring (in-toto-verify's --gpg). */
   gpg?: string[];
   gpgHome?: string;
@@ -106,22 +96,7 @@ export interface SourceLocation {
   column: number;
 }
 
-/** `<layout name>.totem` beside the layout (`root.layout` → `root.totem`); undefined for a layout named `x.totem`. */
-function besidePolicy(layoutPath: string): string | undefined {
-  const policyPath = layoutPath.replace(/\.[^./\\]*$/, "") + ".totem";
-  return policyPath === layoutPath ? undefined : policyPath;
-}
-
-/** The stages a verdict passed, one line each (`--verbose`): all of them, or those before the failing one. */
-function stagesPassed(result: VerificationResult): string {
-  const failedAt = result.failures.length ? Math.min(...result.failures.map((f) => f.stage)) : Number.POSITIVE_INFINITY;
-  const lines = Object.entries(STAGES)
-    .filter(([n]) => Number(n) > 0 && Number(n) < failedAt)
-    .map(([n, name]) => `  ok stage ${n} (${name})`);
-  return lines.length ? `${lines.join("\n")}\n` : "";
-}
-
-/** Finds failures' source locations in the policy (`--policy`, or `<layout name>.totem` beside the layout). */
+/** Finds failures' source locations in `<layout name>.totem` beside the layout, if there is one. */
 type Locator = (f: Failure) => SourceLocation | undefined;
 
 /**
@@ -129,8 +104,9 @@ type Locator = (f: Failure) => SourceLocation | undefined;
  * location is reported only where the compiled policy has the same rule text at the same place as
  * the failing rule, so a policy that drifted from the layout never points at the wrong line.
  */
-async function policyLocator(policyPath: string | undefined, io: Io, now: Date): Promise<Locator | undefined> {
-  if (policyPath === undefined || !existsSync(policyPath)) return undefined;
+async function policyLocator(layoutPath: string, io: Io, now: Date): Promise<Locator | undefined> {
+  const policyPath = layoutPath.replace(/\.[^./\\]*$/, "") + ".totem";
+  if (policyPath === layoutPath || !existsSync(policyPath)) return undefined;
   let text: string;
   try {
     text = readFileSync(policyPath, "utf8");
@@ -216,19 +192,11 @@ export function register(program: Command): void {
     .command("verify")
     .description("verify a supply chain's links against a signed layout (in-toto-verify 1.3.1 semantics)")
     .requiredOption("-l, --layout <file>", "the signed layout")
-    .option("-k, --layout-key <public-key...>", "keys that must have signed the layout (one or more, repeatable; at least one -k or -g)")
-    .addOption(new Option("--layout-keys <public-key...>", "in-toto-verify's name for --layout-key").hideHelp())
-    .addOption(
-      new Option("-t, --key-type <type...>", "how to read the layout keys when the format is ambiguous: one type for all, or one per key").choices(["ed25519", "rsa", "ecdsa"]),
-    )
-    .addOption(new Option("--key-types <type...>", "in-toto-verify's name for --key-type").choices(["ed25519", "rsa", "ecdsa"]).hideHelp())
+    .option("-k, --layout-key <public-key>", "a key that must have signed the layout (repeatable; at least one -k or -g)", (v: string, acc: string[] = []) => [...acc, v], [])
+    .addOption(new Option("-t, --key-type <type>", "how to read the layout keys when the format is ambiguous").choices(["ed25519", "rsa", "ecdsa"]))
     .option("-g, --gpg <keyid...>", "GPG keys (fingerprints) from the GnuPG keyring that must have signed the layout, as in-toto-verify's --gpg")
     .option("--gpg-home <dir>", "the GnuPG home directory --gpg keys are exported from (default: gpg's own)")
     .option("-d, --links <dir>", "directory holding the link files", ".")
-    .addOption(new Option("--link-dir <dir>", "in-toto-verify's name for --links").hideHelp())
-    .option("--policy <file>", "the .totem policy the layout was compiled from, to show failures at its lines (default: <layout name>.totem beside the layout)")
-    .option("-v, --verbose", "also list the stages that passed (text report)")
-    .option("-q, --quiet", "print nothing when the chain passes; only failures and warnings")
     .option("--json", "print the result as JSON (docs/cli.md)")
     .option("--no-trace", "leave the per-rule trace out of --json (smaller output for big chains)")
     .option("--now <time>", "check expiry against this time instead of the clock (SOURCE_DATE_EPOCH is never used for this)")
@@ -244,30 +212,21 @@ export function register(program: Command): void {
     .addHelpText("after", EXAMPLES)
     .action(async (flags: VerifyFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const links = flags.linkDir ?? flags.links;
-      const dir = resolveFrom(io.cwd, links);
+      const dir = resolveFrom(io.cwd, flags.links);
       // Threads for a big chain boot while the layout and its keys are read.
       const warming = warmWorkers(dir, flags.jobs);
       const now = resolveNow(flags.now, io, "verdict");
       const layoutPath = resolveFrom(io.cwd, flags.layout);
       const shown = displayPath(io.cwd, layoutPath);
       const loaded = loadEnvelope(readBytes(layoutPath, "layout"), { expect: "layout" });
-      if (!loaded.ok) throw new InputError(`cannot read layout '${shown}': ${describeLoadError(loaded.error)}`);
-      const keyFiles = [...(flags.layoutKey ?? []), ...(flags.layoutKeys ?? [])];
-      if (keyFiles.length === 0 && !flags.gpg?.length) throw new UsageError("specify at least one layout key: --layout-key FILE or --gpg KEYID");
-      const types = [...(flags.keyType ?? []), ...(flags.keyTypes ?? [])];
-      if (types.length > 1 && types.length !== keyFiles.length) {
-        throw new UsageError(`--key-type was given ${types.length} times for ${keyFiles.length} layout key(s): give one type for all keys, or one per key`);
-      }
-      const keys = [
-        ...keyFiles.map((k, i) => readLayoutKey(k, io, types.length === 1 ? types[0] : types[i])),
-        ...(await gpgLayoutKeys(flags.gpg, flags.gpgHome, io.cwd)),
-      ];
+      if (!loaded.ok) throw new InputError(`cannot read layout '${shown}': ${loaded.error.message} (at ${loaded.error.path})`);
+      if (flags.layoutKey.length === 0 && !flags.gpg?.length) throw new UsageError("specify at least one layout key: --layout-key FILE or --gpg KEYID");
+      const keys = [...flags.layoutKey.map((k) => readLayoutKey(k, io, flags.keyType)), ...(await gpgLayoutKeys(flags.gpg, flags.gpgHome, io.cwd))];
       try {
-        if (!statSync(dir).isDirectory()) throw new InputError(`--links '${links}' is not a directory`);
+        if (!statSync(dir).isDirectory()) throw new InputError(`--links '${flags.links}' is not a directory`);
       } catch (error) {
         if (error instanceof InputError) throw error;
-        throw new InputError(`cannot read links directory '${links}': ${describeFsError(error)}`);
+        throw new InputError(`cannot read links directory '${flags.links}': ${describeFsError(error)}`);
       }
       const readLink = (path: string) => readLinkFile(dir, path); // absent or unreadable: undefined, as 1.3.1 skips IOError
       const wantTrace = flags.json === true && flags.trace !== false;
@@ -278,7 +237,6 @@ export function register(program: Command): void {
         layout: loaded.value,
         layoutKeys: keys,
         readLink,
-        listLinks: (sub: string) => listLinkDir(dir, sub),
         now,
         runInspection: inspectionRunner(io, flags),
         ...(flags.inspectionLinks ? { recordInspection: inspectionRecorder(io, written) } : {}),
@@ -286,12 +244,11 @@ export function register(program: Command): void {
         ...(runner ? { chunkRunner: runner } : {}),
       });
       result.warnings.push(...x509Warnings(loaded.value.type === "layout" ? loaded.value.layout : undefined));
-      const locate = result.passed ? undefined : await policyLocator(flags.policy ? resolveFrom(io.cwd, flags.policy) : besidePolicy(layoutPath), io, now);
+      const locate = result.passed ? undefined : await policyLocator(layoutPath, io, now);
       if (flags.json) {
         io.stdout.write(jsonReport(result, shown, locate, written));
       } else {
-        if (flags.verbose) io.stdout.write(stagesPassed(result));
-        if (!(flags.quiet && result.passed)) io.stdout.write(textReport(result, shown, locate));
+        io.stdout.write(textReport(result, shown, locate));
         for (const w of result.warnings) io.stderr.write(`totem: warning[${w.code}] ${w.message}\n`);
       }
       if (!result.passed) setExit(cmd, EXIT.FAILED);

@@ -16,6 +16,7 @@ import type { CheckContext } from "./context.js";
 import { checkCycles } from "./cycles.js";
 import { checkDuplicates } from "./duplicates.js";
 import { checkFunctionaries } from "./functionaries.js";
+import { checkGolangFields } from "./golang-fields.js";
 import { checkInlineKeys } from "./inline-key.js";
 import { checkLayout } from "./layout.js";
 import { checkPatterns } from "./patterns.js";
@@ -30,6 +31,7 @@ export const CHECKS: readonly ((ctx: CheckContext) => void)[] = [
   checkFunctionaries,
   checkPatterns,
   checkInlineKeys,
+  checkGolangFields,
   checkCommands,
 ];
 

@@ -1,6 +1,6 @@
 // Inline key literals: the fields a layout key object has (SPEC-NOTES §2, §4), each once, with the
 // right shape. Lowering turns a valid literal into `layout.keys[keyid]` verbatim.
-import type { KeyLiteral } from "../ast.js";
+import type { KeyLiteral, StringExpr } from "../ast.js";
 import { diagnostic } from "../codes.js";
 import type { CheckContext } from "./context.js";
 
@@ -11,11 +11,16 @@ export const INLINE_KEY_FIELDS: Record<string, "string" | "list"> = {
   public: "string",
   keyid: "string",
   "hash-algorithms": "list",
+  // `keyval.private`: only "" (what in-toto 1.3.1's RSA loader writes into layouts; SPEC-NOTES §2).
+  private: "string",
+  // `keyval.certificate`: in-toto-golang's X.509 keys.
+  certificate: "string",
 };
 
 const REQUIRED = ["type", "scheme", "public"];
 
-function checkKey(ctx: CheckContext, name: string, key: KeyLiteral): void {
+/** Checks one inline key literal; `owner` says whose key it is in messages (`functionary "bob"`). */
+export function checkKey(ctx: CheckContext, owner: string, key: KeyLiteral): void {
   const seen = new Set<string>();
   for (const field of key.fields) {
     const f = field.name.text;
@@ -34,6 +39,9 @@ function checkKey(ctx: CheckContext, name: string, key: KeyLiteral): void {
     if (actual !== undefined && actual !== shape) {
       const want = shape === "list" ? 'a list such as ["sha256", "sha512"]' : "a string";
       ctx.report(diagnostic("invalid-inline-key", field.value!.span, `Key field "${f}" takes ${want}.`));
+    } else if (f === "private" && field.value !== undefined && ctx.value(field.value as StringExpr) !== "") {
+      // A policy is public text: a private key written here would be published with every layout.
+      ctx.report(diagnostic("invalid-inline-key", field.value.span, 'Key field "private" may only be "" (the empty private part in-toto 1.3.1 writes); never put a private key in a policy.'));
     }
   }
   const missing = REQUIRED.filter((f) => !seen.has(f));
@@ -42,7 +50,7 @@ function checkKey(ctx: CheckContext, name: string, key: KeyLiteral): void {
       diagnostic(
         "invalid-inline-key",
         { start: key.span.start, end: key.span.start + "key".length },
-        `The key of functionary "${name}" lacks ${missing.map((m) => `\`${m}\``).join(", ")}: an inline key needs type, scheme and public.`,
+        `The key of ${owner} lacks ${missing.map((m) => `\`${m}\``).join(", ")}: an inline key needs type, scheme and public.`,
       ),
     );
   }
@@ -50,5 +58,5 @@ function checkKey(ctx: CheckContext, name: string, key: KeyLiteral): void {
 
 /** Reports unknown, repeated, missing or mis-shaped fields of inline key literals. */
 export function checkInlineKeys(ctx: CheckContext): void {
-  for (const f of ctx.layout?.functionaries ?? []) if (f.key?.kind === "inline") checkKey(ctx, f.name.text, f.key);
+  for (const f of ctx.layout?.functionaries ?? []) if (f.key?.kind === "inline") checkKey(ctx, `functionary "${f.name.text}"`, f.key);
 }

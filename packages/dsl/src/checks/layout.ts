@@ -65,7 +65,7 @@ export function checkLayout(ctx: CheckContext): void {
   checkExpiryClause(ctx);
   const target = layout.target;
   if (target !== undefined && !(TARGETS as readonly string[]).includes(target.value)) {
-    ctx.report(diagnostic("invalid-target", target.span, `Unknown target "${target.value}": write "in-toto-1.3" (in-toto 1.3 keyids) or "in-toto" (modern in-toto and in-toto-golang).`));
+    ctx.report(diagnostic("invalid-target", target.span, `Unknown target "${target.value}": write "in-toto-1.3" (in-toto 1.3 keyids, Metablock), "in-toto" (modern keyids) or "in-toto-golang" (1.3 keyids, DSSE, X.509 fields).`));
   }
   checkNames(ctx);
   for (const inspection of layout.inspections) {

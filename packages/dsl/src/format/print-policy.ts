@@ -9,6 +9,8 @@
 // Comments: an own-line comment stays above what follows it; a comment after code on the same line
 // stays there, two spaces after the code; a comment inside a one-line construct moves above it.
 import type {
+  CaBlock,
+  CertConstraintsBlock,
   CommandExpr,
   Comment,
   ConstDecl,
@@ -209,6 +211,7 @@ export class PolicyPrinter {
     const readme = l.readme;
     if (readme !== undefined) items.push(this.leaf(readme.span, () => ["readme ", this.expr(readme)]));
     for (const f of l.functionaries) items.push(this.functionaryItem(f));
+    for (const b of [l.rootCas, l.intermediateCas]) if (b !== undefined) items.push(this.block(b.span, false, () => this.caBlock(b)));
     for (const s of l.items) items.push(this.block(s.span, true, () => (s.kind === "step" ? this.step(s) : this.inspection(s))));
     const header: Doc = l.name === undefined ? "layout" : ["layout ", this.source(l.name.span)];
     return this.braces(header, l.span, items);
@@ -218,8 +221,20 @@ export class PolicyPrinter {
     return e.kind === "relative" ? ["expires in ", e.text] : ["expires ", this.expr(e.value)];
   }
 
-  private functionaryItem(f: FunctionaryDecl): Item {
-    const header = ["functionary ", this.name(f.name), " key"];
+  private caBlock(b: CaBlock): Doc {
+    return this.braces(b.kind, b.span, b.entries.map((e) => this.functionaryItem(e, "")));
+  }
+
+  private certConstraints(b: CertConstraintsBlock): Doc {
+    const constraints = b.constraints.map((c) =>
+      this.block(c.span, false, () => this.braces(this.name(c.keyword), c.span, c.fields.map((k) => this.keyFieldItem(k)))),
+    );
+    return this.braces("cert-constraints", b.span, constraints);
+  }
+
+  /** `functionary NAME key …`, or `NAME key …` inside a certificate authority block (`prefix` ""). */
+  private functionaryItem(f: FunctionaryDecl, prefix = "functionary "): Item {
+    const header = [prefix, this.name(f.name), " key"];
     const key = f.key;
     if (key?.kind !== "inline") return this.leaf(f.span, () => [header, " ", this.expr(key?.path)]);
     return this.block(f.span, false, () => this.braces(header, f.span, key.fields.map((k) => this.keyFieldItem(k))));
@@ -244,6 +259,8 @@ export class PolicyPrinter {
     const command = s.command;
     if (command !== undefined) items.push(this.leaf(command.span, () => ["expect command ", this.command(command)]));
     this.pushBlocks(items, s);
+    const constraints = s.certConstraints;
+    if (constraints !== undefined) items.push(this.block(constraints.span, false, () => this.certConstraints(constraints)));
     return this.braces(["step ", this.name(s.name)], s.span, items);
   }
 

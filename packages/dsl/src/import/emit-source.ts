@@ -2,6 +2,7 @@
 // enough that lowering the text gives the same payload bytes; whatever the language cannot express
 // becomes an ImportIssue instead of a silent change.
 import type { ArtifactRule, Inspection, Layout, PublicKey, Step, Target } from "@totem/engine";
+import { CONSTRAINT_FIELDS } from "../checks/golang-fields.js";
 import { splitCommand } from "../command-split.js";
 import { quoteString } from "../string-literal.js";
 import type { ImportIssue } from "./issues.js";
@@ -17,6 +18,12 @@ export interface FunctionaryOut {
   key: KeyForm;
 }
 
+/** A `root-cas` or `intermediate-cas` block to emit: inline keys by name. */
+export interface CaOut {
+  kind: "root-cas" | "intermediate-cas";
+  entries: { name: string; fields: [string, string | string[]][] }[];
+}
+
 /** Everything the emitter needs besides the layout. */
 export interface EmitInput {
   layout: Layout;
@@ -26,6 +33,8 @@ export interface EmitInput {
   functionaries: FunctionaryOut[];
   /** keyid → functionary name. */
   names: Map<string, string>;
+  /** in-toto-golang's certificate authorities (absent blocks are not written). */
+  cas: CaOut[];
 }
 
 const INDENT = "  ";
@@ -70,8 +79,11 @@ export function emitSource(input: EmitInput, issues: ImportIssue[]): string {
       lines.push(`${INDENT}functionary ${f.name} key ${quoteString(f.key.path)}`);
       continue;
     }
-    lines.push(`${INDENT}functionary ${f.name} key {`);
-    for (const [field, value] of f.key.fields) lines.push(`${INDENT}${INDENT}${field} ${valueText(value)}`);
+    lines.push(...keyLines(`${INDENT}functionary ${f.name}`, f.key.fields, INDENT));
+  }
+  for (const block of input.cas) {
+    lines.push("", `${INDENT}${block.kind} {`);
+    for (const e of block.entries) lines.push(...keyLines(`${INDENT}${INDENT}${e.name}`, e.fields, `${INDENT}${INDENT}`));
     lines.push(`${INDENT}}`);
   }
   layout.steps.forEach((step, i) => {
@@ -82,6 +94,28 @@ export function emitSource(input: EmitInput, issues: ImportIssue[]): string {
   });
   lines.push("}");
   return `${lines.join("\n")}\n`;
+}
+
+/** `HEAD key {`, one line per field, `}`, indented under `indent`. */
+function keyLines(head: string, fields: [string, string | string[]][], indent: string): string[] {
+  return [`${head} key {`, ...fields.map(([field, value]) => `${indent}${INDENT}${field} ${valueText(value)}`), `${indent}}`];
+}
+
+/** A step's `cert-constraints` block (in-toto-golang), fields in the language's order. */
+function constraintLines(step: Step): string[] {
+  if (step.cert_constraints === undefined) return [];
+  const ind = `${INDENT}${INDENT}`;
+  const out = [`${ind}cert-constraints {`];
+  for (const c of step.cert_constraints) {
+    out.push(`${ind}${INDENT}constraint {`);
+    for (const [field, spec] of Object.entries(CONSTRAINT_FIELDS)) {
+      const value = (c as Record<string, string | string[] | undefined>)[spec.json];
+      if (value !== undefined) out.push(`${ind}${INDENT}${INDENT}${field} ${valueText(value)}`);
+    }
+    out.push(`${ind}${INDENT}}`);
+  }
+  out.push(`${ind}}`);
+  return out;
 }
 
 function checkName(name: string, path: string, what: string, issues: ImportIssue[]): void {
@@ -132,6 +166,7 @@ function stepLines(step: Step, index: number, input: EmitInput, issues: ImportIs
   if (step.expected_command.length > 0) out.push(`${INDENT}${INDENT}expect command ${commandText(step.expected_command)}`);
   out.push(...ruleBlock("materials", step.expected_materials, `${path}.expected_materials`, issues));
   out.push(...ruleBlock("products", step.expected_products, `${path}.expected_products`, issues));
+  out.push(...constraintLines(step));
   out.push(`${INDENT}}`);
   return out;
 }
@@ -180,6 +215,9 @@ export function keyLiteralFields(
     ["scheme", key.scheme],
     ["public", key.keyval.public],
   ];
+  // The empty private part in-toto 1.3.1's RSA loader writes, and in-toto-golang's certificate.
+  if (key.keyval.private === "") fields.push(["private", ""]);
+  if (key.keyval.certificate !== undefined) fields.push(["certificate", key.keyval.certificate]);
   if (keyid !== computedKeyid) fields.push(["keyid", keyid]);
   if (key.keyid !== keyid) {
     issues.push({
@@ -203,8 +241,7 @@ export function keyLiteralFields(
   }
   // Totem key literals hold exactly the fields of INLINE_KEY_FIELDS (checks/inline-key.ts); any
   // other field of a key object is signed by 1.3.1 but cannot be written, so the import is lossy.
-  const keyvalFields = [...(key.keyval?.private !== undefined ? ["private"] : []), ...Object.keys(key.keyvalExtra ?? {})];
-  for (const field of keyvalFields) {
+  for (const field of Object.keys(key.keyvalExtra ?? {})) {
     issues.push({
       code: "import-key-field",
       severity: "error",

@@ -1,8 +1,8 @@
 // `importLayout`: a signed layout's payload → a formatted Totem policy that lowers back to the same
 // payload bytes. Pure: key files are returned as text for the caller to write.
-import type { EnvelopeKind, JsonValue, Layout, PublicKey, Signature, Target } from "@totem/engine";
+import { type EnvelopeKind, type JsonValue, type Layout, type PublicKey, type Signature, type Target, usesKeyidHashAlgorithms } from "@totem/engine";
 import { format } from "../format/index.js";
-import { emitSource, type FunctionaryOut, keyLiteralFields } from "./emit-source.js";
+import { type CaOut, emitSource, type FunctionaryOut, keyLiteralFields } from "./emit-source.js";
 import type { ImportIssue } from "./issues.js";
 import { keyFileFor } from "./key-files.js";
 import { payloadFidelity } from "./payload-fidelity.js";
@@ -55,13 +55,13 @@ export interface ImportResult {
 
 /** The keyid_hash_algorithms each target writes into layout keys (SPEC-NOTES §13.5, §4.3). */
 export function defaultHashAlgorithms(target: Target): readonly string[] | undefined {
-  return target === "in-toto-1.3" ? ["sha256", "sha512"] : undefined;
+  return usesKeyidHashAlgorithms(target) ? ["sha256", "sha512"] : undefined;
 }
 
 /** Imports a layout payload as Totem source. Never throws for any layout the loader accepts. */
 export function importLayout(layout: Layout, options: ImportOptions = {}): ImportResult {
   const issues: ImportIssue[] = options.rawPayload === undefined ? [] : payloadFidelity(options.rawPayload, layout);
-  const guess = options.target === undefined ? guessTarget(layout) : undefined;
+  const guess = options.target === undefined ? guessTarget(layout, options.envelope) : undefined;
   const target = options.target ?? guess?.target ?? "in-toto-1.3";
   const targetReason = guess?.reason ?? "requested explicitly (--target)";
   const names = functionaryNames(layout);
@@ -92,8 +92,9 @@ export function importLayout(layout: Layout, options: ImportOptions = {}): Impor
     const fields = keyLiteralFields(keyid, key, computed ?? "", defaultHashAlgorithms(target), path, issues);
     functionaries.push({ name, keyid, key: { kind: "inline", fields } });
   }
+  const cas = caDeclarations(layout, target, issues);
   const header = headerLines(target, targetReason, options);
-  const emitted = emitSource({ layout, layoutName: options.name ?? "imported", target, header, functionaries, names }, issues);
+  const emitted = emitSource({ layout, layoutName: options.name ?? "imported", target, header, functionaries, names, cas }, issues);
   // The formatter owns the canonical layout of source text; it returns undefined only on syntax
   // errors, which the emitter never produces (the round-trip check would report them).
   const source = format(emitted) ?? emitted;
@@ -101,6 +102,26 @@ export function importLayout(layout: Layout, options: ImportOptions = {}): Impor
   // to the same payload; a failure here is a bug in the importer, reported rather than hidden.
   if (!issues.some((i) => i.severity === "error")) issues.push(...roundTripIssues({ source, keyFiles, target }, layout));
   return { source, keyFiles, target, targetReason, issues };
+}
+
+/** in-toto-golang's certificate authorities as inline keys named `root_<keyid8>` / `intermediate_<keyid8>`. */
+function caDeclarations(layout: Layout, target: Target, issues: ImportIssue[]): CaOut[] {
+  const out: CaOut[] = [];
+  const taken = new Set<string>();
+  for (const [field, kind, prefix] of [["rootcas", "root-cas", "root"], ["intermediatecas", "intermediate-cas", "intermediate"]] as const) {
+    const keys = layout[field];
+    if (keys === undefined) continue;
+    const entries = Object.entries(keys).map(([keyid, key]) => {
+      const base = `${prefix}_${keyid.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 8)}`;
+      let name = base;
+      for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+      taken.add(name);
+      const path = `$.${field}[${JSON.stringify(keyid)}]`;
+      return { name, fields: keyLiteralFields(keyid, key, computedKeyid(key, target) ?? "", defaultHashAlgorithms(target), path, issues) };
+    });
+    out.push({ kind, entries });
+  }
+  return out;
 }
 
 function headerLines(target: Target, reason: string, options: ImportOptions): string[] {

@@ -10,22 +10,28 @@ function isObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v) && typeof v !== "bigint";
 }
 
-function pick(raw: JsonValue | undefined, type: string, fields: Record<string, JsonValue>): JsonObject {
+/** `fields` with their defaults, and the `optional` fields the object has (in-toto-golang's). */
+function pick(raw: JsonValue | undefined, type: string, fields: Record<string, JsonValue>, optional: readonly string[] = []): JsonObject {
   const obj = isObject(raw) ? raw : {};
   const out: JsonObject = { _type: type };
   for (const [name, fallback] of Object.entries(fields)) out[name] = obj[name] ?? fallback;
+  for (const name of optional) if (obj[name] !== undefined) out[name] = obj[name];
   return out;
 }
 
-/** The payload as in-toto 1.3.1 would sign it, computed from the raw `signed` JSON. */
+/**
+ * The payload as in-toto 1.3.1 would sign it, computed from the raw `signed` JSON, plus the fields
+ * in-toto-golang signs beside them (`rootcas`, `intermediatecas`, step `cert_constraints`) when the
+ * file has them: the imported policy must give them back too.
+ */
 export function referencePayloadView(raw: JsonValue): JsonObject {
   const obj = isObject(raw) ? raw : {};
   const steps = Array.isArray(obj.steps) ? obj.steps : [];
   const inspect = Array.isArray(obj.inspect) ? obj.inspect : [];
   return {
-    ...pick(raw, "layout", { expires: "", readme: "", keys: {} }),
+    ...pick(raw, "layout", { expires: "", readme: "", keys: {} }, ["rootcas", "intermediatecas"]),
     steps: steps.map((s) =>
-      pick(s, "step", { name: "", threshold: 1, pubkeys: [], expected_command: [], expected_materials: [], expected_products: [] }),
+      pick(s, "step", { name: "", threshold: 1, pubkeys: [], expected_command: [], expected_materials: [], expected_products: [] }, ["cert_constraints"]),
     ),
     inspect: inspect.map((i) => pick(i, "inspection", { name: "", run: [], expected_materials: [], expected_products: [] })),
   };
@@ -52,6 +58,7 @@ function explain(path: string): string {
     return "this rule list is signed as written (e.g. lowercase keywords); Totem writes rules in canonical uppercase form";
   }
   if (path.includes(".keys")) return "this key object has fields the engine's key model does not keep";
+  if (/rootcas|intermediatecas|cert_constraints/.test(path)) return "this in-toto-golang field is not of the shape in-toto-golang writes";
   return "the engine's model of this value differs from what was signed";
 }
 
