@@ -3,6 +3,7 @@
 // in-toto-golang's X.509 fields. Each must come back byte for byte.
 import { canonicalString, keyidFor, type Layout, layoutToJson, type PublicKey } from "@totem/engine";
 import { describe, expect, it } from "vitest";
+import { diffPolicies } from "../src/diff/diff-policies.js";
 import { importLayout } from "../src/import/import-layout.js";
 import { compilePolicy } from "../src/lower.js";
 
@@ -79,5 +80,13 @@ describe("foreign layout shapes through import and lowering", () => {
     const result = importLayout(layout, { target: "in-toto-1.3" });
     expect(result.issues.map((i) => i.code)).toEqual(["import-round-trip"]);
     expect(result.issues[0]?.message).toContain("invalid-golang-field");
+  });
+
+  it("does not call dropping the empty private part a key change (same public key, same keyid)", () => {
+    const withPrivate = layoutWith(rsaKey());
+    const { private: _empty, ...keyval } = rsaKey().keyval;
+    const without = layoutWith({ ...rsaKey(), keyval });
+    expect(Object.keys(without.keys)).toEqual(Object.keys(withPrivate.keys));
+    expect(diffPolicies(withPrivate, without)).toEqual([]);
   });
 });
