@@ -5,7 +5,8 @@
 //   lsp     → engine, dsl, node-io, vscode-languageserver*
 //   cli     → engine, dsl, lsp (for `totem lsp --stdio`), node-io
 //   vscode-extension → vscode, vscode-languageclient (talks to the server only through the protocol)
-// Only lsp may import vscode-languageserver; only the extension may import vscode.
+// Only lsp may import vscode-languageserver; only the extension may import vscode. Within a package,
+// no import circles (value imports; type-only ones are erased).
 // Usage: node scripts/check-layers.mjs [ROOT]   (exit 1 and one line per violation when it fails)
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
@@ -20,7 +21,9 @@ export const LAYERS = {
   "node-io": { ours: ["engine"], thirdParty: (s) => !isProtocol(s) },
   lsp: { ours: ["engine", "dsl", "node-io"], thirdParty: (s) => !isVscode(s) && !s.startsWith("vscode-languageclient") },
   cli: { ours: ["engine", "dsl", "lsp", "node-io"], thirdParty: (s) => !isProtocol(s) },
-  "vscode-extension": { ours: [], thirdParty: (s) => !s.startsWith("vscode-languageserver") },
+  // The extension talks to our code only over the protocol; it may name the protocol's types
+  // (type-only imports of the language server's types-only module, erased when bundled).
+  "vscode-extension": { ours: [], typesOnly: ["@totem/lsp/protocol"], thirdParty: (s) => !s.startsWith("vscode-languageserver") },
 };
 
 function bare(spec) {
@@ -39,14 +42,14 @@ function isProtocol(spec) {
 const IMPORT_RE =
   /(?:^|[^\w.$])(?:import|export)\s[^"'`;]*?from\s*["']([^"']+)["']|(?:^|[^\w.$])import\s*["']([^"']+)["']|(?:^|[^\w.$])(?:import|require)\s*\(\s*["']([^"']+)["']\s*\)/gm;
 
-/** Every import specifier in a source text, with its 1-based line. */
+/** Every import specifier in a source text, with its 1-based line and whether it is type-only. */
 export function importsOf(source) {
   const text = withoutComments(source);
   const found = [];
   for (const m of text.matchAll(IMPORT_RE)) {
     const spec = m[1] ?? m[2] ?? m[3];
     const line = text.slice(0, m.index).split("\n").length + (m[0].startsWith("\n") ? 1 : 0);
-    found.push({ spec, line });
+    found.push({ spec, line, typeOnly: /^[^a-z]*(?:import|export)\s+type\s/.test(m[0]) });
   }
   return found;
 }
@@ -77,15 +80,59 @@ export function checkLayers(root) {
   const violations = [];
   for (const [layer, rule] of Object.entries(LAYERS)) {
     const srcDir = join(root, "packages", layer, "src");
+    /**
+     * Relative imports between this package's files: no circles. Type-only imports are erased when
+     * compiled, so they are not edges (a type may name the module that uses it).
+     */
+    const graph = new Map();
     for (const file of sourceFiles(srcDir)) {
       const where = relative(root, file).split(sep).join("/");
-      for (const { spec, line } of importsOf(readFileSync(file, "utf8"))) {
-        const problem = judge(layer, rule, spec, file, srcDir);
+      const edges = [];
+      for (const { spec, line, typeOnly } of importsOf(readFileSync(file, "utf8"))) {
+        const problem = typeOnly && rule.typesOnly?.includes(spec) ? null : judge(layer, rule, spec, file, srcDir);
         if (problem) violations.push(`${where}:${line}: ${problem}`);
+        else if (spec.startsWith(".") && !typeOnly) edges.push({ target: sourceOf(resolve(file, "..", spec)), line });
       }
+      graph.set(file, edges);
+    }
+    for (const circle of circles(graph)) {
+      const names = circle.map((f) => relative(root, f).split(sep).join("/"));
+      violations.push(`${names[0]}: import circle ${[...names, names[0]].join(" → ")}; move what both sides need into a module of its own`);
     }
   }
   return violations;
+}
+
+/** The source file an import names: `./x.js` is `./x.ts` (NodeNext), or the file itself. */
+function sourceOf(path) {
+  for (const candidate of [path.replace(/\.(m|c)?js$/, ".$1ts"), path, `${path}.ts`, join(path, "index.ts")]) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  return path;
+}
+
+/** Each import circle in a graph once (as the files on it, from the one first reached). */
+function circles(graph) {
+  const found = [];
+  const state = new Map(); // 1: on the current path, 2: done
+  const path = [];
+  const visit = (file) => {
+    state.set(file, 1);
+    path.push(file);
+    for (const { target } of graph.get(file) ?? []) {
+      if (!graph.has(target)) continue;
+      if (state.get(target) === 1) found.push(path.slice(path.indexOf(target)));
+      else if (!state.has(target)) visit(target);
+    }
+    path.pop();
+    state.set(file, 2);
+  };
+  for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
+  return found;
 }
 
 function judge(layer, rule, spec, file, srcDir) {

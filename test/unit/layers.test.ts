@@ -88,11 +88,30 @@ describe("layering check", () => {
     );
     expect(specs).toEqual(["a", "b", "c", "d"]);
   });
+
+  it("fails on an import circle inside a package, naming each file on it", () => {
+    const r = tree({
+      "packages/lsp/src/server.ts": 'import { hover } from "./hover.js";\nexport const state = {};\n',
+      "packages/lsp/src/hover.ts": 'import { docs } from "./docs.js";\nexport const hover = 1;\n',
+      "packages/lsp/src/docs.ts": 'import { state } from "./server.js";\nexport const docs = 2;\n',
+    });
+    expect(checkLayers(r)).toEqual([
+      "packages/lsp/src/docs.ts: import circle packages/lsp/src/docs.ts → packages/lsp/src/server.ts → packages/lsp/src/hover.ts → packages/lsp/src/docs.ts; move what both sides need into a module of its own",
+    ]);
+  });
+
+  it("lets a type-only import name the module that uses it (erased when compiled: no circle)", () => {
+    const r = tree({
+      "packages/lsp/src/server.ts": 'import { hover } from "./hover.js";\nexport interface State {}\n',
+      "packages/lsp/src/hover.ts": 'import type { State } from "./server.js";\nexport const hover = 1;\n',
+    });
+    expect(checkLayers(r)).toEqual([]);
+  });
 });
 
 describe("layering check and comments", () => {
   it("ignores imports shown in comments", () => {
     const text = '/**\n * import { x } from "@totem/dsl";\n */\n// import "node:fs";\nimport { y } from "./y.js";\n';
-    expect(importsOf(text)).toEqual([{ spec: "./y.js", line: 5 }]);
+    expect(importsOf(text)).toEqual([{ spec: "./y.js", line: 5, typeOnly: false }]);
   });
 });

@@ -8,7 +8,7 @@ import { CODES, type Diagnostic, lower, type LowerResult, type PolicyFile } from
 import type { DocAnalysis } from "./analysis.js";
 import type { DocumentSnapshot } from "./documents.js";
 import { keyReader } from "./policy-keys.js";
-import type { ServerState } from "./server.js";
+import type { ServerState } from "./server-state.js";
 
 /** A document's analysis together with its lowering. */
 export interface CompiledDocument {

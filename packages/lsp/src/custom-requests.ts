@@ -4,28 +4,11 @@
 // - `totem/simulate` {uri, linksDir} → the verification result of the links in linksDir against the
 //   policy, with every failure and every rule's trace mapped to document ranges.
 import { envelopeToText, layoutToJson, signMetablock } from "@totem/engine";
-import type { Connection, Diagnostic, ResponseError } from "vscode-languageserver";
-import type { ServerState } from "./server.js";
-import { simulate, type SimulateParams, type SimulateResult } from "./simulate.js";
+import type { Connection, ResponseError } from "vscode-languageserver";
+import type { Guard, ServerState } from "./server-state.js";
+import type { CompiledLayoutParams, CompiledLayoutResult, SimulateParams, SimulateResult } from "./protocol.js";
+import { simulate } from "./simulate.js";
 import { toLspDiagnostic } from "./to-protocol.js";
-
-/** The guard of server.ts: wraps a handler so unexpected exceptions become logged errors. */
-export type Guard = <P, R>(what: string, fallback: R, handler: (params: P) => R) => (params: P) => R | ResponseError;
-
-/** Parameters of `totem/compiledLayout`. */
-export interface CompiledLayoutParams {
-  uri: string;
-}
-
-/** Result of `totem/compiledLayout`. */
-export interface CompiledLayoutResult {
-  /** The unsigned Metablock text (`{"signatures": [], "signed": {...}}`, in-toto's file format), or null. */
-  json: string | null;
-  /** Every diagnostic of the policy (the same as published). */
-  diagnostics: Diagnostic[];
-  /** The target the layout was compiled for. */
-  target?: string;
-}
 
 /** Registers the custom requests on `connection`. */
 export function registerCustomRequests(connection: Connection, state: ServerState, guard: Guard): void {

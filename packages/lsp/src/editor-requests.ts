@@ -5,34 +5,14 @@
 // - `totem/sign` {uri, keyPath, password?} → {json, error?, needsPassword?}: the open policy compiled
 //   and signed (Metablock) with a private key file; the extension writes the file.
 // User input never throws out of these: every problem is an `error` sentence.
-import { analyze, diffPolicies, guessTarget, type ImportIssue, importLayout, lower, type PolicySnapshot, renderDiffMarkdown } from "@totem/dsl";
+import { analyze, diffPolicies, guessTarget, importLayout, lower, type PolicySnapshot, renderDiffMarkdown } from "@totem/dsl";
 import { describeLoadError, envelopeToText, type Layout, layoutToJson, loadEnvelope, parsePrivateKey, signMetablock } from "@totem/engine";
 import { readTextBounded } from "@totem/node-io";
 import type { Connection } from "vscode-languageserver";
-import type { Guard } from "./custom-requests.js";
 import { DocumentSnapshot } from "./documents.js";
 import { keyReader } from "./policy-keys.js";
-import type { ServerState } from "./server.js";
-
-/** Result of `totem/import`. */
-export interface ImportResultMessage {
-  source: string;
-  issues: ImportIssue[];
-  error?: string;
-}
-
-/** Result of `totem/diff`. */
-export interface DiffResultMessage {
-  markdown: string;
-  error?: string;
-}
-
-/** Result of `totem/sign`. */
-export interface SignResultMessage {
-  json: string | null;
-  error?: string;
-  needsPassword?: boolean;
-}
+import type { DiffResult, ImportResult, SignResult } from "./protocol.js";
+import type { Guard, ServerState } from "./server-state.js";
 
 function looksLikeJson(text: string): boolean {
   return /^\s*\{/.test(text);
@@ -62,7 +42,7 @@ function snapshotOf(state: ServerState, text: string, uri: string, side: string)
 export function registerEditorRequests(connection: Connection, state: ServerState, guard: Guard): void {
   connection.onRequest(
     "totem/import",
-    guard("totem/import", { source: "", issues: [], error: "Import failed unexpectedly." } as ImportResultMessage, (p: { layoutText?: unknown; name?: unknown }): ImportResultMessage => {
+    guard("totem/import", { source: "", issues: [], error: "Import failed unexpectedly." } as ImportResult, (p: { layoutText?: unknown; name?: unknown }): ImportResult => {
       if (typeof p?.layoutText !== "string") return { source: "", issues: [], error: "layoutText must be the layout file's text." };
       const loaded = loadLayout(p.layoutText);
       if (typeof loaded === "string") return { source: "", issues: [], error: loaded };
@@ -76,7 +56,7 @@ export function registerEditorRequests(connection: Connection, state: ServerStat
   );
   connection.onRequest(
     "totem/diff",
-    guard("totem/diff", { markdown: "", error: "Diff failed unexpectedly." } as DiffResultMessage, (p: { oldText?: unknown; newText?: unknown; uri?: unknown }): DiffResultMessage => {
+    guard("totem/diff", { markdown: "", error: "Diff failed unexpectedly." } as DiffResult, (p: { oldText?: unknown; newText?: unknown; uri?: unknown }): DiffResult => {
       if (typeof p?.oldText !== "string" || typeof p.newText !== "string") return { markdown: "", error: "oldText and newText must be texts." };
       const uri = typeof p.uri === "string" ? p.uri : "untitled:policy.totem";
       const before = snapshotOf(state, p.oldText, uri, "The old version");
@@ -88,7 +68,7 @@ export function registerEditorRequests(connection: Connection, state: ServerStat
   );
   connection.onRequest(
     "totem/sign",
-    guard("totem/sign", { json: null, error: "Signing failed unexpectedly." } as SignResultMessage, (p: { uri?: unknown; keyPath?: unknown; password?: unknown }): SignResultMessage => {
+    guard("totem/sign", { json: null, error: "Signing failed unexpectedly." } as SignResult, (p: { uri?: unknown; keyPath?: unknown; password?: unknown }): SignResult => {
       const doc = typeof p?.uri === "string" ? state.docs.get(p.uri) : undefined;
       if (!doc) return { json: null, error: "Open the policy in the editor first." };
       if (typeof p.keyPath !== "string") return { json: null, error: "keyPath must be the path of a private key file." };

@@ -5,7 +5,7 @@ import { CODES, type FunctionaryDecl, type PolicyFile, type StringExpr } from "@
 import { parsePublicKey, TARGETS } from "@totem/engine";
 import type { DocumentSnapshot } from "./documents.js";
 import type { KeyHoverInfo } from "./hover.js";
-import type { ServerState } from "./server.js";
+import type { ServerState } from "./server-state.js";
 import { uriToPath } from "./uris.js";
 
 /** The value of a string expression, following a constant reference. */

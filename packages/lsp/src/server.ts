@@ -27,16 +27,9 @@ import { toLspDiagnostic } from "./to-protocol.js";
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from "./semantic-tokens.js";
 import { DEFAULT_SETTINGS, readSettings, type TotemSettings } from "./settings.js";
 import { uriToPath } from "./uris.js";
+import type { ServerState } from "./server-state.js";
 import { WorkspaceIndex } from "./workspace-symbols.js";
 
-/** Shared state of one server, handed to feature modules that need more than one document. */
-export interface ServerState {
-  readonly docs: DocumentStore;
-  readonly analyses: AnalysisCache;
-  readonly keys: KeyFileCache;
-  readonly compiled: CompileCache;
-  settings: TotemSettings;
-}
 
 /** Wires every feature of the Totem language server onto `connection` and starts listening. */
 export function startServer(connection: Connection): Connection {

@@ -21,62 +21,11 @@ import {
   verifyChain,
 } from "@totem/engine";
 import { inspectionRunner, readFileBounded } from "@totem/node-io";
-import type { Diagnostic, Range } from "vscode-languageserver";
-import type { ServerState } from "./server.js";
+import type { Diagnostic } from "vscode-languageserver";
+import type { SimulatedFailure, SimulatedRule, SimulateParams, SimulateResult } from "./protocol.js";
+import type { ServerState } from "./server-state.js";
 import { toLspDiagnostic } from "./to-protocol.js";
 import { uriToPath } from "./uris.js";
-
-/** Parameters of `totem/simulate`. */
-export interface SimulateParams {
-  uri: string;
-  /** The folder holding `<step>.<keyid8>.link` files: an absolute path or a file: URI. */
-  linksDir: string;
-  /** Run the inspections too (default false). */
-  runInspections?: boolean;
-  /** Where inspections run and are recorded (absolute path or file: URI; default linksDir). */
-  workDir?: string;
-}
-
-/** One failure of the simulated verification. */
-export interface SimulatedFailure {
-  stage: number;
-  stageName: string;
-  code: string;
-  message: string;
-  step?: string;
-  rule?: string;
-  artifacts?: string[];
-  /** Where in the policy: the rule, else the step or inspection. */
-  range?: Range;
-}
-
-/** What one rule did. */
-export interface SimulatedRule {
-  step: string;
-  side: "materials" | "products";
-  index: number;
-  rule: string;
-  consumed: string[];
-  /** Artifacts still unconsumed after this rule. */
-  queue: string[];
-  /** False when a failure names this rule. */
-  passed: boolean;
-  message: string;
-  range?: Range;
-}
-
-/** Result of `totem/simulate`. */
-export interface SimulateResult {
-  passed: boolean;
-  /** Set when the simulation could not run (policy errors, unreadable folder). */
-  error?: string;
-  failures: SimulatedFailure[];
-  warnings: { stage: number; code: string; message: string; step?: string }[];
-  trace: SimulatedRule[];
-  /** Inspections left out of the simulation, with where they are declared. */
-  skippedInspections: { name: string; range?: Range }[];
-  diagnostics?: Diagnostic[];
-}
 
 let ephemeral: PrivateKeyMaterial | undefined;
 

@@ -7,7 +7,7 @@ import { readTextBounded } from "@totem/node-io";
 import type { DocumentSymbol, SymbolInformation } from "vscode-languageserver";
 import { LineIndex } from "./positions.js";
 import { documentSymbols, workspaceSymbolsOf } from "./outline.js";
-import type { ServerState } from "./server.js";
+import type { ServerState } from "./server-state.js";
 import { pathToUri, uriToPath } from "./uris.js";
 
 /** Folders never searched for policies. */

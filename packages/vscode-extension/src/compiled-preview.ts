@@ -2,7 +2,9 @@
 // unsigned layout JSON the server compiles (`totem/compiledLayout`), refreshed as the policy changes.
 import * as vscode from "vscode";
 import { ErrorCodes, type LanguageClient, ResponseError } from "vscode-languageclient/node";
-import { COMPILED_LAYOUT, type CompiledLayoutParams, type CompiledLayoutResult } from "./protocol.js";
+import type { CompiledLayoutParams, CompiledLayoutResult, TotemMethod } from "./protocol.js";
+
+const COMPILED_LAYOUT: TotemMethod = "totem/compiledLayout";
 import { activePolicy } from "./server-requests.js";
 
 /** URI scheme of compiled-layout previews. */

@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { readHeadVersion } from "./git-head.js";
-import { DIFF, type DiffParams, type DiffResult } from "./protocol.js";
+import type { DiffParams } from "./protocol.js";
 import { activePolicy, sendCustomRequest } from "./server-requests.js";
 
 /** URI scheme of the markdown documents holding diffs. */
@@ -52,7 +52,7 @@ export async function diffWithHead(client: LanguageClient | undefined, docs: Dif
     newText: policy.getText(),
     uri: policy.uri.toString(),
   };
-  const result = await sendCustomRequest<DiffResult>(client, DIFF, params, "diff the policy");
+  const result = await sendCustomRequest(client, "totem/diff", params, "diff the policy");
   if (result === undefined) return undefined;
   if (result.error !== undefined) {
     void vscode.window.showErrorMessage(`Totem: cannot diff with HEAD: ${result.error}`);

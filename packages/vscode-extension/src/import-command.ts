@@ -2,7 +2,7 @@
 // converted by the server (`totem/import`).
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { IMPORT, type ImportParams, type ImportResult } from "./protocol.js";
+import type { ImportParams } from "./protocol.js";
 import { pickUri, sendCustomRequest } from "./server-requests.js";
 
 /** Runs the command; returns the new policy document, or undefined when cancelled or failed. */
@@ -25,7 +25,7 @@ export async function importLayout(
   }
   const name = file.path.slice(file.path.lastIndexOf("/") + 1).replace(/\.[^.]*$/, "");
   const params: ImportParams = { layoutText, name };
-  const result = await sendCustomRequest<ImportResult>(client, IMPORT, params, "import the layout");
+  const result = await sendCustomRequest(client, "totem/import", params, "import the layout");
   if (result === undefined) return undefined;
   if (result.error !== undefined) {
     void vscode.window.showErrorMessage(`Totem: cannot import ${file.fsPath}: ${result.error}`);
@@ -33,7 +33,7 @@ export async function importLayout(
   }
   const doc = await vscode.workspace.openTextDocument({ language: "totem", content: result.source });
   await vscode.window.showTextDocument(doc);
-  const issues = (result.issues ?? []).map((i) => (typeof i === "string" ? i : i.message));
+  const issues = result.issues.map((i) => i.message);
   if (issues.length > 0) {
     void vscode.window.showWarningMessage(`Totem: imported with ${issues.length} note(s): ${issues.join(" ")}`);
   }

@@ -1,24 +1,25 @@
 // Sends a custom request and turns the failures a user can meet into messages instead of
 // exceptions: a server that does not implement the request, or one that is not running.
 import * as vscode from "vscode";
+import type { TotemMethod, TotemRequests } from "./protocol.js";
 import { ErrorCodes, type LanguageClient, ResponseError } from "vscode-languageclient/node";
 
 /**
  * Sends `method` to the server. Returns undefined (after telling the user why) when the server
  * cannot answer: not started, crashed, or a server build without this request.
  */
-export async function sendCustomRequest<R>(
+export async function sendCustomRequest<M extends TotemMethod>(
   client: LanguageClient | undefined,
-  method: string,
-  params: object,
+  method: M,
+  params: TotemRequests[M]["params"],
   what: string,
-): Promise<R | undefined> {
+): Promise<TotemRequests[M]["result"] | undefined> {
   if (client === undefined || !client.isRunning()) {
     void vscode.window.showErrorMessage(`Totem: cannot ${what}: the Totem language server is not running.`);
     return undefined;
   }
   try {
-    return await client.sendRequest<R>(method, params);
+    return await client.sendRequest<TotemRequests[M]["result"]>(method, params);
   } catch (e) {
     if (e instanceof ResponseError && e.code === ErrorCodes.MethodNotFound) {
       void vscode.window.showErrorMessage(

@@ -2,7 +2,7 @@
 // (`totem/sign`), and write `<policy>.layout` beside the policy.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { SIGN, type SignParams, type SignResult } from "./protocol.js";
+import type { SignParams } from "./protocol.js";
 import { activePolicy, pickUri, sendCustomRequest } from "./server-requests.js";
 
 /** Where the signed layout of a policy goes: `demo.totem` → `demo.layout` in the same folder. */
@@ -27,11 +27,11 @@ export async function signLayout(client: LanguageClient | undefined, keyFile?: v
   if (key === undefined) return undefined;
   await policy.save();
   const params: SignParams = { uri: policy.uri.toString(), keyPath: key.fsPath };
-  let result = await sendCustomRequest<SignResult>(client, SIGN, params, "sign the layout");
+  let result = await sendCustomRequest(client, "totem/sign", params, "sign the layout");
   if (result?.needsPassword) {
     const password = await vscode.window.showInputBox({ prompt: `Password of ${key.fsPath}`, password: true });
     if (password === undefined) return undefined;
-    result = await sendCustomRequest<SignResult>(client, SIGN, { ...params, password }, "sign the layout");
+    result = await sendCustomRequest(client, "totem/sign", { ...params, password }, "sign the layout");
   }
   if (result === undefined) return undefined;
   if (result.json === null) {

@@ -3,7 +3,7 @@
 // as text in the "Totem Verification" output.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { SIMULATE, type SimulateParams, type TraceEntry } from "./protocol.js";
+import type { SimulatedRule, SimulateParams, SimulateResult } from "./protocol.js";
 import { activePolicy, pickUri, sendCustomRequest } from "./server-requests.js";
 
 /** A verification result reduced to what the extension shows. */
@@ -15,44 +15,26 @@ export interface TraceView {
   notes: string[];
 }
 
-function record(v: unknown): Record<string, unknown> {
-  return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
+function entryText(step: string | undefined, rule: string | undefined, message: string): string {
+  const head = [step, rule].filter((x) => x !== undefined && x !== "").join(": ");
+  return [head, message].filter((x) => x !== "").join(" — ");
 }
 
-function entryPassed(e: TraceEntry): boolean {
-  if (typeof e.passed === "boolean") return e.passed;
-  if (typeof e.ok === "boolean") return e.ok;
-  return e.status === undefined || /^(pass|passed|ok|consumed|allowed)$/i.test(e.status);
+function rangeOf(r: SimulatedRule["range"]): vscode.Range | undefined {
+  return r ? new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character) : undefined;
 }
 
-function entryText(e: TraceEntry): string {
-  const head = [e.step, e.rule].filter((s) => typeof s === "string" && s !== "").join(": ");
-  const tail = [e.message, e.detail].filter((s) => typeof s === "string" && s !== "").join(" ");
-  return [head, tail].filter((s) => s !== "").join(" — ") || JSON.stringify(e);
-}
-
-/** Reads the server's answer (field names are read leniently; see docs/vscode.md). */
-export function readTrace(raw: unknown): TraceView {
-  const r = record(raw);
-  const list = [r.trace, r.rules, r.entries].find(Array.isArray) as TraceEntry[] | undefined;
+/** What the extension shows of the server's `totem/simulate` result (protocol.ts in the language server). */
+export function readTrace(result: SimulateResult): TraceView {
+  const rules = result.trace.map((t) => ({ range: rangeOf(t.range), passed: t.passed, text: entryText(t.step, t.rule, t.message) }));
   // Failures that point into the policy (e.g. a missing link, a bad signature) are shown there too.
-  const failures = (Array.isArray(r.failures) ? (r.failures as TraceEntry[]) : []).filter((f) => f.range !== undefined);
-  const entries = [...(list ?? []), ...failures.map((f) => ({ ...f, passed: false }))].map((e) => {
-    const range = e.range
-      ? new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character)
-      : undefined;
-    return { range, passed: entryPassed(e), text: entryText(e) };
-  });
-  const problems = [r.errors, r.failures, r.problems]
-    .filter(Array.isArray)
-    .flat()
-    .map((p) => (typeof p === "string" ? p : String(record(p).message ?? JSON.stringify(p))));
-  if (typeof r.error === "string") problems.push(r.error);
-  const verdict = [r.passed, r.ok, r.verified].find((v) => typeof v === "boolean") as boolean | undefined;
-  const notes = (Array.isArray(r.skippedInspections) ? r.skippedInspections : []).map(
-    (i) => `inspection ${String(record(i).name)} was not run (simulation does not execute inspections)`,
-  );
-  return { passed: verdict ?? (problems.length === 0 && entries.every((e) => e.passed)), entries, problems, notes };
+  const failures = result.failures
+    .filter((f) => f.range !== undefined)
+    .map((f) => ({ range: rangeOf(f.range), passed: false, text: entryText(f.step, f.rule, f.message) }));
+  const problems = result.failures.map((f) => f.message);
+  if (result.error !== undefined) problems.push(result.error);
+  const notes = result.skippedInspections.map((i) => `inspection ${i.name} was not run (simulation does not execute inspections)`);
+  return { passed: result.passed, entries: [...rules, ...failures], problems, notes };
 }
 
 /** Owns the decorations and the output channel of verification results. */
@@ -126,7 +108,7 @@ export async function verifyLinks(
   });
   if (folder === undefined) return undefined;
   const params: SimulateParams = { uri: policy.uri.toString(), linksDir: folder.fsPath };
-  const raw = await sendCustomRequest<unknown>(client, SIMULATE, params, "verify the links");
+  const raw = await sendCustomRequest(client, "totem/simulate", params, "verify the links");
   if (raw === undefined) return undefined;
   const result = readTrace(raw);
   view.show(editor, folder.fsPath, result);
