@@ -1,6 +1,7 @@
 // Names with control characters (issue 13, "Inputs"): a layout is untrusted, and a step named with ESC
 // or CR could recolour, clear or rewrite the terminal of whoever runs `totem verify` or `totem diff`.
-// Their text output shows such characters as escapes (escapeForTerminal), never raw.
+// Their text output shows such characters as escapes (escapeForTerminal), never raw; `totem import`
+// (a git textconv driver) writes them as \u{…} escapes in the policy it prints.
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -62,5 +63,27 @@ describe("totem diff (text)", () => {
       // Colour (on a terminal) is Totem's own SGR codes, and nothing else reaches the terminal raw.
       expect(printable(r.stdout.replace(/\u001b\[\d+m/g, ""))).toBe(true);
     }
+  });
+});
+
+describe("totem import (the git textconv driver)", () => {
+  it("writes hostile strings as escapes, and the policy still compiles to the same payload", async () => {
+    const text = readFileSync(join(cwd, "root.layout"), "utf8");
+    const envelope = JSON.parse(text);
+    envelope.signed.readme = `${HOSTILE}\u009b2J`;
+    envelope.signatures = [];
+    writeFileSync(join(cwd, "readme.layout"), JSON.stringify(envelope));
+    const r = await runCli(["import", "readme.layout", "--stdout"], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('readme "bu\\u{1b}[2J\\u{1b}[31mild\\u{d}passed\\u{202e}\\u{9b}2J"');
+    expect(printable(r.stdout)).toBe(true);
+  });
+
+  it("prints a problem naming a hostile step escaped", async () => {
+    await layoutWithStep("evil.layout", `${HOSTILE}\u009b2J`);
+    const r = await runCli(["import", "evil.layout", "--stdout"], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error[import-name] $.steps[0].name:");
+    expect(printable(r.stderr)).toBe(true);
   });
 });

@@ -88,7 +88,13 @@ function reportLoneSurrogates(value: string, origins: readonly { at: number; sta
   }
 }
 
-/** Writes `value` as a string literal that decodes back to it (used by the formatter and importers). */
+/**
+ * Writes `value` as a string literal that decodes back to it (used by the formatter and importers).
+ * Characters a terminal or an editor would act on rather than show — controls (C0, DEL, C1),
+ * surrogates, line separators, and bidirectional marks, overrides and isolates — are written as
+ * `\u{…}`, so an imported layout's names cannot recolour a terminal (`totem import` is a git textconv
+ * driver) or reorder the text a reviewer reads.
+ */
 export function quoteString(value: string): string {
   let out = '"';
   for (const ch of value) {
@@ -96,8 +102,10 @@ export function quoteString(value: string): string {
     if (ch === '"' || ch === "\\") out += `\\${ch}`;
     else if (ch === "\n") out += "\\n";
     else if (ch === "\t") out += "\\t";
-    else if (cp < 0x20 || cp === 0x7f || (cp >= 0xd800 && cp <= 0xdfff) || cp === 0x2028 || cp === 0x2029) out += `\\u{${cp.toString(16)}}`;
+    else if (UNPRINTED.test(ch)) out += `\\u{${cp.toString(16)}}`;
     else out += ch;
   }
   return `${out}"`;
 }
+
+const UNPRINTED = /^[\u0000-\u001f\u007f-\u009f\ud800-\udfff\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]$/;

@@ -11,6 +11,7 @@ import { EXIT, InputError, UsageError } from "../errors.js";
 import { describeFsError, displayPath, readBytes, resolveFrom } from "../io.js";
 import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, setExit } from "../program.js";
+import { escapeForTerminal } from "../terminal.js";
 import { readSignedLayout } from "./signed-layout.js";
 
 const EXAMPLES = `
@@ -36,8 +37,9 @@ interface ImportFlags {
   force?: boolean;
 }
 
+/** One problem on one line; paths and messages hold names from the (untrusted) layout. */
 function issueLine(issue: ImportIssue): string {
-  return `${issue.severity}[${issue.code}] ${issue.path}: ${issue.message}\n`;
+  return `${issue.severity}[${issue.code}] ${escapeForTerminal(`${issue.path}: ${issue.message}`)}\n`;
 }
 
 function posix(path: string): string {

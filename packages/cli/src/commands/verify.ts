@@ -249,7 +249,7 @@ export function register(program: Command): void {
         io.stdout.write(jsonReport(result, shown, locate, written));
       } else {
         io.stdout.write(textReport(result, shown, locate));
-        for (const w of result.warnings) io.stderr.write(`totem: warning[${w.code}] ${w.message}\n`);
+        for (const w of result.warnings) io.stderr.write(`totem: warning[${w.code}] ${escapeForTerminal(w.message)}\n`);
       }
       if (!result.passed) setExit(cmd, EXIT.FAILED);
     });
