@@ -9,7 +9,6 @@ export { decodeString, quoteString } from "./string-literal.js";
 export type { SplitError } from "./command-split.js";
 export { splitCommand } from "./command-split.js";
 export { FORMAT_WIDTH, format } from "./format/index.js";
-// H8: import (layout → source) and semantic diff.
 export type { ImportIssue } from "./import/issues.js";
 export { payloadFidelity } from "./import/payload-fidelity.js";
 export type { ImportOptions, ImportResult, KeyFile } from "./import/import-layout.js";
@@ -22,8 +21,6 @@ export type { DiffOptions, PolicySnapshot } from "./diff/diff-policies.js";
 export { diffPolicies } from "./diff/diff-policies.js";
 export type { DiffSummary, MarkdownOptions } from "./diff/render.js";
 export { escapeMarkdown, renderDiffJson, renderDiffMarkdown, renderDiffText, summarize } from "./diff/render.js";
-// end H8
-// H4: analysis (checks, lints, symbols) and lowering to the engine's layout model.
 export type { Analysis, AnalyzeOptions } from "./analyze.js";
 export { analyze } from "./analyze.js";
 export type { Code, CodeInfo } from "./codes.js";
@@ -32,6 +29,5 @@ export type { Namespace, SymbolDeclaration, SymbolKind, SymbolReference, SymbolT
 export { collectSymbols, namespaceOf, occurrences, renameProblem, symbolAt } from "./symbols.js";
 export type { CompileResult, LowerOptions, LowerResult, SourceMap } from "./lower.js";
 export { compilePolicy, compileTarget, DEFAULT_TARGET, lower } from "./lower.js";
-// end H4
 export type { LineCharacter, LineRange } from "./line-index.js";
 export { LineIndex } from "./line-index.js";

@@ -27,7 +27,6 @@ export type {
 export { CERT_CONSTRAINT_FIELDS, INTOTO_PAYLOAD_TYPE, RULE_TYPES, TARGETS } from "./model.js";
 export type { Result } from "./result.js";
 export { assertNever, err, ok } from "./result.js";
-// H1: canonical JSON, rules, serialization, keys, keyids, crypto, signing (one block, kept together).
 export { canonicalize, canonicalizeChecked, canonicalString, compareCodePoints } from "./canonical-json.js";
 export { parseRuleStrings, ruleToStrings } from "./rules.js";
 export {
@@ -67,8 +66,6 @@ export type {
   SigningScheme,
   VerifierKey,
 } from "./keys/types.js";
-// end H1
-// H2: strict loaders, fnmatch, verification, recording (one block, kept together).
 export { isSafeFileStem } from "./file-names.js";
 export { fnmatch, fnmatchFilter } from "./fnmatch.js";
 export { artifactAt, artifactCount, artifactPaths, artifactRecord } from "./verify/artifact-dict.js";
@@ -108,4 +105,3 @@ export { createArtifactHasher, HASH_ALGORITHMS, hashArtifact } from "./record/ha
 export type { LstripError } from "./record/lstrip.js";
 export { checkLstripPrefixes, lstripPath, lstripPaths } from "./record/lstrip.js";
 export { artifactKey, joinPath, normpath } from "./record/paths.js";
-// end H2

@@ -29,7 +29,7 @@ function exprText(e: StringExpr | undefined): string {
 }
 
 /** A rule as written, in one line. */
-export function ruleText(r: RuleNode): string {
+export function writtenRule(r: RuleNode): string {
   switch (r.kind) {
     case "use":
       return `use ${r.name.text}`;
@@ -166,14 +166,14 @@ export function hoverAt(
       parts.push(`**constant** \`${decl.name}\` = ${exprText(c?.value)}`);
     } else if (decl.kind === "rule-set") {
       const set = a.file.ruleSets.find((s) => s.name.text === decl.name);
-      parts.push([`**rule set** \`${decl.name}\``, "```totem", ...(set?.rules ?? []).map(ruleText), "```"].join("\n"));
+      parts.push([`**rule set** \`${decl.name}\``, "```totem", ...(set?.rules ?? []).map(writtenRule), "```"].join("\n"));
     }
     if (!a.symbols.declarationOf(o)) parts.push(`\`${o.name}\` is not declared.`);
   } else {
     const rule = ruleAt(a.file, offset);
     const keyword = keywordAt(doc.text, offset);
     if (rule) {
-      parts.push(`\`${ruleText(rule)}\`\n\n${RULE_DOCS[rule.kind]}`);
+      parts.push(`\`${writtenRule(rule)}\`\n\n${RULE_DOCS[rule.kind]}`);
       range = doc.lines.rangeOf(rule.span);
     } else if (keyword && !inCommentOrString(doc.text.slice(doc.lines.lineStart(doc.lines.positionAt(offset).line), keyword.start))) {
       parts.push(`\`${keyword.word}\`: ${KEYWORD_DOCS[keyword.word]}`);

@@ -56,7 +56,8 @@ function valueText(value: string | string[]): string {
   return typeof value === "string" ? quoteString(value) : `[${value.map(quoteString).join(", ")}]`;
 }
 
-function ruleText(rule: ArtifactRule): string {
+/** An engine rule as Totem source (`match "*" with products from build`). */
+function ruleSource(rule: ArtifactRule): string {
   if (rule.type !== "match") return `${rule.type} ${quoteString(rule.pattern)}`;
   let out = `match ${quoteString(rule.pattern)}`;
   if (rule.sourcePrefix !== undefined) out += ` in ${quoteString(rule.sourcePrefix)}`;
@@ -195,7 +196,7 @@ function ruleBlock(side: string, rules: readonly ArtifactRule[], path: string, i
   const out = [`${INDENT}${INDENT}${side} {`];
   rules.forEach((rule, i) => {
     if (rule.type === "match") checkName(rule.destinationName, `${path}[${i}]`, "MATCH destination", issues);
-    out.push(`${INDENT}${INDENT}${INDENT}${ruleText(rule)}`);
+    out.push(`${INDENT}${INDENT}${INDENT}${ruleSource(rule)}`);
   });
   out.push(`${INDENT}${INDENT}}`);
   return out;

@@ -176,7 +176,7 @@ class Reader {
 
   /** The file's bytes [start, end) as a string (ASCII, so latin1 is exact). */
   text(start: number, end: number): string {
-    return this.buf.latin1Slice(start, end);
+    return this.buf.toString("latin1", start, end);
   }
 
   /** An object key and the colon after it; `order` holds the object's previous key. */
@@ -366,13 +366,6 @@ class Reader {
 
   fail(): never {
     throw DECLINE;
-  }
-}
-
-declare global {
-  interface Buffer {
-    /** Node's fast latin1 decoder (what `toString("latin1", …)` calls after checking its arguments). */
-    latin1Slice(start: number, end: number): string;
   }
 }
 
