@@ -74,7 +74,7 @@ describe("totem sign", () => {
   });
 
   const bad: [string, () => string[], RegExp][] = [
-    ["no --key", () => ["sign", "ref/reference.layout"], /^totem: sign needs at least one --key\n\(see totem sign --help\)\n$/],
+    ["no --key", () => ["sign", "ref/reference.layout"], /^totem: sign needs at least one --key or --gpg\n\(see totem sign --help\)\n$/],
     ["a missing layout", () => ["sign", "none.layout", "-k", "keys/owner"], /^totem: cannot read layout 'none\.layout': no such file or directory\n$/],
     ["malformed JSON", () => {
         writeFileSync(join(cwd, "bad.layout"), '{"signed": {');
