@@ -32,6 +32,12 @@ describe("readFileBounded", () => {
     expect(performance.now() - start).toBeLessThan(2000);
   });
 
+  it("reads a file that reports size 0 to its end, still within the limit (/proc)", () => {
+    const status = readTextBounded("/proc/self/status", "key");
+    expect(status.ok && status.value).toMatch(/^Name:/);
+    expect(readFileBounded("/proc/self/status", 16)).toEqual({ ok: false, error: { code: "file-too-large", message: "it is 17 bytes or more, over the limit of 16 bytes" } });
+  });
+
   it("follows a symbolic link unless told not to", () => {
     const target = file("target", "x");
     symlinkSync(target, join(dir, "link"));
