@@ -78,7 +78,7 @@ export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parseStrictJson } from "./load/st
 export { ruleText, verifyItemRules } from "./verify/artifact-rules.js";
 export type { SignatureCheck } from "./verify/envelope-signature.js";
 export { checkEnvelopeSignature } from "./verify/envelope-signature.js";
-export { checkChunk, planSteps } from "./verify/chunks.js";
+export { checkChunk, MIN_CHUNK_STEPS, planSteps } from "./verify/chunks.js";
 export { linkFileName, sublayoutDir } from "./verify/link-stages.js";
 export type {
   ChunkOutcome,

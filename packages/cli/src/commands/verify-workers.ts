@@ -9,7 +9,7 @@ import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { MessagePort, Worker } from "node:worker_threads";
-import { type ChunkOutcome, type ChunkRunner, checkChunk, type Layout, type StepsPlan } from "@totem/engine";
+import { type ChunkOutcome, type ChunkRunner, checkChunk, type Layout, MIN_CHUNK_STEPS, type StepsPlan } from "@totem/engine";
 import { readLinkFile } from "../link-files.js";
 
 /** Below this many link files, starting threads costs more than it saves. */
@@ -87,11 +87,13 @@ export function threadsFor(jobs: number | undefined, linkFiles: number): number 
 export async function warmWorkers(dir: string, jobs: number | undefined): Promise<Worker[]> {
   let links = 0;
   try {
-    for (const name of readdirSync(dir)) if (name.endsWith(".link") && ++links >= MIN_LINKS_FOR_WORKERS) break;
+    for (const name of readdirSync(dir)) if (name.endsWith(".link")) links++;
   } catch {
     return []; // verify reports an unreadable directory itself
   }
-  const threads = threadsFor(jobs, links);
+  // No more workers than chunks the chain can have (a chunk holds at least MIN_CHUNK_STEPS steps, each
+  // with a link file): `--jobs 64` on a two-link chain starts none.
+  const threads = Math.min(threadsFor(jobs, links), Math.ceil(links / MIN_CHUNK_STEPS));
   const warm: Worker[] = [];
   try {
     for (let i = 1; i < threads; i++) {

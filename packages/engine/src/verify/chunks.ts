@@ -12,7 +12,7 @@ import { checkStep } from "./step-check.js";
 import type { ChunkOutcome, RuleTrace, StepOutcome, StepsPlan } from "./types.js";
 
 /** The smallest chunk: the last chunks are this small, so threads finish close together. */
-const MIN_CHUNK_STEPS = 4;
+export const MIN_CHUNK_STEPS = 4;
 
 /** The layout steps whose links a step's or inspection's rules read (MATCH … FROM). */
 export function ruleSources(layout: Layout, item: Pick<Step, "expected_materials" | "expected_products">): string[] {
