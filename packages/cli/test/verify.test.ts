@@ -268,6 +268,12 @@ describe("totem verify beside the policy", () => {
     expect((await runCli(args, { cwd })).stdout).not.toContain("    at ");
     const elsewhere = await runCli([...args, "--policy", "policies/supply-chain.totem"], { cwd });
     expect(elsewhere.stdout).toContain("\n    at policies/supply-chain.totem:8:32\n");
+    // A policy path naming a device or a FIFO is refused by the bounded reader: no locations, no hang.
+    for (const bad of ["/dev/zero", "/dev/null"]) {
+      const r = await runCli([...args, "--policy", bad], { cwd });
+      expect(r.code).toBe(1);
+      expect(r.stdout).not.toContain("    at ");
+    }
   });
 });
 

@@ -3,9 +3,10 @@
 // (writing their `<name>.link` files there, as 1.3.1 does), and a report as text or JSON. Big
 // chains: the main thread and worker threads check the link files and settle steps first
 // (verify-workers.ts, verify-chunks.ts); the engine then reuses those results.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import type { SourceMap } from "@totem/dsl";
 import {
+  describeLoadError,
   type Failure,
   type KeyType,
   type Layout,
@@ -22,11 +23,10 @@ import { type Command, Option } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
 import { escapeForTerminal } from "../terminal.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
-import { INSPECTION_TIMEOUT_SECONDS, type InspectionPolicy, inspectionRunner as runInspections } from "@totem/node-io";
+import { INSPECTION_TIMEOUT_SECONDS, type InspectionPolicy, inspectionRunner as runInspections, readTextBounded } from "@totem/node-io";
 import { type Io, intOption, ioOf, resolveNow, secondsOption, setExit } from "../program.js";
-import { gpgLayoutKeys } from "../gpg.js";
 import { writeInspectionLink } from "./inspection-link.js";
-import { readLinkFile } from "../link-files.js";
+import { listLinkDir, readLinkFile } from "../link-files.js";
 import { chunkRunner, MAX_JOBS, warmWorkers } from "./verify-workers.js";
 import { x509Warnings } from "./x509-warning.js";
 
@@ -36,6 +36,8 @@ Examples:
   $ totem verify --layout root.layout --layout-key alice.pub --layout-key bob.pub --links . --json
   $ totem verify --layout root.layout --layout-key owner.pub --links links --now 2026-01-01T00:00:00Z
   $ totem verify --layout root.layout --layout-key owner.pub --links links --no-inspection-links
+  $ totem verify -l root.layout -k owner.pub -t ed25519 -d links     (in-toto-verify's flags work too)
+  $ totem verify -l root.layout -k owner.pub -d links --policy policies/supply-chain.totem
 
 Inspections run in the current directory (as in-toto-verify does), with a timeout, and each one
 that passes leaves its unsigned link there as <inspection>.link (--no-inspection-links: none).
@@ -45,8 +47,15 @@ unreadable layout, key or links directory.
 
 interface VerifyFlags {
   layout: string;
-  layoutKey: string[];
-  keyType?: KeyType;
+  layoutKey?: string[];
+  /** in-toto-verify's spelling of --layout-key. */
+  layoutKeys?: string[];
+  keyType?: KeyType[];
+  keyTypes?: KeyType[];
+  linkDir?: string;
+  policy?: string;
+  verbose?: boolean;
+  quiet?: boolean;
   /** -g/--gpg: OpenPGP keyids exported from the keyring (in-toto-verify's --gpg). */
   gpg?: string[];
   gpgHome?: string;
@@ -84,7 +93,7 @@ function inspectionRecorder(io: Io, written: string[]) {
 
 function readLayoutKey(file: string, io: Io, type: KeyType | undefined): PublicKeyMaterial {
   const path = resolveFrom(io.cwd, file);
-  const parsed = parsePublicKey(readText(path, "layout key"), type ? { type } : undefined);
+  const parsed = parsePublicKey(readText(path, "layout key", path, "key"), type ? { type } : undefined);
   if (!parsed.ok) throw new InputError(`cannot use layout key '${displayPath(io.cwd, path)}': ${parsed.error.message}`);
   return parsed.value;
 }
@@ -96,7 +105,22 @@ export interface SourceLocation {
   column: number;
 }
 
-/** Finds failures' source locations in `<layout name>.totem` beside the layout, if there is one. */
+/** `<layout name>.totem` beside the layout (`root.layout` → `root.totem`); undefined for a layout named `x.totem`. */
+function besidePolicy(layoutPath: string): string | undefined {
+  const policyPath = layoutPath.replace(/\.[^./\\]*$/, "") + ".totem";
+  return policyPath === layoutPath ? undefined : policyPath;
+}
+
+/** The stages a verdict passed, one line each (`--verbose`): all of them, or those before the failing one. */
+function stagesPassed(result: VerificationResult): string {
+  const failedAt = result.failures.length ? Math.min(...result.failures.map((f) => f.stage)) : Number.POSITIVE_INFINITY;
+  const lines = Object.entries(STAGES)
+    .filter(([n]) => Number(n) > 0 && Number(n) < failedAt)
+    .map(([n, name]) => `  ok stage ${n} (${name})`);
+  return lines.length ? `${lines.join("\n")}\n` : "";
+}
+
+/** Finds failures' source locations in the policy (`--policy`, or `<layout name>.totem` beside the layout). */
 type Locator = (f: Failure) => SourceLocation | undefined;
 
 /**
@@ -104,15 +128,12 @@ type Locator = (f: Failure) => SourceLocation | undefined;
  * location is reported only where the compiled policy has the same rule text at the same place as
  * the failing rule, so a policy that drifted from the layout never points at the wrong line.
  */
-async function policyLocator(layoutPath: string, io: Io, now: Date): Promise<Locator | undefined> {
-  const policyPath = layoutPath.replace(/\.[^./\\]*$/, "") + ".totem";
-  if (policyPath === layoutPath || !existsSync(policyPath)) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(policyPath, "utf8");
-  } catch {
-    return undefined;
-  }
+async function policyLocator(policyPath: string | undefined, io: Io, now: Date): Promise<Locator | undefined> {
+  if (policyPath === undefined) return undefined;
+  // The bounded reader: a policy path naming a FIFO or /dev/zero is refused at once, never read.
+  const read = readTextBounded(policyPath, "policy");
+  if (!read.ok) return undefined;
+  const text = read.value;
   // Loaded only now, LineIndex too: a static import of @totem/dsl would evaluate the language's
   // chunk (chevrotain and its lexer set-up, ~35 ms) on every verify, even of a passing chain.
   const { compilePolicy, LineIndex } = await import("@totem/dsl");
@@ -192,11 +213,19 @@ export function register(program: Command): void {
     .command("verify")
     .description("verify a supply chain's links against a signed layout (in-toto-verify 1.3.1 semantics)")
     .requiredOption("-l, --layout <file>", "the signed layout")
-    .option("-k, --layout-key <public-key>", "a key that must have signed the layout (repeatable; at least one -k or -g)", (v: string, acc: string[] = []) => [...acc, v], [])
-    .addOption(new Option("-t, --key-type <type>", "how to read the layout keys when the format is ambiguous").choices(["ed25519", "rsa", "ecdsa"]))
+    .option("-k, --layout-key <public-key...>", "keys that must have signed the layout (one or more, repeatable; at least one -k or -g)")
+    .addOption(new Option("--layout-keys <public-key...>", "in-toto-verify's name for --layout-key").hideHelp())
+    .addOption(
+      new Option("-t, --key-type <type...>", "how to read the layout keys when the format is ambiguous: one type for all, or one per key").choices(["ed25519", "rsa", "ecdsa"]),
+    )
+    .addOption(new Option("--key-types <type...>", "in-toto-verify's name for --key-type").choices(["ed25519", "rsa", "ecdsa"]).hideHelp())
     .option("-g, --gpg <keyid...>", "GPG keys (fingerprints) from the GnuPG keyring that must have signed the layout, as in-toto-verify's --gpg")
     .option("--gpg-home <dir>", "the GnuPG home directory --gpg keys are exported from (default: gpg's own)")
     .option("-d, --links <dir>", "directory holding the link files", ".")
+    .addOption(new Option("--link-dir <dir>", "in-toto-verify's name for --links").hideHelp())
+    .option("--policy <file>", "the .totem policy the layout was compiled from, to show failures at its lines (default: <layout name>.totem beside the layout)")
+    .option("-v, --verbose", "also list the stages that passed (text report)")
+    .option("-q, --quiet", "print nothing when the chain passes; only failures and warnings")
     .option("--json", "print the result as JSON (docs/cli.md)")
     .option("--no-trace", "leave the per-rule trace out of --json (smaller output for big chains)")
     .option("--now <time>", "check expiry against this time instead of the clock (SOURCE_DATE_EPOCH is never used for this)")
@@ -212,21 +241,31 @@ export function register(program: Command): void {
     .addHelpText("after", EXAMPLES)
     .action(async (flags: VerifyFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const dir = resolveFrom(io.cwd, flags.links);
+      const links = flags.linkDir ?? flags.links;
+      const dir = resolveFrom(io.cwd, links);
       // Threads for a big chain boot while the layout and its keys are read.
       const warming = warmWorkers(dir, flags.jobs);
       const now = resolveNow(flags.now, io, "verdict");
       const layoutPath = resolveFrom(io.cwd, flags.layout);
       const shown = displayPath(io.cwd, layoutPath);
       const loaded = loadEnvelope(readBytes(layoutPath, "layout"), { expect: "layout" });
-      if (!loaded.ok) throw new InputError(`cannot read layout '${shown}': ${loaded.error.message} (at ${loaded.error.path})`);
-      if (flags.layoutKey.length === 0 && !flags.gpg?.length) throw new UsageError("specify at least one layout key: --layout-key FILE or --gpg KEYID");
-      const keys = [...flags.layoutKey.map((k) => readLayoutKey(k, io, flags.keyType)), ...(await gpgLayoutKeys(flags.gpg, flags.gpgHome, io.cwd))];
+      if (!loaded.ok) throw new InputError(`cannot read layout '${shown}': ${describeLoadError(loaded.error)}`);
+      const keyFiles = [...(flags.layoutKey ?? []), ...(flags.layoutKeys ?? [])];
+      if (keyFiles.length === 0 && !flags.gpg?.length) throw new UsageError("specify at least one layout key: --layout-key FILE or --gpg KEYID");
+      const types = [...(flags.keyType ?? []), ...(flags.keyTypes ?? [])];
+      if (types.length > 1 && types.length !== keyFiles.length) {
+        throw new UsageError(`--key-type was given ${types.length} times for ${keyFiles.length} layout key(s): give one type for all keys, or one per key`);
+      }
+      const keys = [
+        ...keyFiles.map((k, i) => readLayoutKey(k, io, types.length === 1 ? types[0] : types[i])),
+        // Loaded only for -g: the GnuPG bridge starts processes, which most verifications never do.
+        ...(flags.gpg?.length ? await (await import("../gpg.js")).gpgLayoutKeys(flags.gpg, flags.gpgHome, io.cwd) : []),
+      ];
       try {
-        if (!statSync(dir).isDirectory()) throw new InputError(`--links '${flags.links}' is not a directory`);
+        if (!statSync(dir).isDirectory()) throw new InputError(`--links '${links}' is not a directory`);
       } catch (error) {
         if (error instanceof InputError) throw error;
-        throw new InputError(`cannot read links directory '${flags.links}': ${describeFsError(error)}`);
+        throw new InputError(`cannot read links directory '${links}': ${describeFsError(error)}`);
       }
       const readLink = (path: string) => readLinkFile(dir, path); // absent or unreadable: undefined, as 1.3.1 skips IOError
       const wantTrace = flags.json === true && flags.trace !== false;
@@ -237,6 +276,7 @@ export function register(program: Command): void {
         layout: loaded.value,
         layoutKeys: keys,
         readLink,
+        listLinks: (sub: string) => listLinkDir(dir, sub),
         now,
         runInspection: inspectionRunner(io, flags),
         ...(flags.inspectionLinks ? { recordInspection: inspectionRecorder(io, written) } : {}),
@@ -244,11 +284,12 @@ export function register(program: Command): void {
         ...(runner ? { chunkRunner: runner } : {}),
       });
       result.warnings.push(...x509Warnings(loaded.value.type === "layout" ? loaded.value.layout : undefined));
-      const locate = result.passed ? undefined : await policyLocator(layoutPath, io, now);
+      const locate = result.passed ? undefined : await policyLocator(flags.policy ? resolveFrom(io.cwd, flags.policy) : besidePolicy(layoutPath), io, now);
       if (flags.json) {
         io.stdout.write(jsonReport(result, shown, locate, written));
       } else {
-        io.stdout.write(textReport(result, shown, locate));
+        if (flags.verbose) io.stdout.write(stagesPassed(result));
+        if (!(flags.quiet && result.passed)) io.stdout.write(textReport(result, shown, locate));
         for (const w of result.warnings) io.stderr.write(`totem: warning[${w.code}] ${escapeForTerminal(w.message)}\n`);
       }
       if (!result.passed) setExit(cmd, EXIT.FAILED);
