@@ -31,3 +31,8 @@ export type { CompileResult, LowerOptions, LowerResult, SourceMap } from "./lowe
 export { compilePolicy, compileTarget, DEFAULT_TARGET, lower } from "./lower.js";
 export type { LineCharacter, LineRange } from "./line-index.js";
 export { LineIndex } from "./line-index.js";
+export type { GraphEdge, GraphFunctionary, GraphNode, GraphRule, PolicyGraph } from "./doc/graph.js";
+export { policyGraph } from "./doc/graph.js";
+export { escapeMermaid, renderMermaid } from "./doc/mermaid.js";
+export type { DocOptions } from "./doc/markdown.js";
+export { renderPolicyMarkdown } from "./doc/markdown.js";

@@ -57,7 +57,7 @@ function valueText(value: string | string[]): string {
 }
 
 /** An engine rule as Totem source (`match "*" with products from build`). */
-function ruleSource(rule: ArtifactRule): string {
+export function ruleSource(rule: ArtifactRule): string {
   if (rule.type !== "match") return `${rule.type} ${quoteString(rule.pattern)}`;
   let out = `match ${quoteString(rule.pattern)}`;
   if (rule.sourcePrefix !== undefined) out += ` in ${quoteString(rule.sourcePrefix)}`;
