@@ -1,7 +1,7 @@
 // Shapes other in-toto tools write, through import and lowering: the empty `keyval.private` of
 // in-toto 1.3.1's RSA loader, DSSE layouts with in-toto 1.3 keyids (target in-toto-golang), and
 // in-toto-golang's X.509 fields. Each must come back byte for byte.
-import { canonicalString, keyidFor, type Layout, layoutToJson, type PublicKey } from "@totem/engine";
+import { canonicalString, dsseBody, keyidFor, type Layout, layoutToJson, type PublicKey } from "@totem/engine";
 import { describe, expect, it } from "vitest";
 import { diffPolicies } from "../src/diff/diff-policies.js";
 import { importLayout } from "../src/import/import-layout.js";
@@ -55,6 +55,15 @@ describe("foreign layout shapes through import and lowering", () => {
     expect(result.targetReason).toBe("1 of 1 keyids are computed the in-toto 1.3 way and the envelope is DSSE, which in-toto 1.3.1 cannot read");
     expect(result.issues).toEqual([]);
     expect(recompiled(result.source)).toBe(canonicalString(layoutToJson(layout)));
+  });
+
+  it("warns when a DSSE payload is not in the text form Totem writes, and only then", () => {
+    const layout = layoutWith(rsaKey());
+    const body = dsseBody(layoutToJson(layout));
+    expect(importLayout(layout, { envelope: "dsse", payloadBytes: body }).issues).toEqual([]);
+    const withNewline = new Uint8Array([...body, 0x0a]);
+    const issues = importLayout(layout, { envelope: "dsse", payloadBytes: withNewline }).issues;
+    expect(issues.map((i) => `${i.severity} ${i.code} ${i.path}`)).toEqual(["warning import-dsse-form $.payload"]);
   });
 
   it("keeps guessing in-toto-1.3 for the same layout in a Metablock", () => {

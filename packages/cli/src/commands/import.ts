@@ -77,6 +77,7 @@ export function register(program: Command): void {
         signatures: signed.signatures,
         envelope: signed.envelope,
         rawPayload: signed.raw,
+        ...(signed.body !== undefined ? { payloadBytes: signed.body } : {}),
       });
       const issues = result.issues;
       for (const issue of issues) io.stderr.write(issueLine(issue));

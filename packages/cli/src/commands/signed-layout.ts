@@ -10,6 +10,8 @@ export interface SignedLayout {
   signatures: LoadedEnvelope["signatures"];
   /** The payload JSON exactly as the file holds it (Metablock `signed`; DSSE decoded payload). */
   raw: JsonValue;
+  /** DSSE only: the decoded payload bytes (import checks they are in the form Totem writes). */
+  body?: Uint8Array;
 }
 
 /** True when the bytes look like JSON (a signed layout) rather than policy text. */
@@ -21,16 +23,17 @@ export function looksLikeJson(bytes: Uint8Array): boolean {
   return false;
 }
 
-function rawPayload(bytes: Uint8Array, envelope: LoadedEnvelope["envelope"]): JsonValue {
+/** The payload JSON as the file holds it, and for DSSE its decoded bytes. */
+function rawPayload(bytes: Uint8Array, envelope: LoadedEnvelope["envelope"]): { raw: JsonValue; body?: Uint8Array } {
   const parsed = parseStrictJson(bytes);
-  if (!parsed.ok || typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) return null;
+  if (!parsed.ok || typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) return { raw: null };
   const top = parsed.value as Record<string, JsonValue>;
-  if (envelope === "metablock") return top.signed ?? null;
+  if (envelope === "metablock") return { raw: top.signed ?? null };
   const payload = top.payload;
-  if (typeof payload !== "string") return null;
+  if (typeof payload !== "string") return { raw: null };
   const decoded = fromBase64(payload);
   const body = decoded === undefined ? undefined : parseStrictJson(decoded);
-  return body?.ok ? body.value : null;
+  return decoded === undefined ? { raw: null } : { raw: body?.ok ? body.value : null, body: decoded };
 }
 
 /** Loads a layout envelope; `shown` names the file in messages. Throws InputError. */
@@ -41,5 +44,5 @@ export function readSignedLayout(bytes: Uint8Array, shown: string): SignedLayout
   }
   if (loaded.value.type !== "layout") throw new InputError(`${shown} holds a link, not a layout.`);
   const { envelope, signatures } = loaded.value;
-  return { layout: loaded.value.layout, envelope, signatures, raw: rawPayload(bytes, envelope) };
+  return { layout: loaded.value.layout, envelope, signatures, ...rawPayload(bytes, envelope) };
 }

@@ -1,6 +1,16 @@
 // `importLayout`: a signed layout's payload → a formatted Totem policy that lowers back to the same
 // payload bytes. Pure: key files are returned as text for the caller to write.
-import { type EnvelopeKind, type JsonValue, type Layout, type PublicKey, type Signature, type Target, usesKeyidHashAlgorithms } from "@totem/engine";
+import {
+  dsseBody,
+  type EnvelopeKind,
+  type JsonValue,
+  type Layout,
+  layoutToJson,
+  type PublicKey,
+  type Signature,
+  type Target,
+  usesKeyidHashAlgorithms,
+} from "@totem/engine";
 import { format } from "../format/index.js";
 import { type CaOut, emitSource, type FunctionaryOut, keyLiteralFields } from "./emit-source.js";
 import type { ImportIssue } from "./issues.js";
@@ -30,6 +40,11 @@ export interface ImportOptions {
    * whatever the typed model cannot carry (rule keywords signed in lowercase, …) is reported too.
    */
   rawPayload?: JsonValue;
+  /**
+   * A DSSE layout's payload bytes as the envelope holds them. When they are not the text Totem
+   * writes for the same JSON (`json.dumps(…, sort_keys=True)`, no final newline), a warning says so.
+   */
+  payloadBytes?: Uint8Array;
 }
 
 /** A key file the caller should write next to the policy. */
@@ -92,6 +107,15 @@ export function importLayout(layout: Layout, options: ImportOptions = {}): Impor
     const fields = keyLiteralFields(keyid, key, computed ?? "", defaultHashAlgorithms(target), path, issues);
     functionaries.push({ name, keyid, key: { kind: "inline", fields } });
   }
+  if (options.payloadBytes !== undefined && !sameBytes(options.payloadBytes, dsseBody(layoutToJson(layout)))) {
+    issues.push({
+      code: "import-dsse-form",
+      severity: "warning",
+      message:
+        "The DSSE payload is not written the way Totem writes it (json.dumps with sorted keys, as in-toto ≥2 does, no final newline): the policy compiles to the same JSON in that form, so the payload bytes differ.",
+      path: "$.payload",
+    });
+  }
   const cas = caDeclarations(layout, target, issues);
   const header = headerLines(target, targetReason, options);
   const emitted = emitSource({ layout, layoutName: options.name ?? "imported", target, header, functionaries, names, cas }, issues);
@@ -122,6 +146,10 @@ function caDeclarations(layout: Layout, target: Target, issues: ImportIssue[]): 
     out.push({ kind, entries });
   }
   return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function headerLines(target: Target, reason: string, options: ImportOptions): string[] {
