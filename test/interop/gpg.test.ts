@@ -144,6 +144,8 @@ beforeAll(() => {
   // Alice signs with a subkey: gpg picks the newest signing subkey for --local-user MASTER.
   gpg(["--quick-add-key", fpr.alice as string, "rsa2048", "sign", "never"]);
   gpg(["--quick-add-key", fpr.alice as string, "rsa2048", "encr", "never"]);
+  // Bob's DSA key has an ElGamal encryption subkey, an algorithm securesystemslib leaves out.
+  gpg(["--quick-add-key", fpr.bob as string, "elg2048", "encr", "never"]);
   // Dave's key was valid for one day in 2020: made, and used, with gpg's clock set back.
   gpg(["--faked-system-time", "20200101T000000!", "--quick-gen-key", "Dave <dave@example.org>", "rsa2048", "sign", "1d"]);
   // Erin's ed25519 key expires and has a signing subkey, which securesystemslib 0.26 cannot see:
@@ -168,7 +170,7 @@ afterAll(() => {
 });
 
 describe("GPG keys from a GnuPG home", () => {
-  it("reads each exported key as securesystemslib's export_pubkey does (RSA with subkeys, DSA, ed25519, expired, and ed25519 whose validity and subkeys 1.3.1 cannot see)", async () => {
+  it("reads each exported key as securesystemslib's export_pubkey does (RSA with subkeys, DSA with an ElGamal subkey, ed25519, expired, and ed25519 whose validity and subkeys 1.3.1 cannot see)", async () => {
     for (const who of ["alice", "bob", "carol", "dave", "erin"]) {
       const id = fpr[who] as string;
       const exported = spawnSync("gpg", ["--homedir", home, "--export", id]).stdout;
@@ -262,6 +264,13 @@ describe("totem verify --gpg gives in-toto-verify's verdict", () => {
 });
 
 describe("Totem writes what in-toto 1.3.1 reads with GPG keys", () => {
+  it("writes with totem gpg-key the key object the reference's layout API puts into layouts", () => {
+    const made = exec([...TOTEM, "gpg-key", fpr.alice as string, "--gpg-home", home]);
+    expect(made.status, made.stderr).toBe(0);
+    const inLayout = (JSON.parse(readFileSync(layout, "utf8")) as { signed: { keys: Record<string, JsonValue> } }).signed.keys[(fpr.alice as string).toLowerCase()];
+    expect(canonicalString(JSON.parse(made.stdout) as JsonValue)).toBe(canonicalString(inLayout as JsonValue));
+  });
+
   it("records links with totem run --gpg that in-toto-verify accepts, named as in-toto-run names them", () => {
     const [tree, links] = chainDirs("totem-run");
     const run = (step: string, keyid: string, args: string[]) => {
@@ -293,7 +302,14 @@ describe("Totem writes what in-toto 1.3.1 reads with GPG keys", () => {
     const signed = join(dir, "root.layout");
     const sign = exec([...TOTEM, "sign", unsigned, "--gpg", fpr.owner as string, "--gpg-home", home, "-o", signed]);
     expect(sign.status, sign.stderr).toBe(0);
-    const v = verdicts(signed, pass, fpr.owner as string);
+    let v = verdicts(signed, pass, fpr.owner as string);
+    expect(v.reference).toBe("PASS");
+    expect(v.totem).toEqual({ status: 0, codes: [] });
+    // compile --gpg signs in one go.
+    const direct = join(dir, "direct.layout");
+    const both = exec([...TOTEM, "compile", join(dir, "root.totem"), "--gpg", fpr.owner as string, "--gpg-home", home, "-o", direct]);
+    expect(both.status, both.stderr).toBe(0);
+    v = verdicts(direct, pass, fpr.owner as string);
     expect(v.reference).toBe("PASS");
     expect(v.totem).toEqual({ status: 0, codes: [] });
   });

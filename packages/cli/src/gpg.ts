@@ -11,6 +11,7 @@ import {
   envelopeToText,
   type GpgSignature,
   gpgKeyMaterial,
+  type JsonObject,
   type JsonValue,
   type Link,
   linkFileName,
@@ -18,9 +19,12 @@ import {
   type Metablock,
   withGpgSignature,
   type PublicKey,
+  type PrivateKeyMaterial,
   type PublicKeyMaterial,
   readGpgPublicKey,
   readGpgSignature,
+  signMetablock,
+  type Target,
 } from "@totem/engine";
 import { InputError } from "./errors.js";
 import { writeFileAtomic } from "./write-files.js";
@@ -135,4 +139,11 @@ export async function writeGpgLink(link: Link, keyid: string | undefined, home: 
   const path = join(dir, linkFileName(link.name, (signature as GpgSignature).keyid));
   writeFileAtomic(path, envelopeToText(envelope as Metablock<JsonValue>), 0o644);
   return path;
+}
+
+/** A Metablock over `payload` signed by `keys` and then by the OpenPGP signatures `gpgSigned`, as file text. */
+export function metablockTextWithGpg(payload: JsonObject, keys: readonly PrivateKeyMaterial[], target: Target, gpgSigned: readonly GpgSignature[]): string {
+  let envelope = signMetablock(payload, keys, target);
+  for (const g of gpgSigned) envelope = withGpgSignature(envelope, g);
+  return envelopeToText(envelope as Metablock<JsonValue>);
 }

@@ -7,6 +7,7 @@ import {
   type JsonObject,
   type Target,
   TARGETS,
+  canonicalize,
   dsseBody,
   envelopeToText,
   layoutToJson,
@@ -22,6 +23,7 @@ import { ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
 import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
+import { gpgSignatures, metablockTextWithGpg } from "../gpg.js";
 
 /**
  * DSSE envelopes exist only for the modern target: in-toto 1.3.1 reads Metablock only (SPEC-NOTES
@@ -61,6 +63,9 @@ Exit codes: 0 written, 1 the policy has errors (nothing written), 2 bad flag or 
 interface CompileFlags {
   output?: string;
   key: string[];
+  /** -g/--gpg: also sign with GPG keys (or gpg's default key), as totem sign --gpg. */
+  gpg?: true | string[];
+  gpgHome?: string;
   passwordEnv: string;
   target?: Target;
   envelope?: EnvelopeKind;
@@ -76,6 +81,8 @@ export function register(program: Command): void {
     .option("-o, --output <file>", "where to write the layout (default: <policy name>.layout in the current directory)")
     .option("-k, --key <private-key>", "sign with this private key (repeatable)", (v: string, acc: string[]) => [...acc, v], [])
     .option("--password-env <var>", "environment variable holding the password of encrypted keys", "TOTEM_KEY_PASSWORD")
+    .option("-g, --gpg [keyid...]", "also sign with GPG keys from the keyring (fingerprints), or gpg's default key when none is named (Metablock only)")
+    .option("--gpg-home <dir>", "the GnuPG home directory for --gpg (default: gpg's own)")
     .addOption(new Option("--target <target>", `layout flavour (default: the policy's, else ${DEFAULT_TARGET})`).choices(TARGETS))
     .addOption(new Option("--envelope <kind>", "signature envelope (default: dsse for target in-toto-golang, else metablock)").choices(["metablock", "dsse"]))
     .option("--now <time>", "the time relative expiries resolve against (RFC 3339 or @unix-seconds; default SOURCE_DATE_EPOCH or the clock)")
@@ -96,8 +103,11 @@ export function register(program: Command): void {
       // in-toto-golang's layouts (and in-toto ≥2's) are DSSE; a Metablock is still available.
       const envelope: EnvelopeKind = opts.envelope ?? (target === "in-toto-golang" ? "dsse" : "metablock");
       checkEnvelopeForTarget(envelope, target);
+      if (opts.gpg && envelope === "dsse") throw new UsageError("--gpg signs Metablock layouts only (in-toto 1.3.1 has no DSSE)");
       const signers = await loadSigners(opts.key, io, opts.passwordEnv);
-      const text = envelopeText(layoutToJson(lowered.layout), signers, target, envelope);
+      const payload = layoutToJson(lowered.layout);
+      const gpgSigned = await gpgSignatures(opts.gpg, opts.gpgHome, canonicalize(payload), io.cwd);
+      const text = gpgSigned.length > 0 ? metablockTextWithGpg(payload, signers.map((s) => s.key), target, gpgSigned) : envelopeText(payload, signers, target, envelope);
       const name = basename(checked.path, extname(checked.path));
       const out = resolveFrom(io.cwd, opts.output ?? `${name}.layout`);
       const shown = displayPath(io.cwd, out);
@@ -107,12 +117,13 @@ export function register(program: Command): void {
       ]);
       writeFileAtomic(out, text, undefined, shown);
       const layout = lowered.layout;
-      const signed = signers.length > 0 ? `signed by ${signerKeyids(signers, target).join(", ")}` : "unsigned";
+      const signedBy = [...signerKeyids(signers, target), ...gpgSigned.map((g) => g.keyid)];
+      const signed = signedBy.length > 0 ? `signed by ${signedBy.join(", ")}` : "unsigned";
       io.stderr.write(
         `compiled ${checked.uri} → ${displayPath(io.cwd, out)}: target ${target}, ${envelope}, ` +
           `${layout.steps.length} steps, ${layout.inspect.length} inspections, expires ${layout.expires}, ${signed}\n`,
       );
-      if (signers.length === 0) {
+      if (signedBy.length === 0) {
         io.stderr.write("warning: the layout is unsigned; verifiers reject it until it is signed (totem sign --key)\n");
       }
     });
