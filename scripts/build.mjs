@@ -48,7 +48,7 @@ const STALE_CHUNK_MS = 60_000;
  * Builds the CLI split (ESM only): dist/totem.mjs holds the dispatcher, and each command, loaded by a
  * dynamic import in packages/cli/src/main.ts, is a chunk under dist/chunks/ with the libraries only it
  * uses, so a run parses just the code its command needs. Verification workers start
- * dist/verify-worker.mjs, found from their chunk (verify-workers.ts).
+ * dist/verify-worker.mjs, found from their chunk (node-io/src/verify-threads.ts).
  *
  * Other processes may run `totem` while this rebuilds (tests build in parallel with each other): chunk
  * names carry a content hash, so new chunks are written first, the entry is then replaced in one

@@ -26,8 +26,7 @@ import {
 } from "@totem/engine";
 import { MessageChannel } from "node:worker_threads";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ChunkPort, chunkRunner, serveChunks } from "../src/commands/verify-workers.js";
-import { readLinkFile } from "../src/link-files.js";
+import { type ChunkPort, chunkRunner, readLinkFile, serveChunks } from "@totem/node-io";
 import { ROOT, runBinary, tempDir } from "./run-cli.js";
 
 const STEPS = 30;

@@ -9,7 +9,7 @@
 // 10 s timeout, process-group handling, sorted artifact walk and exit-code semantics. Link files are
 // read with node-io's bounded reader (a FIFO or /dev/zero in the folder is refused, not read).
 import { generateKeyPairSync } from "node:crypto";
-import { isAbsolute, join, normalize, sep } from "node:path";
+import { isAbsolute } from "node:path";
 import type { Span } from "@totem/dsl";
 import {
   envelopeToText,
@@ -20,7 +20,7 @@ import {
   STAGES,
   verifyChain,
 } from "@totem/engine";
-import { inspectionRunner, readFileBounded } from "@totem/node-io";
+import { inspectionRunner, listLinkDir, readLinkFile } from "@totem/node-io";
 import type { Diagnostic } from "vscode-languageserver";
 import type { SimulatedFailure, SimulatedRule, SimulateParams, SimulateResult } from "./protocol.js";
 import type { ServerState } from "./server-state.js";
@@ -70,19 +70,14 @@ export async function simulate(state: ServerState, p: SimulateParams): Promise<S
   const key = ephemeralKey();
   const simulated = runInspections ? layout : { ...layout, inspect: [] };
   const text = envelopeToText(signMetablock(layoutToJson(simulated), [key], target));
-  const root = normalize(dir + sep);
   const result = await verifyChain({
     layout: new TextEncoder().encode(text),
     layoutKeys: [key.public],
     now: state.settings.now ?? new Date(),
     trace: true,
     ...(runInspections ? { runInspection: inspectionRunner({ cwd: workDir }) } : {}),
-    readLink(path) {
-      const full = normalize(join(dir, path));
-      if (!full.startsWith(root)) return undefined;
-      const read = readFileBounded(full, "link");
-      return read.ok ? read.value : undefined;
-    },
+    readLink: (path) => readLinkFile(dir, path),
+    listLinks: (sub) => listLinkDir(dir, sub),
   });
   const failed = new Map<string, string>();
   const failures: SimulatedFailure[] = result.failures.map((f) => {

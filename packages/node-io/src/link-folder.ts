@@ -1,23 +1,35 @@
-// Reading link files for `totem verify`, in the main thread and in worker threads alike.
+// The links folder: reading a link file by the path the engine asks for, and listing a directory of
+// it — for `totem verify` (main thread and worker threads) and the language server's simulate alike.
+// A path that would leave the folder is never read, whatever the engine's own name check said.
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { readFileBounded } from "@totem/node-io";
+import { resolve, sep } from "node:path";
+import { readFileBounded } from "./read-file.js";
+
+/** `dir/path`, or undefined when `path` would lead outside `dir` (`..`, an absolute path). */
+function inside(dir: string, path: string): string | undefined {
+  const root = resolve(dir);
+  const full = resolve(root, path);
+  return full.startsWith(root + sep) ? full : undefined;
+}
 
 /**
- * A link file's bytes, by its path relative to the links directory (names passed the engine's
- * file-name safety check); undefined when it is absent or unreadable, as 1.3.1 skips an IOError.
+ * A link file's bytes, by its path relative to the links folder (`build.1a2b3c4d.link`,
+ * `sub.1a2b3c4d/x.5e6f7a8b.link`); undefined when it is absent, unreadable, outside the folder, or not
+ * a regular file (a FIFO or device is refused, never read), as 1.3.1 skips an IOError.
  */
 export function readLinkFile(dir: string, path: string): Uint8Array | undefined {
-  // node-io's bounded reader: a FIFO, device or directory at a link's name is refused, not read (it
-  // would block or never end), and at most the link limit is read. A plain Uint8Array, no copy.
-  const read = readFileBounded(join(dir, path), "link");
+  const full = inside(dir, path);
+  if (full === undefined) return undefined;
+  const read = readFileBounded(full, "link");
   return read.ok ? read.value : undefined;
 }
 
-/** The file names in a directory of the links (`sub` "" for the top); none when it cannot be listed. */
+/** The file names in a directory of the links folder (`sub` "" for the top); none when it cannot be listed. */
 export function listLinkDir(dir: string, sub: string): string[] {
+  const full = sub === "" ? resolve(dir) : inside(dir, sub);
+  if (full === undefined) return [];
   try {
-    return readdirSync(join(dir, sub));
+    return readdirSync(full);
   } catch {
     return [];
   }

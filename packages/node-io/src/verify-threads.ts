@@ -4,13 +4,13 @@
 // without waiting for the main thread). Nothing here decides a verdict: the engine plans the chunks,
 // checks them with its kernel and puts the outcomes together, in this thread or these. Workers run a
 // bundle entry of their own (dist/verify-worker.mjs, without the command line); tests run the same
-// protocol from sources over MessageChannels (test/verify-threads.test.ts).
+// protocol from sources over MessageChannels (cli/test/verify-threads.test.ts).
 import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { MessagePort, Worker } from "node:worker_threads";
 import { type ChunkOutcome, type ChunkRunner, checkChunk, type Layout, MIN_CHUNK_STEPS, type StepsPlan } from "@totem/engine";
-import { readLinkFile } from "../link-files.js";
+import { readLinkFile } from "./link-folder.js";
 
 /** Below this many link files, starting threads costs more than it saves. */
 const MIN_LINKS_FOR_WORKERS = 24;

@@ -2,7 +2,7 @@
 // around it: reading the layout, keys and link files, running inspections in the working directory
 // (writing their `<name>.link` files there, as 1.3.1 does), and a report as text or JSON. Big
 // chains: the main thread and worker threads check the link files and settle steps first
-// (verify-workers.ts, verify-chunks.ts); the engine then reuses those results.
+// (node-io's verify-threads.ts, running the engine's own chunks).
 import { statSync } from "node:fs";
 import type { SourceMap } from "@totem/dsl";
 import {
@@ -23,11 +23,19 @@ import { type Command, Option } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
 import { escapeForTerminal } from "../terminal.js";
 import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
-import { INSPECTION_TIMEOUT_SECONDS, type InspectionPolicy, inspectionRunner as runInspections, readTextBounded } from "@totem/node-io";
+import {
+  chunkRunner,
+  INSPECTION_TIMEOUT_SECONDS,
+  type InspectionPolicy,
+  inspectionRunner as runInspections,
+  listLinkDir,
+  MAX_JOBS,
+  readLinkFile,
+  readTextBounded,
+  warmWorkers,
+} from "@totem/node-io";
 import { type Io, intOption, ioOf, resolveNow, secondsOption, setExit } from "../program.js";
 import { writeInspectionLink } from "./inspection-link.js";
-import { listLinkDir, readLinkFile } from "../link-files.js";
-import { chunkRunner, MAX_JOBS, warmWorkers } from "./verify-workers.js";
 import { x509Warnings } from "./x509-warning.js";
 
 const EXAMPLES = `
