@@ -1,5 +1,8 @@
-// Quick fixes: each diagnostic that carries a `fix` becomes one code action tied to that diagnostic.
-import type { Diagnostic as DslDiagnostic, Span } from "@totem/dsl";
+// Quick fixes: each diagnostic that carries a `fix` becomes one code action tied to that diagnostic,
+// and a name the policy does not declare gets "did you mean" fixes: an unknown step or functionary
+// → the declared names within a small edit distance; an unreadable key file → the files beside it
+// with a similar name (read through `listKeyDir`, the only I/O here).
+import type { Diagnostic as DslDiagnostic, PolicyFile, Span } from "@totem/dsl";
 import { type CodeAction, CodeActionKind } from "vscode-languageserver";
 import type { DocumentSnapshot } from "./documents.js";
 import { toLspDiagnostic, toLspEdits } from "./to-protocol.js";
@@ -8,16 +11,96 @@ function overlaps(a: Span, b: Span): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
 
-/** The quick fixes of the diagnostics that touch `range`. */
-export function codeActions(doc: DocumentSnapshot, diagnostics: readonly DslDiagnostic[], range: Span): CodeAction[] {
+/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), case-sensitive. */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i]);
+  for (let j = 1; j <= b.length; j++) (rows[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = rows[i] as number[];
+    const prev = rows[i - 1] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      row[j] = d;
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+/** The candidates close to `name` (at most a third of its length away, at least 1), nearest first, at most 3. */
+export function didYouMean(name: string, candidates: Iterable<string>): string[] {
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  const scored: { c: string; d: number }[] = [];
+  for (const c of new Set(candidates)) {
+    if (c === name) continue;
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d <= limit) scored.push({ c, d });
+  }
+  return scored
+    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
+    .slice(0, 3)
+    .map((s) => s.c);
+}
+
+/** Lists the file names in the directory of a key path as written (relative to the policy); [] when unreadable. */
+export type KeyDirLister = (doc: DocumentSnapshot, keyPath: string) => string[];
+
+/** What the "did you mean" fixes read besides the diagnostics. */
+export interface SuggestionSources {
+  file: PolicyFile;
+  listKeyDir?: KeyDirLister;
+}
+
+function replacement(doc: DocumentSnapshot, d: DslDiagnostic, span: Span, newText: string, title: string): CodeAction {
+  return {
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toLspDiagnostic(d, doc.lines, doc.uri)],
+    edit: { changes: { [doc.uri]: [{ range: doc.lines.rangeOf(span), newText }] } },
+  };
+}
+
+/** "Did you mean" fixes for one diagnostic (unknown-step, unknown-functionary, key-unreadable). */
+function suggestions(doc: DocumentSnapshot, d: DslDiagnostic, sources: SuggestionSources): CodeAction[] {
+  const written = doc.text.slice(d.span.start, d.span.end);
+  const layout = sources.file.layout;
+  if (d.code === "unknown-step" || d.code === "unknown-functionary") {
+    const names =
+      d.code === "unknown-step" ? (layout?.items ?? []).map((i) => i.name.text) : (layout?.functionaries ?? []).map((f) => f.name.text);
+    return didYouMean(written, names).map((n) => replacement(doc, d, d.span, n, `Did you mean \`${n}\`?`));
+  }
+  if (d.code === "key-unreadable" && sources.listKeyDir) {
+    // The span is the key path's string literal (quotes included when written as a string).
+    const quoted = written.startsWith('"') && written.endsWith('"') && written.length >= 2;
+    // A constant or an escaped path is left alone: the replacement would have to rewrite more than the name.
+    if (!quoted || written.includes("\\")) return [];
+    const path = written.slice(1, -1);
+    const slash = path.lastIndexOf("/");
+    const dir = path.slice(0, slash + 1);
+    const base = path.slice(slash + 1);
+    const span = { start: d.span.start + 1 + dir.length, end: d.span.end - 1 };
+    return didYouMean(base, sources.listKeyDir(doc, path)).map((n) => replacement(doc, d, span, n, `Did you mean "${dir}${n}"?`));
+  }
+  return [];
+}
+
+/** The quick fixes of the diagnostics that touch `range`: each diagnostic's own fix first, then "did you mean" fixes. */
+export function codeActions(doc: DocumentSnapshot, diagnostics: readonly DslDiagnostic[], range: Span, sources?: SuggestionSources): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
-    if (!d.fix || !overlaps(d.span, range)) continue;
+    if (!overlaps(d.span, range)) continue;
+    const similar = sources ? suggestions(doc, d, sources) : [];
+    // The nearest name is the likely intent: it, not "declare a new one", is the preferred fix.
+    if (similar[0]) similar[0].isPreferred = true;
+    out.push(...similar);
+    if (!d.fix) continue;
     out.push({
       title: d.fix.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [toLspDiagnostic(d, doc.lines, doc.uri)],
-      isPreferred: true,
+      isPreferred: similar.length === 0,
       edit: { changes: { [doc.uri]: toLspEdits(d.fix.edits, doc.lines) } },
     });
   }

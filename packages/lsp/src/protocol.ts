@@ -116,6 +116,43 @@ export interface SignResult {
   needsPassword?: boolean;
 }
 
+/** `totem/stepGraph`: the policy graph `totem doc` draws (the dsl's policyGraph), with ranges to jump to. */
+export interface StepGraphParams {
+  uri: string;
+}
+
+/** One step or inspection of the graph. */
+export interface StepGraphNode {
+  kind: "step" | "inspection";
+  name: string;
+  /** Steps: the functionaries in `by`; inspections: none. */
+  signers: string[];
+  threshold: number;
+  command: string[];
+  /** The item's name in the policy. */
+  range: Range;
+}
+
+/** A MATCH edge: artifacts of `from`'s `fromSide` flow into `to`'s `toSide` rule at `range`. */
+export interface StepGraphEdge {
+  from: string;
+  fromSide: "materials" | "products";
+  to: string;
+  toSide: "materials" | "products";
+  pattern: string;
+  /** False when `from` names no step or inspection. */
+  resolved: boolean;
+  range: Range;
+}
+
+/** Result of `totem/stepGraph`; empty lists for a document that is not open or has no layout. */
+export interface StepGraphResult {
+  name?: string;
+  nodes: StepGraphNode[];
+  edges: StepGraphEdge[];
+  functionaries: { name: string; steps: string[]; range: Range }[];
+}
+
 /** Every Totem request by method name: what the client sends and what the server answers. */
 export interface TotemRequests {
   "totem/compiledLayout": { params: CompiledLayoutParams; result: CompiledLayoutResult };
@@ -123,6 +160,7 @@ export interface TotemRequests {
   "totem/import": { params: ImportParams; result: ImportResult };
   "totem/diff": { params: DiffParams; result: DiffResult };
   "totem/sign": { params: SignParams; result: SignResult };
+  "totem/stepGraph": { params: StepGraphParams; result: StepGraphResult };
 }
 
 /** A Totem request's method name. */

@@ -10,6 +10,11 @@ import {
 } from "vscode-languageserver";
 import { AnalysisCache } from "./analysis.js";
 import { codeActions } from "./code-actions.js";
+import { codeLenses } from "./code-lens.js";
+import { inlayHints } from "./inlay-hints.js";
+import { listKeyDir } from "./key-dir.js";
+import { stepGraph } from "./step-graph.js";
+import type { StepGraphParams, StepGraphResult } from "./protocol.js";
 import { completionsAt } from "./completion.js";
 import { registerCustomRequests } from "./custom-requests.js";
 import { registerEditorRequests } from "./editor-requests.js";
@@ -98,6 +103,8 @@ export function startServer(connection: Connection): Connection {
         foldingRangeProvider: true,
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: "totem", version: "0.1.0" },
@@ -203,7 +210,31 @@ export function startServer(connection: Connection): Connection {
   connection.onFoldingRanges(guard("foldingRange", [], (p) => withDoc(p.textDocument.uri, [], (doc) => foldingRanges(state.analyses.of(doc).file, doc.lines))));
   connection.onDocumentFormatting(guard("formatting", null, (p) => withDoc(p.textDocument.uri, null, (doc) => formatDocument(doc))));
   connection.onCodeAction(
-    guard("codeAction", [], (p) => withDoc(p.textDocument.uri, [], (doc) => codeActions(doc, state.compiled.diagnosticsOf(state, doc), doc.lines.spanOf(p.range)))),
+    guard("codeAction", [], (p) =>
+      withDoc(p.textDocument.uri, [], (doc) =>
+        codeActions(doc, state.compiled.diagnosticsOf(state, doc), doc.lines.spanOf(p.range), { file: state.analyses.of(doc).file, listKeyDir }),
+      ),
+    ),
+  );
+  connection.onCodeLens(guard("codeLens", [], (p) => withDoc(p.textDocument.uri, [], (doc) => codeLenses(doc, state.analyses.of(doc).file))));
+  connection.languages.inlayHint.on(
+    guard("inlayHint", [], (p) =>
+      withDoc(p.textDocument.uri, [], (doc) => {
+        const compiled = state.compiled.of(state, doc);
+        const target = compiled.lowered?.target ?? state.settings.defaultTarget;
+        const expires = compiled.lowered?.layout?.expires;
+        return inlayHints(doc, compiled.analysis.file, p.range, {
+          target,
+          ...(expires !== undefined ? { expires } : {}),
+          keys: (name) => keyInfo(state, doc, name),
+        });
+      }),
+    ),
+  );
+  const emptyGraph: StepGraphResult = { nodes: [], edges: [], functionaries: [] };
+  connection.onRequest(
+    "totem/stepGraph",
+    guard("totem/stepGraph", emptyGraph, (p: StepGraphParams): StepGraphResult => withDoc(p?.uri, emptyGraph, (doc) => stepGraph(doc, state.analyses.of(doc)))),
   );
   registerCustomRequests(connection, state, guard);
   registerEditorRequests(connection, state, guard);

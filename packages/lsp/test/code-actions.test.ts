@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CodeAction, Diagnostic, TextEdit } from "vscode-languageserver";
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { didYouMean, editDistance } from "../src/code-actions.js";
 import { LineIndex } from "../src/positions.js";
-import { startClient, type TestClient } from "./lsp-client.js";
+import { DEMO, FIXTURES } from "./fixtures.js";
+import { positionOf, startClient, type TestClient } from "./lsp-client.js";
 
 let client: TestClient;
 beforeAll(async () => {
@@ -16,9 +20,12 @@ function apply(text: string, edits: TextEdit[]): string {
   return spans.reduce((t, s) => t.slice(0, s.start) + s.newText + t.slice(s.end), text);
 }
 
-/** The quick fixes offered for the diagnostic with `code` in `text`, and the text after applying the first. */
+/**
+ * The quick fixes offered for the diagnostic with `code` in `text`, and the text after applying the
+ * first. `name` is a document name (opened as `untitled:NAME.totem`) or a whole URI.
+ */
 async function quickFix(name: string, text: string, code: string): Promise<{ diagnostic: Diagnostic; actions: CodeAction[]; fixed: string }> {
-  const uri = `untitled:${name}.totem`;
+  const uri = name.includes(":") ? name : `untitled:${name}.totem`;
   await client.open(uri, text);
   const diags = await client.diagnostics(uri, 1);
   const diagnostic = diags.find((d) => d.code === code);
@@ -60,5 +67,42 @@ describe("quick fixes from diagnostics", () => {
       context: { diagnostics: [] },
     });
     expect(actions).toEqual([]);
+  });
+});
+
+/** A file: URI beside the demo (so its key paths resolve into fixtures/demo/keys). */
+const besideDemo = (name: string) => pathToFileURL(join(FIXTURES, "demo", name)).href;
+
+describe("did you mean", () => {
+  it("measures edit distance with transpositions", () => {
+    expect(editDistance("carly", "carl")).toBe(1);
+    expect(editDistance("colne", "clone")).toBe(1);
+    expect(editDistance("bob", "carl")).toBe(4);
+    expect(didYouMean("carly", ["bob", "carl", "carla"])).toEqual(["carl", "carla"]);
+    expect(didYouMean("x", ["bob"])).toEqual([]);
+  });
+
+  it("offers `carl` for `by carly`, preferred over declaring a new functionary", async () => {
+    const uri = besideDemo("typo-functionary.totem");
+    const r = await quickFix(uri, DEMO.replace("by carl", "by carly"), "unknown-functionary");
+    expect(r.actions.map((a) => a.title)).toEqual(["Did you mean `carl`?", expect.stringMatching(/carly/)]);
+    expect(r.actions.map((a) => a.isPreferred)).toEqual([true, false]);
+    expect(r.fixed).toBe(DEMO);
+  });
+
+  it("offers the declared step for a misspelt `from`", async () => {
+    const text = DEMO.replace("with products from clone\n      disallow", "with products from cloen\n      disallow");
+    const r = await quickFix(besideDemo("typo-step.totem"), text, "unknown-step");
+    expect(r.actions.map((a) => a.title)).toEqual(["Did you mean `clone`?"]);
+    expect(r.fixed).toBe(DEMO);
+  });
+
+  it("offers the key file beside a misspelt key path", async () => {
+    const uri = besideDemo("typo-key.totem");
+    const text = DEMO.replace('"keys/carl.pub"', '"keys/carl.pbu"');
+    const r = await quickFix(uri, text, "key-unreadable");
+    expect(r.actions.map((a) => a.title)).toEqual(['Did you mean "keys/carl.pub"?']);
+    expect(r.actions[0]?.edit?.changes?.[uri]?.[0]?.range.start).toEqual(positionOf(text, "carl.pbu"));
+    expect(r.fixed).toBe(DEMO);
   });
 });
