@@ -15,16 +15,16 @@ const RULE_KINDS = ["match", "create", "delete", "modify", "allow", "disallow", 
 /** Statement keywords allowed directly inside each kind of block. */
 const BLOCK_KEYWORDS: Record<CursorContext["block"], string[]> = {
   top: ["const", "rules", "layout"],
-  layout: ["target", "expires", "readme", "functionary", "step", "inspection"],
-  step: ["by", "threshold", "expect", "materials", "products"],
+  layout: ["target", "expires", "readme", "functionary", "step", "inspection", "root-cas", "intermediate-cas"],
+  step: ["by", "threshold", "expect", "materials", "products", "cert-constraints"],
   inspection: ["run", "materials", "products"],
   rules: RULE_KINDS,
-  key: ["type", "scheme", "public", "keyid", "hash-algorithms"],
+  key: ["type", "scheme", "public", "keyid", "hash-algorithms", "private", "certificate"],
   other: [],
 };
 
 /** Words after which a string (so a constant) is expected. */
-const STRING_SLOTS = new Set(["create", "delete", "modify", "allow", "disallow", "require", "match", "readme", "run", "command", "=", "[", "type", "scheme", "public", "keyid"]);
+const STRING_SLOTS = new Set(["create", "delete", "modify", "allow", "disallow", "require", "match", "readme", "run", "command", "=", "[", "type", "scheme", "public", "keyid", "private", "certificate"]);
 
 function keywordItems(words: string[]): CompletionItem[] {
   return words.map((w) => ({
