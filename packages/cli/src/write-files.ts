@@ -119,9 +119,12 @@ function writeTemp(path: string, data: string | Uint8Array, mode: number, keepMo
     if (keepMode !== undefined) fchmodSync(fd, keepMode);
     writeAll(fd, data);
     fsyncSync(fd);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    dropTemp(temp); // e.g. ENOSPC: the half-written temporary file goes too
+    throw error;
   }
+  closeSync(fd);
   return temp;
 }
 
