@@ -39,11 +39,11 @@ describe("completion in context", () => {
   });
 
   it("offers layout clauses inside a layout", async () => {
-    expect(await complete('layout "x" {\n  |\n}')).toEqual(["expires", "functionary", "inspection", "readme", "step", "target"]);
+    expect(await complete('layout "x" {\n  |\n}')).toEqual(["expires", "functionary", "inspection", "intermediate-cas", "readme", "root-cas", "step", "target"]);
   });
 
   it("offers step clauses inside a step, and rule kinds inside a rule block", async () => {
-    expect(await complete(withLayout("  step s {\n    |\n  }"))).toEqual(["by", "expect", "materials", "products", "threshold"]);
+    expect(await complete(withLayout("  step s {\n    |\n  }"))).toEqual(["by", "cert-constraints", "expect", "materials", "products", "threshold"]);
     expect(await complete(withLayout("  step s {\n    products {\n      |\n    }\n  }"))).toEqual(["allow", "create", "delete", "disallow", "match", "modify", "require", "use"]);
   });
 
