@@ -14,13 +14,11 @@ import type { ChunkOutcome, RuleTrace, StepOutcome, StepsPlan } from "./types.js
 /** The smallest chunk: the last chunks are this small, so threads finish close together. */
 export const MIN_CHUNK_STEPS = 4;
 
-/** The layout steps whose links a step's or inspection's rules read (MATCH … FROM). */
-export function ruleSources(layout: Layout, item: Pick<Step, "expected_materials" | "expected_products">): string[] {
-  const steps = new Set(layout.steps.map((s) => s.name));
+/** The layout steps whose links a step's or inspection's rules read (MATCH … FROM); `steps` are the layout's step names. */
+function ruleSources(steps: ReadonlySet<string>, item: Pick<Step, "expected_materials" | "expected_products">): string[] {
   const out = new Set<string>();
-  for (const rule of [...item.expected_materials, ...item.expected_products]) {
-    if (rule.type === "match" && steps.has(rule.destinationName)) out.add(rule.destinationName);
-  }
+  for (const rule of item.expected_materials) if (rule.type === "match" && steps.has(rule.destinationName)) out.add(rule.destinationName);
+  for (const rule of item.expected_products) if (rule.type === "match" && steps.has(rule.destinationName)) out.add(rule.destinationName);
   return [...out];
 }
 
@@ -45,13 +43,14 @@ export function planSteps(layout: Layout, prefix: string, threads: number, trace
     for (const name of chunk) chunkOf.set(name, i);
   });
   const keep = new Set<string>();
+  const stepNames = new Set(names);
   for (const step of layout.steps) {
-    const sources = ruleSources(layout, step);
+    const sources = ruleSources(stepNames, step);
     if (sources.every((s) => chunkOf.get(s) === chunkOf.get(step.name))) continue;
     keep.add(step.name);
     for (const s of sources) keep.add(s);
   }
-  for (const inspection of layout.inspect) for (const s of ruleSources(layout, inspection)) keep.add(s);
+  for (const inspection of layout.inspect) for (const s of ruleSources(stepNames, inspection)) keep.add(s);
   for (const step of [layout.steps[0], layout.steps.at(-1)]) if (step) keep.add(step.name);
   return { layout, prefix, chunks, keep: [...keep], trace, ...(now ? { now } : {}) };
 }
@@ -67,7 +66,8 @@ export function checkChunk(plan: StepsPlan, index: number, readLink: (path: stri
   const steps = new Map(layout.steps.map((s) => [s.name, s]));
   const position = new Map(chunk.map((name, i) => [name, i]));
   const keep = new Set(plan.keep);
-  const sources = new Map(chunk.map((name) => [name, ruleSources(layout, steps.get(name) as Step)]));
+  const stepNames = new Set(steps.keys());
+  const sources = new Map(chunk.map((name) => [name, ruleSources(stepNames, steps.get(name) as Step)]));
   // When each step's rules can run (the last of itself and its sources), and when a first link is last read.
   const readyAt = new Map<string, number>();
   const lastUse = new Map<string, number>(chunk.map((name, i) => [name, i]));
