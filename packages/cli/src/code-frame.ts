@@ -87,8 +87,13 @@ export function codeFrame(file: string, text: string, diagnostic: Diagnostic, st
     lines.push(...frameLines(index, note.span, style.cyan, style, gutterWidth));
   }
   if (diagnostic.fix) lines.push(`  ${style.cyan("help")}: ${diagnostic.fix.title}`);
-  lines.push(`  ${style.dim(`see docs/language.md#${diagnostic.code}`)}`);
+  lines.push(`  ${style.dim(`see ${docsPage(diagnostic.code)}#${diagnostic.code}`)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The page documenting a code: the policy language's, or (codes `test-…`) policy tests'. */
+export function docsPage(code: string): string {
+  return code.startsWith("test-") ? "docs/testing.md" : "docs/language.md";
 }
 
 /**

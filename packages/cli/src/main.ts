@@ -48,6 +48,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { names: ["import"], load: () => import("./commands/import.js") },
   { names: ["diff"], load: () => import("./commands/diff.js") },
   { names: ["doc"], load: () => import("./commands/doc.js") },
+  { names: ["test"], load: () => import("./commands/test.js") },
   { names: ["verify"], load: () => import("./commands/verify.js") },
   { names: ["run"], load: () => import("./commands/run.js") },
   { names: ["record"], load: () => import("./commands/record.js") },

@@ -36,3 +36,5 @@ export { policyGraph } from "./doc/graph.js";
 export { escapeMermaid, renderMermaid } from "./doc/mermaid.js";
 export type { DocOptions } from "./doc/markdown.js";
 export { renderPolicyMarkdown } from "./doc/markdown.js";
+export type { ExpectedVerdict, InspectionEvidence, PolicyTest, PolicyTestFile, StepEvidence, TestArtifact } from "./testing/test-file.js";
+export { parseTestFile } from "./testing/test-file.js";
