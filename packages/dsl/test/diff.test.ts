@@ -225,6 +225,9 @@ describe("diffPolicies", () => {
     };
     const [change] = diffPolicies(side(text("")), side(text('      allow "*.sig"\n')));
     expect(change?.line).toEqual({ side: "new", line: 8 });
+    // A removal names the line in the old policy.
+    const [removal] = diffPolicies(side(text('      allow "*.sig"\n')), side(text("")));
+    expect([removal?.kind, removal?.line]).toEqual(["rule-removed", { side: "old", line: 8 }]);
   });
 
   it("uses only kinds from CHANGE_KINDS", () => {

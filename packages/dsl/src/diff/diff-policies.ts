@@ -228,8 +228,11 @@ function itemChanges(a: Side, b: Side): Change[] {
     for (const side of ["materials", "products"] as const) {
       const rules = (i: Item) => (side === "materials" ? i.expected_materials : i.expected_products);
       for (const c of diffRules(`${itemLabel(item)} ${side}`, item.name, side, { rules: rules(old), visible: visibleTo(la, old) }, { rules: rules(item), visible: visibleTo(lb, item) })) {
+        // `rule N` counts in the old list for a removal, in the new one otherwise (docs/cli.md).
         const n = /rule (\d+)$/.exec(c.subject)?.[1];
-        out.push(withLine(c, (n && at(`${item.name}/${side}/${Number(n) - 1}`, "rules")) || at(`${item.name}/${side}/0`, "rules") || at(item.name, "items")));
+        const rule = n === undefined ? undefined : `${item.name}/${side}/${Number(n) - 1}`;
+        const line = c.kind === "rule-removed" && rule ? lineOf(a, "old", rule, "rules") : rule && at(rule, "rules");
+        out.push(withLine(c, line || at(`${item.name}/${side}/0`, "rules") || at(item.name, "items")));
       }
     }
   }

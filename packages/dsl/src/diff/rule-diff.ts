@@ -42,7 +42,8 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
 function edits(before: readonly ArtifactRule[], after: readonly ArtifactRule[]): { kind: ChangeKind; text: string; rule?: number } {
   const [a, b] = [before.map(ruleKey), after.map(ruleKey)];
   if (a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n")) {
-    const list = (rules: readonly ArtifactRule[]) => rules.map(describeRule).join(", ");
+    // Long lists are counted, not printed: the reason has to fit a pull-request comment.
+    const list = (rules: readonly ArtifactRule[]) => (rules.length <= 5 ? rules.map(describeRule).join(", ") : `${rules.length} rules`);
     return { kind: "rules-reordered", text: `rules reordered: ${list(before)} → ${list(after)}` };
   }
   const ops = editScript(a, b);
