@@ -201,7 +201,7 @@ describe("diffPolicies", () => {
     expect(diffPolicies(policy, { ...policy, layout: base })).toEqual([]);
     const longer = { ...policy, relativeExpiry: { ...relative, amount: 365, text: "365d" } };
     expect(diffPolicies(policy, longer).map((c) => `${c.classification}: ${c.reason}`)).toEqual([
-      "weakens: expiry in 180d → in 365d: a compiled layout stays valid longer, so it accepts chains at times the old one would not",
+      "weakens: expiry in 180d → in 365d: a compiled layout stays valid longer: it accepts chains verified after the old one would have expired",
     ]);
   });
 

@@ -91,7 +91,11 @@ function expiryChange(a: PolicySnapshot, b: PolicySnapshot, options: DiffOptions
   if (ra !== undefined && rb !== undefined) {
     const [x, y] = [durationMs(ra), durationMs(rb)];
     if (x === y) return [];
-    return change(y > x, `expiry in ${ra.text} → in ${rb.text}: a compiled layout stays valid ${y > x ? "longer" : "less long"}, so it accepts chains at times the old one would not ${y > x ? "" : "no longer "}`.trimEnd());
+    const reason =
+      y > x
+        ? "a compiled layout stays valid longer: it accepts chains verified after the old one would have expired"
+        : "a compiled layout expires sooner: it rejects chains verified after that, which the old one accepted";
+    return change(y > x, `expiry in ${ra.text} → in ${rb.text}: ${reason}`);
   }
   let [x, y] = [a.layout.expires, b.layout.expires];
   if (!options.explicitNow) {
