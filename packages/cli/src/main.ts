@@ -49,6 +49,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { names: ["diff"], load: () => import("./commands/diff.js") },
   { names: ["doc"], load: () => import("./commands/doc.js") },
   { names: ["test"], load: () => import("./commands/test.js") },
+  { names: ["init"], load: () => import("./commands/init.js") },
   { names: ["verify"], load: () => import("./commands/verify.js") },
   { names: ["run"], load: () => import("./commands/run.js") },
   { names: ["record"], load: () => import("./commands/record.js") },
