@@ -51,6 +51,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { names: ["test"], load: () => import("./commands/test.js") },
   { names: ["init"], load: () => import("./commands/init.js") },
   { names: ["verify"], load: () => import("./commands/verify.js") },
+  { names: ["verify-bundle"], load: () => import("./commands/verify-bundle.js") },
   { names: ["run"], load: () => import("./commands/run.js") },
   { names: ["record"], load: () => import("./commands/record.js") },
   { names: ["lsp"], load: () => import("./commands/lsp.js") },

@@ -105,3 +105,11 @@ export { createArtifactHasher, HASH_ALGORITHMS, hashArtifact } from "./record/ha
 export type { LstripError } from "./record/lstrip.js";
 export { checkLstripPrefixes, lstripPath, lstripPaths } from "./record/lstrip.js";
 export { artifactKey, joinPath, normpath } from "./record/paths.js";
+export type { AttestError } from "./attest/attest-error.js";
+export { parseAttestJson } from "./attest/attest-error.js";
+export type { ResourceDescriptor, Statement } from "./attest/statement.js";
+export { parseStatement, STATEMENT_PAYLOAD_TYPE, STATEMENT_V01, STATEMENT_V1, subjectsMatching } from "./attest/statement.js";
+export type { DecodedEnvelope, EnvelopeKey, Evidence } from "./attest/evidence.js";
+export { loadEvidence, verifyEnvelopeWithKeys } from "./attest/evidence.js";
+export type { BundleArtifact, BundleSigner, VerifiedBundle } from "./attest/sigstore-bundle.js";
+export { verifySigstoreBundle } from "./attest/sigstore-bundle.js";

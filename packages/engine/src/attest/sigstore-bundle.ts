@@ -1,0 +1,147 @@
+// Offline verification of a Sigstore bundle against a trusted root (the sigstore-conformance client
+// protocol for `verify-bundle`), with @sigstore/verify for the cryptography — certificate chain to
+// the Fulcio CA at the signing time, SCTs, transparency-log inclusion (proof + checkpoint, or SET),
+// RFC 3161 timestamps, the signature — and the checks that library leaves to its caller:
+// DSSE payloadType and a single signature, the Statement's `_type`, the artifact against the
+// subjects or the message digest, a trusted root whose authorities all have a validity start, and no
+// CA certificate in the bundle's chain. Nothing here reads a file, the clock or the network.
+import { createHash, createPublicKey } from "node:crypto";
+import type { Bundle } from "@sigstore/bundle";
+import type { X509Certificate } from "@sigstore/core";
+import type { TrustedRoot } from "@sigstore/protobuf-specs";
+import type { Signer, VerificationPolicy } from "@sigstore/verify";
+import type { JsonValue } from "../model.js";
+import { ok, type Result } from "../result.js";
+import { type AttestError, fail, isObject } from "./attest-error.js";
+import { bundleEnvelope, envelopeStatement, parseBundle } from "./evidence.js";
+import { type SigstoreLibs, sigstoreLibs } from "./libraries.js";
+import { type Statement, subjectsMatching } from "./statement.js";
+
+/** Who must have signed: a Fulcio certificate identity (SAN, exact) and OIDC issuer, or a public key (PEM). */
+export type BundleSigner = { readonly identity: string; readonly issuer: string } | { readonly publicKeyPem: string };
+
+/** What is verified: the artifact's bytes, or only its sha256 (hex) — enough for DSSE bundles. */
+export type BundleArtifact = { readonly bytes: Uint8Array } | { readonly sha256: string };
+
+/** A verified bundle: what it carried and who signed it. */
+export interface VerifiedBundle {
+  /** The in-toto Statement of a DSSE bundle (absent for a message signature). */
+  readonly statement?: Statement;
+  /** The certificate's SAN and OIDC issuer (absent for a key). */
+  readonly identity?: string;
+  readonly issuer?: string;
+}
+
+/** Reads a `trusted_root.json` (Sigstore TrustedRoot, protobuf JSON) and refuses authorities with no validity start. */
+export function parseTrustedRoot(value: JsonValue, libs: SigstoreLibs): Result<TrustedRoot, AttestError> {
+  if (!isObject(value)) return fail("trusted-root-invalid", "A trusted root must be a JSON object.");
+  let root: TrustedRoot;
+  try {
+    root = libs.specs.TrustedRoot.fromJSON(value);
+  } catch (e) {
+    return fail("trusted-root-invalid", `The trusted root is malformed: ${(e as Error).message}.`);
+  }
+  // @sigstore/verify reads a missing start as the beginning of time; a root must say from when it trusts.
+  const groups = [
+    ["tlogs", root.tlogs.map((t) => t.publicKey?.validFor)],
+    ["ctlogs", root.ctlogs.map((t) => t.publicKey?.validFor)],
+    ["certificateAuthorities", root.certificateAuthorities.map((c) => c.validFor)],
+    ["timestampAuthorities", root.timestampAuthorities.map((c) => c.validFor)],
+  ] as const;
+  for (const [name, validities] of groups) {
+    const i = validities.findIndex((v) => v?.start === undefined);
+    if (i >= 0) return fail("trusted-root-validity", `${name}[${i}] of the trusted root has no validFor.start; every authority must say from when it is trusted.`, `$.${name}[${i}]`);
+  }
+  return ok(root);
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** The bundle's leaf certificate must not be a CA, and the bundle must not carry a self-signed root. */
+function checkChain(bundle: Bundle, libs: SigstoreLibs): Result<void, AttestError> {
+  const vm = bundle.verificationMaterial.content;
+  const certs =
+    vm.$case === "x509CertificateChain" ? vm.x509CertificateChain.certificates : vm.$case === "certificate" ? [vm.certificate] : [];
+  for (const [i, c] of certs.entries()) {
+    let cert: X509Certificate;
+    try {
+      cert = libs.core.X509Certificate.parse(Buffer.from(c.rawBytes));
+    } catch (e) {
+      return fail("bundle-certificate", `Certificate ${i} of the bundle cannot be read: ${(e as Error).message}.`);
+    }
+    if (i === 0 && cert.isCA) return fail("bundle-certificate", "The bundle's signing certificate is a CA certificate; a Fulcio leaf certificate is expected.");
+    if (cert.subject.equals(cert.issuer)) return fail("bundle-certificate", "The bundle carries a self-signed (root) certificate; roots come from the trusted root only.");
+  }
+  return ok(undefined);
+}
+
+function keyFinder(pem: string) {
+  const publicKey = createPublicKey(pem);
+  return () => ({ publicKey, validFor: () => true });
+}
+
+/**
+ * Verifies a parsed bundle offline against a parsed trusted root, for `signer`, over `artifact`.
+ * Returns what was verified, or why not (`sigstore-*` codes; the library's own error code is in the
+ * message). Never rejects.
+ */
+export async function verifySigstoreBundle(
+  bundleJson: JsonValue,
+  trustedRootJson: JsonValue,
+  signer: BundleSigner,
+  artifact: BundleArtifact,
+): Promise<Result<VerifiedBundle, AttestError>> {
+  const libs = await sigstoreLibs();
+  const bundle = parseBundle(bundleJson, libs);
+  if (!bundle.ok) return bundle;
+  const root = parseTrustedRoot(trustedRootJson, libs);
+  if (!root.ok) return root;
+  const chain = checkChain(bundle.value, libs);
+  if (!chain.ok) return chain;
+  const digest = "sha256" in artifact ? artifact.sha256.toLowerCase() : sha256Hex(artifact.bytes);
+
+  let statement: Statement | undefined;
+  const envelope = bundleEnvelope(bundle.value);
+  if (envelope) {
+    if (envelope.signatures.length !== 1) return fail("sigstore-dsse-signatures", `A bundle's DSSE envelope must have exactly one signature; it has ${envelope.signatures.length}.`);
+    const parsed = envelopeStatement(envelope);
+    if (!parsed.ok) return parsed;
+    statement = parsed.value;
+    if (subjectsMatching(statement, { sha256: digest }).length === 0) {
+      return fail("subject-mismatch", `No subject of the Statement has the artifact's sha256 ${digest}.`, "$.payload.subject");
+    }
+  } else if (bundle.value.content.$case === "messageSignature") {
+    const md = bundle.value.content.messageSignature.messageDigest;
+    if (md && Buffer.from(md.digest).toString("hex") !== digest) {
+      return fail("message-digest-mismatch", `The bundle's message digest is not the artifact's sha256 ${digest}.`);
+    }
+    if (!("bytes" in artifact)) return fail("sigstore-needs-artifact", "A message-signature bundle is verified over the artifact's bytes; pass the file, not its digest.");
+  }
+
+  try {
+    const keyed = "publicKeyPem" in signer;
+    const material = libs.verify.toTrustMaterial(root.value, keyed ? keyFinder(signer.publicKeyPem) : undefined);
+    const hasTimestamp =
+      (bundle.value.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0) > 0 ||
+      bundle.value.verificationMaterial.tlogEntries.some((t) => t.integratedTime !== "0" && t.integratedTime !== "");
+    const verifier = new libs.verify.Verifier(material, {
+      ctlogThreshold: keyed || root.value.ctlogs.length === 0 ? 0 : 1,
+      timestampThreshold: keyed && !hasTimestamp ? 0 : 1,
+    });
+    const entity = libs.verify.toSignedEntity(bundle.value, "bytes" in artifact ? Buffer.from(artifact.bytes) : undefined);
+    const policy: VerificationPolicy | undefined = keyed ? undefined : { subjectAlternativeName: signer.identity, extensions: { issuer: signer.issuer } };
+    const who: Signer = verifier.verify(entity, policy);
+    return ok({
+      ...(statement ? { statement } : {}),
+      ...(who.identity?.subjectAlternativeName ? { identity: who.identity.subjectAlternativeName } : {}),
+      ...(who.identity?.extensions?.issuer ? { issuer: who.identity.extensions.issuer } : {}),
+    });
+  } catch (e) {
+    const error = e as Error & { code?: string };
+    const code = error.name === "PolicyError" ? "sigstore-policy" : "sigstore-verification";
+    const reason = error.code ? `${error.code}: ${error.message}` : error.message;
+    return fail(code, code === "sigstore-policy" ? `The bundle was signed by someone else: ${reason}.` : `The bundle does not verify: ${reason}.`);
+  }
+}
