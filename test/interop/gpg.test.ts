@@ -286,6 +286,29 @@ describe("Totem writes what in-toto 1.3.1 reads with GPG keys", () => {
     expect(v.totem).toEqual({ status: 0, codes: [] });
   });
 
+  it("records a step in two halves with totem record --gpg as in-toto-record --gpg does (the link named after the master key)", () => {
+    const recorded: Record<string, string[]> = {};
+    for (const tool of ["totem", "in-toto"] as const) {
+      const [tree, links] = chainDirs(`record-${tool}`);
+      for (const name of readdirSync(pass)) if (!name.startsWith("write.")) copyFileSync(join(pass, name), join(links, name));
+      const record = (half: "start" | "stop", artifacts: string[]) => {
+        const argv = tool === "totem" ? [...TOTEM, "record", half] : ["in-toto-record", half];
+        // in-toto-record writes into its working directory (it has no -d).
+        const r = exec([...argv, "-n", "write", "--gpg", keys.write, "--gpg-home", home, ...artifacts], { cwd: tree });
+        expect(r.status, r.stderr).toBe(0);
+      };
+      record("start", []);
+      record("stop", ["-p", "src/a.txt"]);
+      recorded[tool] = readdirSync(tree).filter((n) => n.includes(".link")).sort();
+      for (const name of recorded[tool] ?? []) copyFileSync(join(tree, name), join(links, name));
+      const v = verdicts(layout, links, fpr.owner as string);
+      expect(v.reference).toBe("PASS");
+      expect(v.totem).toEqual({ status: 0, codes: [] });
+    }
+    expect(recorded.totem).toEqual(recorded["in-toto"]);
+    expect(recorded.totem).toEqual([`write.${(fpr.alice as string).slice(0, 8).toLowerCase()}.link`]);
+  });
+
   it("imports a GPG layout made by the reference API, compiles it back byte for byte, and in-toto-verify accepts it signed by totem sign --gpg", () => {
     const dir = join(work, "import");
     mkdirSync(dir);

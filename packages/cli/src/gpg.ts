@@ -132,11 +132,18 @@ export async function gpgSignatures(gpgFlag: true | string[] | undefined, home: 
  * named after the keyid of the signature, which is a subkey's when gpg signs with one. Written
  * atomically, 0644, into `dir`; returns its path.
  */
-export async function writeGpgLink(link: Link, keyid: string | undefined, home: string | undefined, dir: string, cwd: string): Promise<string> {
+export async function writeGpgLink(
+  link: Link,
+  keyid: string | undefined,
+  home: string | undefined,
+  dir: string,
+  cwd: string,
+  fileName: (signingKeyid: string) => string = (k) => linkFileName(link.name, k),
+): Promise<string> {
   const payload = linkToJson(link);
   const [signature] = await gpgSignatures(keyid === undefined ? true : [keyid], home, canonicalize(payload), cwd);
   const envelope = withGpgSignature({ signed: payload, signatures: [] }, signature as GpgSignature);
-  const path = join(dir, linkFileName(link.name, (signature as GpgSignature).keyid));
+  const path = join(dir, fileName((signature as GpgSignature).keyid));
   writeFileAtomic(path, envelopeToText(envelope as Metablock<JsonValue>), 0o644);
   return path;
 }

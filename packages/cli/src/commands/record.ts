@@ -2,11 +2,12 @@
 // hand), as in-toto-record does: `start` hashes the materials into a signed
 // `.<step>.<keyid8>.link-unfinished`; `stop` checks that file's signature, hashes the products and
 // writes `<step>.<keyid8>.link` (command `[]`, byproducts `{}`, SPEC-NOTES §3), then removes it.
-import { rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { artifactCount, buildLink, checkEnvelopeSignature, describeLoadError, loadEnvelope, unfinishedLinkFileFor } from "@totem/engine";
+import { artifactCount, buildLink, checkEnvelopeSignature, describeLoadError, linkFileName, loadEnvelope, unfinishedLinkFileFor } from "@totem/engine";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
+import { exportGpgKey, writeGpgLink } from "../gpg.js";
 import { displayPath, readBytes, resolveFrom } from "../io.js";
 import { ioOf } from "../program.js";
 import { artifactOptions, loadRecordingSigner, type RecordFlags, recordArtifacts, recordingOptions, writeLink } from "./run.js";
@@ -28,8 +29,45 @@ Exit codes: 0 recorded; 2 bad flag, unreadable key, or stop without a matching s
 async function setUp(flags: RecordFlags, cmd: Command, what: string) {
   const io = ioOf(cmd);
   const options = artifactOptions(flags, io, what);
-  const signer = await loadRecordingSigner(flags, io);
+  // --gpg signs through the gpg program (gpg.ts), as in-toto-record --gpg does.
+  const signer = flags.gpg === undefined ? await loadRecordingSigner(flags, io) : undefined;
   return { io, options, signer, dir: resolveFrom(io.cwd, flags.metadataDirectory) };
+}
+
+const gpgKeyid = (flags: RecordFlags) => (flags.gpg === true ? undefined : flags.gpg);
+
+/**
+ * `record stop --gpg`, as in-toto-record 1.3.1 does it (runlib.py in_toto_record_stop): the unfinished
+ * link is the one `.<step>.*.link-unfinished` file; the key is exported by --gpg's keyid (or, for
+ * gpg's default key, by the unfinished link's signature keyid); the finished link is signed with that
+ * key and named after its master fingerprint.
+ */
+async function stopWithGpg(flags: RecordFlags, io: ReturnType<typeof ioOf>, options: ReturnType<typeof artifactOptions>, dir: string): Promise<void> {
+  // in-toto-record's glob `.<step>.*.link-unfinished` (unfinishedLinkFileFor's names).
+  const [head, tail] = [`.${flags.step}.`, ".link-unfinished"];
+  const candidates = readdirSync(dir).filter((n) => n.startsWith(head) && n.endsWith(tail) && n.length > head.length + tail.length);
+  if (candidates.length !== 1) {
+    throw new InputError(
+      candidates.length === 0
+        ? `no unfinished link for step "${flags.step}" in ${displayPath(io.cwd, dir)}; run \`totem record start\` first`
+        : `several unfinished links for step "${flags.step}": ${candidates.join(", ")}; remove all but one`,
+    );
+  }
+  const unfinished = join(dir, candidates[0] as string);
+  const shown = displayPath(io.cwd, unfinished);
+  const loaded = loadEnvelope(readBytes(unfinished, "unfinished link"), { expect: "link" });
+  if (!loaded.ok) throw new InputError(`cannot read '${shown}': ${describeLoadError(loaded.error)}`);
+  const wanted = gpgKeyid(flags) ?? loaded.value.signatures[0]?.keyid;
+  if (wanted === undefined) throw new InputError(`'${shown}' has no signature; start the step again`);
+  const key = await exportGpgKey(wanted, flags.gpgHome === undefined ? undefined : resolveFrom(io.cwd, flags.gpgHome));
+  if (loaded.value.type !== "link" || checkEnvelopeSignature(loaded.value, key.keyid, key) !== "valid") {
+    throw new InputError(`'${shown}' is not signed by GPG key ${key.keyid}; start the step again with the same --gpg`);
+  }
+  const products = recordArtifacts(flags.products ?? [], options);
+  const link = buildLink({ name: flags.step, materials: loaded.value.link.materials, products });
+  const path = await writeGpgLink(link, key.keyid, flags.gpgHome, dir, io.cwd, () => linkFileName(flags.step, key.keyid));
+  rmSync(unfinished, { force: true });
+  io.stderr.write(`totem: recorded step "${flags.step}": ${artifactCount(link.materials)} materials, ${artifactCount(products)} products → ${displayPath(io.cwd, path)}\n`);
 }
 
 /** Registers `totem record start` and `totem record stop`. */
@@ -43,10 +81,11 @@ export function register(program: Command): void {
     .description("hash the materials and write the signed unfinished link")
     .action(async (flags: RecordFlags, cmd: Command) => {
       const { io, options, signer, dir } = await setUp(flags, cmd, "materials");
-      const keyid = signer.key.public.keyid(flags.target);
       const materials = recordArtifacts(flags.materials ?? [], options);
       const link = buildLink({ name: flags.step, materials, products: {} });
-      const path = writeLink(link, signer, flags.target, dir, unfinishedLinkFileFor(flags.step, keyid));
+      const path = signer
+        ? writeLink(link, signer, flags.target, dir, unfinishedLinkFileFor(flags.step, signer.key.public.keyid(flags.target)))
+        : await writeGpgLink(link, gpgKeyid(flags), flags.gpgHome, dir, io.cwd, (k) => unfinishedLinkFileFor(flags.step, k));
       io.stderr.write(`totem: started step "${flags.step}": ${Object.keys(materials).length} materials → ${displayPath(io.cwd, path)}\n`);
     });
 
@@ -54,6 +93,10 @@ export function register(program: Command): void {
     .description("hash the products and finish the link started by `record start`")
     .action(async (flags: RecordFlags, cmd: Command) => {
       const { io, options, signer, dir } = await setUp(flags, cmd, "products");
+      if (!signer) {
+        await stopWithGpg(flags, io, options, dir);
+        return;
+      }
       const pub = signer.key.public.toLayoutKey(flags.target);
       const unfinished = join(dir, unfinishedLinkFileFor(flags.step, pub.keyid));
       const shown = displayPath(io.cwd, unfinished);

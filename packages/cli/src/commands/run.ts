@@ -192,7 +192,6 @@ export function artifactOptions(flags: RecordFlags, io: Io, what: string): Artif
 
 /** Loads --key and checks it against --key-type when given. */
 export async function loadRecordingSigner(flags: RecordFlags, io: Io): Promise<Signer> {
-  if (flags.gpg !== undefined) throw new UsageError("totem record does not sign with --gpg yet; use totem run --gpg");
   const signer = await loadSigner(flags.key, io, flags.passwordEnv);
   const type = signer.key.public.keytype;
   if (flags.keyType !== undefined && flags.keyType !== type) {
