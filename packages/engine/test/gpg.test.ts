@@ -86,6 +86,17 @@ describe("GPG layouts and links", () => {
     expect(codes(r)).toEqual(["link-threshold"]);
   });
 
+  it("says that OpenPGP signatures in a DSSE envelope are unsupported", () => {
+    const payload = Buffer.from(JSON.stringify({ _type: "link", name: "write" })).toString("base64");
+    const envelope = { payload, payloadType: "application/vnd.in-toto+json", signatures: [{ keyid: "ab", other_headers: "0400", signature: "aa" }] };
+    const loaded = loadEnvelope(new TextEncoder().encode(JSON.stringify(envelope)));
+    expect(loaded.ok ? undefined : loaded.error).toEqual({
+      code: "schema",
+      message: "The DSSE envelope holds an OpenPGP (GPG) signature: GPG signatures are unsupported in DSSE envelopes (in-toto signs with GPG only in Metablocks).",
+      path: "$.signatures[0]",
+    });
+  });
+
   it("rejects a layout verified with another GPG key", async () => {
     const r = await verify({ now: "2025-06-01T00:00:00Z", keys: [key("bob")] });
     expect(codes(r)).toEqual(["layout-signature-missing"]);

@@ -2,6 +2,7 @@
 // signatures cover. Metablock vs DSSE detection follows in-toto ≥2.2 (SPEC-NOTES §1.2).
 import { canonicalizeChecked } from "../canonical-json.js";
 import { fromBase64 } from "../crypto/bytes.js";
+import { isGpgSignature } from "../crypto/gpg-verify.js";
 import { pae } from "../dsse.js";
 import {
   type EnvelopeKind,
@@ -125,6 +126,11 @@ export function loadParsedEnvelope(bytes: Uint8Array, opts: LoadOptions = {}): R
   }
   const v = validators();
   if ("payload" in root && root.payloadType === INTOTO_PAYLOAD_TYPE) {
+    const gpg = Array.isArray(root.signatures) ? root.signatures.findIndex(isGpgSignature) : -1;
+    if (gpg >= 0) {
+      const message = "The DSSE envelope holds an OpenPGP (GPG) signature: GPG signatures are unsupported in DSSE envelopes (in-toto signs with GPG only in Metablocks).";
+      return err({ code: "schema", message, path: `$.signatures[${gpg}]` });
+    }
     if (!v.dsse(root)) return err(schemaError(v.dsse.errors, root, "$", "DSSE envelope"));
     // DSSE allows standard or URL-safe base64 (SPEC-NOTES §1.2).
     const body = fromBase64(root.payload as string);
