@@ -95,12 +95,13 @@ function isEntry(path) {
   return dirname(resolve(path)) === resolve(CLI_DIST);
 }
 
-// `node scripts/build.mjs extension` builds only what the .vsix holds (used by `npm run package`).
+// `node scripts/build.mjs extension` builds only what the .vsix holds (used by `npm run package`);
+// `node scripts/build.mjs cli` only the CLI (used by scripts/pack-cli.mjs).
 const only = process.argv[2];
 const jobs = [];
 if (only !== "extension") jobs.push(buildCli());
 
-if (existsSync("packages/vscode-extension/src/extension.ts")) {
+if (only !== "cli" && existsSync("packages/vscode-extension/src/extension.ts")) {
   jobs.push(
     build({
       ...common,
@@ -112,7 +113,7 @@ if (existsSync("packages/vscode-extension/src/extension.ts")) {
     }),
   );
 }
-if (existsSync("packages/lsp/src/server-main.ts")) {
+if (only !== "cli" && existsSync("packages/lsp/src/server-main.ts")) {
   jobs.push(
     build({
       ...common,

@@ -1,0 +1,75 @@
+// The installable CLI: `scripts/pack-cli.mjs` packs a tarball with no dependencies, which installs
+// offline into an empty prefix (`npm install -g --prefix`) and runs from there — --version, check,
+// test, compile, run, verify — and runs through `npm exec` (npx) from the tarball too.
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT, tempDir } from "./run-cli.js";
+
+const VERSION = JSON.parse(execFileSync(process.execPath, ["-e", "process.stdout.write(JSON.stringify(require('./packages/cli/package.json').version))"], { cwd: ROOT, encoding: "utf8" }));
+let tarball: string;
+let prefix: string;
+
+function npm(args: string[], cwd: string): string {
+  return execFileSync("npm", [...args, "--offline", "--no-audit", "--no-fund", "--cache", join(prefix, ".npm-cache")], { cwd, encoding: "utf8", env: { ...process.env, npm_config_registry: "http://127.0.0.1:9/" } });
+}
+
+function totem(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(join(prefix, "bin", "totem"), args, { cwd, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  const out = tempDir("totem-pack-out-");
+  tarball = execFileSync(process.execPath, [join(ROOT, "scripts/pack-cli.mjs"), "--out", out], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  prefix = tempDir("totem-prefix-");
+  npm(["install", "-g", "--prefix", prefix, tarball], prefix);
+}, 120_000);
+
+describe("the packed CLI", () => {
+  it("is one tarball with no dependencies, named after the package", () => {
+    expect(tarball).toMatch(new RegExp(`totem-cli-${VERSION.replace(/\./g, "\\.")}\\.tgz$`));
+    const list = execFileSync("tar", ["tzf", tarball], { encoding: "utf8" }).split("\n");
+    expect(list).toContain("package/bin/totem.js");
+    expect(list).toContain("package/dist/totem.mjs");
+    expect(list).toContain("package/dist/verify-worker.mjs");
+    expect(list.some((f) => f.includes("/src/") || f.endsWith(".ts") || f.endsWith(".map"))).toBe(false);
+    const manifest = JSON.parse(execFileSync("tar", ["xzOf", tarball, "package/package.json"], { encoding: "utf8" }));
+    expect(manifest.dependencies).toBeUndefined();
+    expect(manifest.private).toBeUndefined();
+    expect(manifest.bin).toEqual({ totem: "./bin/totem.js" });
+  });
+
+  it("installs offline into an empty prefix and runs every step of a chain from there", () => {
+    expect(totem(["--version"], prefix)).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
+    const work = tempDir("totem-packed-chain-");
+    cpSync(join(ROOT, "examples/demo"), work, { recursive: true });
+    expect(totem(["check", "demo.totem"], work).code).toBe(0);
+    const tests = totem(["test"], work);
+    expect(tests.stderr).toBe("8 tests in 1 file: 8 passed\n");
+    const compiled = totem(["compile", "demo.totem", "--key", "keys/alice", "-o", "root.layout"], work);
+    expect(compiled.code).toBe(0);
+    mkdirSync(join(work, "demo-project"));
+    writeFileSync(join(work, "demo-project/foo.py"), "foo-v0\n");
+    const steps = [
+      ["run", "--step", "clone", "--key", "keys/bob", "-p", "demo-project", "-x"],
+      ["run", "--step", "update-version", "--key", "keys/bob", "-m", "demo-project", "-p", "demo-project", "--", "sed", "-i", "s/foo-v0/foo-v1/", "demo-project/foo.py"],
+      ["run", "--step", "package", "--key", "keys/carl", "-m", "demo-project", "-p", "demo-project.tar.gz", "--", "tar", "--exclude", ".git", "-zcvf", "demo-project.tar.gz", "demo-project"],
+    ];
+    for (const step of steps) expect(totem(step, work).code, step.join(" ")).toBe(0);
+    // The verifier's folder holds what the untar inspection allows: the package, the layout, the key.
+    const final = join(work, "verifier");
+    mkdirSync(final);
+    for (const f of readdirSync(work).filter((n) => n.endsWith(".link") || n === "demo-project.tar.gz" || n === "root.layout")) cpSync(join(work, f), join(final, f));
+    cpSync(join(work, "keys/alice.pub"), join(final, "alice.pub"));
+    const verify = totem(["verify", "--layout", "root.layout", "--layout-key", "alice.pub", "--links", "."], final);
+    expect(verify.stderr + verify.stdout).not.toContain("totem: internal error");
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  });
+
+  it("runs through npm exec (npx) from the tarball", () => {
+    const out = npm(["exec", "--yes", `--package=${tarball}`, "--", "totem", "--version"], prefix);
+    expect(out).toBe(`${VERSION}\n`);
+  });
+});
