@@ -9,7 +9,7 @@ import { createHash, createPublicKey } from "node:crypto";
 import type { Bundle } from "@sigstore/bundle";
 import type { X509Certificate } from "@sigstore/core";
 import type { TrustedRoot } from "@sigstore/protobuf-specs";
-import type { Signer, VerificationPolicy } from "@sigstore/verify";
+import type { Signer } from "@sigstore/verify";
 import type { JsonValue } from "../model.js";
 import { ok, type Result } from "../result.js";
 import { type AttestError, fail, isObject } from "./attest-error.js";
@@ -131,8 +131,16 @@ export async function verifySigstoreBundle(
       timestampThreshold: keyed && !hasTimestamp ? 0 : 1,
     });
     const entity = libs.verify.toSignedEntity(bundle.value, "bytes" in artifact ? Buffer.from(artifact.bytes) : undefined);
-    const policy: VerificationPolicy | undefined = keyed ? undefined : { subjectAlternativeName: signer.identity, extensions: { issuer: signer.issuer } };
-    const who: Signer = verifier.verify(entity, policy);
+    // No policy for the library: it matches a string identity as an unanchored regular expression
+    // (String#match), so "alice@example.co" would accept "alice@example.com". Compared exactly below.
+    const who: Signer = verifier.verify(entity);
+    if (!keyed) {
+      const san = who.identity?.subjectAlternativeName;
+      const issuer = who.identity?.extensions?.issuer;
+      if (san !== signer.identity || issuer !== signer.issuer) {
+        return fail("sigstore-policy", `The bundle was signed by ${san ?? "a certificate without a SAN"} (issuer ${issuer ?? "none"}), not by ${signer.identity} (issuer ${signer.issuer}).`);
+      }
+    }
     return ok({
       ...(statement ? { statement } : {}),
       ...(who.identity?.subjectAlternativeName ? { identity: who.identity.subjectAlternativeName } : {}),
@@ -140,8 +148,7 @@ export async function verifySigstoreBundle(
     });
   } catch (e) {
     const error = e as Error & { code?: string };
-    const code = error.name === "PolicyError" ? "sigstore-policy" : "sigstore-verification";
     const reason = error.code ? `${error.code}: ${error.message}` : error.message;
-    return fail(code, code === "sigstore-policy" ? `The bundle was signed by someone else: ${reason}.` : `The bundle does not verify: ${reason}.`);
+    return fail("sigstore-verification", `The bundle does not verify: ${reason}.`);
   }
 }
