@@ -253,6 +253,11 @@ export async function readGpgPublicKey(data: Uint8Array | string, keyid?: string
   const validity = await masterValidity(key, hashing);
   if (validity !== undefined && master.gpg) master.gpg.validity_period = validity;
   const subkeys = await verifiedSubkeys(key, hashing);
+  // As get_pubkey_bundle: the keyid must name the master key or a subkey that was kept (a subkey of
+  // an unsupported algorithm, such as ElGamal, or without a valid binding is not found).
+  if (want !== undefined && ![master.keyid, ...Object.keys(subkeys)].some((id) => id.endsWith(want))) {
+    return keyFail(`The OpenPGP key ${keyid} is a subkey that cannot be used (not a supported signing algorithm, or not validly bound to its master key).`);
+  }
   if (Object.keys(subkeys).length > 0 && master.gpg) master.gpg.subkeys = subkeys;
   return ok(master);
 }
