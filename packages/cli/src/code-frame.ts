@@ -97,13 +97,15 @@ export function docsPage(code: string): string {
 }
 
 /**
- * Published address of docs/language.md; codes are anchors in it. The repository's public address
- * is not fixed yet (packages/vscode-extension/package.json uses the same placeholder host): this is
- * the one line to change when it is.
+ * The published address of a code's documentation under `docsBase` (the URL of the folder holding
+ * language.md and testing.md, e.g. https://github.com/ORG/totem/blob/v0.1.0/docs/), or undefined
+ * when no base is known: Totem has no fixed public address, and a link that does not resolve is worse
+ * than none. Undefined, too, for a base that is not an absolute http(s) URL.
  */
-export const DOCS_BASE = "https://example.invalid/totem/blob/main/docs/language.md";
-
-/** The documentation address of a diagnostic code (SARIF helpUri). */
-export function docsUrl(code: string): string {
-  return `${DOCS_BASE}#${code}`;
+export function docsUrl(code: string, docsBase: string | undefined): string | undefined {
+  if (docsBase === undefined || docsBase === "") return undefined;
+  const base = docsBase.endsWith("/") ? docsBase : `${docsBase}/`;
+  if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) return undefined;
+  const page = new URL(docsPage(code).replace(/^docs\//, ""), base).href;
+  return code === "" ? page : `${page}#${code}`;
 }

@@ -1,5 +1,5 @@
 // SARIF 2.1.0 output of `totem check` for GitHub code scanning. One run, one rule per diagnostic code
-// (id = the code, helpUri = its anchor in docs/language.md), 1-based lines and columns counted in
+// (id = the code, helpUri = its anchor in docs/language.md under --docs-url, omitted without one), 1-based lines and columns counted in
 // UTF-16 code units (run.columnKind), which is exactly how the dsl measures spans.
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -62,7 +62,7 @@ function location(uri: string, index: LineIndex, span: Span, message?: string): 
 }
 
 /** Builds the SARIF 2.1.0 log for a set of checked files (a plain JSON object, stable key order). */
-export function toSarif(files: readonly CheckedFile[], describe: RuleDescriber): Record<string, unknown> {
+export function toSarif(files: readonly CheckedFile[], describe: RuleDescriber, docsBase?: string): Record<string, unknown> {
   const ruleIndex = new Map<string, number>();
   const rules: Record<string, unknown>[] = [];
   const results: Record<string, unknown>[] = [];
@@ -70,11 +70,12 @@ export function toSarif(files: readonly CheckedFile[], describe: RuleDescriber):
   for (const code of codes) {
     const worst = files.flatMap((f) => f.diagnostics).find((d) => d.code === code)?.severity ?? "error";
     ruleIndex.set(code, rules.length);
+    const helpUri = docsUrl(code, docsBase);
     rules.push({
       id: code,
       name: code,
       shortDescription: { text: describe(code) ?? code },
-      helpUri: docsUrl(code),
+      ...(helpUri === undefined ? {} : { helpUri }),
       defaultConfiguration: { level: sarifLevel(worst) },
     });
   }
@@ -107,6 +108,7 @@ export function toSarif(files: readonly CheckedFile[], describe: RuleDescriber):
       results.push(result);
     }
   }
+  const informationUri = docsUrl("", docsBase);
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -116,7 +118,7 @@ export function toSarif(files: readonly CheckedFile[], describe: RuleDescriber):
           driver: {
             name: "totem",
             semanticVersion: VERSION,
-            informationUri: docsUrl("").replace(/#$/, ""),
+            ...(informationUri === undefined ? {} : { informationUri }),
             rules,
           },
         },

@@ -32,12 +32,15 @@ describe("totem check --format sarif", () => {
   });
 
   it("has what GitHub code scanning needs: rules with help, 1-based UTF-16 regions, relative URIs", async () => {
-    const r = await runCli(["check", "errors.totem", "warnings.totem", "--format", "sarif"], { cwd });
+    const docs = "https://github.com/example-org/totem/blob/v0.1.0/docs";
+    const r = await runCli(["check", "errors.totem", "warnings.totem", "--format", "sarif", "--docs-url", docs], { cwd });
     const run = JSON.parse(r.stdout).runs[0];
+    expect(sarifValidator()(JSON.parse(r.stdout))).toBe(true);
     expect(run.columnKind).toBe("utf16CodeUnits");
+    expect(run.tool.driver.informationUri).toBe(`${docs}/language.md`);
     const ruleIds = run.tool.driver.rules.map((rule: { id: string }) => rule.id);
     for (const rule of run.tool.driver.rules) {
-      expect(rule.helpUri).toMatch(new RegExp(`/docs/language\\.md#${rule.id}$`));
+      expect(rule.helpUri).toBe(`${docs}/language.md#${rule.id}`);
       expect(rule.shortDescription.text.length).toBeGreaterThan(0);
     }
     for (const result of run.results) {
@@ -47,6 +50,18 @@ describe("totem check --format sarif", () => {
       expect(region.startLine).toBeGreaterThanOrEqual(1);
       expect(region.startColumn).toBeGreaterThanOrEqual(1);
     }
+  });
+
+  it("links no documentation without a docs URL (never a host that does not resolve), and takes TOTEM_DOCS_URL", async () => {
+    const plain = await runCli(["check", "errors.totem", "--format", "sarif"], { cwd });
+    expect(plain.stdout).not.toContain("helpUri");
+    expect(plain.stdout).not.toContain("informationUri");
+    expect(plain.stdout).not.toContain("example.invalid");
+    const env = await runCli(["check", "errors.totem", "--format", "sarif"], { cwd, env: { TOTEM_DOCS_URL: "https://docs.example.org/totem/" } });
+    expect(JSON.parse(env.stdout).runs[0].tool.driver.rules[0].helpUri).toMatch(/^https:\/\/docs\.example\.org\/totem\/language\.md#/);
+    const bad = await runCli(["check", "errors.totem", "--format", "sarif", "--docs-url", "javascript:alert(1)"], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("totem: --docs-url 'javascript:alert(1)' is not an http(s) URL");
   });
 
   it("names a file outside the working directory by a file: URI, and encodes relative paths", async () => {

@@ -3,8 +3,8 @@
 import { CODES, type CompileResult, LineIndex, compilePolicy } from "@totem/dsl";
 import type { Target } from "@totem/engine";
 import { type Command, Option } from "commander";
-import { codeFrame } from "../code-frame.js";
-import { EXIT } from "../errors.js";
+import { codeFrame, docsUrl } from "../code-frame.js";
+import { EXIT, UsageError } from "../errors.js";
 import { displayPath, keyReaderFor, readText, resolveFrom } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
 import { type CheckedFile, toSarif } from "../sarif.js";
@@ -141,14 +141,18 @@ export function register(program: Command): void {
     .option("--expiry-warning <days>", "warn when a layout expires within DAYS days", intOption("--expiry-warning"), 30)
     .option("--max-warnings <n>", "exit 1 when there are more than N warnings", intOption("--max-warnings"))
     .option("--now <time>", "the time expiry is checked against (RFC 3339 or @unix-seconds; default SOURCE_DATE_EPOCH or the clock)")
+    .option("--docs-url <url>", "SARIF: the published docs/ folder rule help links to (default TOTEM_DOCS_URL; none: no links)")
     .addHelpText("after", EXAMPLES)
     .action((files: string[], opts: CheckFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const now = resolveNow(opts.now, io);
+      if (opts.docsUrl !== undefined && docsUrl("", opts.docsUrl) === undefined) {
+        throw new UsageError(`--docs-url '${opts.docsUrl}' is not an http(s) URL`, "(see totem check --help)");
+      }
       const checked = files.map((f) => checkPolicy(f, io, { now, expiryWarningDays: opts.expiryWarning }));
       const summary = summarize(checked);
       if (opts.format === "json") io.stdout.write(`${JSON.stringify(toCheckJson(checked), null, 2)}\n`);
-      else if (opts.format === "sarif") io.stdout.write(`${JSON.stringify(toSarif(checked, describeCode), null, 2)}\n`);
+      else if (opts.format === "sarif") io.stdout.write(`${JSON.stringify(toSarif(checked, describeCode, opts.docsUrl ?? io.env.TOTEM_DOCS_URL), null, 2)}\n`);
       else {
         writeCodeFrames(checked, io.stdout, colorEnabled(io.stdoutIsTTY, io.env));
         io.stderr.write(`${summaryLine(summary)}\n`);
@@ -166,4 +170,5 @@ interface CheckFlags {
   expiryWarning: number;
   maxWarnings?: number;
   now?: string;
+  docsUrl?: string;
 }
