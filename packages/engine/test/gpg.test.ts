@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   canonicalString,
+  checkChunk,
   type JsonValue,
   layoutToJson,
   loadEnvelope,
@@ -71,6 +72,19 @@ describe("GPG layouts and links", () => {
     expect(codes(r)).toEqual(["link-threshold"]);
     expect(r.failures[0]?.step).toBe("write");
     expect(r.failures[0]?.message).toMatch(/expired/);
+  });
+
+  it("checks key validity with the verdict's clock in chunks run elsewhere (the plan travels by structured clone, as to a worker thread)", async () => {
+    const readLink = (path: string) => links[path];
+    const r = await verifyChain({
+      layout: read("root.layout"),
+      layoutKeys: [key("owner")],
+      readLink,
+      now: new Date("2026-06-01T00:00:00Z"),
+      trace: false,
+      chunkRunner: { threads: 2, run: async (plan) => plan.chunks.map((_, i) => checkChunk(structuredClone(plan), i, readLink)) },
+    });
+    expect(codes(r)).toEqual(["link-threshold"]);
   });
 
   it("accepts a layout signed by a layout key's subkey, and fails it with layout-key-expired once the key has expired", async () => {
