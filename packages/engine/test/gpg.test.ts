@@ -60,6 +60,15 @@ describe("GPG layouts and links", () => {
     );
   });
 
+  it("refuses a GPG key file whose method does not fit its type, and points an OpenPGP key block to totem gpg-key", () => {
+    const alice = JSON.parse(readFileSync(join(DIR, "alice.gpg.json"), "utf8")) as Record<string, unknown>;
+    const wrong = parsePublicKey(JSON.stringify({ ...alice, method: "pgp+eddsa-ed25519" }));
+    expect(wrong.ok ? undefined : wrong.error.code).toBe("key-unreadable");
+    expect(wrong.ok ? "" : wrong.error.message).toMatch(/^The GPG key file is not a securesystemslib GPG key: at \/method it must be equal to constant/);
+    const block = parsePublicKey("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQENBF...\n-----END PGP PUBLIC KEY BLOCK-----\n");
+    expect(block.ok ? "" : block.error.message).toMatch(/totem gpg-key FINGERPRINT --from FILE/);
+  });
+
   it("passes while every key is valid, with Alice's link signed by her subkey", async () => {
     expect(Object.keys(links).some((n) => n.startsWith("write.") && !key("alice").keyid("in-toto").startsWith(n.slice(6, 14)))).toBe(true);
     const r = await verify({ now: "2025-06-01T00:00:00Z" });
