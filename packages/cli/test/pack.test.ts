@@ -2,9 +2,9 @@
 // offline into an empty prefix (`npm install -g --prefix`) and runs from there — --version, check,
 // test, compile, run, verify — and runs through `npm exec` (npx) from the tarball too.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEMO_STEPS, demoWorkspace, verifierFolder } from "./demo-chain.js";
 import { ROOT, tempDir } from "./run-cli.js";
 
 const VERSION = JSON.parse(execFileSync(process.execPath, ["-e", "process.stdout.write(JSON.stringify(require('./packages/cli/package.json').version))"], { cwd: ROOT, encoding: "utf8" }));
@@ -44,26 +44,14 @@ describe("the packed CLI", () => {
   it("installs offline into an empty prefix and runs every step of a chain from there", () => {
     expect(totem(["--version"], prefix)).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
     const work = tempDir("totem-packed-chain-");
-    cpSync(join(ROOT, "examples/demo"), work, { recursive: true });
+    demoWorkspace(work);
     expect(totem(["check", "demo.totem"], work).code).toBe(0);
     const tests = totem(["test"], work);
     expect(tests.stderr).toBe("8 tests in 1 file: 8 passed\n");
     const compiled = totem(["compile", "demo.totem", "--key", "keys/alice", "-o", "root.layout"], work);
     expect(compiled.code).toBe(0);
-    mkdirSync(join(work, "demo-project"));
-    writeFileSync(join(work, "demo-project/foo.py"), "foo-v0\n");
-    const steps = [
-      ["run", "--step", "clone", "--key", "keys/bob", "-p", "demo-project", "-x"],
-      ["run", "--step", "update-version", "--key", "keys/bob", "-m", "demo-project", "-p", "demo-project", "--", "sed", "-i", "s/foo-v0/foo-v1/", "demo-project/foo.py"],
-      ["run", "--step", "package", "--key", "keys/carl", "-m", "demo-project", "-p", "demo-project.tar.gz", "--", "tar", "--exclude", ".git", "-zcvf", "demo-project.tar.gz", "demo-project"],
-    ];
-    for (const step of steps) expect(totem(step, work).code, step.join(" ")).toBe(0);
-    // The verifier's folder holds what the untar inspection allows: the package, the layout, the key.
-    const final = join(work, "verifier");
-    mkdirSync(final);
-    for (const f of readdirSync(work).filter((n) => n.endsWith(".link") || n === "demo-project.tar.gz" || n === "root.layout")) cpSync(join(work, f), join(final, f));
-    cpSync(join(work, "keys/alice.pub"), join(final, "alice.pub"));
-    const verify = totem(["verify", "--layout", "root.layout", "--layout-key", "alice.pub", "--links", "."], final);
+    for (const step of DEMO_STEPS) expect(totem(step, work).code, step.join(" ")).toBe(0);
+    const verify = totem(["verify", "--layout", "root.layout", "--layout-key", "alice.pub", "--links", "."], verifierFolder(work, ["root.layout"]));
     expect(verify.stderr + verify.stdout).not.toContain("totem: internal error");
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
