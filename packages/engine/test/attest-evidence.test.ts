@@ -27,13 +27,19 @@ describe("parseStatement", () => {
     expect(parseStatement({ ...statement, _type: STATEMENT_V01 })).toMatchObject({ ok: true, value: { type: STATEMENT_V01 } });
   });
 
+  it("reads the protobuf field name type for a v1 Statement (statement.proto's json_name is _type)", () => {
+    const { _type, ...rest } = statement;
+    expect(parseStatement({ ...rest, type: _type })).toMatchObject({ ok: true, value: { type: STATEMENT_V1 } });
+  });
+
   it("gives an absent predicate as an empty object", () => {
     const { predicate: _, ...bare } = statement;
     expect(parseStatement(bare)).toMatchObject({ ok: true, value: { predicate: {} } });
   });
 
   const refused: Array<[string, unknown, string, string]> = [
-    ["the protobuf spelling type", { ...statement, _type: undefined, type: STATEMENT_V1 }, "statement-type", "$.type"],
+    ["the protobuf spelling type for v0.1", { ...statement, _type: undefined, type: STATEMENT_V01 }, "statement-type", "$.type"],
+    ["both spellings of the type", { ...statement, type: STATEMENT_V1 }, "statement-type", "$.type"],
     ["an unknown _type", { ...statement, _type: "https://in-toto.io/Statement/v2" }, "statement-type", "$._type"],
     ["an unknown field", { ...statement, extra: 1 }, "statement-field", "$.extra"],
     ["no subject", { ...statement, subject: [] }, "statement-subject", "$.subject"],

@@ -76,6 +76,9 @@ interface VerifyFlags {
   inspections: InspectionPolicy | false;
   inspectionLinks: boolean;
   jobs?: number;
+  /** --attestations and --substitute-parameters: ITE-10/11 layouts (verify-attestations.ts). */
+  attestations?: string;
+  substituteParameters?: string;
 }
 
 /**
@@ -235,6 +238,8 @@ export function register(program: Command): void {
     .option("-v, --verbose", "also list the stages that passed (text report)")
     .option("-q, --quiet", "print nothing when the chain passes; only failures and warnings")
     .option("--json", "print the result as JSON (docs/cli.md)")
+    .option("--attestations <dir>", "verify in-toto attestations in DIR against an ITE-10/11 layout (attestation-verifier's YAML format; docs/attestations.md)")
+    .option("--substitute-parameters <file>", "with --attestations: JSON object of values for the layout's {placeholders}")
     .option("--no-trace", "leave the per-rule trace out of --json (smaller output for big chains)")
     .option("--now <time>", "check expiry against this time instead of the clock (SOURCE_DATE_EPOCH is never used for this)")
     .option("--inspection-timeout <seconds>", "stop an inspection after this many seconds: SIGTERM to its process group, SIGKILL 2 s later; it fails with inspection-timeout", secondsOption("--inspection-timeout"), INSPECTION_TIMEOUT_SECONDS)
@@ -248,6 +253,9 @@ export function register(program: Command): void {
     .option(`-j, --jobs <n>`, `threads checking links, the main one included, at most ${MAX_JOBS} (default: one per core; one for small chains; 0 or 1: no worker threads)`, intOption("--jobs", MAX_JOBS))
     .addHelpText("after", EXAMPLES)
     .action(async (flags: VerifyFlags, cmd: Command) => {
+      if (flags.attestations !== undefined || flags.substituteParameters !== undefined) {
+        return (await import("./verify-attestations.js")).verifyWithAttestations(flags, cmd);
+      }
       const io = ioOf(cmd);
       const links = flags.linkDir ?? flags.links;
       const dir = resolveFrom(io.cwd, links);

@@ -39,12 +39,12 @@ export function sigstoreLibs(): Promise<SigstoreLibs> {
 
 /** Loads @bufbuild/cel once. */
 export function celLib(): Promise<typeof Cel> {
-  cel ??= import("@bufbuild/cel");
+  cel ??= import("@bufbuild/cel").then(commonJs);
   return cel;
 }
 
 /** Loads yaml once. */
 export function yamlLib(): Promise<typeof Yaml> {
-  yaml ??= import("yaml");
+  yaml ??= import("yaml").then(commonJs);
   return yaml;
 }

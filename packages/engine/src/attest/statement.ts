@@ -1,6 +1,8 @@
 // in-toto Statements (ITE-6; in-toto/attestation spec/v1/statement.md and spec/v0.1.0): the
 // envelope-independent layer of an attestation. Parsed strictly: attestation-verifier accepts any
-// `_type` value and the protobuf spelling `type`; Totem refuses both (docs/attestations.md).
+// `_type` value; Totem accepts exactly v1 and the legacy v0.1 (docs/attestations.md). The v1
+// Statement is defined in protobuf (statement.proto: `string type = 1 [json_name = "_type"]`), and a
+// protobuf-JSON reader accepts a field under its proto name too, so `type` is read for v1 only.
 import type { HashDict, JsonObject } from "../model.js";
 import { ok, type Result } from "../result.js";
 import { type AttestError, fail, isObject } from "./attest-error.js";
@@ -65,19 +67,21 @@ export function parseDescriptor(value: unknown, path: string, requireDigest: boo
 }
 
 /**
- * Parses a Statement from JSON. Refuses: a missing `_type`, an unknown one, the protobuf spelling
- * `type`, unknown top-level fields, no subject, subjects without digests, a missing predicateType,
+ * Parses a Statement from JSON. Refuses: a missing `_type`, an unknown one (the protobuf spelling
+ * `type` is read for v1 alone, never beside `_type`), unknown top-level fields, no subject, subjects without digests, a missing predicateType,
  * a predicate that is not an object. Never throws.
  */
 export function parseStatement(value: unknown, path = "$"): Result<Statement, AttestError> {
   if (!isObject(value)) return fail("statement-shape", "An in-toto Statement must be a JSON object.", path);
-  if (!("_type" in value) && "type" in value) {
-    return fail("statement-type", 'The Statement spells its type field "type"; in-toto Statements use "_type" (the protobuf spelling is not accepted).', `${path}.type`);
-  }
+  const protoSpelling = "type" in value;
+  if (protoSpelling && "_type" in value) return fail("statement-type", 'The Statement has both "_type" and "type"; keep "_type".', `${path}.type`);
   for (const key of Object.keys(value)) {
-    if (!STATEMENT_FIELDS.has(key)) return fail("statement-field", `Unknown Statement field "${key}".`, `${path}.${key}`);
+    if (!STATEMENT_FIELDS.has(key) && key !== "type") return fail("statement-field", `Unknown Statement field "${key}".`, `${path}.${key}`);
   }
-  const type = value._type;
+  const type = protoSpelling ? value.type : value._type;
+  if (protoSpelling && type !== STATEMENT_V1) {
+    return fail("statement-type", `The Statement's "type" (the protobuf spelling of "_type", v1 only) is ${JSON.stringify(type)}; expected "${STATEMENT_V1}".`, `${path}.type`);
+  }
   if (type !== STATEMENT_V1 && type !== STATEMENT_V01) {
     const got = type === undefined ? "no _type" : `_type ${JSON.stringify(type)}`;
     return fail("statement-type", `The Statement has ${got}; expected "${STATEMENT_V1}" (or the legacy "${STATEMENT_V01}").`, `${path}._type`);

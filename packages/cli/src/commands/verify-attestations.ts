@@ -1,0 +1,75 @@
+// `totem verify --layout L --attestations DIR [--substitute-parameters FILE]`: attestations against
+// an ITE-10/11 layout in attestation-verifier's YAML format (the engine's verifyAttestations). The
+// `verify` command (verify.ts) hands over to this module when --attestations is given.
+import { listLinkDir, readLinkFile } from "@totem/node-io";
+import { type AttestationFile, type AttestationVerdict, parseAttestationLayout, parseAttestJson, substituteParameters, verifyAttestations } from "@totem/engine";
+import type { Command } from "commander";
+import { EXIT, InputError, UsageError } from "../errors.js";
+import { displayPath, readBytes, readText, resolveFrom } from "../io.js";
+import { ioOf, resolveNow, setExit } from "../program.js";
+import { escapeForTerminal } from "../terminal.js";
+
+/** The flags of `totem verify` this mode reads. */
+export interface AttestationFlags {
+  layout: string;
+  attestations?: string;
+  substituteParameters?: string;
+  now?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Every regular file of the attestations folder, read through the bounded reader, in name order. */
+function readFolder(dir: string, shown: string): AttestationFile[] {
+  const names = listLinkDir(dir, "").sort();
+  const files: AttestationFile[] = [];
+  for (const name of names) {
+    const bytes = readLinkFile(dir, name);
+    if (bytes === undefined) throw new InputError(`cannot read attestation '${shown}/${name}': not a readable regular file within the size limit`);
+    files.push({ name, bytes });
+  }
+  return files;
+}
+
+function report(verdict: AttestationVerdict, layout: string): string {
+  const lines = [verdict.passed ? `PASSED: ${layout}` : `FAILED: ${layout}`];
+  for (const f of verdict.failures) lines.push(`  error ${f.code}: ${escapeForTerminal(f.message)}`);
+  for (const w of verdict.warnings) lines.push(`  warning ${w.code}: ${escapeForTerminal(w.message)}`);
+  if (verdict.passed) for (const a of verdict.accepted) lines.push(`  ok ${escapeForTerminal(a.step)}: ${escapeForTerminal(a.predicateType)} by ${a.signer.slice(0, 8)} (${escapeForTerminal(a.file)})`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs `verify --attestations`: exit 0 passed, 1 failed, 2 unreadable input or bad flags. */
+export async function verifyWithAttestations(flags: AttestationFlags, cmd: Command): Promise<void> {
+  const io = ioOf(cmd);
+  if (flags.attestations === undefined) throw new UsageError("--substitute-parameters applies to --attestations (ITE-10/11 layouts) only");
+  const now = resolveNow(flags.now, io, "verdict");
+  const layoutPath = resolveFrom(io.cwd, flags.layout);
+  const shownLayout = displayPath(io.cwd, layoutPath);
+  const parsed = await parseAttestationLayout(readText(layoutPath, "layout", shownLayout, "policy"));
+  if (!parsed.ok) throw new InputError(`cannot read attestation layout '${shownLayout}': ${parsed.error.message} (at ${parsed.error.path})`);
+  let parameters: Parameters<typeof substituteParameters>[1] = {};
+  if (flags.substituteParameters !== undefined) {
+    const json = parseAttestJson(readBytes(resolveFrom(io.cwd, flags.substituteParameters), "parameters", flags.substituteParameters, "policy"), "parameters file");
+    if (!json.ok) throw new InputError(`cannot read parameters '${flags.substituteParameters}': ${json.error.message}`);
+    parameters = json.value;
+  }
+  const substituted = substituteParameters(parsed.value, parameters);
+  if (!substituted.ok) {
+    const { code, message } = substituted.error;
+    if (code === "parameters-shape" || code === "parameters-name") throw new InputError(`parameters '${flags.substituteParameters}': ${message}`);
+    // A layout whose placeholders have no values cannot pass: a verification failure, not bad input.
+    io.stderr.write(`FAILED: ${shownLayout}\n  error ${code}: ${message}\n`);
+    setExit(cmd, EXIT.FAILED);
+    return;
+  }
+  const layout = substituted.value;
+  const dir = resolveFrom(io.cwd, flags.attestations);
+  const verdict = await verifyAttestations(layout, readFolder(dir, flags.attestations), now);
+  if (flags.json) {
+    io.stdout.write(`${JSON.stringify({ version: 1, layout: shownLayout, ...verdict }, null, 2)}\n`);
+  } else if (!(verdict.passed && flags.quiet)) {
+    (verdict.passed ? io.stdout : io.stderr).write(report(verdict, shownLayout));
+  }
+  if (!verdict.passed) setExit(cmd, EXIT.FAILED);
+}

@@ -1,0 +1,251 @@
+// Verification of attestations against an ITE-10/11 layout, in attestation-verifier's order
+// (its verifier.Verify): 1. expiry, 2. parameters (the caller substitutes them before this), 3. keys,
+// 4. claims from the attestation files, 5. per step in layout order: claims exist; per expected
+// predicate, claims by distinct listed functionaries reach the threshold; each claim passes the
+// step's artifact rules and the predicate's attribute rules; enough claims pass.
+// Stricter than the prototype (docs/attestations.md): an attestation for a layout step that no
+// functionary's key verifies fails the run instead of being skipped, and so does an attestation file
+// that cannot be read; the Statement's `_type` is checked; CEL results must be booleans.
+import type { ArtifactDict, ArtifactRule, HashDict, JsonValue, LinkArtifacts } from "../model.js";
+import { parseRuleStrings } from "../rules.js";
+import { verifyItemRules } from "../verify/artifact-rules.js";
+import { evaluateRule } from "./cel-rules.js";
+import { type Evidence, loadEvidence, verifyEnvelopeWithKeys } from "./evidence.js";
+import type { AttestationLayout, ExpectedPredicate } from "./layout.js";
+import type { ResourceDescriptor, Statement } from "./statement.js";
+
+/** One attestation file: its name (the step is read from it) and bytes. */
+export interface AttestationFile {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+/** Why verification failed, or what deserves a look: the step and file concerned, and a sentence. */
+export interface AttestationFinding {
+  readonly code: string;
+  readonly message: string;
+  readonly step?: string;
+  readonly file?: string;
+}
+
+/** The verdict: passed when there are no failures; warnings never fail. */
+export interface AttestationVerdict {
+  readonly passed: boolean;
+  readonly failures: readonly AttestationFinding[];
+  readonly warnings: readonly AttestationFinding[];
+  /** The claims each step accepted: functionary keyID and file, per predicate type. */
+  readonly accepted: readonly { readonly step: string; readonly predicateType: string; readonly signer: string; readonly file: string }[];
+}
+
+/** A signed claim: one Statement, by one functionary, for one step. */
+interface Claim {
+  readonly step: string;
+  readonly signer: string;
+  readonly file: string;
+  readonly statement: Statement;
+}
+
+/**
+ * The step an attestation file is for (attestation-verifier's rule): drop a trailing `.json`, then
+ * everything from the last `.` — `build.fe1c6281.json` → `build`, `a.b.x.json` → `a.b`, and a name
+ * without another dot gives "" (no step).
+ */
+export function stepOfFile(name: string): string {
+  const stem = name.endsWith(".json") ? name.slice(0, -5) : name;
+  const dot = stem.lastIndexOf(".");
+  return dot < 0 ? "" : stem.slice(0, dot);
+}
+
+/** Go's path.Clean (attestation-verifier cleans artifact names and patterns with it). */
+export function cleanPath(path: string): string {
+  if (path === "") return ".";
+  const rooted = path.startsWith("/");
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!rooted) out.push("..");
+      continue;
+    }
+    out.push(part);
+  }
+  const joined = out.join("/");
+  return rooted ? `/${joined}` : joined || ".";
+}
+
+function descriptors(value: JsonValue | undefined): ResourceDescriptor[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((d): d is JsonValue & ResourceDescriptor => typeof d === "object" && d !== null && !Array.isArray(d)) as ResourceDescriptor[];
+}
+
+function dict(list: readonly ResourceDescriptor[]): ArtifactDict {
+  const out: Record<string, HashDict> = {};
+  for (const d of list) {
+    const digest: Record<string, string> = {};
+    if (typeof d.digest === "object" && d.digest !== null) for (const [k, v] of Object.entries(d.digest)) if (typeof v === "string") digest[k] = v;
+    out[cleanPath(typeof d.name === "string" ? d.name : "")] = digest;
+  }
+  return out;
+}
+
+/**
+ * Materials and products of a claim by predicate type (attestation-verifier's table): links and
+ * SLSA provenance have both; every other predicate's subjects are its materials.
+ */
+export function claimArtifacts(statement: Statement): LinkArtifacts {
+  const p = statement.predicate;
+  switch (statement.predicateType) {
+    case "https://in-toto.io/attestation/link/v0.3":
+      return { materials: dict(descriptors(p.materials)), products: dict(statement.subject) };
+    case "https://slsa.dev/provenance/v1": {
+      const def = p.buildDefinition;
+      const deps = typeof def === "object" && def !== null && !Array.isArray(def) ? def.resolvedDependencies : undefined;
+      return { materials: dict(descriptors(deps)), products: dict(statement.subject) };
+    }
+    case "https://slsa.dev/provenance/v0.2":
+      return {
+        materials: dict(descriptors(p.materials).map((m) => ({ ...m, name: typeof m.uri === "string" ? m.uri : "" }))),
+        products: dict(statement.subject),
+      };
+    default:
+      return { materials: dict(statement.subject), products: {} };
+  }
+}
+
+function parseRules(strings: readonly string[]): { rules: ArtifactRule[]; error?: string } {
+  const rules: ArtifactRule[] = [];
+  for (const text of strings) {
+    const parsed = parseRuleStrings(text.split(" "));
+    if (!parsed.ok) return { rules, error: `artifact rule "${text}": ${parsed.error}` };
+    const r = parsed.value;
+    rules.push(r.type === "require" ? r : { ...r, pattern: cleanPath(r.pattern) });
+  }
+  return { rules };
+}
+
+async function loadClaims(layout: AttestationLayout, files: readonly AttestationFile[], failures: AttestationFinding[]): Promise<Claim[]> {
+  const steps = new Set(layout.steps.map((s) => s.name));
+  const keys = [...layout.functionaries.values()];
+  const byTriple = new Map<string, Claim>();
+  for (const file of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const step = stepOfFile(file.name);
+    const loaded: Awaited<ReturnType<typeof loadEvidence>> = await loadEvidence(file.bytes);
+    if (!loaded.ok) {
+      failures.push({ code: "attestation-unreadable", message: `${file.name}: ${loaded.error.message} (at ${loaded.error.path})`, file: file.name, ...(step ? { step } : {}) });
+      continue;
+    }
+    const evidence: Evidence = loaded.value;
+    if (evidence.kind !== "dsse") {
+      if (steps.has(step)) failures.push({ code: "attestation-kind", message: `${file.name}: Sigstore bundles need Sigstore functionaries, which this layout has none of.`, file: file.name, step });
+      continue;
+    }
+    const signers = verifyEnvelopeWithKeys(evidence.envelope, keys);
+    if (signers.length === 0) {
+      if (steps.has(step)) failures.push({ code: "attestation-signature", message: `${file.name}: no functionary of the layout signed it (bad signature or unknown key).`, file: file.name, step });
+      continue;
+    }
+    for (const signer of signers) {
+      byTriple.set(JSON.stringify([step, signer, evidence.statement.predicateType]), { step, signer, file: file.name, statement: evidence.statement });
+    }
+  }
+  return [...byTriple.values()];
+}
+
+/** The union of a step's claims' artifacts (later files overwrite earlier ones, as in the prototype). */
+function stepArtifacts(claims: readonly Claim[]): Map<string, LinkArtifacts> {
+  const out = new Map<string, { materials: Record<string, HashDict>; products: Record<string, HashDict> }>();
+  for (const c of claims) {
+    const a = claimArtifacts(c.statement);
+    const entry = out.get(c.step) ?? { materials: {}, products: {} };
+    Object.assign(entry.materials, a.materials);
+    Object.assign(entry.products, a.products);
+    out.set(c.step, entry);
+  }
+  return out as Map<string, LinkArtifacts>;
+}
+
+async function checkClaim(claim: Claim, step: AttestationLayout["steps"][number], expected: ExpectedPredicate, all: Map<string, LinkArtifacts>): Promise<{ errors: string[]; warnings: string[] }> {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const links = new Map(all);
+  links.set(step.name, claimArtifacts(claim.statement));
+  for (const [side, strings] of [["materials", step.expectedMaterials], ["products", step.expectedProducts]] as const) {
+    const { rules, error } = parseRules(strings);
+    if (error) {
+      errors.push(error);
+      continue;
+    }
+    for (const f of verifyItemRules(step.name, side, rules, links)) errors.push(`${side}: ${f.message}`);
+  }
+  for (const a of expected.expectedAttributes) {
+    const outcome = await evaluateRule(a.rule, claim.statement);
+    const why = a.debug ? `${a.debug} (${a.rule})` : `rule '${a.rule}'`;
+    switch (outcome.kind) {
+      case "true":
+        break;
+      case "false":
+        (a.warn ? warnings : errors).push(`${why} is false`);
+        break;
+      case "missing-field":
+        if (!a.allowIfNoClaim) errors.push(`${why} reads a field the claim does not have (${outcome.message}); set allowIfNoClaim if that is allowed`);
+        break;
+      case "error":
+        errors.push(`${why}: ${outcome.message}`);
+        break;
+    }
+  }
+  return { errors, warnings };
+}
+
+/**
+ * Verifies attestation files against a layout (parameters already substituted) at `now`. Never
+ * rejects: every problem is a finding in the verdict.
+ */
+export async function verifyAttestations(layout: AttestationLayout, files: readonly AttestationFile[], now: Date): Promise<AttestationVerdict> {
+  const failures: AttestationFinding[] = [];
+  const warnings: AttestationFinding[] = [];
+  const accepted: AttestationVerdict["accepted"][number][] = [];
+  const done = () => ({ passed: failures.length === 0, failures, warnings, accepted });
+  if (Date.parse(layout.expires) <= now.getTime()) {
+    failures.push({ code: "layout-expired", message: `The layout expired at ${layout.expires}.` });
+    return done();
+  }
+  const claims = await loadClaims(layout, files, failures);
+  if (failures.length > 0) return done();
+  const artifacts = stepArtifacts(claims);
+  for (const step of layout.steps) {
+    const mine = claims.filter((c) => c.step === step.name);
+    if (mine.length === 0) {
+      failures.push({ code: "step-no-claims", message: `No attestations found for step ${step.name}.`, step: step.name });
+      continue;
+    }
+    for (const expected of step.expectedPredicates) {
+      const candidates = mine.filter((c) => c.statement.predicateType === expected.predicateType && expected.functionaries.includes(c.signer));
+      if (candidates.length < expected.threshold) {
+        failures.push({
+          code: "step-threshold",
+          message: `Step ${step.name} needs ${expected.threshold} ${expected.predicateType} attestation(s) by its functionaries; found ${candidates.length}.`,
+          step: step.name,
+        });
+        continue;
+      }
+      const reasons: string[] = [];
+      let passing = 0;
+      for (const claim of candidates) {
+        const { errors, warnings: w } = await checkClaim(claim, step, expected, artifacts);
+        for (const message of w) warnings.push({ code: "attribute-warning", message: `${claim.file}: ${message}`, step: step.name, file: claim.file });
+        if (errors.length === 0) {
+          passing++;
+          accepted.push({ step: step.name, predicateType: expected.predicateType, signer: claim.signer, file: claim.file });
+        } else {
+          reasons.push(...errors.map((e) => `${claim.file}: ${e}`));
+        }
+      }
+      if (passing < expected.threshold) {
+        failures.push({ code: "step-claims-failed", message: `Step ${step.name} (${expected.predicateType}): ${passing} of ${expected.threshold} required attestation(s) pass. ${reasons.join("; ")}`, step: step.name });
+      }
+    }
+  }
+  return done();
+}
