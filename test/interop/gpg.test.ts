@@ -132,25 +132,33 @@ let keys: { write: string; pack: string; review: string };
 let layout: string;
 let pass: string;
 
-beforeAll(() => {
+/** Lets the test worker's event loop run between long synchronous gpg and Python calls (vitest's RPC). */
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+beforeAll(async () => {
   home = mkdtempSync("/tmp/tg-");
   work = tmp("totem-gpg-");
-  gpg(["--quick-gen-key", "Owner <owner@example.org>", "ed25519", "sign", "never"]);
-  gpg(["--quick-gen-key", "Alice <alice@example.org>", "rsa2048", "sign", "never"]);
-  gpg(["--quick-gen-key", "Bob <bob@example.org>", "dsa2048", "sign", "never"]);
-  gpg(["--quick-gen-key", "Carol <carol@example.org>", "ed25519", "sign", "never"]);
-  gpg(["--quick-gen-key", "Mallory <mallory@example.org>", "ed25519", "sign", "never"]);
+  for (const [name, algo] of [["Owner", "ed25519"], ["Alice", "rsa2048"], ["Bob", "dsa2048"], ["Carol", "ed25519"], ["Mallory", "ed25519"]]) {
+    gpg(["--quick-gen-key", `${name} <${(name as string).toLowerCase()}@example.org>`, algo as string, "sign", "never"]);
+    await tick();
+  }
   for (const who of ["owner", "alice", "bob", "carol", "mallory"]) fpr[who] = fingerprint(`${who}@example.org`);
-  // Alice signs with a subkey: gpg picks the newest signing subkey for --local-user MASTER.
-  gpg(["--quick-add-key", fpr.alice as string, "rsa2048", "sign", "never"]);
-  gpg(["--quick-add-key", fpr.alice as string, "rsa2048", "encr", "never"]);
-  // Bob's DSA key has an ElGamal encryption subkey, an algorithm securesystemslib leaves out.
-  gpg(["--quick-add-key", fpr.bob as string, "elg2048", "encr", "never"]);
-  // Dave's key was valid for one day in 2020: made, and used, with gpg's clock set back.
-  gpg(["--faked-system-time", "20200101T000000!", "--quick-gen-key", "Dave <dave@example.org>", "rsa2048", "sign", "1d"]);
-  // Erin's ed25519 key expires and has a signing subkey, which securesystemslib 0.26 cannot see:
-  // it hashes gpg's short (1-byte length) key packets with the wrong header (keys/gpg-packets.ts).
-  gpg(["--quick-gen-key", "Erin <erin@example.org>", "ed25519", "sign", "2y"]);
+  const more: string[][] = [
+    // Alice signs with a subkey: gpg picks the newest signing subkey for --local-user MASTER.
+    ["--quick-add-key", fpr.alice as string, "rsa2048", "sign", "never"],
+    ["--quick-add-key", fpr.alice as string, "rsa2048", "encr", "never"],
+    // Bob's DSA key has an ElGamal encryption subkey, an algorithm securesystemslib leaves out.
+    ["--quick-add-key", fpr.bob as string, "elg2048", "encr", "never"],
+    // Dave's key was valid for one day in 2020: made, and used, with gpg's clock set back.
+    ["--faked-system-time", "20200101T000000!", "--quick-gen-key", "Dave <dave@example.org>", "rsa2048", "sign", "1d"],
+    // Erin's ed25519 key expires and has a signing subkey, which securesystemslib 0.26 cannot see:
+    // it hashes gpg's short (1-byte length) key packets with the wrong header (keys/gpg-packets.ts).
+    ["--quick-gen-key", "Erin <erin@example.org>", "ed25519", "sign", "2y"],
+  ];
+  for (const args of more) {
+    gpg(args);
+    await tick();
+  }
   fpr.erin = fingerprint("erin@example.org");
   gpg(["--quick-add-key", fpr.erin, "ed25519", "sign", "1y"]);
   fpr.dave = fingerprint("dave@example.org");
@@ -159,7 +167,9 @@ beforeAll(() => {
   fpr.past = past;
   keys = { write: fpr.alice as string, pack: fpr.bob as string, review: fpr.carol as string };
   layout = join(work, "root.layout");
+  await tick();
   makeLayout(layout, fpr.owner as string, FUTURE, keys);
+  await tick();
   pass = recordChain("pass", keys);
 });
 
