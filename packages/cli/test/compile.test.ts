@@ -41,7 +41,7 @@ describe("totem compile", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(
-      /^compiled root\.totem → root\.layout: target in-toto-1\.3, metablock, 2 steps, 1 inspections, expires 2027-01-01T00:00:00Z, signed by [0-9a-f]{64}\n$/,
+      /^compiled root\.totem → root\.layout: target in-toto-1\.3, metablock, 2 steps, 1 inspection, expires 2027-01-01T00:00:00Z, signed by [0-9a-f]{64}\n$/,
     );
     expect(signedBy("root.layout", "keys/owner.pub")).toBe(true);
     expectGolden("root.layout", readFileSync(join(cwd, "root.layout"), "utf8"));

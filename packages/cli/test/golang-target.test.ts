@@ -35,7 +35,7 @@ describe("target in-toto-golang", () => {
   it("compiles to DSSE by default, with in-toto 1.3 keyids and the X.509 fields in the payload", async () => {
     const r = await runCli(["compile", "golang.totem", "--key", "keys/owner", "--now", "2026-06-01T00:00:00Z"], { cwd });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/target in-toto-golang, dsse, 1 steps/);
+    expect(r.stderr).toMatch(/target in-toto-golang, dsse, 1 step/);
     const loaded = loadEnvelope(readFileSync(join(cwd, "golang.layout")), { expect: "layout" });
     if (!loaded.ok || loaded.value.type !== "layout") throw new Error("not a layout");
     expect(loaded.value.envelope).toBe("dsse");

@@ -28,7 +28,7 @@ describe("totem import", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
-      "imported demo.layout → demo.totem: target in-toto-1.3 (2 of 2 keyids are computed the in-toto 1.3 way), 3 steps, 1 inspections, 0 key files\n",
+      "imported demo.layout → demo.totem: target in-toto-1.3 (2 of 2 keyids are computed the in-toto 1.3 way), 3 steps, 1 inspection, 0 key files\n",
     );
     expect(readFileSync(join(cwd, "demo.totem"), "utf8")).toBe(readFileSync(join(EXPECTED, "demo.totem"), "utf8"));
   });

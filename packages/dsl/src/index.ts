@@ -41,3 +41,4 @@ export { parseTestFile } from "./testing/test-file.js";
 export type { InferInput, InferResult, KnownKey, RecordedLink } from "./infer/from-links.js";
 export { inferPolicy } from "./infer/from-links.js";
 export { isTotemName } from "./import/names.js";
+export { didYouMean, editDistance } from "./did-you-mean.js";

@@ -320,7 +320,12 @@ export interface CompileResult extends LowerResult {
 export function compilePolicy(text: string, opts: LowerOptions & AnalyzeOptions): CompileResult {
   const analysis = analyze(text, opts);
   const lowered = lower(analysis.file, opts);
-  const own = lowered.diagnostics.filter((d) => CODES[d.code as Code]?.phase === "lower" || !analysis.diagnostics.some((a) => sameDiagnostic(a, d)));
+  // Lowering's checks cannot see syntax errors, which the analysis' checks take into account (a clause
+  // the parser dropped is not also "missing"): after a syntax error only lowering's own codes are added.
+  const syntaxBroken = analysis.diagnostics.some((d) => d.severity === "error" && CODES[d.code as Code]?.phase === "syntax");
+  const own = lowered.diagnostics.filter(
+    (d) => CODES[d.code as Code]?.phase === "lower" || (!syntaxBroken && !analysis.diagnostics.some((a) => sameDiagnostic(a, d))),
+  );
   const diagnostics = sortDiagnostics([...analysis.diagnostics, ...own]);
   const result: CompileResult = { analysis, target: lowered.target, diagnostics, sourceMap: lowered.sourceMap };
   if (lowered.layout !== undefined && !diagnostics.some((d) => d.severity === "error")) result.layout = lowered.layout;

@@ -7,6 +7,7 @@ import { AstBuilder } from "./build-ast.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { totemLexer, UnterminatedString } from "./lexer.js";
 import { closeSpans, totemParser } from "./parser.js";
+import { explainSyntaxError } from "./syntax-hints.js";
 
 /** The outcome of parsing one file: always a tree, plus syntax diagnostics (empty when clean). */
 export interface ParseResult {
@@ -65,7 +66,7 @@ export function parse(text: string): ParseResult {
     const parser = totemParser();
     const { file, builder, errors } = parser.parseFile(lexed.tokens, text.length);
     for (const e of errors) {
-      diagnostics.push({ code: "syntax-error", severity: "error", message: e.message, span: errorSpan(e, text.length) });
+      diagnostics.push(explainSyntaxError({ code: "syntax-error", severity: "error", message: e.message, span: errorSpan(e, text.length) }, lexed.tokens));
     }
     if (errors.length > 0) closeSpans(file);
     file.comments = (lexed.groups.comments ?? []).map(comment);

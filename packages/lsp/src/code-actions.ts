@@ -2,7 +2,7 @@
 // and a name the policy does not declare gets "did you mean" fixes: an unknown step or functionary
 // → the declared names within a small edit distance; an unreadable key file → the files beside it
 // with a similar name (read through `listKeyDir`, the only I/O here).
-import type { Diagnostic as DslDiagnostic, PolicyFile, Span } from "@totem/dsl";
+import { type Diagnostic as DslDiagnostic, type PolicyFile, type Span, didYouMean } from "@totem/dsl";
 import { type CodeAction, CodeActionKind } from "vscode-languageserver";
 import type { DocumentSnapshot } from "./documents.js";
 import { toLspDiagnostic, toLspEdits } from "./to-protocol.js";
@@ -11,38 +11,8 @@ function overlaps(a: Span, b: Span): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
 
-/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), case-sensitive. */
-export function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i]);
-  for (let j = 1; j <= b.length; j++) (rows[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    const row = rows[i] as number[];
-    const prev = rows[i - 1] as number[];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1);
-      row[j] = d;
-    }
-  }
-  return (rows[a.length] as number[])[b.length] as number;
-}
-
-/** The candidates close to `name` (at most a third of its length away, at least 1), nearest first, at most 3. */
-export function didYouMean(name: string, candidates: Iterable<string>): string[] {
-  const limit = Math.max(1, Math.floor(name.length / 3));
-  const scored: { c: string; d: number }[] = [];
-  for (const c of new Set(candidates)) {
-    if (c === name) continue;
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d <= limit) scored.push({ c, d });
-  }
-  return scored
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
-    .slice(0, 3)
-    .map((s) => s.c);
-}
+// The edit distance and the "did you mean" choice are the dsl's, shared with its messages.
+export { didYouMean, editDistance } from "@totem/dsl";
 
 /** Lists the file names in the directory of a key path as written (relative to the policy); [] when unreadable. */
 export type KeyDirLister = (doc: DocumentSnapshot, keyPath: string) => string[];

@@ -9,6 +9,7 @@ import { displayPath, keyReaderFor, readText, resolveFrom } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
 import { type CheckedFile, toSarif } from "../sarif.js";
 import { colorEnabled, makeStyle } from "../terminal.js";
+import { plural } from "../words.js";
 
 /** A policy read from disk and fully checked. */
 export interface CheckedPolicy extends CheckedFile {
@@ -64,10 +65,6 @@ export function summarize(files: readonly CheckedFile[]): Summary {
     }
   }
   return s;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** The one-line summary printed after code frames ("2 errors, 1 warning in 3 files"). */

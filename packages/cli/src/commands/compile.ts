@@ -24,6 +24,7 @@ import { colorEnabled } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
 import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
 import { gpgSignatures, metablockTextWithGpg } from "../gpg.js";
+import { plural } from "../words.js";
 
 /**
  * DSSE envelopes exist only for the modern target: in-toto 1.3.1 reads Metablock only (SPEC-NOTES
@@ -121,7 +122,7 @@ export function register(program: Command): void {
       const signed = signedBy.length > 0 ? `signed by ${signedBy.join(", ")}` : "unsigned";
       io.stderr.write(
         `compiled ${checked.uri} → ${displayPath(io.cwd, out)}: target ${target}, ${envelope}, ` +
-          `${layout.steps.length} steps, ${layout.inspect.length} inspections, expires ${layout.expires}, ${signed}\n`,
+          `${plural(layout.steps.length, "step")}, ${plural(layout.inspect.length, "inspection")}, expires ${layout.expires}, ${signed}\n`,
       );
       if (signedBy.length === 0) {
         io.stderr.write("warning: the layout is unsigned; verifiers reject it until it is signed (totem sign --key)\n");

@@ -13,6 +13,7 @@ import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, setExit } from "../program.js";
 import { escapeForTerminal } from "../terminal.js";
 import { readSignedLayout } from "./signed-layout.js";
+import { plural } from "../words.js";
 
 const EXAMPLES = `
 Examples:
@@ -107,7 +108,7 @@ export function register(program: Command): void {
         const { steps, inspect } = signed.layout;
         io.stderr.write(
           `imported ${shown} → ${displayPath(io.cwd, out)}: target ${result.target} (${result.targetReason}), ` +
-            `${steps.length} steps, ${inspect.length} inspections, ${result.keyFiles.length} key files\n`,
+            `${plural(steps.length, "step")}, ${plural(inspect.length, "inspection")}, ${plural(result.keyFiles.length, "key file")}\n`,
         );
       }
     });

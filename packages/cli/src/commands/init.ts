@@ -13,6 +13,7 @@ import { ioOf, resolveNow } from "../program.js";
 import { createExclusiveAll } from "../write-files.js";
 import { failurePlace } from "./test-report.js";
 import { TestKeys, runTest } from "./test-chain.js";
+import { plural } from "../words.js";
 
 const EXAMPLES = `
 Examples:
@@ -122,7 +123,7 @@ export function register(program: Command): void {
       else {
         const shown = displayPath(io.cwd, out);
         createExclusiveAll([{ path: out, data: text, mode: 0o666, shown }]);
-        io.stderr.write(`wrote ${shown}: ${inferred.steps.length} steps (${inferred.steps.join(", ")}); it checks clean and verifies ${linksShown}. Review it before signing.\n`);
+        io.stderr.write(`wrote ${shown}: ${plural(inferred.steps.length, "step")} (${inferred.steps.join(", ")}); it checks clean and verifies ${linksShown}. Review it before signing.\n`);
       }
       if (result.warnings.length > 0) io.stderr.write(`note: verifying ${linksShown} warned: ${result.warnings.map((w) => w.code).join(", ")}\n`);
     });

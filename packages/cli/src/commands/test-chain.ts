@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { InspectionEvidence, PolicyFile, PolicyTest, StepEvidence, TestArtifact } from "@totem/dsl";
+import { type InspectionEvidence, type PolicyFile, type PolicyTest, type StepEvidence, type TestArtifact, didYouMean } from "@totem/dsl";
 import {
   type HashDict,
   type InspectionOutcome,
@@ -133,25 +133,10 @@ function signersOf(ev: StepEvidence, threshold: number, ctx: TestContext, ids: M
   return ev.by.map((b) => b.name);
 }
 
-/** `: did you mean "x"?` for the closest name within 2 edits, else nothing. */
+/** `; did you mean "x"?` for the closest name (the dsl's didYouMean), else nothing. */
 export function suggest(name: string, names: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const n of names) {
-    const d = editDistance(name, n);
-    if (d < bestDistance) [best, bestDistance] = [n, d];
-  }
+  const best = didYouMean(name, names)[0];
   return best === undefined ? "" : `; did you mean "${best}"?`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length] as number;
 }
 
 /** Reads a recorded links folder: the link files by name. */

@@ -3,6 +3,7 @@
 import type { ExpectedVerdict } from "@totem/dsl";
 import type { Failure, VerificationResult, Warning } from "@totem/engine";
 import { escapeForTerminal } from "../terminal.js";
+import { plural } from "../words.js";
 
 /** One test's outcome. */
 export interface TestOutcome {
@@ -61,10 +62,6 @@ export function judge(expected: ExpectedVerdict, result: VerificationResult): { 
   if (result.passed) return { status: "failed", message: `expected ${expectedText(expected)}, but the chain verified` };
   if (result.failures.some((f) => failureMatches(expected, f))) return { status: "passed" };
   return { status: "failed", message: `expected ${expectedText(expected)}, but verification failed with ${result.failures.map(failurePlace).join("; ")}${first === undefined ? "" : `: ${first.message}`}` };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** Counts over every file. */

@@ -15,6 +15,8 @@ function checkExpiryClause(ctx: CheckContext): void {
   if (expires === undefined) {
     // An `expires in 3q` with a bad unit is already reported by the parser, which then drops the clause.
     if (ctx.parseDiagnostics.some((d) => d.code === "invalid-duration")) return;
+    // Nor one the parser could not read (`expires 180d`): that syntax error already says how to write it.
+    if (ctx.parseDiagnostics.some((d) => d.severity === "error" && /\bexpires\s*$/.test(ctx.text.slice(layout.span.start, d.span.start)))) return;
     const open = ctx.text.indexOf("{", layout.span.start);
     const fix =
       open !== -1 && open < layout.span.end

@@ -2,6 +2,7 @@
 import { type Code, diagnostic } from "../codes.js";
 import type { Fix } from "../diagnostic.js";
 import type { Namespace, SymbolReference } from "../symbols.js";
+import { didYouMean } from "../did-you-mean.js";
 import type { CheckContext } from "./context.js";
 import { insertLineAfter } from "./edits.js";
 
@@ -38,11 +39,19 @@ function declareFunctionary(ctx: CheckContext, name: string): Fix | undefined {
   return { title: `Declare functionary "${name}"`, edits: [{ span: { start: open + 1, end: open + 1 }, newText: `\n${indent}${line}` }] };
 }
 
+/** ` Did you mean "x"?` for the declared name of the same namespace closest to `ref`, else "". */
+function suggestion(ctx: CheckContext, ref: SymbolReference): string {
+  const best = didYouMean(ref.name, ctx.symbols.byName[ref.namespace].keys())[0];
+  return best === undefined ? "" : ` Did you mean "${best}"?`;
+}
+
 /** Reports every use of a name that has no declaration in its namespace. */
 export function checkReferences(ctx: CheckContext): void {
   for (const ref of ctx.symbols.references) {
     if (ref.declaration !== undefined) continue;
+    // A word the parser could not place (`expect comand "make"`) is already a syntax error there.
+    if (ctx.parseDiagnostics.some((d) => d.severity === "error" && d.span.start === ref.span.start)) continue;
     const fix = ref.namespace === "functionary" ? declareFunctionary(ctx, ref.name) : undefined;
-    ctx.report(diagnostic(CODE_OF[ref.namespace], ref.span, message(ref), fix === undefined ? {} : { fix }));
+    ctx.report(diagnostic(CODE_OF[ref.namespace], ref.span, `${message(ref)}${suggestion(ctx, ref)}`, fix === undefined ? {} : { fix }));
   }
 }

@@ -25,6 +25,8 @@ export function lintMissingTrailingDisallow(ctx: CheckContext): void {
     }
     const last = entry.rules.at(-1);
     if (last !== undefined && (isCatchAll(ctx, last, "disallow") || isCatchAll(ctx, last, "allow"))) continue;
+    // A `disallow "*"` that is not last already closes the list; unreachable-rule reports what follows it.
+    if (entry.rules.some((r) => isCatchAll(ctx, r, "disallow"))) continue;
     const edit = insertBeforeClose(ctx.text, block.span.end - 1, 'disallow "*"');
     ctx.report(
       diagnostic(
