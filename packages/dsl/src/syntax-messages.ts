@@ -26,8 +26,11 @@ const RULE_WORDS = "match, create, delete, modify, allow, disallow, require and 
 
 /** Each block's name and what it may hold, for the message when it does not close where expected. */
 const BLOCKS: Record<string, [string, string]> = {
-  layoutDecl: ["the layout", "target, expires, readme, functionary, step and inspection"],
-  stepDecl: ["the step", "by, threshold, expect command, materials and products"],
+  layoutDecl: ["the layout", "target, expires, readme, functionary, root-cas, intermediate-cas, step and inspection"],
+  stepDecl: ["the step", "by, threshold, expect command, materials, products and cert-constraints"],
+  caBlock: ["the certificate authority block", "entries such as NAME key { … }"],
+  certConstraintsBlock: ["the cert-constraints block", "constraint { … } entries"],
+  certConstraint: ["the constraint", 'fields such as common-name "…"'],
   inspectionDecl: ["the inspection", "run, materials and products"],
   ruleBlock: ["the rule block", RULE_WORDS],
   ruleSetDecl: ["the rule set", RULE_WORDS],
