@@ -1,6 +1,8 @@
 // `totem check FILE…`: every error, warning and lint of each policy, as code frames (text), a stable
 // JSON document, or SARIF 2.1.0 for GitHub code scanning. Exit 1 when any file has an error.
-import { CODES, type CompileResult, LineIndex, compilePolicy } from "@totem/dsl";
+import { readdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { CODES, type CompileResult, type Diagnostic, LineIndex, compilePolicy, didYouMean } from "@totem/dsl";
 import type { Target } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { codeFrame, docsUrl } from "../code-frame.js";
@@ -35,13 +37,35 @@ export function checkPolicy(file: string, io: Io, options: CheckOptions): Checke
   const path = resolveFrom(io.cwd, file);
   const uri = displayPath(io.cwd, path);
   const text = readText(path, "policy", uri, "policy");
+  const read = keyReaderFor(path);
+  const unreadable: string[] = [];
   const compiled = compilePolicy(text, {
-    readKey: keyReaderFor(path),
+    readKey: (key) => {
+      const found = read(key);
+      if (found === undefined) unreadable.push(key);
+      return found;
+    },
     now: options.now,
     expiryWarningDays: options.expiryWarningDays,
     target: options.target,
   });
-  return { path, uri, text, diagnostics: compiled.diagnostics, lowered: compiled };
+  const diagnostics = compiled.diagnostics.map((d) => (d.code === "key-unreadable" ? withKeySuggestion(d, dirname(path), unreadable) : d));
+  return { path, uri, text, diagnostics, lowered: compiled };
+}
+
+/** A `key-unreadable` message with the file beside the written path that was probably meant. */
+function withKeySuggestion(d: Diagnostic, policyDir: string, unreadable: readonly string[]): Diagnostic {
+  const key = unreadable.find((k) => d.message.includes(`"${k}"`));
+  if (key === undefined) return d;
+  const dir = key.slice(0, key.lastIndexOf("/") + 1);
+  let files: string[] = [];
+  try {
+    files = readdirSync(resolve(policyDir, dir || "."), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).slice(0, 2000);
+  } catch {
+    return d;
+  }
+  const best = didYouMean(key.slice(dir.length), files)[0];
+  return best === undefined ? d : { ...d, message: `${d.message} Did you mean "${dir}${best}"?` };
 }
 
 /** Counts of diagnostics by severity. */
