@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as f from "../../engine/test/fixtures/attest/layout-fixtures.js";
+import * as sig from "../../engine/test/fixtures/attest/sigstore-fixtures.js";
 import { expectGolden, runCli, tempDir } from "./run-cli.js";
 
 const alice = f.functionary("alice");
@@ -48,6 +49,25 @@ describe("totem verify --attestations", () => {
     expect((await runCli(verify("--substitute-parameters", "bad.json"), { cwd })).code).toBe(2);
   });
 
+  it("verifies a bundle of a sigstore-oidc functionary against --trusted-root", async () => {
+    const workflow = "https://github.com/acme/app/.github/workflows/build.yml@refs/heads/main";
+    const issuer = "https://token.actions.githubusercontent.com";
+    const yaml = f
+      .layoutYaml(alice)
+      .replace("steps:", `  builder:\n    keyType: "sigstore-oidc"\n    scheme: "fulcio"\n    keyVal: {identity: "${workflow}", issuer: "${issuer}"}\n    keyID: "builder"\nsteps:`)
+      .replace(/(provenance\/v1"\n[\s\S]*?functionaries: )\["[0-9a-f]+"\]/, '$1["builder"]');
+    chain(yaml);
+    const auth = sig.makeAuthority();
+    const bundle = sig.dsseBundle(auth, sig.makeSigner(auth, { identity: { uri: workflow }, issuer }), f.statements().build);
+    writeFileSync(join(cwd, "attestations", `build.${alice.keyid.slice(0, 8)}.json`), JSON.stringify(bundle));
+    writeFileSync(join(cwd, "root.json"), JSON.stringify(auth.rootJson));
+    const ok = await runCli(verify("--trusted-root", "root.json"), { cwd });
+    expect([ok.code, ok.stderr]).toEqual([0, ""]);
+    expect(ok.stdout).toContain("ok build: https://slsa.dev/provenance/v1 by builder");
+    const without = await runCli(verify(), { cwd });
+    expect([without.code, without.stderr]).toEqual([1, expect.stringContaining("give a trusted root (--trusted-root)")]);
+  });
+
   it("prints JSON with --json", async () => {
     chain(f.layoutYaml(alice, { expires: "2025-01-01T00:00:00Z" }));
     const r = await runCli(verify("--json"), { cwd });
@@ -67,6 +87,6 @@ describe("totem verify --attestations", () => {
     const r = await runCli(verify(), { cwd });
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('Unknown field "bogus"')]);
     const alone = await runCli(["verify", "--layout", "layout.yml", "--substitute-parameters", "p.json"], { cwd });
-    expect([alone.code, alone.stderr]).toEqual([2, expect.stringContaining("--substitute-parameters applies to --attestations")]);
+    expect([alone.code, alone.stderr]).toEqual([2, expect.stringContaining("apply to --attestations")]);
   });
 });

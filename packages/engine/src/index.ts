@@ -113,8 +113,8 @@ export type { DecodedEnvelope, EnvelopeKey, Evidence } from "./attest/evidence.j
 export { loadEvidence, verifyEnvelopeWithKeys } from "./attest/evidence.js";
 export type { BundleArtifact, BundleSigner, VerifiedBundle } from "./attest/sigstore-bundle.js";
 export { verifySigstoreBundle } from "./attest/sigstore-bundle.js";
-export type { AttestationLayout, AttestationStep, ExpectedAttribute, ExpectedPredicate } from "./attest/layout.js";
+export type { AttestationLayout, AttestationStep, ExpectedAttribute, ExpectedPredicate, SigstoreIdentity } from "./attest/layout.js";
 export { attestationLayoutFromJson, parseAttestationLayout, substituteParameters } from "./attest/layout.js";
-export type { AttestationFile, AttestationFinding, AttestationVerdict } from "./attest/verify-layout.js";
+export type { AttestationFile, AttestationFinding, AttestationTrust, AttestationVerdict } from "./attest/verify-layout.js";
 export { claimArtifacts, cleanPath, stepOfFile, verifyAttestations } from "./attest/verify-layout.js";
 export { celSyntaxError, evaluateRule, type RuleOutcome } from "./attest/cel-rules.js";

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { type AttestationVerdict, cleanPath, parseAttestationLayout, stepOfFile, substituteParameters, verifyAttestations } from "../src/index.js";
 import * as f from "./fixtures/attest/layout-fixtures.js";
+import * as sig from "./fixtures/attest/sigstore-fixtures.js";
 
 const alice = f.functionary();
 const NOW = new Date("2026-01-01T00:00:00Z");
@@ -106,10 +107,48 @@ describe("verifyAttestations", () => {
   });
 });
 
+describe("verifyAttestations with sigstore-oidc functionaries", () => {
+  const WORKFLOW = "https://github.com/acme/app/.github/workflows/build.yml@refs/heads/main";
+  const GITHUB = "https://token.actions.githubusercontent.com";
+  const auth = sig.makeAuthority();
+  const yaml = f
+    .layoutYaml(alice)
+    .replace("steps:", `  builder:\n    keyType: "sigstore-oidc"\n    scheme: "fulcio"\n    keyVal:\n      identity: "${WORKFLOW}"\n      issuer: "${GITHUB}"\n    keyID: "builder"\nsteps:`)
+    .replace(/(provenance\/v1"\n[\s\S]*?functionaries: )\["[0-9a-f]+"\]/, '$1["builder"]');
+  const build = f.statements().build;
+  const bundleFile = (who: ReturnType<typeof sig.makeSigner>, authority = auth) => ({ name: "build.sigstore.json", text: JSON.stringify(sig.dsseBundle(authority, who, build)) });
+  const keyed = f.attestationFiles(alice).filter((x) => !x.name.startsWith("build"));
+
+  async function runWith(files: { name: string; text: string }[], trustedRoot: unknown = auth.rootJson) {
+    // null: no trusted root at all
+    const parsed = await parseAttestationLayout(yaml);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+    return verifyAttestations(parsed.value, encode(files), NOW, trustedRoot === null ? {} : { trustedRoot: trustedRoot as never });
+  }
+
+  it("accepts a build step proven by a bundle from the workflow identity", async () => {
+    const verdict = await runWith([...keyed, bundleFile(sig.makeSigner(auth, { identity: { uri: WORKFLOW }, issuer: GITHUB }))]);
+    expect(verdict.failures).toEqual([]);
+    expect(verdict.accepted.find((a) => a.step === "build")).toMatchObject({ signer: "builder", file: "build.sigstore.json" });
+  });
+
+  it("fails a bundle from another identity, from an untrusted CA, or without a trusted root", async () => {
+    const other = sig.makeSigner(auth, { identity: { uri: WORKFLOW.replace("main", "dev") }, issuer: GITHUB });
+    const wrong = await runWith([...keyed, bundleFile(other)]);
+    expect(wrong.failures).toEqual([expect.objectContaining({ code: "attestation-signature", message: expect.stringContaining("no functionary") })]);
+    const rogue = sig.makeAuthority();
+    const untrusted = await runWith([...keyed, bundleFile(sig.makeSigner(rogue, { identity: { uri: WORKFLOW }, issuer: GITHUB }), rogue)]);
+    expect(untrusted.failures[0]?.message).toContain("CERTIFICATE_ERROR");
+    const noRoot = await runWith([...keyed, bundleFile(sig.makeSigner(auth, { identity: { uri: WORKFLOW }, issuer: GITHUB }))], null);
+    expect(noRoot.failures[0]?.message).toContain("give a trusted root");
+  });
+});
+
 describe("parseAttestationLayout", () => {
   const refused: Array<[string, (y: string) => string, string]> = [
     ["an unknown field", (y) => y.replace("steps:", "extra: 1\nsteps:"), "layout-field"],
-    ["an unknown key type", (y) => y.replace('keyType: "ed25519"', 'keyType: "sigstore-oidc"'), "layout-key-type"],
+    ["an unknown key type", (y) => y.replace('keyType: "ed25519"', 'keyType: "x509"'), "layout-key-type"],
+    ["a sigstore-oidc functionary without an issuer", (y) => y.replace("steps:", '  b:\n    keyType: "sigstore-oidc"\n    scheme: "fulcio"\n    keyVal: {identity: "a@example.com"}\n    keyID: "b"\nsteps:'), "layout-shape"],
     ["a keyID that is not the key's", (y) => y.replace(`keyID: "${alice.keyid}"`, `keyID: "${"0".repeat(64)}"`), "layout-keyid"],
     ["a functionary that is not declared", (y) => y.replace(`functionaries: ["${alice.keyid}"]`, 'functionaries: ["nobody"]'), "layout-functionaries"],
     ["subjects it would not evaluate", (y) => `${y}subjects:\n  - subject: ["x"]\n`, "layout-unsupported"],

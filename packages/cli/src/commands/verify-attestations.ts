@@ -2,7 +2,7 @@
 // an ITE-10/11 layout in attestation-verifier's YAML format (the engine's verifyAttestations). The
 // `verify` command (verify.ts) hands over to this module when --attestations is given.
 import { listLinkDir, readLinkFile } from "@totem/node-io";
-import { type AttestationFile, type AttestationVerdict, parseAttestationLayout, parseAttestJson, substituteParameters, verifyAttestations } from "@totem/engine";
+import { type AttestationFile, type AttestationVerdict, type JsonValue, parseAttestationLayout, parseAttestJson, substituteParameters, verifyAttestations } from "@totem/engine";
 import type { Command } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
 import { displayPath, readBytes, readText, resolveFrom } from "../io.js";
@@ -14,6 +14,7 @@ export interface AttestationFlags {
   layout: string;
   attestations?: string;
   substituteParameters?: string;
+  trustedRoot?: string;
   now?: string;
   json?: boolean;
   quiet?: boolean;
@@ -42,7 +43,7 @@ function report(verdict: AttestationVerdict, layout: string): string {
 /** Runs `verify --attestations`: exit 0 passed, 1 failed, 2 unreadable input or bad flags. */
 export async function verifyWithAttestations(flags: AttestationFlags, cmd: Command): Promise<void> {
   const io = ioOf(cmd);
-  if (flags.attestations === undefined) throw new UsageError("--substitute-parameters applies to --attestations (ITE-10/11 layouts) only");
+  if (flags.attestations === undefined) throw new UsageError("--substitute-parameters and --trusted-root apply to --attestations (ITE-10/11 layouts) only");
   const now = resolveNow(flags.now, io, "verdict");
   const layoutPath = resolveFrom(io.cwd, flags.layout);
   const shownLayout = displayPath(io.cwd, layoutPath);
@@ -64,8 +65,14 @@ export async function verifyWithAttestations(flags: AttestationFlags, cmd: Comma
     return;
   }
   const layout = substituted.value;
+  let trustedRoot: JsonValue | undefined;
+  if (flags.trustedRoot !== undefined) {
+    const json = parseAttestJson(readBytes(resolveFrom(io.cwd, flags.trustedRoot), "trusted root", flags.trustedRoot, "policy"), "trusted root");
+    if (!json.ok) throw new InputError(`cannot read trusted root '${flags.trustedRoot}': ${json.error.message}`);
+    trustedRoot = json.value;
+  }
   const dir = resolveFrom(io.cwd, flags.attestations);
-  const verdict = await verifyAttestations(layout, readFolder(dir, flags.attestations), now);
+  const verdict = await verifyAttestations(layout, readFolder(dir, flags.attestations), now, trustedRoot === undefined ? {} : { trustedRoot });
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ version: 1, layout: shownLayout, ...verdict }, null, 2)}\n`);
   } else if (!(verdict.passed && flags.quiet)) {

@@ -79,6 +79,7 @@ interface VerifyFlags {
   /** --attestations and --substitute-parameters: ITE-10/11 layouts (verify-attestations.ts). */
   attestations?: string;
   substituteParameters?: string;
+  trustedRoot?: string;
 }
 
 /**
@@ -240,6 +241,7 @@ export function register(program: Command): void {
     .option("--json", "print the result as JSON (docs/cli.md)")
     .option("--attestations <dir>", "verify in-toto attestations in DIR against an ITE-10/11 layout (attestation-verifier's YAML format; docs/attestations.md)")
     .option("--substitute-parameters <file>", "with --attestations: JSON object of values for the layout's {placeholders}")
+    .option("--trusted-root <file>", "with --attestations: Sigstore trusted_root.json for bundles of sigstore-oidc functionaries")
     .option("--no-trace", "leave the per-rule trace out of --json (smaller output for big chains)")
     .option("--now <time>", "check expiry against this time instead of the clock (SOURCE_DATE_EPOCH is never used for this)")
     .option("--inspection-timeout <seconds>", "stop an inspection after this many seconds: SIGTERM to its process group, SIGKILL 2 s later; it fails with inspection-timeout", secondsOption("--inspection-timeout"), INSPECTION_TIMEOUT_SECONDS)
@@ -253,7 +255,7 @@ export function register(program: Command): void {
     .option(`-j, --jobs <n>`, `threads checking links, the main one included, at most ${MAX_JOBS} (default: one per core; one for small chains; 0 or 1: no worker threads)`, intOption("--jobs", MAX_JOBS))
     .addHelpText("after", EXAMPLES)
     .action(async (flags: VerifyFlags, cmd: Command) => {
-      if (flags.attestations !== undefined || flags.substituteParameters !== undefined) {
+      if (flags.attestations !== undefined || flags.substituteParameters !== undefined || flags.trustedRoot !== undefined) {
         return (await import("./verify-attestations.js")).verifyWithAttestations(flags, cmd);
       }
       const io = ioOf(cmd);

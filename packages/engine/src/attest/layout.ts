@@ -40,11 +40,19 @@ export interface AttestationStep {
   readonly expectedPredicates: readonly ExpectedPredicate[];
 }
 
+/** A keyless functionary: a Fulcio certificate's SAN and OIDC issuer, both compared exactly. */
+export interface SigstoreIdentity {
+  readonly identity: string;
+  readonly issuer: string;
+}
+
 /** A parsed attestation layout. */
 export interface AttestationLayout {
   readonly expires: string;
   /** Functionary keys by keyID. */
   readonly functionaries: ReadonlyMap<string, EnvelopeKey>;
+  /** Keyless functionaries (`keyType: sigstore-oidc`, `scheme: fulcio`) by their keyID label. */
+  readonly identities: ReadonlyMap<string, SigstoreIdentity>;
   readonly steps: readonly AttestationStep[];
 }
 
@@ -65,13 +73,32 @@ function stringList(value: JsonValue | undefined, path: string): Result<string[]
 
 const KEY_TYPES: Record<string, string> = { ed25519: "ed25519", rsa: "rsa", ecdsa: "ecdsa" };
 
-function functionary(value: JsonValue, path: string): Result<EnvelopeKey, AttestError> {
+type Functionary = { kind: "key"; key: EnvelopeKey } | { kind: "sigstore"; keyID: string; identity: SigstoreIdentity };
+
+/**
+ * A keyless functionary in the shape of attestation-verifier's sigstore-verifier branch:
+ * `{keyType: sigstore-oidc, scheme: fulcio, keyVal: {identity, issuer}, keyID: <label>}`.
+ */
+function sigstoreFunctionary(value: Obj, path: string): Result<Functionary, AttestError> {
+  const { scheme, keyVal, keyID } = value;
+  if (scheme !== "fulcio") return fail("layout-shape", 'A sigstore-oidc functionary has scheme "fulcio".', `${path}.scheme`);
+  if (!isObject(keyVal) || typeof keyVal.identity !== "string" || typeof keyVal.issuer !== "string" || keyVal.identity === "" || keyVal.issuer === "") {
+    return fail("layout-shape", "A sigstore-oidc functionary needs keyVal.identity (the certificate's SAN) and keyVal.issuer (its OIDC issuer).", `${path}.keyVal`);
+  }
+  const extra = Object.keys(keyVal).find((k) => k !== "identity" && k !== "issuer");
+  if (extra) return fail("layout-field", `Unknown field "${extra}" in a sigstore-oidc keyVal.`, `${path}.keyVal.${extra}`);
+  if (typeof keyID !== "string" || keyID === "") return fail("layout-shape", "A functionary needs its keyID (for a sigstore-oidc functionary, a label).", `${path}.keyID`);
+  return ok({ kind: "sigstore", keyID, identity: { identity: keyVal.identity, issuer: keyVal.issuer } });
+}
+
+function functionary(value: JsonValue, path: string): Result<Functionary, AttestError> {
   if (!isObject(value)) return fail("layout-shape", "A functionary must be a key object.", path);
   const known = fields(value, ["keyType", "scheme", "keyIDHashAlgorithms", "keyVal", "keyID"], path);
   if (!known.ok) return known;
   const { keyType, scheme, keyVal, keyID } = value;
+  if (keyType === "sigstore-oidc") return sigstoreFunctionary(value, path);
   if (typeof keyType !== "string" || !KEY_TYPES[keyType]) {
-    return fail("layout-key-type", `keyType ${JSON.stringify(keyType)} is not one Totem verifies (ed25519, rsa, ecdsa); the prototype drops such keys silently.`, `${path}.keyType`);
+    return fail("layout-key-type", `keyType ${JSON.stringify(keyType)} is not one Totem verifies (ed25519, rsa, ecdsa, sigstore-oidc); the prototype drops such keys silently.`, `${path}.keyType`);
   }
   if (typeof scheme !== "string") return fail("layout-shape", "A functionary needs a scheme.", `${path}.scheme`);
   if (!isObject(keyVal) || typeof keyVal.public !== "string") return fail("layout-shape", "A functionary needs keyVal.public.", `${path}.keyVal`);
@@ -81,7 +108,7 @@ function functionary(value: JsonValue, path: string): Result<EnvelopeKey, Attest
   if (keyidFor(key, "in-toto-1.3") !== keyID && keyidFor(key, "in-toto") !== keyID) {
     return fail("layout-keyid", `keyID ${keyID} is not the keyid of this key (neither the in-toto 1.3 nor the modern computation).`, `${path}.keyID`);
   }
-  return ok(key);
+  return ok({ kind: "key", key });
 }
 
 function attribute(value: JsonValue, path: string): Result<ExpectedAttribute, AttestError> {
@@ -96,7 +123,7 @@ function attribute(value: JsonValue, path: string): Result<ExpectedAttribute, At
   return ok({ rule: value.rule, allowIfNoClaim: value.allowIfNoClaim === true, warn: value.warn === true, ...(typeof value.debug === "string" ? { debug: value.debug } : {}) });
 }
 
-function predicate(value: JsonValue, path: string, keys: ReadonlyMap<string, EnvelopeKey>): Result<ExpectedPredicate, AttestError> {
+function predicate(value: JsonValue, path: string, keys: ReadonlySet<string>): Result<ExpectedPredicate, AttestError> {
   if (!isObject(value)) return fail("layout-shape", "An expected predicate must be an object.", path);
   const known = fields(value, ["predicateType", "functionaries", "threshold", "expectedAttributes"], path);
   if (!known.ok) return known;
@@ -124,7 +151,7 @@ function predicate(value: JsonValue, path: string, keys: ReadonlyMap<string, Env
   return ok({ predicateType: value.predicateType, functionaries: who.value, threshold, expectedAttributes });
 }
 
-function step(value: JsonValue, path: string, keys: ReadonlyMap<string, EnvelopeKey>): Result<AttestationStep, AttestError> {
+function step(value: JsonValue, path: string, keys: ReadonlySet<string>): Result<AttestationStep, AttestError> {
   if (!isObject(value)) return fail("layout-shape", "A step must be an object.", path);
   const known = fields(value, ["name", "command", "expectedMaterials", "expectedProducts", "expectedPredicates"], path);
   if (!known.ok) return known;
@@ -167,22 +194,28 @@ export function attestationLayoutFromJson(value: JsonValue): Result<AttestationL
   }
   if (!isObject(value.functionaries)) return fail("layout-shape", "functionaries must be a mapping of keys.", "$.functionaries");
   const keys = new Map<string, EnvelopeKey>();
+  const identities = new Map<string, SigstoreIdentity>();
   for (const [label, f] of Object.entries(value.functionaries)) {
-    const key = functionary(f, `$.functionaries[${JSON.stringify(label)}]`);
-    if (!key.ok) return key;
-    keys.set(key.value.keyid, key.value);
+    const path = `$.functionaries[${JSON.stringify(label)}]`;
+    const parsed = functionary(f, path);
+    if (!parsed.ok) return parsed;
+    const id = parsed.value.kind === "key" ? parsed.value.key.keyid : parsed.value.keyID;
+    if (keys.has(id) || identities.has(id)) return fail("layout-functionaries", `Two functionaries have the keyID ${id}.`, `${path}.keyID`);
+    if (parsed.value.kind === "key") keys.set(id, parsed.value.key);
+    else identities.set(id, parsed.value.identity);
   }
+  const ids = new Set([...keys.keys(), ...identities.keys()]);
   if (!Array.isArray(value.steps) || value.steps.length === 0) return fail("layout-shape", "A layout needs steps.", "$.steps");
   const steps: AttestationStep[] = [];
   const names = new Set<string>();
   for (const [i, s] of value.steps.entries()) {
-    const parsed = step(s, `$.steps[${i}]`, keys);
+    const parsed = step(s, `$.steps[${i}]`, ids);
     if (!parsed.ok) return parsed;
     if (names.has(parsed.value.name)) return fail("layout-duplicate-step", `Step "${parsed.value.name}" is declared twice.`, `$.steps[${i}].name`);
     names.add(parsed.value.name);
     steps.push(parsed.value);
   }
-  return ok({ expires: value.expires, functionaries: keys, steps });
+  return ok({ expires: value.expires, functionaries: keys, identities, steps });
 }
 
 /**

@@ -17,8 +17,15 @@ import { bundleEnvelope, envelopeStatement, parseBundle } from "./evidence.js";
 import { type SigstoreLibs, sigstoreLibs } from "./libraries.js";
 import { type Statement, subjectsMatching } from "./statement.js";
 
-/** Who must have signed: a Fulcio certificate identity (SAN, exact) and OIDC issuer, or a public key (PEM). */
-export type BundleSigner = { readonly identity: string; readonly issuer: string } | { readonly publicKeyPem: string };
+/**
+ * Who must have signed: a Fulcio certificate identity (SAN, exact) and OIDC issuer, a public key
+ * (PEM), or any certificate the trusted root vouches for — then the caller must compare the returned
+ * identity itself (attestation layouts match it against several functionaries).
+ */
+export type BundleSigner =
+  | { readonly identity: string; readonly issuer: string }
+  | { readonly publicKeyPem: string }
+  | { readonly anyCertificateIdentity: true };
 
 /** What is verified: the artifact's bytes, or only its sha256 (hex) — enough for DSSE bundles. */
 export type BundleArtifact = { readonly bytes: Uint8Array } | { readonly sha256: string };
@@ -83,7 +90,8 @@ function keyFinder(pem: string) {
 }
 
 /**
- * Verifies a parsed bundle offline against a parsed trusted root, for `signer`, over `artifact`.
+ * Verifies a parsed bundle offline against a parsed trusted root, for `signer`, over `artifact`
+ * (without an artifact, a DSSE bundle's subjects are left to the caller's artifact rules).
  * Returns what was verified, or why not (`sigstore-*` codes; the library's own error code is in the
  * message). Never rejects.
  */
@@ -91,7 +99,7 @@ export async function verifySigstoreBundle(
   bundleJson: JsonValue,
   trustedRootJson: JsonValue,
   signer: BundleSigner,
-  artifact: BundleArtifact,
+  artifact: BundleArtifact | undefined,
 ): Promise<Result<VerifiedBundle, AttestError>> {
   const libs = await sigstoreLibs();
   const bundle = parseBundle(bundleJson, libs);
@@ -100,7 +108,7 @@ export async function verifySigstoreBundle(
   if (!root.ok) return root;
   const chain = checkChain(bundle.value, libs);
   if (!chain.ok) return chain;
-  const digest = "sha256" in artifact ? artifact.sha256.toLowerCase() : sha256Hex(artifact.bytes);
+  const digest = artifact === undefined ? undefined : "sha256" in artifact ? artifact.sha256.toLowerCase() : sha256Hex(artifact.bytes);
 
   let statement: Statement | undefined;
   const envelope = bundleEnvelope(bundle.value);
@@ -109,15 +117,15 @@ export async function verifySigstoreBundle(
     const parsed = envelopeStatement(envelope);
     if (!parsed.ok) return parsed;
     statement = parsed.value;
-    if (subjectsMatching(statement, { sha256: digest }).length === 0) {
+    if (digest !== undefined && subjectsMatching(statement, { sha256: digest }).length === 0) {
       return fail("subject-mismatch", `No subject of the Statement has the artifact's sha256 ${digest}.`, "$.payload.subject");
     }
   } else if (bundle.value.content.$case === "messageSignature") {
     const md = bundle.value.content.messageSignature.messageDigest;
-    if (md && Buffer.from(md.digest).toString("hex") !== digest) {
+    if (md && digest !== undefined && Buffer.from(md.digest).toString("hex") !== digest) {
       return fail("message-digest-mismatch", `The bundle's message digest is not the artifact's sha256 ${digest}.`);
     }
-    if (!("bytes" in artifact)) return fail("sigstore-needs-artifact", "A message-signature bundle is verified over the artifact's bytes; pass the file, not its digest.");
+    if (artifact === undefined || !("bytes" in artifact)) return fail("sigstore-needs-artifact", "A message-signature bundle is verified over the artifact's bytes; pass the file, not its digest.");
   }
 
   try {
@@ -130,11 +138,11 @@ export async function verifySigstoreBundle(
       ctlogThreshold: keyed || root.value.ctlogs.length === 0 ? 0 : 1,
       timestampThreshold: keyed && !hasTimestamp ? 0 : 1,
     });
-    const entity = libs.verify.toSignedEntity(bundle.value, "bytes" in artifact ? Buffer.from(artifact.bytes) : undefined);
+    const entity = libs.verify.toSignedEntity(bundle.value, artifact !== undefined && "bytes" in artifact ? Buffer.from(artifact.bytes) : undefined);
     // No policy for the library: it matches a string identity as an unanchored regular expression
     // (String#match), so "alice@example.co" would accept "alice@example.com". Compared exactly below.
     const who: Signer = verifier.verify(entity);
-    if (!keyed) {
+    if ("identity" in signer) {
       const san = who.identity?.subjectAlternativeName;
       const issuer = who.identity?.extensions?.issuer;
       if (san !== signer.identity || issuer !== signer.issuer) {

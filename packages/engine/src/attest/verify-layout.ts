@@ -3,15 +3,19 @@
 // 4. claims from the attestation files, 5. per step in layout order: claims exist; per expected
 // predicate, claims by distinct listed functionaries reach the threshold; each claim passes the
 // step's artifact rules and the predicate's attribute rules; enough claims pass.
+// Sigstore bundles are claims of sigstore-oidc functionaries, verified offline against a trusted root
+// by the same code as `totem verify-bundle`.
 // Stricter than the prototype (docs/attestations.md): an attestation for a layout step that no
-// functionary's key verifies fails the run instead of being skipped, and so does an attestation file
+// functionary verifies fails the run instead of being skipped, and so does an attestation file
 // that cannot be read; the Statement's `_type` is checked; CEL results must be booleans.
 import type { ArtifactDict, ArtifactRule, HashDict, JsonValue, LinkArtifacts } from "../model.js";
 import { parseRuleStrings } from "../rules.js";
 import { verifyItemRules } from "../verify/artifact-rules.js";
 import { evaluateRule } from "./cel-rules.js";
+import { parseAttestJson } from "./attest-error.js";
 import { type Evidence, loadEvidence, verifyEnvelopeWithKeys } from "./evidence.js";
 import type { AttestationLayout, ExpectedPredicate } from "./layout.js";
+import { verifySigstoreBundle } from "./sigstore-bundle.js";
 import type { ResourceDescriptor, Statement } from "./statement.js";
 
 /** One attestation file: its name (the step is read from it) and bytes. */
@@ -124,7 +128,29 @@ function parseRules(strings: readonly string[]): { rules: ArtifactRule[]; error?
   return { rules };
 }
 
-async function loadClaims(layout: AttestationLayout, files: readonly AttestationFile[], failures: AttestationFinding[]): Promise<Claim[]> {
+/** What verification trusts beyond the layout itself. */
+export interface AttestationTrust {
+  /** A Sigstore `trusted_root.json` (parsed JSON), needed for bundles signed by sigstore-oidc functionaries. */
+  readonly trustedRoot?: JsonValue;
+}
+
+/**
+ * The sigstore-oidc functionaries that signed a bundle: verified offline against the trusted root by
+ * the one bundle verifier (sigstore-bundle.ts), then its identity compared exactly with each.
+ */
+async function bundleSigners(layout: AttestationLayout, bytes: Uint8Array, trust: AttestationTrust): Promise<{ signers: string[] } | { problem: string }> {
+  if (layout.identities.size === 0) return { problem: "it is a Sigstore bundle, and the layout has no sigstore-oidc functionaries" };
+  if (trust.trustedRoot === undefined) return { problem: "it is a Sigstore bundle: give a trusted root (--trusted-root) to verify it" };
+  const json = parseAttestJson(bytes, "bundle");
+  if (!json.ok) return { problem: json.error.message };
+  const verified = await verifySigstoreBundle(json.value, trust.trustedRoot, { anyCertificateIdentity: true }, undefined);
+  if (!verified.ok) return { problem: verified.error.message };
+  const { identity, issuer } = verified.value;
+  const signers = [...layout.identities].filter(([, who]) => who.identity === identity && who.issuer === issuer).map(([id]) => id);
+  return signers.length > 0 ? { signers } : { problem: `it was signed by ${identity ?? "a key"} (issuer ${issuer ?? "none"}), who is no functionary of the layout` };
+}
+
+async function loadClaims(layout: AttestationLayout, files: readonly AttestationFile[], failures: AttestationFinding[], trust: AttestationTrust): Promise<Claim[]> {
   const steps = new Set(layout.steps.map((s) => s.name));
   const keys = [...layout.functionaries.values()];
   const byTriple = new Map<string, Claim>();
@@ -136,13 +162,24 @@ async function loadClaims(layout: AttestationLayout, files: readonly Attestation
       continue;
     }
     const evidence: Evidence = loaded.value;
-    if (evidence.kind !== "dsse") {
-      if (steps.has(step)) failures.push({ code: "attestation-kind", message: `${file.name}: Sigstore bundles need Sigstore functionaries, which this layout has none of.`, file: file.name, step });
+    if (!steps.has(step)) continue; // claims for steps the layout does not name are ignored, unverified
+    if (evidence.kind === "bundle-message") {
+      failures.push({ code: "attestation-kind", message: `${file.name}: a message-signature bundle carries no in-toto Statement.`, file: file.name, step });
       continue;
     }
-    const signers = verifyEnvelopeWithKeys(evidence.envelope, keys);
+    let signers: string[];
+    if (evidence.kind === "bundle") {
+      const found = await bundleSigners(layout, file.bytes, trust);
+      if ("problem" in found) {
+        failures.push({ code: "attestation-signature", message: `${file.name}: ${found.problem}.`, file: file.name, step });
+        continue;
+      }
+      signers = found.signers;
+    } else {
+      signers = verifyEnvelopeWithKeys(evidence.envelope, keys);
+    }
     if (signers.length === 0) {
-      if (steps.has(step)) failures.push({ code: "attestation-signature", message: `${file.name}: no functionary of the layout signed it (bad signature or unknown key).`, file: file.name, step });
+      failures.push({ code: "attestation-signature", message: `${file.name}: no functionary of the layout signed it (bad signature or unknown key).`, file: file.name, step });
       continue;
     }
     for (const signer of signers) {
@@ -202,7 +239,7 @@ async function checkClaim(claim: Claim, step: AttestationLayout["steps"][number]
  * Verifies attestation files against a layout (parameters already substituted) at `now`. Never
  * rejects: every problem is a finding in the verdict.
  */
-export async function verifyAttestations(layout: AttestationLayout, files: readonly AttestationFile[], now: Date): Promise<AttestationVerdict> {
+export async function verifyAttestations(layout: AttestationLayout, files: readonly AttestationFile[], now: Date, trust: AttestationTrust = {}): Promise<AttestationVerdict> {
   const failures: AttestationFinding[] = [];
   const warnings: AttestationFinding[] = [];
   const accepted: AttestationVerdict["accepted"][number][] = [];
@@ -211,7 +248,7 @@ export async function verifyAttestations(layout: AttestationLayout, files: reado
     failures.push({ code: "layout-expired", message: `The layout expired at ${layout.expires}.` });
     return done();
   }
-  const claims = await loadClaims(layout, files, failures);
+  const claims = await loadClaims(layout, files, failures, trust);
   if (failures.length > 0) return done();
   const artifacts = stepArtifacts(claims);
   for (const step of layout.steps) {
