@@ -2,6 +2,7 @@
 // own (fixtures/attest/sigstore-fixtures.ts): real certificates, log entries and signatures, so each
 // hostile case fails for its own reason. This suite runs on the project's Node (20.19 or later)
 // although @sigstore/verify 4 declares Node 22: it is the check that the library works there.
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type BundleSigner, type JsonValue, verifySigstoreBundle } from "../src/index.js";
 import * as f from "./fixtures/attest/sigstore-fixtures.js";
@@ -40,6 +41,16 @@ describe("verifySigstoreBundle", () => {
     const sha256 = f.statementFor(artifact).subject[0]?.digest.sha256 as string;
     const result = await verifySigstoreBundle(json(bundle), json(auth.rootJson), signer, { sha256 });
     expect(result.ok).toBe(true);
+  });
+
+  it("matches a subject that lists only sha512 (npm's), from the file or from sha512:HEX", async () => {
+    const sha512 = createHash("sha512").update(artifact).digest("hex");
+    const statement = { ...f.statementFor(artifact), subject: [{ name: "pkg:npm/acme@1.0.0", digest: { sha512 } }] };
+    const bundle = json(f.dsseBundle(auth, workflow, statement));
+    expect((await verify(bundle)).ok).toBe(true);
+    expect((await verifySigstoreBundle(bundle, json(auth.rootJson), signer, { sha512 })).ok).toBe(true);
+    const other = await verifySigstoreBundle(bundle, json(auth.rootJson), signer, { sha512: "0".repeat(128) });
+    expect(other.ok || other.error.code).toBe("subject-mismatch");
   });
 
   it("refuses a message-signature bundle given only a digest", async () => {

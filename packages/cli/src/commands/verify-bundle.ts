@@ -15,7 +15,7 @@ Examples:
   $ totem verify-bundle --bundle b.sigstore.json --trusted-root trusted_root.json --key cosign.pub \\
       sha256:3f7c…
 
-ARTIFACT is a file, or sha256:HEX (enough for DSSE bundles: the digest is compared with the subjects).
+ARTIFACT is a file, or sha256:HEX or sha512:HEX (enough for DSSE bundles: the digest is compared with the subjects).
 Nothing is fetched: the trusted root (Sigstore TrustedRoot JSON) is the only source of trust.
 Exit codes: 0 verified, 1 not verified (the reason is printed), 2 bad flags or unreadable input.
 `;
@@ -44,7 +44,7 @@ export function register(program: Command): void {
   program
     .command("verify-bundle")
     .description("verify a Sigstore bundle offline against a trusted root (sigstore-conformance protocol)")
-    .argument("<artifact>", "the signed file, or sha256:HEX")
+    .argument("<artifact>", "the signed file, or sha256:HEX / sha512:HEX")
     .requiredOption("--bundle <file>", "the Sigstore bundle (v0.1–v0.3 JSON)")
     .option("--trusted-root <file>", "Sigstore trusted_root.json: the CAs, logs and timestamp authorities to trust (required)")
     .option("--certificate-identity <san>", "the signing certificate's subject (email or URI), matched exactly")
@@ -66,9 +66,11 @@ export function register(program: Command): void {
       const root = readJson(opts.trustedRoot, "trusted root");
       const bundleRead = parseAttestJson(readBytes(resolveFrom(io.cwd, opts.bundle), "bundle", opts.bundle, "layout"), "bundle");
       let artifact: BundleArtifact;
-      const digest = /^sha256:([0-9a-fA-F]{64})$/.exec(target);
-      if (digest?.[1]) artifact = { sha256: digest[1] };
-      else if (target.startsWith("sha256:")) throw new UsageError(`'${target}' is not sha256: followed by 64 hex digits`);
+      const sha256 = /^sha256:([0-9a-fA-F]{64})$/.exec(target)?.[1];
+      const sha512 = /^sha512:([0-9a-fA-F]{128})$/.exec(target)?.[1];
+      if (sha256) artifact = { sha256 };
+      else if (sha512) artifact = { sha512 };
+      else if (/^sha(256|512):/.test(target)) throw new UsageError(`'${target}' is not sha256: with 64 or sha512: with 128 hex digits`);
       else artifact = { bytes: readBytes(resolveFrom(io.cwd, target), "artifact", target, "link") };
       const result = bundleRead.ok ? await verifySigstoreBundle(bundleRead.value, root, signer, artifact) : bundleRead;
       if (!result.ok) {

@@ -10,7 +10,7 @@ import type { Bundle } from "@sigstore/bundle";
 import type { X509Certificate } from "@sigstore/core";
 import type { TrustedRoot } from "@sigstore/protobuf-specs";
 import type { Signer } from "@sigstore/verify";
-import type { JsonValue } from "../model.js";
+import type { HashDict, JsonValue } from "../model.js";
 import { ok, type Result } from "../result.js";
 import { type AttestError, fail, isObject } from "./attest-error.js";
 import { bundleEnvelope, envelopeStatement, parseBundle } from "./evidence.js";
@@ -27,8 +27,11 @@ export type BundleSigner =
   | { readonly publicKeyPem: string }
   | { readonly anyCertificateIdentity: true };
 
-/** What is verified: the artifact's bytes, or only its sha256 (hex) — enough for DSSE bundles. */
-export type BundleArtifact = { readonly bytes: Uint8Array } | { readonly sha256: string };
+/**
+ * What is verified: the artifact's bytes, or only its digest — sha256 (the conformance protocol's
+ * `sha256:HEX`) or sha512 (npm's subjects) — enough for DSSE bundles.
+ */
+export type BundleArtifact = { readonly bytes: Uint8Array } | { readonly sha256: string } | { readonly sha512: string };
 
 /** A verified bundle: what it carried and who signed it. */
 export interface VerifiedBundle {
@@ -62,8 +65,12 @@ export function parseTrustedRoot(value: JsonValue, libs: SigstoreLibs): Result<T
   return ok(root);
 }
 
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+/** The artifact's digests: sha256 and sha512 of its bytes, or the one digest given. */
+function artifactDigests(artifact: BundleArtifact): HashDict {
+  if ("bytes" in artifact) {
+    return { sha256: createHash("sha256").update(artifact.bytes).digest("hex"), sha512: createHash("sha512").update(artifact.bytes).digest("hex") };
+  }
+  return "sha256" in artifact ? { sha256: artifact.sha256.toLowerCase() } : { sha512: artifact.sha512.toLowerCase() };
 }
 
 /** The bundle's leaf certificate must not be a CA, and the bundle must not carry a self-signed root. */
@@ -108,7 +115,8 @@ export async function verifySigstoreBundle(
   if (!root.ok) return root;
   const chain = checkChain(bundle.value, libs);
   if (!chain.ok) return chain;
-  const digest = artifact === undefined ? undefined : "sha256" in artifact ? artifact.sha256.toLowerCase() : sha256Hex(artifact.bytes);
+  const digests = artifact === undefined ? undefined : artifactDigests(artifact);
+  const shown = digests && Object.entries(digests).map(([alg, hex]) => `${alg} ${hex}`)[0];
 
   let statement: Statement | undefined;
   const envelope = bundleEnvelope(bundle.value);
@@ -117,13 +125,13 @@ export async function verifySigstoreBundle(
     const parsed = envelopeStatement(envelope);
     if (!parsed.ok) return parsed;
     statement = parsed.value;
-    if (digest !== undefined && subjectsMatching(statement, { sha256: digest }).length === 0) {
-      return fail("subject-mismatch", `No subject of the Statement has the artifact's sha256 ${digest}.`, "$.payload.subject");
+    if (digests !== undefined && subjectsMatching(statement, digests).length === 0) {
+      return fail("subject-mismatch", `No subject of the Statement has the artifact's digest (${shown}).`, "$.payload.subject");
     }
   } else if (bundle.value.content.$case === "messageSignature") {
     const md = bundle.value.content.messageSignature.messageDigest;
-    if (md && digest !== undefined && Buffer.from(md.digest).toString("hex") !== digest) {
-      return fail("message-digest-mismatch", `The bundle's message digest is not the artifact's sha256 ${digest}.`);
+    if (md && digests?.sha256 !== undefined && Buffer.from(md.digest).toString("hex") !== digests.sha256) {
+      return fail("message-digest-mismatch", `The bundle's message digest is not the artifact's sha256 ${digests.sha256}.`);
     }
     if (artifact === undefined || !("bytes" in artifact)) return fail("sigstore-needs-artifact", "A message-signature bundle is verified over the artifact's bytes; pass the file, not its digest.");
   }
