@@ -185,7 +185,16 @@ describe("diffPolicies", () => {
     prefixed.steps[1]!.expected_materials.unshift({ type: "match", pattern: "*", sourcePrefix: "src", destinationType: "products", destinationName: "clone" });
     const [change] = diffPolicies(base, prefixed);
     expect(change?.classification).toBe("undetermined");
-    expect(change?.reason).toContain('effect not determined (MATCH with IN "src" can consume an artifact other than the path it matched)');
+    // What it did find is still said: a witness is a real queue.
+    expect(change?.reason).toBe(
+      `MATCH "*" IN "src" WITH PRODUCTS FROM "clone" added: effect not determined (MATCH with IN "src" can consume an artifact other than the path it matched; it does weaken: it now accepts materials "src/x" (deleted, same hash in clone products), which rule 2 'DISALLOW *' rejected)`,
+    );
+    // With witnesses both ways the change is mixed, whatever else such a MATCH can do.
+    const prefixedMatch: ArtifactRule = { type: "match", pattern: "*", sourcePrefix: "src", destinationType: "products", destinationName: "clone" };
+    const swapped = structuredClone(prefixed);
+    swapped.steps[1]!.expected_materials[0] = allow("src/a");
+    expect(prefixed.steps[1]!.expected_materials[0]).toEqual(prefixedMatch);
+    expect(brief(diffPolicies(prefixed, swapped))).toEqual(["mixed rule-changed step update-version materials rule 1"]);
     const classes = withProducts(base, 0, [create("[ab]"), disallow("*")]);
     expect(brief(diffPolicies(base, classes))).toEqual(["undetermined rule-changed step clone products rule 1"]);
   });

@@ -72,14 +72,13 @@ function queueText(side: ArtifactSide, queue: readonly WitnessArtifact[]): strin
 
 function judge(side: ArtifactSide, before: RuleListSide, after: RuleListSide, item: string): Judgement {
   const e = compareRuleLists(item, side, before, after);
-  if (!e.determined) return { undetermined: e.why };
   const w = (x: RuleWitness | undefined) => x && queueText(side, x.queue);
   const weaker = e.weaker && `now accepts ${w(e.weaker)}, which ${e.weaker.rejectedBy} rejected`;
+  const nothing = e.determined && e.newAcceptsNothing;
   const stronger =
-    e.stronger &&
-    (e.newAcceptsNothing
-      ? `now rejects every set of ${side}, e.g. ${w(e.stronger)} at ${e.stronger.rejectedBy}`
-      : `now rejects ${w(e.stronger)} at ${e.stronger.rejectedBy}`);
+    e.stronger && (nothing ? `now rejects every set of ${side}, e.g. ${w(e.stronger)} at ${e.stronger.rejectedBy}` : `now rejects ${w(e.stronger)} at ${e.stronger.rejectedBy}`);
+  // Not determined, but what was found is true: say it after the reason.
+  if (!e.determined) return { undetermined: [e.why, ...(weaker ? [`it does weaken: it ${weaker}`] : []), ...(stronger ? [`it does strengthen: it ${stronger}`] : [])].join("; ") };
   return { ...(weaker ? { weaker } : {}), ...(stronger ? { stronger } : {}) };
 }
 

@@ -10,9 +10,11 @@
 // with the same match combination (witness-paths.ts). We enumerate those queues, build the links
 // for each, and run `verifyItemRules` on both lists.
 //
-// Not decided (the caller says "effect not determined"): MATCH with a source prefix (`IN dir`: for a
-// path with `\` or `dir//x` it consumes another artifact than the one it matched), a MATCH reading
-// the item's own link, patterns with `[`, and searches past the size limits.
+// Not decided (the caller says "effect not determined"): a MATCH reading the item's own link, patterns
+// with `[`, searches past the size limits, and — unless witnesses for both directions turn up, which
+// makes the change mixed whatever else is true — lists with a MATCH `IN dir`: for a path with `\` or
+// `dir//x` such a MATCH consumes another artifact than the one it matched, which this search does
+// not enumerate (every witness it finds is still a real queue).
 import { type ArtifactRule, type ArtifactSide, type HashDict, type LinkArtifacts, verifyItemRules } from "@totem/engine";
 import { type PathPredicate, type WitnessPath, witnessPaths } from "./witness-paths.js";
 
@@ -42,7 +44,7 @@ export interface RuleWitness {
 /** What the new list does compared with the old one. */
 export type RuleListEffect =
   | { determined: true; weaker?: RuleWitness; stronger?: RuleWitness; newAcceptsNothing: boolean }
-  | { determined: false; why: string };
+  | { determined: false; why: string; weaker?: RuleWitness; stronger?: RuleWitness };
 
 const LIMITS = { matchVariables: 6, contexts: 200_000 };
 
@@ -54,8 +56,15 @@ function join(prefix: string, path: string): string {
   return joined.replace(/\\/g, "/");
 }
 
+/** The prefix a MATCH `IN dir` strips (`os.path.join(dir, "")`), or "" without one. */
+function sourcePrefix(rule: Match): string {
+  return rule.sourcePrefix ? join(rule.sourcePrefix, "") : "";
+}
+
+/** Where MATCH looks for an artifact at `path` (which its source prefix, if any, starts). */
 function destPath(rule: Match, path: string): string {
-  return rule.destinationPrefix ? join(rule.destinationPrefix, path) : path;
+  const s = path.slice(sourcePrefix(rule).length);
+  return rule.destinationPrefix ? join(rule.destinationPrefix, s) : s;
 }
 
 interface Variable {
@@ -127,7 +136,11 @@ function rejection(item: string, side: ArtifactSide, rules: readonly ArtifactRul
 }
 
 function predicatesOf(rules: readonly ArtifactRule[]): PathPredicate[] {
-  return rules.map((r) => (r.type === "require" ? { literal: r.pattern } : { glob: r.pattern }));
+  return rules.map((r) => {
+    if (r.type === "require") return { literal: r.pattern };
+    if (r.type === "match" && sourcePrefix(r) !== "") return { prefix: sourcePrefix(r), glob: r.pattern };
+    return { glob: r.pattern };
+  });
 }
 
 function cartesian<T>(choices: readonly (readonly T[])[]): T[][] {
@@ -141,8 +154,7 @@ function cartesian<T>(choices: readonly (readonly T[])[]): T[][] {
 export function compareRuleLists(item: string, side: ArtifactSide, before: RuleListSide, after: RuleListSide): RuleListEffect {
   const all = [...before.rules, ...after.rules];
   const matches = all.filter((r): r is Match => r.type === "match");
-  const prefixed = matches.find((m) => m.sourcePrefix !== undefined && m.sourcePrefix !== "");
-  if (prefixed) return undetermined(`MATCH with IN "${prefixed.sourcePrefix}" can consume an artifact other than the path it matched`);
+  const prefixed = matches.find((m) => sourcePrefix(m) !== "");
   if (matches.some((m) => m.destinationName === item && (before.visible.has(item) || after.visible.has(item)))) {
     return undetermined(`a MATCH reads ${item}'s own link`);
   }
@@ -185,6 +197,10 @@ export function compareRuleLists(item: string, side: ArtifactSide, before: RuleL
     if (weaker === undefined && oldRejects !== undefined && newRejects === undefined) weaker = { queue: described(), rejectedBy: oldRejects };
     if (stronger === undefined && oldRejects === undefined && newRejects !== undefined) stronger = { queue: described(), rejectedBy: newRejects };
     if (weaker && stronger && !newAcceptsNothing) break;
+  }
+  if (prefixed && !(weaker && stronger)) {
+    const why = `MATCH with IN "${prefixed.sourcePrefix}" can consume an artifact other than the path it matched`;
+    return { determined: false, why, ...(weaker ? { weaker } : {}), ...(stronger ? { stronger } : {}) };
   }
   return { determined: true, weaker, stronger, newAcceptsNothing };
 }

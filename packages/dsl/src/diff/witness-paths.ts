@@ -9,8 +9,11 @@
 // combination with it, so this file only proposes paths.
 import { fnmatch } from "@totem/engine";
 
-/** What a witness is tested against: an fnmatch pattern, or a literal path (REQUIRE's argument). */
-export type PathPredicate = { glob: string } | { literal: string };
+/**
+ * What a witness is tested against: an fnmatch pattern, a literal path (REQUIRE's argument), or a
+ * literal prefix followed by a pattern (MATCH `IN dir`: the path starts with `dir/` and the rest matches).
+ */
+export type PathPredicate = { glob: string } | { literal: string } | { prefix: string; glob: string };
 
 /** A path and, per predicate, whether it matches. */
 export interface WitnessPath {
@@ -22,7 +25,7 @@ type Token = { kind: "star" } | { kind: "any" } | { kind: "lit"; char: string };
 
 function tokens(predicate: PathPredicate): Token[] {
   if ("literal" in predicate) return [...predicate.literal].map((char) => ({ kind: "lit", char }));
-  const out: Token[] = [];
+  const out: Token[] = "prefix" in predicate ? [...predicate.prefix].map((char) => ({ kind: "lit" as const, char })) : [];
   for (const char of predicate.glob) {
     if (char === "*") {
       if (out.at(-1)?.kind !== "star") out.push({ kind: "star" });
@@ -68,11 +71,14 @@ export function supportedPredicate(predicate: PathPredicate): boolean {
 }
 
 function holds(predicate: PathPredicate, path: string): boolean {
-  return "literal" in predicate ? path === predicate.literal : fnmatch(path, predicate.glob);
+  if ("literal" in predicate) return path === predicate.literal;
+  if ("prefix" in predicate) return path.startsWith(predicate.prefix) && fnmatch(path.slice(predicate.prefix.length), predicate.glob);
+  return fnmatch(path, predicate.glob);
 }
 
 function text(predicate: PathPredicate): string {
-  return "literal" in predicate ? predicate.literal : predicate.glob;
+  if ("literal" in predicate) return predicate.literal;
+  return "prefix" in predicate ? predicate.prefix + predicate.glob : predicate.glob;
 }
 
 /**
