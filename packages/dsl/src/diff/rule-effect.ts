@@ -16,7 +16,7 @@
 // `dir//x` such a MATCH consumes another artifact than the one it matched, which this search does
 // not enumerate (every witness it finds is still a real queue).
 import { type ArtifactRule, type ArtifactSide, type HashDict, type LinkArtifacts, verifyItemRules } from "@totem/engine";
-import { type PathPredicate, type WitnessPath, witnessPaths } from "./witness-paths.js";
+import { type PathPredicate, supportedPredicate, type WitnessPath, witnessPaths } from "./witness-paths.js";
 
 /** One side of the comparison: an item's rule list and the items its MATCH rules can read. */
 export interface RuleListSide {
@@ -159,8 +159,9 @@ export function compareRuleLists(item: string, side: ArtifactSide, before: RuleL
     return undetermined(`a MATCH reads ${item}'s own link`);
   }
   const predicates = predicatesOf(all);
+  if (!predicates.every(supportedPredicate)) return undetermined("a pattern uses [ ] (character classes are not analysed)");
   const paths = witnessPaths(predicates);
-  if (paths === undefined) return undetermined("a pattern uses [ ] (character classes are not analysed)");
+  if (paths === undefined) return undetermined("the patterns have too many combinations to enumerate");
   const requires = [...new Set(all.filter((r) => r.type === "require").map((r) => r.pattern))];
   const candidates = (w: WitnessPath) => candidatesFor(w.path, matches.filter((m) => w.matches[all.indexOf(m)]));
   const isRequired = (w: WitnessPath) => requires.includes(w.path);
