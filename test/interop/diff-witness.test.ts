@@ -373,6 +373,20 @@ const CASES: Case[] = [
     stronger: GOOD,
   },
   {
+    name: "inspections reordered: effect not determined (one sees what the other left in the directory)",
+    setup: (l) => {
+      l.inspect.push(
+        { _type: "inspection", name: "mark", run: ["touch", "marker"], expected_materials: [], expected_products: [] },
+        { _type: "inspection", name: "check", run: ["true"], expected_materials: [], expected_products: [{ type: "disallow", pattern: "marker" }] },
+      );
+    },
+    edit: (l) => {
+      l.inspect.reverse();
+    },
+    expected: ["undetermined items-reordered"],
+    weaker: GOOD,
+  },
+  {
     name: "a MATCH with a source prefix: effect not determined",
     edit: (l) => {
       step(l, "package").expected_materials.unshift({ type: "match", pattern: "*", sourcePrefix: "src", destinationType: "products", destinationName: "build" });
