@@ -53,7 +53,17 @@ describe("verifySigstoreBundle", () => {
     expect(other.ok || other.error.code).toBe("subject-mismatch");
   });
 
-  it("refuses a message-signature bundle given only a digest", async () => {
+  it("verifies a message signature from the artifact's sha256 alone (ECDSA over the digest)", async () => {
+    const sha256 = createHash("sha256").update(artifact).digest("hex");
+    const bundle = f.messageBundle(auth, workflow, artifact);
+    expect((await verifySigstoreBundle(json(bundle), json(auth.rootJson), signer, { sha256 })).ok).toBe(true);
+    const sig = Buffer.from(bundle.messageSignature.signature, "base64");
+    sig[sig.length - 1] ^= 1;
+    const tampered = { ...bundle, messageSignature: { ...bundle.messageSignature, signature: sig.toString("base64") } };
+    expect((await verifySigstoreBundle(json(tampered), json(auth.rootJson), signer, { sha256 })).ok).toBe(false);
+  });
+
+  it("refuses a message-signature bundle given another digest", async () => {
     const result = await verifySigstoreBundle(json(f.messageBundle(auth, workflow, artifact)), json(auth.rootJson), signer, { sha256: "00".repeat(32) });
     expect(result.ok || result.error.code).toBe("message-digest-mismatch");
   });

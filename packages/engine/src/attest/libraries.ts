@@ -7,6 +7,7 @@ import type * as ProtobufSpecs from "@sigstore/protobuf-specs";
 import type * as SigstoreVerify from "@sigstore/verify";
 import type * as Cel from "@bufbuild/cel";
 import type * as Yaml from "yaml";
+import type * as Nist from "@noble/curves/nist.js";
 
 /** The Sigstore libraries, as modules. */
 export interface SigstoreLibs {
@@ -19,6 +20,7 @@ export interface SigstoreLibs {
 let sigstore: Promise<SigstoreLibs> | undefined;
 let cel: Promise<typeof Cel> | undefined;
 let yaml: Promise<typeof Yaml> | undefined;
+let nist: Promise<typeof Nist> | undefined;
 
 /**
  * A CommonJS module's exports as a dynamic import gives them: Node names them on the namespace, a
@@ -47,4 +49,10 @@ export function celLib(): Promise<typeof Cel> {
 export function yamlLib(): Promise<typeof Yaml> {
   yaml ??= import("yaml").then(commonJs);
   return yaml;
+}
+
+/** Loads @noble/curves' NIST curves once (ECDSA over a given digest). */
+export function nistLib(): Promise<typeof Nist> {
+  nist ??= import("@noble/curves/nist.js").then(commonJs);
+  return nist;
 }

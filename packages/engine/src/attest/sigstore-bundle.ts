@@ -9,12 +9,13 @@ import { createHash, createPublicKey } from "node:crypto";
 import type { Bundle } from "@sigstore/bundle";
 import type { X509Certificate } from "@sigstore/core";
 import type { TrustedRoot } from "@sigstore/protobuf-specs";
-import type { Signer } from "@sigstore/verify";
+import type { SignedEntity, Signer } from "@sigstore/verify";
 import type { HashDict, JsonValue } from "../model.js";
 import { ok, type Result } from "../result.js";
 import { type AttestError, fail, isObject } from "./attest-error.js";
 import { bundleEnvelope, envelopeStatement, parseBundle } from "./evidence.js";
-import { type SigstoreLibs, sigstoreLibs } from "./libraries.js";
+import { nistLib, type SigstoreLibs, sigstoreLibs } from "./libraries.js";
+import { verifyDigestSignature } from "./prehashed.js";
 import { type Statement, subjectsMatching } from "./statement.js";
 
 /**
@@ -91,6 +92,22 @@ function checkChain(bundle: Bundle, libs: SigstoreLibs): Result<void, AttestErro
   return ok(undefined);
 }
 
+/**
+ * The entity with its signature checked over `digest` (the artifact's sha256, already compared with
+ * the bundle's message digest) instead of over the artifact's bytes, which the caller does not have.
+ */
+function overDigest(entity: SignedEntity, digest: Buffer, nist: Parameters<typeof verifyDigestSignature>[0]): SignedEntity {
+  const content = entity.signature;
+  const signature: SignedEntity["signature"] = {
+    signature: content.signature,
+    compareSignature: (s) => content.compareSignature(s),
+    compareDigest: (d) => content.compareDigest(d),
+    compareSignedDigest: (d) => content.compareSignedDigest(d),
+    verifySignature: (key) => verifyDigestSignature(nist, key, digest, content.signature),
+  };
+  return { ...entity, signature };
+}
+
 function keyFinder(pem: string) {
   const publicKey = createPublicKey(pem);
   return () => ({ publicKey, validFor: () => true });
@@ -133,8 +150,9 @@ export async function verifySigstoreBundle(
     if (md && digests?.sha256 !== undefined && Buffer.from(md.digest).toString("hex") !== digests.sha256) {
       return fail("message-digest-mismatch", `The bundle's message digest is not the artifact's sha256 ${digests.sha256}.`);
     }
-    if (artifact === undefined || !("bytes" in artifact)) return fail("sigstore-needs-artifact", "A message-signature bundle is verified over the artifact's bytes; pass the file, not its digest.");
+    if (artifact === undefined || "sha512" in artifact) return fail("sigstore-needs-artifact", "A message-signature bundle is verified over the artifact's bytes or its sha256; pass the file or sha256:HEX.");
   }
+  const nist = artifact !== undefined && "sha256" in artifact && !envelope ? await nistLib() : undefined;
 
   try {
     const keyed = "publicKeyPem" in signer;
@@ -146,7 +164,8 @@ export async function verifySigstoreBundle(
       ctlogThreshold: keyed || root.value.ctlogs.length === 0 ? 0 : 1,
       timestampThreshold: keyed && !hasTimestamp ? 0 : 1,
     });
-    const entity = libs.verify.toSignedEntity(bundle.value, artifact !== undefined && "bytes" in artifact ? Buffer.from(artifact.bytes) : undefined);
+    let entity = libs.verify.toSignedEntity(bundle.value, artifact !== undefined && "bytes" in artifact ? Buffer.from(artifact.bytes) : Buffer.alloc(0));
+    if (nist && digests?.sha256 !== undefined) entity = overDigest(entity, Buffer.from(digests.sha256, "hex"), nist);
     // No policy for the library: it matches a string identity as an unanchored regular expression
     // (String#match), so "alice@example.co" would accept "alice@example.com". Compared exactly below.
     const who: Signer = verifier.verify(entity);
