@@ -64,6 +64,8 @@ export const CODES = {
   "create-in-materials": code("warning", "lint", "`create` among materials never consumes anything.", "create-in-materials"),
   "delete-in-products": code("warning", "lint", "`delete` among products never consumes anything.", "delete-in-products"),
   "unused-functionary": code("warning", "lint", "A functionary no step names in `by`.", "unused-functionary"),
+  "catch-all-allow": code("warning", "lint", "An `allow \"*\"` that lets every artifact of a rule list through.", "catch-all-allow"),
+  "sole-signer": code("info", "lint", "One functionary may sign every step (no separation of duties).", "sole-signer"),
   expired: code("warning", "lint", "The expiry date is already past.", "expired"),
   "expiry-soon": code("warning", "lint", "The layout expires within the warning window.", "expiry-soon"),
   "expiry-too-far": code("info", "lint", "The layout stays valid for more than a year.", "expiry-too-far"),

@@ -1,4 +1,5 @@
 // The passes `analyze` runs, in order: semantic checks first, then in-toto lints.
+import { lintCatchAllAllow } from "../lints/catch-all-allow.js";
 import { lintCreateInMaterials } from "../lints/create-in-materials.js";
 import { lintDeleteInProducts } from "../lints/delete-in-products.js";
 import { lintEmptyCommand } from "../lints/empty-command.js";
@@ -9,6 +10,7 @@ import { lintMatchFromLater } from "../lints/match-from-later.js";
 import { lintMatchFromSelf } from "../lints/match-from-self.js";
 import { lintMissingTrailingDisallow } from "../lints/missing-trailing-disallow.js";
 import { lintRequireAfterConsume } from "../lints/require-after-consume.js";
+import { lintSoleSigner } from "../lints/sole-signer.js";
 import { lintUnreachableRule } from "../lints/unreachable-rule.js";
 import { lintUnusedFunctionary } from "../lints/unused-functionary.js";
 import { checkCommands } from "./commands.js";
@@ -45,6 +47,8 @@ export const LINTS: readonly ((ctx: CheckContext) => void)[] = [
   lintCreateInMaterials,
   lintDeleteInProducts,
   lintUnusedFunctionary,
+  lintCatchAllAllow,
+  lintSoleSigner,
   lintExpired,
   lintExpirySoon,
   lintExpiryTooFar,

@@ -1,0 +1,28 @@
+// Separation of duties: when one functionary may sign every step of a layout with two or more
+// steps, one stolen key (or one insider) can produce the whole chain of links alone, and the
+// layout's structure adds nothing over a single signature. Reported once per such functionary.
+import type { CheckContext } from "../checks/context.js";
+import { diagnostic } from "../codes.js";
+
+const MAX_LISTED = 3;
+
+/** Reports a functionary that can sign every step alone: named in each `by`, no step needing two signatures. */
+export function lintSoleSigner(ctx: CheckContext): void {
+  const steps = (ctx.layout?.steps ?? []).filter((s) => s.name.text !== "");
+  if (steps.length < 2) return;
+  for (const f of ctx.layout?.functionaries ?? []) {
+    const name = f.name.text;
+    const alone = (s: (typeof steps)[number]) => (s.threshold?.value ?? 1) <= 1 && s.by.some((b) => b.text === name);
+    if (name === "" || !steps.every(alone)) continue;
+    const names = steps.map((s) => s.name.text);
+    const listed = names.length <= MAX_LISTED ? names.join(", ") : `${names.slice(0, MAX_LISTED).join(", ")} and ${names.length - MAX_LISTED} more`;
+    ctx.report(
+      diagnostic(
+        "sole-signer",
+        f.name.span,
+        `Functionary "${name}" may sign every step (${listed}), so one key can produce the whole chain: give the steps different functionaries, or require a threshold of two on one of them.`,
+      ),
+    );
+    return;
+  }
+}
