@@ -36,7 +36,7 @@ function report(verdict: AttestationVerdict, layout: string): string {
   const lines = [verdict.passed ? `PASSED: ${layout}` : `FAILED: ${layout}`];
   for (const f of verdict.failures) lines.push(`  error ${f.code}: ${escapeForTerminal(f.message)}`);
   for (const w of verdict.warnings) lines.push(`  warning ${w.code}: ${escapeForTerminal(w.message)}`);
-  if (verdict.passed) for (const a of verdict.accepted) lines.push(`  ok ${escapeForTerminal(a.step)}: ${escapeForTerminal(a.predicateType)} by ${a.signer.slice(0, 8)} (${escapeForTerminal(a.file)})`);
+  if (verdict.passed) for (const a of verdict.accepted) lines.push(`  ok ${escapeForTerminal(a.step)}: ${escapeForTerminal(a.predicateType)} by ${/^[0-9a-f]{64}$/.test(a.signer) ? a.signer.slice(0, 8) : escapeForTerminal(a.signer)} (${escapeForTerminal(a.file)})`);
   return `${lines.join("\n")}\n`;
 }
 
