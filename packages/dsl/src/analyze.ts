@@ -64,6 +64,14 @@ export function checkFile(
   return out;
 }
 
+/** The semantic checks alone (errors; no lints), for a file lowered without an analysis. */
+export function semanticChecks(file: PolicyFile, symbols: SymbolTable): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ctx = checkContext("", file, symbols, [], {}, out);
+  for (const pass of CHECKS) pass(ctx);
+  return out;
+}
+
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2, hint: 3 } as const;
 
 /** Sorts diagnostics by position, then severity, then code (a stable, reviewable order). */

@@ -20,13 +20,12 @@ import {
   TARGETS,
   usesKeyidHashAlgorithms,
 } from "@totem/engine";
-import { type Analysis, type AnalyzeOptions, analyze, checkContext, sortDiagnostics } from "./analyze.js";
+import { type Analysis, type AnalyzeOptions, analyze, checkContext, semanticChecks, sortDiagnostics } from "./analyze.js";
 import type { CaBlock, CertConstraintsBlock, CommandExpr, FunctionaryDecl, KeyLiteral, LayoutDecl, PolicyFile, StringExpr } from "./ast.js";
-import { CHECKS } from "./checks/all.js";
 import type { CheckContext, ItemRules } from "./checks/context.js";
 import { addDuration, formatExpiry } from "./checks/expiry-date.js";
 import { CONSTRAINT_FIELDS } from "./checks/golang-fields.js";
-import { CODES, type Code, diagnostic } from "./codes.js";
+import { diagnostic } from "./codes.js";
 import { splitCommand } from "./command-split.js";
 import type { Diagnostic, Span } from "./diagnostic.js";
 import { collectSymbols } from "./symbols.js";
@@ -267,13 +266,25 @@ class Lowerer {
 }
 
 /**
- * Lowers a parsed policy to an in-toto layout. Runs the semantic checks itself and emits no layout
- * when any error is found. It cannot see syntax errors: lower only a file `parse` reported clean, or
- * use `compilePolicy`, which does both. Never throws.
+ * Lowers an analyzed policy to an in-toto layout: the analysis' symbols and diagnostics are used as
+ * they are — no check runs again. The result's diagnostics are lowering's own only (phase "lower":
+ * key files, target); `mergeDiagnostics` adds them to the analysis'. `layout` is present only when
+ * neither has an error. `keysOnly` lowers just what those diagnostics depend on — constants, target
+ * and functionaries — which is all the editor needs on each keystroke. Never throws.
  */
-export function lower(file: PolicyFile, opts: LowerOptions): LowerResult {
+export function lowerAnalysis(analysis: Pick<Analysis, "file" | "symbols" | "diagnostics">, opts: LowerOptions & { keysOnly?: boolean }): LowerResult {
+  const file = opts.keysOnly ? keysOnly(analysis.file) : analysis.file;
   try {
-    return lowerChecked(file, opts);
+    // The lowerer reads constants and expanded rules through the check context; no check runs here.
+    const ctx = checkContext("", file, analysis.symbols, [], {}, []);
+    const { target, diagnostic: mismatch } = compileTarget(file.layout, opts.target);
+    const lowerer = new Lowerer(ctx, opts, target);
+    const layout = file.layout === undefined ? undefined : lowerer.layout(file.layout);
+    const diagnostics = sortDiagnostics([...(mismatch ? [mismatch] : []), ...lowerer.diagnostics]);
+    const result: LowerResult = { target, diagnostics, sourceMap: lowerer.sourceMap };
+    const failed = [...analysis.diagnostics, ...diagnostics].some((d) => d.severity === "error");
+    if (layout !== undefined && !opts.keysOnly && !failed) result.layout = layout;
+    return result;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const span = file.layout?.span ?? file.span;
@@ -285,19 +296,28 @@ export function lower(file: PolicyFile, opts: LowerOptions): LowerResult {
   }
 }
 
-function lowerChecked(file: PolicyFile, opts: LowerOptions): LowerResult {
-  const found: Diagnostic[] = [];
-  // The checks need no text except to build quick fixes, which lowering drops.
-  const ctx = checkContext("", file, collectSymbols(file), [], {}, found);
-  for (const pass of CHECKS) pass(ctx);
-  const { target, diagnostic: mismatch } = compileTarget(file.layout, opts.target);
-  if (mismatch !== undefined) found.push(mismatch);
-  const lowerer = new Lowerer(ctx, opts, target);
-  const layout = file.layout === undefined ? undefined : lowerer.layout(file.layout);
-  const diagnostics = sortDiagnostics([...found.map(withoutFix), ...lowerer.diagnostics]);
-  const result: LowerResult = { target, diagnostics, sourceMap: lowerer.sourceMap };
-  if (layout !== undefined && !diagnostics.some((d) => d.severity === "error")) result.layout = layout;
-  return result;
+/** The part of a file lowering's own diagnostics depend on: constants, target and functionaries. */
+function keysOnly(file: PolicyFile): PolicyFile {
+  const layout = file.layout;
+  return { ...file, ruleSets: [], ...(layout ? { layout: { ...layout, steps: [], inspections: [], items: [] } } : {}) };
+}
+
+/** The analysis' diagnostics and lowering's own, in one sorted list (the two never overlap). */
+export function mergeDiagnostics(analysis: readonly Diagnostic[], lowered: Pick<LowerResult, "diagnostics">): Diagnostic[] {
+  return lowered.diagnostics.length === 0 ? [...analysis] : sortDiagnostics([...analysis, ...lowered.diagnostics]);
+}
+
+/**
+ * Lowers a parsed policy that has no analysis yet (e.g. import's round-trip check): the semantic
+ * checks run once here (not the lints), then `lowerAnalysis`. Its diagnostics are the checks' and
+ * lowering's own. It cannot see syntax errors: lower only a file `parse` reported clean, or use
+ * `compilePolicy`. Never throws.
+ */
+export function lower(file: PolicyFile, opts: LowerOptions): LowerResult {
+  const symbols = collectSymbols(file);
+  const checked = semanticChecks(file, symbols).map(withoutFix);
+  const lowered = lowerAnalysis({ file, symbols, diagnostics: checked }, opts);
+  return { ...lowered, diagnostics: mergeDiagnostics(checked, lowered) };
 }
 
 function withoutFix(d: Diagnostic): Diagnostic {
@@ -319,19 +339,9 @@ export interface CompileResult extends LowerResult {
  */
 export function compilePolicy(text: string, opts: LowerOptions & AnalyzeOptions): CompileResult {
   const analysis = analyze(text, opts);
-  const lowered = lower(analysis.file, opts);
-  // Lowering's checks cannot see syntax errors, which the analysis' checks take into account (a clause
-  // the parser dropped is not also "missing"): after a syntax error only lowering's own codes are added.
-  const syntaxBroken = analysis.diagnostics.some((d) => d.severity === "error" && CODES[d.code as Code]?.phase === "syntax");
-  const own = lowered.diagnostics.filter(
-    (d) => CODES[d.code as Code]?.phase === "lower" || (!syntaxBroken && !analysis.diagnostics.some((a) => sameDiagnostic(a, d))),
-  );
-  const diagnostics = sortDiagnostics([...analysis.diagnostics, ...own]);
+  const lowered = lowerAnalysis(analysis, opts);
+  const diagnostics = mergeDiagnostics(analysis.diagnostics, lowered);
   const result: CompileResult = { analysis, target: lowered.target, diagnostics, sourceMap: lowered.sourceMap };
-  if (lowered.layout !== undefined && !diagnostics.some((d) => d.severity === "error")) result.layout = lowered.layout;
+  if (lowered.layout !== undefined) result.layout = lowered.layout;
   return result;
-}
-
-function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
-  return a.code === b.code && a.span.start === b.span.start && a.span.end === b.span.end;
 }

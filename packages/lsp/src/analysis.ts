@@ -21,12 +21,13 @@ export class DocAnalysis {
     readonly file: PolicyFile,
     /** Syntax, semantic and lint diagnostics, sorted by offset. */
     readonly diagnostics: Diagnostic[],
-    private readonly table: SymbolTable,
+    /** Declarations and uses of every name (what lowering reads). */
+    readonly symbolTable: SymbolTable,
   ) {}
 
   /** The names of this version, indexed on first use (publishing diagnostics does not need them). */
   get symbols(): SymbolIndex {
-    this.index ??= new SymbolIndex(this.table);
+    this.index ??= new SymbolIndex(this.symbolTable);
     return this.index;
   }
 }

@@ -4,7 +4,7 @@
 //   (`key-unreadable`, `key-invalid`, `target-mismatch`). Those depend only on the constants, the
 //   target and the functionaries, so only that part of the file is lowered on each keystroke.
 // - `of`: the full lowering, for the compiled-layout preview and simulation (on request only).
-import { CODES, type Diagnostic, lower, type LowerResult, type PolicyFile } from "@totem/dsl";
+import { CODES, type Diagnostic, type LowerResult, lowerAnalysis, mergeDiagnostics } from "@totem/dsl";
 import type { DocAnalysis } from "./analysis.js";
 import type { DocumentSnapshot } from "./documents.js";
 import { keyReader } from "./policy-keys.js";
@@ -19,23 +19,8 @@ export interface CompiledDocument {
   diagnostics: Diagnostic[];
 }
 
-function isLowerCode(code: string): boolean {
-  return CODES[code as keyof typeof CODES]?.phase === "lower";
-}
-
 function hasSyntaxErrors(a: DocAnalysis): boolean {
   return a.diagnostics.some((d) => CODES[d.code as keyof typeof CODES]?.phase === "syntax");
-}
-
-/** The part of a file lowering's own diagnostics depend on: constants, target and functionaries. */
-function keysOnly(file: PolicyFile): PolicyFile {
-  const layout = file.layout;
-  return { ...file, ruleSets: [], ...(layout ? { layout: { ...layout, steps: [], inspections: [], items: [] } } : {}) };
-}
-
-function merge(analysis: DocAnalysis, lowered: LowerResult): Diagnostic[] {
-  const own = lowered.diagnostics.filter((d) => isLowerCode(d.code));
-  return own.length === 0 ? analysis.diagnostics : [...analysis.diagnostics, ...own].sort((a, b) => a.span.start - b.span.start);
 }
 
 /** Caches lowerings per document snapshot; `invalidate()` when key files or settings change. */
@@ -49,12 +34,14 @@ export class CompileCache {
     this.keys = new WeakMap();
   }
 
-  private lowerFile(state: ServerState, doc: DocumentSnapshot, file: PolicyFile): LowerResult {
-    return lower(file, {
+  /** The dsl's lowering of the analysis (no check runs again); `keysOnly` for the per-keystroke diagnostics. */
+  private lowerAnalysis(state: ServerState, doc: DocumentSnapshot, analysis: DocAnalysis, keysOnly: boolean): LowerResult {
+    return lowerAnalysis({ file: analysis.file, symbols: analysis.symbolTable, diagnostics: analysis.diagnostics }, {
       readKey: keyReader(state, doc),
       now: state.settings.now ?? new Date(),
+      keysOnly,
       // The setting only fills in for a policy without a `target` clause; it never contradicts one.
-      ...(file.layout?.target === undefined ? { target: state.settings.defaultTarget } : {}),
+      ...(analysis.file.layout?.target === undefined ? { target: state.settings.defaultTarget } : {}),
     });
   }
 
@@ -63,7 +50,7 @@ export class CompileCache {
     const analysis = state.analyses.of(doc);
     const cached = this.keys.get(doc);
     if (cached && cached.analysis === analysis) return cached.diagnostics;
-    const diagnostics = hasSyntaxErrors(analysis) ? analysis.diagnostics : merge(analysis, this.lowerFile(state, doc, keysOnly(analysis.file)));
+    const diagnostics = hasSyntaxErrors(analysis) ? analysis.diagnostics : mergeDiagnostics(analysis.diagnostics, this.lowerAnalysis(state, doc, analysis, true));
     this.keys.set(doc, { analysis, diagnostics });
     return diagnostics;
   }
@@ -77,8 +64,8 @@ export class CompileCache {
     if (hasSyntaxErrors(analysis)) {
       compiled = { analysis, diagnostics: analysis.diagnostics };
     } else {
-      const lowered = this.lowerFile(state, doc, analysis.file);
-      compiled = { analysis, lowered, diagnostics: merge(analysis, lowered) };
+      const lowered = this.lowerAnalysis(state, doc, analysis, false);
+      compiled = { analysis, lowered, diagnostics: mergeDiagnostics(analysis.diagnostics, lowered) };
     }
     this.full.set(doc, compiled);
     return compiled;

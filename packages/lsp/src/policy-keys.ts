@@ -1,19 +1,16 @@
 // What the server adds to the pure dsl analysis by doing I/O: key files read relative to the policy
 // (through the mtime cache) for hover and for the lowering diagnostics (`key-unreadable`, `key-invalid`).
 import { dirname, isAbsolute, join } from "node:path";
-import { CODES, type FunctionaryDecl, type PolicyFile, type StringExpr } from "@totem/dsl";
+import { CODES, constantResolver, type FunctionaryDecl, type PolicyFile, type StringExpr } from "@totem/dsl";
 import { parsePublicKey, TARGETS } from "@totem/engine";
 import type { DocumentSnapshot } from "./documents.js";
 import type { KeyHoverInfo } from "./hover.js";
 import type { ServerState } from "./server-state.js";
 import { uriToPath } from "./uris.js";
 
-/** The value of a string expression, following a constant reference. */
-export function stringValue(file: PolicyFile, e: StringExpr | undefined): string | undefined {
-  if (!e) return undefined;
-  if (e.kind === "string") return e.value;
-  const c = file.consts.find((k) => k.name.text === e.name.text);
-  return c?.value?.kind === "string" ? c.value.value : undefined;
+/** The value of a string expression as lowering resolves it (constants referring to constants included). */
+function stringValue(file: PolicyFile, e: StringExpr | undefined): string | undefined {
+  return constantResolver(file)(e);
 }
 
 /** The absolute path a key path in `doc` refers to, or undefined for documents that are not files. */

@@ -45,6 +45,19 @@ describe("key files and settings", () => {
     expect((onPath.contents as { value: string }).value).toMatch(/\*\*key-invalid\*\* \(error\): .*docs\/language\.md#key-invalid/);
   });
 
+  it("resolves a key path given by a constant that names another constant, as lowering does", async () => {
+    // The language server's hover once followed one level of constants, lowering any number: now both use the dsl's resolver.
+    const chained = `const KEYS = "keys/bob.pub"\nconst BOB = KEYS\n${DEMO.replace('key "keys/bob.pub"', "key BOB")}`;
+    expect(chained).toContain("key BOB");
+    const other = pathToFileURL(join(dir, "chained.totem")).href;
+    await client.open(other, chained, 1);
+    expect((await client.diagnostics(other, 1)).map((d) => d.code)).not.toContain("key-unreadable");
+    const hover = await client.request<Hover>("textDocument/hover", { textDocument: { uri: other }, position: positionOf(chained, "by bob", 4) });
+    const text = (hover.contents as { value: string }).value;
+    expect(text).toMatch(/keyid/i);
+    expect(text).not.toContain("key problem");
+  });
+
   it("sees a key file restored on disk at the next edit even without a watcher event", async () => {
     copyFileSync(join(FIXTURES, "demo", "keys", "carl.pub"), join(dir, "keys", "carl.pub"));
     await client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: " " }]);
