@@ -68,7 +68,7 @@ describe("totem compile", () => {
   it("writes an unsigned layout without --key, and warns", async () => {
     const r = await runCli(["compile", "root.totem", "-o", "out.layout", ...NOW], { cwd });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("2027-01-01T00:00:00Z, unsigned\nwarning: the layout is unsigned;");
+    expect(r.stderr).toContain("2027-01-01T00:00:00Z, unsigned\ntotem: warning: the layout is unsigned;");
     expect(load("out.layout").signatures).toEqual([]);
   });
 

@@ -125,7 +125,7 @@ export function register(program: Command): void {
           `${plural(layout.steps.length, "step")}, ${plural(layout.inspect.length, "inspection")}, expires ${layout.expires}, ${signed}\n`,
       );
       if (signedBy.length === 0) {
-        io.stderr.write("warning: the layout is unsigned; verifiers reject it until it is signed (totem sign --key)\n");
+        io.stderr.write("totem: warning: the layout is unsigned; verifiers reject it until it is signed (totem sign --key)\n");
       }
     });
 }

@@ -125,7 +125,7 @@ export function register(program: Command): void {
         createExclusiveAll([{ path: out, data: text, mode: 0o666, shown }]);
         io.stderr.write(`wrote ${shown}: ${plural(inferred.steps.length, "step")} (${inferred.steps.join(", ")}); it checks clean and verifies ${linksShown}. Review it before signing.\n`);
       }
-      if (result.warnings.length > 0) io.stderr.write(`note: verifying ${linksShown} warned: ${result.warnings.map((w) => w.code).join(", ")}\n`);
+      if (result.warnings.length > 0) io.stderr.write(`totem: note: verifying ${linksShown} warned: ${result.warnings.map((w) => w.code).join(", ")}\n`);
     });
 }
 
