@@ -67,6 +67,14 @@ describe("totem doc", () => {
     expect(existsSync(join(cwd, "P.md"))).toBe(false);
   });
 
+  it("documents a policy whose key files are not there (documentation shows their paths)", async () => {
+    const cwd = tempDir("totem-doc-");
+    writeFileSync(join(cwd, "p.totem"), 'layout "p" {\n  expires "2030-01-01T00:00:00Z"\n  functionary a key "keys/a.pub"\n  step s {\n    by a\n  }\n}\n');
+    const r = await runCli(["doc", "p.totem"], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("| `a` | key file `keys/a.pub` | `s` |");
+  });
+
   it("refuses to overwrite the policy it documents (exit 2)", async () => {
     const cwd = tempDir("totem-doc-");
     writeFileSync(join(cwd, "p.totem"), 'layout "p" {\n  expires "2030-01-01T00:00:00Z"\n}\n');

@@ -1,7 +1,8 @@
 // `totem doc POLICY [-o FILE] [--format markdown|mermaid|json]`: documentation of a policy for
 // reviewers — Markdown with a Mermaid graph of the steps, the MATCH artifact flow and the signers
-// (the dsl's policyGraph, renderPolicyMarkdown, renderMermaid). A policy with errors is reported and
-// documented not at all: documentation of a policy that does not compile would mislead.
+// (the dsl's policyGraph, renderPolicyMarkdown, renderMermaid). A policy with syntax or semantic errors
+// is reported and documented not at all: documentation of a policy that does not mean anything yet
+// would mislead. Key files need not be readable.
 import { policyGraph, renderMermaid, renderPolicyMarkdown } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT } from "../errors.js";
@@ -38,7 +39,8 @@ export function register(program: Command): void {
     .action((policy: string, opts: DocFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const checked = checkPolicy(policy, io, { now: resolveNow(undefined, io) });
-      const errors = checked.diagnostics.filter((d) => d.severity === "error");
+      // Syntax and semantic errors only: documentation does not need the key files to be readable.
+      const errors = checked.lowered.analysis.diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0) {
         writeCodeFrames([{ ...checked, diagnostics: errors }], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
         io.stderr.write(`totem: ${checked.uri} has errors; no documentation was written\n`);
