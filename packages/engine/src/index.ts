@@ -118,3 +118,4 @@ export { attestationLayoutFromJson, parseAttestationLayout, substituteParameters
 export type { AttestationFile, AttestationFinding, AttestationTrust, AttestationVerdict } from "./attest/verify-layout.js";
 export { claimArtifacts, cleanPath, stepOfFile, verifyAttestations } from "./attest/verify-layout.js";
 export { celSyntaxError, evaluateRule, type RuleOutcome } from "./attest/cel-rules.js";
+export { LINK_PREDICATE_V03, linkStatement, signLinkStatement } from "./attest/link-statement.js";

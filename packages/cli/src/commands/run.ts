@@ -244,6 +244,8 @@ interface RunFlags extends RecordFlags {
   command?: boolean;
   recordStreams?: boolean;
   timeout?: number;
+  /** --attest: an in-toto Statement (link predicate v0.3) in DSSE instead of a link (run-attest.ts). */
+  attest?: boolean;
 }
 
 /** Registers `totem run`. */
@@ -253,6 +255,7 @@ export function register(program: Command): void {
     .argument("[command...]", "the command to run (after --)")
     .option("-x, --no-command", "record without running a command (a sign-off step): command [] and byproducts {}")
     .option("-s, --record-streams", "record stdout and stderr in the link's byproducts")
+    .option("--attest", "write <step>.<keyid8>.json, a DSSE-signed in-toto Statement with the link predicate v0.3, instead of the link (docs/attestations.md)")
     .option("--timeout <seconds>", "stop the command after this many seconds: SIGTERM to its process group, SIGKILL 2 s later; no link is written (in-toto-run stops commands after 10 s)", secondsOption("--timeout"))
     .addHelpText("after", EXAMPLES)
     .action(async (command: string[], flags: RunFlags, cmd: Command) => {
@@ -260,6 +263,7 @@ export function register(program: Command): void {
       if (flags.command === false && command.length > 0) throw new UsageError("-x/--no-command and a command: give one of them");
       if (flags.command !== false && command.length === 0) throw new UsageError("no command to run: give it after --, or -x to record without one");
       const options = artifactOptions(flags, io, "materials");
+      if (flags.attest && flags.gpg !== undefined) throw new UsageError("--attest signs with --key only (DSSE), not with --gpg");
       const signer = flags.gpg === undefined ? await loadRecordingSigner(flags, io) : undefined;
       const materials = recordArtifacts(flags.materials ?? [], options);
       const ran = flags.command === false ? undefined : await runStepCommand(command, io, flags);
@@ -287,7 +291,9 @@ export function register(program: Command): void {
       if (ran) Object.assign(link.byproducts, droppedBytes(ran, io));
       const dir = resolveFrom(io.cwd, flags.metadataDirectory);
       const path = signer
-        ? writeLink(link, signer, flags.target, dir)
+        ? flags.attest
+          ? (await import("./run-attest.js")).writeAttestation(link, signer, flags.target, dir)
+          : writeLink(link, signer, flags.target, dir)
         : await writeGpgLink(link, flags.gpg === true ? undefined : flags.gpg, flags.gpgHome, dir, io.cwd);
       io.stderr.write(
         `totem: recorded step "${flags.step}": ${Object.keys(materials).length} materials, ${Object.keys(products).length} products → ${displayPath(io.cwd, path)}\n`,
