@@ -1,7 +1,8 @@
 // The installable CLI: `scripts/pack-cli.mjs` packs a tarball with no dependencies, which installs
 // offline into an empty prefix (`npm install -g --prefix`) and runs from there — --version, check,
-// test, compile, run, verify — and runs through `npm exec` (npx) from the tarball too.
+// test, compile, run, verify, lsp — and runs through `npm exec` (npx) from the tarball too.
 import { execFileSync, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_STEPS, demoWorkspace, verifierFolder } from "./demo-chain.js";
@@ -54,6 +55,15 @@ describe("the packed CLI", () => {
     const verify = totem(["verify", "--layout", "root.layout", "--layout-key", "alice.pub", "--links", "."], verifierFolder(work, ["root.layout"]));
     expect(verify.stderr + verify.stdout).not.toContain("totem: internal error");
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  });
+
+  it("serves the language server (totem lsp --stdio) from the install", () => {
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { processId: null, rootUri: null, capabilities: {} } });
+    const message = join(tempDir("totem-lsp-"), "initialize");
+    writeFileSync(message, `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    // The server ends at the end of its input: keep the pipe open until it has answered.
+    const r = spawnSync("sh", ["-c", '(cat "$1"; sleep 2) | "$2" lsp --stdio', "sh", message, join(prefix, "bin", "totem")], { encoding: "utf8", timeout: 20_000 });
+    expect(r.stdout).toMatch(/"id":1,"result":\{"capabilities":\{.*"hoverProvider":true/);
   });
 
   it("runs through npm exec (npx) from the tarball", () => {
