@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the editor e2e tests need, idempotently, into test/e2e/.cache (gitignored):
-# Debian chromium/ripgrep/libkrb5-dev when missing, and code-server 4.100.3 from npm (the newest
+# Debian chromium/ripgrep/libkrb5-dev/neovim when missing, and code-server 4.100.3 from npm (the newest
 # release that runs on Node 20). Every workaround here is explained in docs/vscode.md, "Testing".
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -12,6 +12,7 @@ mkdir -p "$cache"
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v rg >/dev/null || missing+=(ripgrep)
+command -v nvim >/dev/null || missing+=(neovim) # the second editor: neovim.mjs
 [ -e /usr/include/krb5.h ] || [ -e /usr/include/krb5/krb5.h ] || missing+=(libkrb5-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "e2e: apt-get install ${missing[*]}"

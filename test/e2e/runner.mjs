@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { codeServerBin, installVsix, startCodeServer } from "./code-server.mjs";
 import { runGrammarTests } from "./grammar-test.mjs";
+import { runNeovimTests } from "./neovim.mjs";
 import { check, Harness } from "./harness.mjs";
 import { runUiTests } from "./ui-tests.mjs";
 
@@ -68,6 +69,7 @@ function checkVsix(h) {
       "extension/language-configuration.json",
       "extension/snippets/totem.json",
       "extension/images/icon.png",
+      "extension/dist/language.md",
     ]) {
       check(listing.includes(f), `${f} is missing from the .vsix`);
     }
@@ -114,6 +116,9 @@ async function main() {
     fixturesDir: join(here, "fixtures", "grammar"),
   });
 
+  console.log("e2e: Neovim (headless, built-in LSP client, the .vsix's server)");
+  await runNeovimTests(h, { server: join(unpacked, "extension", "dist", "server.cjs"), fixtures: join(here, "fixtures"), runDir, artifacts, here });
+
   const bin = codeServerBin(cache);
   const t0 = Date.now();
   installVsix(bin, vsix, userDataDir, extensionsDir);
@@ -139,7 +144,7 @@ async function main() {
       const consoleLog = [];
       page.on("console", (m) => consoleLog.push(`[${m.type()}] ${m.text()}`));
       console.log("e2e: UI tests (installed .vsix)");
-      await runUiTests(h, { page, url: server.url, workspace: uiWorkspace, artifacts, fixtures: join(here, "fixtures") });
+      await runUiTests(h, { page, url: server.url, workspace: uiWorkspace, artifacts, fixtures: join(here, "fixtures"), userDataDir });
       writeFileSync(join(artifacts, "ui-console.log"), consoleLog.join("\n"));
       await page.close();
     }

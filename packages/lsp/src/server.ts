@@ -24,7 +24,8 @@ import { foldingRanges } from "./folding.js";
 import { formatDocument } from "./formatting.js";
 import { hoverAt } from "./hover.js";
 import { KeyFileCache } from "./key-files.js";
-import { codeDocs, keyInfo } from "./policy-keys.js";
+import { keyInfo } from "./policy-keys.js";
+import { codeDocsLink, docsUrl } from "./docs-links.js";
 import { CompileCache } from "./compile.js";
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from "./navigation.js";
 import { documentSymbols } from "./outline.js";
@@ -73,7 +74,12 @@ export function startServer(connection: Connection): Connection {
     (uri) => {
       const doc = state.docs.get(uri);
       if (!doc) return undefined;
-      return { version: doc.version, diagnostics: state.compiled.diagnosticsOf(state, doc).map((d) => toLspDiagnostic(d, doc.lines, uri)) };
+      const diagnostics = state.compiled.diagnosticsOf(state, doc).map((d) => {
+        const out = toLspDiagnostic(d, doc.lines, uri);
+        const href = docsUrl(d.code);
+        return href === undefined ? out : { ...out, codeDescription: { href } };
+      });
+      return { version: doc.version, diagnostics };
     },
     (params) => void connection.sendDiagnostics(params),
     () => state.settings.diagnosticsDelayMs,
@@ -181,7 +187,7 @@ export function startServer(connection: Connection): Connection {
           state.compiled.diagnosticsOf(state, doc),
           doc.lines.offsetAt(p.position),
           (d, name) => keyInfo(state, d, name),
-          codeDocs,
+          codeDocsLink,
         ),
       ),
     ),

@@ -12,11 +12,21 @@ export function totemSettings(): Record<string, unknown> {
   };
 }
 
+/** Start-up timings (epoch ms), reported by the e2e suite: host start → activation → server ready, open → first diagnostics. */
+export interface StartupTimes {
+  hostStartedAt: number;
+  activatedAt: number;
+  readyAt?: number;
+  /** When each document (URI string) was sent to the server, and when its first diagnostics arrived. */
+  opened: Map<string, number>;
+  firstDiagnostics: Map<string, number>;
+}
+
 /**
  * Creates (does not start) the client. The client id `totem` makes vscode-languageclient honour
  * `totem.trace.server` by itself; `configurationSection` forwards every `totem.*` change.
  */
-export function createClient(context: vscode.ExtensionContext): LanguageClient {
+export function createClient(context: vscode.ExtensionContext, times: StartupTimes): LanguageClient {
   const module = context.asAbsolutePath("dist/server.cjs");
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.stdio },
@@ -34,6 +44,31 @@ export function createClient(context: vscode.ExtensionContext): LanguageClient {
       fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{totem,pub,pem,key}"),
     },
     outputChannelName: "Totem Language Server",
+    middleware: {
+      didOpen: (doc, next) => {
+        if (!times.opened.has(doc.uri.toString())) times.opened.set(doc.uri.toString(), Date.now());
+        return next(doc);
+      },
+      handleDiagnostics: (uri, diagnostics, next) => {
+        if (!times.firstDiagnostics.has(uri.toString())) {
+          const at = Date.now();
+          times.firstDiagnostics.set(uri.toString(), at);
+          if (times.firstDiagnostics.size === 1) logStartup(client, times, uri.toString(), at);
+        }
+        next(uri, diagnostics);
+      },
+    },
   };
-  return new LanguageClient("totem", "Totem Language Server", serverOptions, clientOptions);
+  const client = new LanguageClient("totem", "Totem Language Server", serverOptions, clientOptions);
+  return client;
+}
+
+/** One line in the server's output: how long the first diagnostics took (the e2e suite reads it from the log). */
+function logStartup(client: LanguageClient, t: StartupTimes, uri: string, at: number): void {
+  const ms = (from: number | undefined) => (from === undefined ? "?" : String(Math.round(at - from)));
+  client.outputChannel.appendLine(
+    `Totem start-up: first diagnostics ${ms(t.hostStartedAt)} ms after the extension host started ` +
+      `(activation at +${Math.round(t.activatedAt - t.hostStartedAt)} ms, server ready at +${t.readyAt === undefined ? "?" : Math.round(t.readyAt - t.hostStartedAt)} ms, ` +
+      `${ms(t.opened.get(uri))} ms after the document was opened)`,
+  );
 }

@@ -2,12 +2,13 @@
 // commands. The only package that imports `vscode`; it talks to our code only through the protocol.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { createClient } from "./client.js";
+import { createClient, type StartupTimes } from "./client.js";
 import { CompiledLayoutPreview, PREVIEW_SCHEME } from "./compiled-preview.js";
 import { DIFF_SCHEME, DiffDocuments, diffWithHead } from "./diff-command.js";
 import { importLayout } from "./import-command.js";
 import { signLayout } from "./sign-command.js";
-import { VerificationView, verifyLinks } from "./verify-command.js";
+import { StepGraphView } from "./step-graph-view.js";
+import { VerificationView, verifyLinks, verifyPolicy } from "./verify-command.js";
 
 /** What `activate` returns: reachable as `vscode.extensions.getExtension("totem.totem-vscode").exports`. */
 export interface TotemExtensionApi {
@@ -17,26 +18,41 @@ export interface TotemExtensionApi {
   ready: Promise<void>;
   /** Verification results shown so far, per policy URI. */
   verification: VerificationView;
+  /** The step graphs shown, per policy URI. */
+  graphs: StepGraphView;
+  /** When the host started, the extension activated, the server answered, and each document's open → first diagnostics. */
+  startup: StartupTimes;
 }
 
 let client: LanguageClient | undefined;
 
 /** Starts the client and registers commands and virtual-document providers. */
 export function activate(context: vscode.ExtensionContext): TotemExtensionApi {
-  client = createClient(context);
+  const startup: StartupTimes = {
+    hostStartedAt: Date.now() - process.uptime() * 1000,
+    activatedAt: Date.now(),
+    opened: new Map(),
+    firstDiagnostics: new Map(),
+  };
+  client = createClient(context, startup);
   const current = () => client;
   const preview = new CompiledLayoutPreview(current);
   const diffs = new DiffDocuments();
-  const verification = new VerificationView();
+  const graphs = new StepGraphView(current);
+  const verification: VerificationView = new VerificationView((doc, dir) => verifyPolicy(current(), verification, doc, dir));
   context.subscriptions.push(
     preview,
     verification,
+    graphs,
+    vscode.commands.registerCommand("totem.showStepGraph", (policy?: string | vscode.Uri) => graphs.show(policy)),
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, preview),
     vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, diffs),
-    vscode.commands.registerCommand("totem.showCompiledLayout", () => preview.show()),
+    vscode.commands.registerCommand("totem.showCompiledLayout", (policy?: string | vscode.Uri, step?: string) =>
+      preview.show(typeof policy === "string" ? vscode.Uri.parse(policy) : policy, step),
+    ),
+    vscode.commands.registerCommand("totem.showVerificationTrace", () => verification.output.show(true)),
     vscode.commands.registerCommand("totem.signLayout", (key?: vscode.Uri) => signLayout(current(), key)),
     vscode.commands.registerCommand("totem.verifyLinks", (dir?: vscode.Uri) => verifyLinks(current(), verification, dir)),
-    vscode.commands.registerCommand("totem.importLayout", (file?: vscode.Uri) => importLayout(current(), file)),
     vscode.commands.registerCommand("totem.diffWithHead", () => diffWithHead(current(), diffs)),
     vscode.commands.registerCommand("totem.clearVerification", () =>
       verification.clear(vscode.window.activeTextEditor),
@@ -45,13 +61,43 @@ export function activate(context: vscode.ExtensionContext): TotemExtensionApi {
       if (e.affectsConfiguration("totem")) preview.refreshAll();
     }),
   );
-  const ready = client.start().then(() => preview.refreshAll());
-  ready.catch((e: unknown) => {
-    void vscode.window.showErrorMessage(
-      `Totem: the language server did not start: ${e instanceof Error ? e.message : String(e)}`,
-    );
+  // Activated at start-up ("*"), so that the first squiggle does not wait for the workbench to restore
+  // its editors; the server itself starts only for a workspace with policies (or once one is opened).
+  let starting: Promise<void> | undefined;
+  let markStarted: (p: Promise<void>) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    markStarted = (p) => p.then(resolve, reject);
   });
-  return { client: current, ready, verification };
+  const startServer = (): Promise<void> => {
+    if (starting === undefined) {
+      starting = (client as LanguageClient).start().then(() => {
+        startup.readyAt = Date.now();
+        preview.refreshAll();
+      });
+      starting.catch((e: unknown) => {
+        void vscode.window.showErrorMessage(`Totem: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+      });
+      markStarted(starting);
+    }
+    return starting;
+  };
+  const isPolicy = (d: vscode.TextDocument) => d.languageId === "totem";
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      if (isPolicy(d)) void startServer();
+    }),
+    vscode.commands.registerCommand("totem.importLayout", async (file?: vscode.Uri) => {
+      await startServer().catch(() => undefined);
+      return importLayout(current(), file);
+    }),
+  );
+  if (vscode.workspace.textDocuments.some(isPolicy)) void startServer();
+  else {
+    void vscode.workspace.findFiles("**/*.totem", "**/node_modules/**", 1).then((found) => {
+      if (found.length > 0) void startServer();
+    });
+  }
+  return { client: current, ready, verification, graphs, startup };
 }
 
 /** Stops the language server. */

@@ -1,9 +1,22 @@
 // "Totem: Import Layout": a layout file (signed or not, JSON) → a new untitled Totem policy,
-// converted by the server (`totem/import`).
+// converted by the server (`totem/import`). A bare layout object (`{"_type": "layout", …}`, the
+// shape of the examples' `*.layout.json`) is sent as the unsigned Metablock it is the payload of.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import type { ImportParams } from "./protocol.js";
 import { pickUri, sendCustomRequest } from "./server-requests.js";
+
+/** The text the server imports: a bare layout object becomes `{"signatures": [], "signed": <it>}`. */
+export function asEnvelopeText(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text; // the server explains what is wrong with it
+  }
+  const bare = typeof value === "object" && value !== null && (value as { _type?: unknown })._type === "layout";
+  return bare ? `{"signatures": [], "signed": ${text.trim()}}` : text;
+}
 
 /** Runs the command; returns the new policy document, or undefined when cancelled or failed. */
 export async function importLayout(
@@ -23,8 +36,8 @@ export async function importLayout(
     void vscode.window.showErrorMessage(`Totem: cannot read ${file.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
-  const name = file.path.slice(file.path.lastIndexOf("/") + 1).replace(/\.[^.]*$/, "");
-  const params: ImportParams = { layoutText, name };
+  const name = file.path.slice(file.path.lastIndexOf("/") + 1).replace(/(\.layout)?\.[^.]*$/, "");
+  const params: ImportParams = { layoutText: asEnvelopeText(layoutText), name };
   const result = await sendCustomRequest(client, "totem/import", params, "import the layout");
   if (result === undefined) return undefined;
   if (result.error !== undefined) {

@@ -9,6 +9,7 @@ export type {
   SimulatedRule,
   SimulateParams,
   SimulateResult,
+  StepGraphResult,
   TotemMethod,
   TotemRequests,
 } from "@totem/lsp/protocol";

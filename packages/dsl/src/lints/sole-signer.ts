@@ -9,12 +9,12 @@ const MAX_LISTED = 3;
 /** Reports a functionary that can sign every step alone: named in each `by`, no step needing two signatures. */
 export function lintSoleSigner(ctx: CheckContext): void {
   const steps = (ctx.layout?.steps ?? []).filter((s) => s.name.text !== "");
-  if (steps.length < 2) return;
+  const names = [...new Set(steps.map((s) => s.name.text))];
+  if (names.length < 2) return;
   for (const f of ctx.layout?.functionaries ?? []) {
     const name = f.name.text;
     const alone = (s: (typeof steps)[number]) => (s.threshold?.value ?? 1) <= 1 && s.by.some((b) => b.text === name);
     if (name === "" || !steps.every(alone)) continue;
-    const names = steps.map((s) => s.name.text);
     const listed = names.length <= MAX_LISTED ? names.join(", ") : `${names.slice(0, MAX_LISTED).join(", ")} and ${names.length - MAX_LISTED} more`;
     ctx.report(
       diagnostic(
