@@ -3,15 +3,12 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FIXTURES, ROOT, runCli, tempDir } from "./run-cli.js";
+import { ROOT, expectGolden, runCli, tempDir } from "./run-cli.js";
 
-const GOLDEN = join(FIXTURES, "doc", "golden");
 const EXAMPLES = ["demo", "ci-pipeline", "rulesets"];
 
 function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.TOTEM_UPDATE_GOLDEN === "1" || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual, `golden ${name} (TOTEM_UPDATE_GOLDEN=1 rewrites it)`).toBe(readFileSync(path, "utf8"));
+  expectGolden(`doc/${name}`, actual);
 }
 
 describe("totem doc", () => {

@@ -4,15 +4,12 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, ROOT, runCli, tempDir } from "./run-cli.js";
+import { ROOT, expectGolden, runCli, tempDir } from "./run-cli.js";
 
-const GOLDEN = join(FIXTURES, "policy-test", "golden");
 const NOW = ["--now", "2026-06-01T00:00:00Z"];
 
 function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.TOTEM_UPDATE_GOLDEN === "1" || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual, `golden ${name} (TOTEM_UPDATE_GOLDEN=1 rewrites it)`).toBe(readFileSync(path, "utf8"));
+  expectGolden(`policy-test/${name}`, actual);
 }
 
 const POLICY = `layout "small" {
