@@ -1,7 +1,7 @@
 // `totem test` end to end through main(argv): the examples' tests pass; reports in text, JSON and
 // JUnit XML (golden files); an unmet expectation, bad evidence, a broken test file and a policy with
 // errors each fail the run (exit 1); a recorded links folder is verified with the policy's real keys.
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, expectGolden, runCli, tempDir } from "./run-cli.js";
