@@ -119,3 +119,4 @@ export type { AttestationFile, AttestationFinding, AttestationTrust, Attestation
 export { claimArtifacts, cleanPath, stepOfFile, verifyAttestations } from "./attest/verify-layout.js";
 export { celSyntaxError, evaluateRule, type RuleOutcome } from "./attest/cel-rules.js";
 export { LINK_PREDICATE_V03, linkStatement, signLinkStatement } from "./attest/link-statement.js";
+export { checkRuleFields, PREDICATE_TYPES, type PredicateField, type PredicateType, predicateType, type UnknownField } from "./attest/predicate-types.js";

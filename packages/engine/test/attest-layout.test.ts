@@ -78,6 +78,11 @@ describe("verifyAttestations", () => {
     expect((await run(yaml)).passed).toBe(true);
   });
 
+  it("warns about a rule that reads a field the predicate's schema does not define", async () => {
+    const verdict = await run(f.layoutYaml(alice, { builderId: "x' || predicate.runDetails.buildr.id == 'y" }));
+    expect(verdict.warnings).toEqual([expect.objectContaining({ code: "attribute-unknown-field", step: "build", message: expect.stringContaining("predicate.runDetails.buildr") })]);
+  });
+
   it("fails a rule whose result is not a boolean (the prototype accepts it)", async () => {
     const verdict = await run(f.layoutYaml(alice, { testAttributes: ["predicate.result"] }));
     expect(verdict.failures[0]?.message).toContain('gives "PASSED", not true or false');

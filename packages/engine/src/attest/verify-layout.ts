@@ -15,6 +15,7 @@ import { evaluateRule } from "./cel-rules.js";
 import { parseAttestJson } from "./attest-error.js";
 import { type Evidence, loadEvidence, verifyEnvelopeWithKeys } from "./evidence.js";
 import type { AttestationLayout, ExpectedPredicate } from "./layout.js";
+import { checkRuleFields, predicateType } from "./predicate-types.js";
 import { verifySigstoreBundle } from "./sigstore-bundle.js";
 import type { ResourceDescriptor, Statement } from "./statement.js";
 
@@ -247,6 +248,21 @@ export async function verifyAttestations(layout: AttestationLayout, files: reado
   if (Date.parse(layout.expires) <= now.getTime()) {
     failures.push({ code: "layout-expired", message: `The layout expired at ${layout.expires}.` });
     return done();
+  }
+  for (const step of layout.steps) {
+    for (const expected of step.expectedPredicates) {
+      const type = predicateType(expected.predicateType);
+      for (const a of expected.expectedAttributes) {
+        const unknown = checkRuleFields(a.rule, expected.predicateType);
+        for (const u of unknown.ok ? unknown.value : []) {
+          warnings.push({
+            code: "attribute-unknown-field",
+            message: `Rule '${a.rule}' reads ${u.path}, which ${type?.title ?? expected.predicateType} does not define (known here: ${u.known.join(", ")}).`,
+            step: step.name,
+          });
+        }
+      }
+    }
   }
   const claims = await loadClaims(layout, files, failures, trust);
   if (failures.length > 0) return done();
