@@ -93,11 +93,20 @@ export function activate(context: vscode.ExtensionContext): TotemExtensionApi {
   );
   if (vscode.workspace.textDocuments.some(isPolicy)) void startServer();
   else {
-    void vscode.workspace.findFiles("**/*.totem", "**/node_modules/**", 1).then((found) => {
-      if (found.length > 0) void startServer();
+    void workspaceHasPolicies().then((yes) => {
+      if (yes) void startServer();
     });
   }
   return { client: current, ready, verification, graphs, startup };
+}
+
+/** Whether the workspace holds a `.totem` file: its folders' top level first (one cheap read), then a search. */
+async function workspaceHasPolicies(): Promise<boolean> {
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const entries = await Promise.resolve(vscode.workspace.fs.readDirectory(folder.uri)).catch(() => []);
+    if (entries.some(([name, type]) => type === vscode.FileType.File && name.endsWith(".totem"))) return true;
+  }
+  return (await vscode.workspace.findFiles("**/*.totem", "**/node_modules/**", 1)).length > 0;
 }
 
 /** Stops the language server. */
