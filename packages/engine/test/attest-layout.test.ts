@@ -62,6 +62,21 @@ describe("verifyAttestations", () => {
     expect(verdict.failures).toEqual([expect.objectContaining({ code: "step-claims-failed", step: "test", message: expect.stringContaining("DISALLOW") })]);
   });
 
+  it("keeps an artifact named __proto__ an artifact: DISALLOW still sees it", async () => {
+    const s = f.statements();
+    const hidden = { ...s, test: { ...s.test, subject: [...s.test.subject, JSON.parse('{"name": "__proto__", "digest": {"sha256": "00"}}')] } };
+    const verdict = await run(f.layoutYaml(alice), f.attestationFiles(alice, hidden));
+    expect(verdict.failures).toEqual([expect.objectContaining({ code: "step-claims-failed", step: "test", message: expect.stringContaining('"__proto__"') })]);
+  });
+
+  it("fails a link attestation filed under another step's name", async () => {
+    const files = f.attestationFiles(alice);
+    const clone = files[0] as { name: string; text: string };
+    files.push({ name: clone.name.replace("clone", "build"), text: clone.text });
+    const verdict = await run(f.layoutYaml(alice), files);
+    expect(verdict.failures).toEqual([expect.objectContaining({ code: "attestation-step-mismatch", step: "build" })]);
+  });
+
   it("fails a false attribute rule, but only warns for a warn rule", async () => {
     const s = f.statements();
     const failed = { ...s, test: { ...s.test, predicate: { ...s.test.predicate, result: "FAILED" } }, clone: { ...s.clone, predicate: { ...s.clone.predicate, command: ["make"] } } };

@@ -50,15 +50,17 @@ export function parseDescriptor(value: unknown, path: string, requireDigest: boo
   for (const key of DESCRIPTOR_STRINGS) {
     if (key in value && typeof value[key] !== "string") return fail("descriptor-shape", `"${key}" must be a string.`, `${path}.${key}`);
   }
-  const digest: Record<string, string> = {};
+  // Own properties only (Object.fromEntries defines them, so a key "__proto__" stays a key).
+  const entries: [string, string][] = [];
   if ("digest" in value) {
     const d = value.digest;
     if (!isObject(d)) return fail("descriptor-digest", "A digest must be an object of algorithm → hex text.", `${path}.digest`);
     for (const [alg, hex] of Object.entries(d)) {
       if (typeof hex !== "string" || hex === "") return fail("descriptor-digest", `The ${alg} digest must be a non-empty string.`, `${path}.digest.${alg}`);
-      digest[alg] = hex;
+      entries.push([alg, hex]);
     }
   }
+  const digest: Record<string, string> = Object.fromEntries(entries);
   if (requireDigest && Object.keys(digest).length === 0) {
     return fail("subject-digest", "A subject needs at least one digest: in-toto identifies a subject by its digest.", `${path}.digest`);
   }

@@ -10,11 +10,13 @@
 // that cannot be read; the Statement's `_type` is checked; CEL results must be booleans.
 import type { ArtifactDict, ArtifactRule, HashDict, JsonValue, LinkArtifacts } from "../model.js";
 import { parseRuleStrings } from "../rules.js";
+import { artifactRecord } from "../verify/artifact-dict.js";
 import { verifyItemRules } from "../verify/artifact-rules.js";
 import { evaluateRule } from "./cel-rules.js";
 import { parseAttestJson } from "./attest-error.js";
 import { type Evidence, loadEvidence, verifyEnvelopeWithKeys } from "./evidence.js";
 import type { AttestationLayout, ExpectedPredicate } from "./layout.js";
+import { LINK_PREDICATE_V03 } from "./link-statement.js";
 import { checkRuleFields, predicateType } from "./predicate-types.js";
 import { verifySigstoreBundle } from "./sigstore-bundle.js";
 import type { ResourceDescriptor, Statement } from "./statement.js";
@@ -84,14 +86,17 @@ function descriptors(value: JsonValue | undefined): ResourceDescriptor[] {
   return value.filter((d): d is JsonValue & ResourceDescriptor => typeof d === "object" && d !== null && !Array.isArray(d)) as ResourceDescriptor[];
 }
 
+/**
+ * Descriptors as an artifact dict keyed by cleaned name. Built with Object.fromEntries (own
+ * properties), so an artifact named "__proto__" is an artifact like any other, never a prototype.
+ */
 function dict(list: readonly ResourceDescriptor[]): ArtifactDict {
-  const out: Record<string, HashDict> = {};
-  for (const d of list) {
-    const digest: Record<string, string> = {};
-    if (typeof d.digest === "object" && d.digest !== null) for (const [k, v] of Object.entries(d.digest)) if (typeof v === "string") digest[k] = v;
-    out[cleanPath(typeof d.name === "string" ? d.name : "")] = digest;
-  }
-  return out;
+  return Object.fromEntries(
+    list.map((d) => {
+      const digest = typeof d.digest === "object" && d.digest !== null ? Object.fromEntries(Object.entries(d.digest).filter(([, v]) => typeof v === "string")) : {};
+      return [cleanPath(typeof d.name === "string" ? d.name : ""), digest as HashDict];
+    }),
+  );
 }
 
 /**
@@ -101,7 +106,7 @@ function dict(list: readonly ResourceDescriptor[]): ArtifactDict {
 export function claimArtifacts(statement: Statement): LinkArtifacts {
   const p = statement.predicate;
   switch (statement.predicateType) {
-    case "https://in-toto.io/attestation/link/v0.3":
+    case LINK_PREDICATE_V03:
       return { materials: dict(descriptors(p.materials)), products: dict(statement.subject) };
     case "https://slsa.dev/provenance/v1": {
       const def = p.buildDefinition;
@@ -183,6 +188,12 @@ async function loadClaims(layout: AttestationLayout, files: readonly Attestation
       failures.push({ code: "attestation-signature", message: `${file.name}: no functionary of the layout signed it (bad signature or unknown key).`, file: file.name, step });
       continue;
     }
+    // A link attestation names its step: it cannot be filed under another (the prototype does not check).
+    const named = evidence.statement.predicateType === LINK_PREDICATE_V03 ? evidence.statement.predicate.name : undefined;
+    if (typeof named === "string" && named !== step) {
+      failures.push({ code: "attestation-step-mismatch", message: `${file.name}: the link attestation is for step "${named}", not "${step}".`, file: file.name, step });
+      continue;
+    }
     for (const signer of signers) {
       byTriple.set(JSON.stringify([step, signer, evidence.statement.predicateType]), { step, signer, file: file.name, statement: evidence.statement });
     }
@@ -196,9 +207,8 @@ function stepArtifacts(claims: readonly Claim[]): Map<string, LinkArtifacts> {
   for (const c of claims) {
     const a = claimArtifacts(c.statement);
     const entry = out.get(c.step) ?? { materials: {}, products: {} };
-    Object.assign(entry.materials, a.materials);
-    Object.assign(entry.products, a.products);
-    out.set(c.step, entry);
+    // Spreads define own properties (Object.assign would call the __proto__ setter).
+    out.set(c.step, { materials: { ...entry.materials, ...artifactRecord(a.materials) }, products: { ...entry.products, ...artifactRecord(a.products) } });
   }
   return out as Map<string, LinkArtifacts>;
 }
