@@ -81,7 +81,7 @@ describe("loadEvidence", () => {
   it("loads Sigstore bundles of both media-type generations", async () => {
     const auth = f.makeAuthority();
     const who = f.makeSigner(auth, { identity: { email: "a@example.com" }, issuer: "https://accounts.example" });
-    for (const version of ["0.1", "0.3"] as const) {
+    for (const version of ["0.1", "0.2", "0.3", "0.3-legacy"] as const) {
       const loaded = await loadEvidence(bytes(f.dsseBundle(auth, who, statement, version)));
       expect(loaded).toMatchObject({ ok: true, value: { kind: "bundle", statement: { predicateType: statement.predicateType } } });
       const message = await loadEvidence(bytes(f.messageBundle(auth, who, Buffer.from("x"), version)));

@@ -24,7 +24,7 @@ describe("verifySigstoreBundle", () => {
     expect(Number(process.versions.node.split(".")[0])).toBeGreaterThanOrEqual(20);
   });
 
-  for (const version of ["0.1", "0.3"] as const) {
+  for (const version of ["0.1", "0.2", "0.3", "0.3-legacy"] as const) {
     it(`verifies a v${version} message-signature bundle for its identity`, async () => {
       const result = await verify(f.messageBundle(auth, workflow, artifact, version));
       expect(result).toEqual({ ok: true, value: { identity: WORKFLOW, issuer: GITHUB } });
