@@ -42,7 +42,7 @@ describe("verifyAttestations", () => {
     const test = files[1] as { name: string; text: string };
     const env = JSON.parse(test.text);
     const sig = Buffer.from(env.signatures[0].sig, "base64");
-    sig[0] ^= 1;
+    sig.writeUInt8(sig.readUInt8(0) ^ 1, 0);
     env.signatures[0].sig = sig.toString("base64");
     test.text = JSON.stringify(env);
     const verdict = await run(f.layoutYaml(alice), files);
