@@ -10,7 +10,13 @@ start=$(date +%s)
 
 bash "$here/install.sh"
 
-echo "e2e: packaging the extension"
+echo "e2e: building the CLI (the Run policy tests lens runs it) and packaging the extension"
+(cd "$root" && node scripts/build.mjs cli >"$here/.cache/build-cli.log" 2>&1) || {
+  cat "$here/.cache/build-cli.log"
+  echo "e2e: building the CLI failed"
+  echo "0 passed, 1 failed"
+  exit 1
+}
 (cd "$root" && npm run --silent package >"$here/.cache/package.log" 2>&1) || {
   cat "$here/.cache/package.log"
   echo "e2e: packaging failed"

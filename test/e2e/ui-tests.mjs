@@ -71,7 +71,7 @@ export async function runUiTests(h, { page, url, workspace, artifacts, fixtures,
   await h.test("the workbench loads the fixture folder", async () => {
     await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 30_000 });
-    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "demo.totem" }).waitFor({ timeout: 30_000 });
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "demo.totem" }).first().waitFor({ timeout: 30_000 });
     await page.locator(".monaco-workbench").click({ position: { x: 700, y: 400 } });
   });
 

@@ -1,5 +1,6 @@
-// Code lenses: above the layout, "Verify against links", "Show compiled JSON" and "Step graph";
-// above each step and inspection, "Show compiled JSON" of that item. The commands are the client's
+// Code lenses: above the layout, "Verify against links", "Run policy tests" (when the policy has a
+// `.totem-test` file beside it), "Show compiled JSON" and "Step graph"; above each step and
+// inspection, "Show compiled JSON" of that item. The commands are the client's
 // (the VS Code extension registers them; docs/lsp.md lists their arguments for other editors).
 import type { PolicyFile } from "@totem/dsl";
 import type { CodeLens } from "vscode-languageserver";
@@ -13,10 +14,12 @@ export const LENS_COMMANDS = {
   compiled: "totem.showCompiledLayout",
   /** [policy URI]. */
   graph: "totem.showStepGraph",
+  /** [test file URI]: runs `totem test` on it. */
+  tests: "totem.runPolicyTests",
 } as const;
 
-/** The lenses of a policy (none without a layout). */
-export function codeLenses(doc: DocumentSnapshot, file: PolicyFile): CodeLens[] {
+/** The lenses of a policy (none without a layout); `testFile` is the URI of its policy tests, if any. */
+export function codeLenses(doc: DocumentSnapshot, file: PolicyFile, testFile?: string): CodeLens[] {
   const layout = file.layout;
   if (layout === undefined) return [];
   const at = (offset: number) => {
@@ -26,6 +29,7 @@ export function codeLenses(doc: DocumentSnapshot, file: PolicyFile): CodeLens[] 
   const top = at(layout.span.start);
   const lenses: CodeLens[] = [
     { range: top, command: { title: "Verify against links", command: LENS_COMMANDS.verify, arguments: [] } },
+    ...(testFile === undefined ? [] : [{ range: top, command: { title: "Run policy tests", command: LENS_COMMANDS.tests, arguments: [testFile] } }]),
     { range: top, command: { title: "Show compiled JSON", command: LENS_COMMANDS.compiled, arguments: [doc.uri] } },
     { range: top, command: { title: "Step graph", command: LENS_COMMANDS.graph, arguments: [doc.uri] } },
   ];

@@ -13,6 +13,7 @@ import { codeActions } from "./code-actions.js";
 import { codeLenses } from "./code-lens.js";
 import { inlayHints } from "./inlay-hints.js";
 import { listKeyDir } from "./key-dir.js";
+import { policyTestFile } from "./policy-tests.js";
 import { stepGraph } from "./step-graph.js";
 import type { StepGraphParams, StepGraphResult } from "./protocol.js";
 import { completionsAt } from "./completion.js";
@@ -222,7 +223,9 @@ export function startServer(connection: Connection): Connection {
       ),
     ),
   );
-  connection.onCodeLens(guard("codeLens", [], (p) => withDoc(p.textDocument.uri, [], (doc) => codeLenses(doc, state.analyses.of(doc).file))));
+  connection.onCodeLens(
+    guard("codeLens", [], (p) => withDoc(p.textDocument.uri, [], (doc) => codeLenses(doc, state.analyses.of(doc).file, policyTestFile(doc)))),
+  );
   connection.languages.inlayHint.on(
     guard("inlayHint", [], (p) =>
       withDoc(p.textDocument.uri, [], (doc) => {

@@ -1,6 +1,8 @@
 // Code lenses, inlay hints and the step graph, through the protocol.
-import { pathToFileURL } from "node:url";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CodeLens, InlayHint } from "vscode-languageserver";
 import type { StepGraphResult } from "../src/protocol.js";
@@ -29,6 +31,22 @@ describe("code lenses, inlay hints and the step graph", () => {
     expect(onPackage[0]?.command?.arguments).toEqual([DEMO_URI, "package"]);
     const onUntar = lenses.filter((l) => l.range.start.line === positionOf(DEMO, "inspection untar").line);
     expect(onUntar.map((l) => l.command?.title)).toEqual(["Show compiled JSON of inspection untar"]);
+  });
+
+  it("adds a Run policy tests lens when a .totem-test file sits beside the policy", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "totem-lens-"));
+    try {
+      writeFileSync(join(dir, "p.totem"), DEMO);
+      writeFileSync(join(dir, "p.totem-test"), 'test "t" { expect pass }\n');
+      const uri = pathToFileURL(join(dir, "p.totem")).href;
+      await client.open(uri, DEMO);
+      const lenses = await client.request<CodeLens[]>("textDocument/codeLens", { textDocument: { uri } });
+      const run = lenses.find((l) => l.command?.title === "Run policy tests");
+      expect(run?.command?.command).toBe("totem.runPolicyTests");
+      expect(run?.command?.arguments).toEqual([pathToFileURL(join(dir, "p.totem-test")).href]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("hints the keyid of each functionary key and what a `match … from` reads", async () => {

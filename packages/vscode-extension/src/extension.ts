@@ -6,6 +6,7 @@ import { createClient, type StartupTimes } from "./client.js";
 import { CompiledLayoutPreview, PREVIEW_SCHEME } from "./compiled-preview.js";
 import { DIFF_SCHEME, DiffDocuments, diffWithHead } from "./diff-command.js";
 import { importLayout } from "./import-command.js";
+import { runPolicyTests } from "./policy-tests-command.js";
 import { signLayout } from "./sign-command.js";
 import { StepGraphView } from "./step-graph-view.js";
 import { VerificationView, verifyLinks, verifyPolicy } from "./verify-command.js";
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): TotemExtensionApi {
       preview.show(typeof policy === "string" ? vscode.Uri.parse(policy) : policy, step),
     ),
     vscode.commands.registerCommand("totem.showVerificationTrace", () => verification.output.show(true)),
+    vscode.commands.registerCommand("totem.runPolicyTests", (testFile?: string | vscode.Uri) => runPolicyTests(testFile)),
     vscode.commands.registerCommand("totem.signLayout", (key?: vscode.Uri) => signLayout(current(), key)),
     vscode.commands.registerCommand("totem.verifyLinks", (dir?: vscode.Uri) => verifyLinks(current(), verification, dir)),
     vscode.commands.registerCommand("totem.diffWithHead", () => diffWithHead(current(), diffs)),

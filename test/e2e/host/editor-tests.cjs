@@ -172,6 +172,25 @@ module.exports = (test) => {
     assert.equal(tab?.label, "Compiled step package of demo.totem");
   });
 
+  test("host: the Run policy tests lens runs totem test on the policy's .totem-test", async () => {
+    const doc = await openPolicy("demo.totem");
+    const lenses = await vscode.commands.executeCommand("vscode.executeCodeLensProvider", doc.uri);
+    const lens = lenses.find((l) => l.command?.title === "Run policy tests");
+    assert.ok(lens, `no Run policy tests lens: ${lenses.map((l) => l.command?.title).join(" | ")}`);
+    assert.equal(vscode.Uri.parse(lens.command.arguments[0]).fsPath, fileUri("demo.totem-test").fsPath);
+    // run.sh builds the CLI bundle; the task runs it with the extension host's node.
+    const cli = path.resolve(__dirname, "..", "..", "..", "packages", "cli", "dist", "totem.mjs");
+    assert.ok(fs.existsSync(cli), `${cli} is missing (run.sh builds it)`);
+    const config = vscode.workspace.getConfiguration("totem");
+    await config.update("cliPath", `"${process.execPath}" "${cli}"`, vscode.ConfigurationTarget.Global);
+    try {
+      const code = await vscode.commands.executeCommand(lens.command.command, ...lens.command.arguments);
+      assert.equal(code, 0, "totem test did not pass the fixture's two tests");
+    } finally {
+      await config.update("cliPath", undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test("host: inlay hints show the expiry date, the keyid and what a match reads", async () => {
     const doc = await openPolicy("demo.totem");
     const hints = await vscode.commands.executeCommand(

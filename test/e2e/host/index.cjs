@@ -18,6 +18,7 @@ const COMMANDS = [
   "totem.clearVerification",
   "totem.showVerificationTrace",
   "totem.showStepGraph",
+  "totem.runPolicyTests",
 ];
 
 const tests = [];
