@@ -20,13 +20,19 @@ export interface AttestationFlags {
   quiet?: boolean;
 }
 
+/** At most this many bytes of attestations in all (each file is also held to the link limit). */
+export const ATTESTATIONS_TOTAL_LIMIT = 512 * 1024 * 1024;
+
 /** Every regular file of the attestations folder, read through the bounded reader, in name order. */
 function readFolder(dir: string, shown: string): AttestationFile[] {
   const names = listLinkDir(dir, "").sort();
   const files: AttestationFile[] = [];
+  let total = 0;
   for (const name of names) {
     const bytes = readLinkFile(dir, name);
     if (bytes === undefined) throw new InputError(`cannot read attestation '${shown}/${name}': not a readable regular file within the size limit`);
+    total += bytes.length;
+    if (total > ATTESTATIONS_TOTAL_LIMIT) throw new InputError(`the attestations in '${shown}' exceed ${ATTESTATIONS_TOTAL_LIMIT} bytes in all; split the folder`);
     files.push({ name, bytes });
   }
   return files;
