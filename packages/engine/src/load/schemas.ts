@@ -49,6 +49,7 @@ const GPG_NUMBERS = {
 function gpgKeySchema(type: keyof typeof GPG_NUMBERS, method: string) {
   return {
     if: { type: "object", properties: { type: { const: type } } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword, read by ajv (never awaited)
     then: {
       type: "object",
       properties: {
@@ -83,6 +84,7 @@ const GPG_PUBLIC_KEY = {
 /** A `layout.keys` entry: an OpenPGP key when it has `method` (and no `keytype`), else a securesystemslib key. */
 const ANY_PUBLIC_KEY = {
   if: { type: "object", required: ["method"], properties: { method: true, keytype: false } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword, read by ajv (never awaited)
   then: GPG_PUBLIC_KEY,
   else: PUBLIC_KEY,
 } as const;
@@ -97,6 +99,7 @@ const GPG_SIGNATURE = {
 /** A Metablock signature: OpenPGP's when it has `other_headers` (and no `sig`), else `{keyid, sig}`. */
 const ANY_SIGNATURE = {
   if: { type: "object", required: ["other_headers"], properties: { other_headers: true, sig: false } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword, read by ajv (never awaited)
   then: GPG_SIGNATURE,
   else: SIGNATURE,
 } as const;
