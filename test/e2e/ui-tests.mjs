@@ -251,7 +251,7 @@ export async function runUiTests(h, { page, url, workspace, artifacts, fixtures,
     check(hints.includes("keyid"), "no keyid hint");
   });
 
-  await h.test("the step graph opens beside the policy with its steps", async () => {
+  await h.test("the step graph opens beside the policy with its steps, and a click jumps to one", async () => {
     await runCommand(page, "Totem: Show Step Graph");
     const title = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame").locator("#title");
     await title.waitFor({ state: "visible", timeout: 15_000 });
@@ -262,6 +262,13 @@ export async function runUiTests(h, { page, url, workspace, artifacts, fixtures,
     });
     await shot("05d-step-graph");
     check(names.join(",") === "step clone,step package,inspection untar", `graph nodes: ${names}`);
+    // Clicking a node puts the cursor on its name in the policy.
+    await svg.filter({ hasText: "step package" }).click();
+    const [line, column] = locate(demo, "step package", 5);
+    const selection = page.locator('[id="status.editor.selection"]');
+    await eventually(`the cursor jumps to step package (Ln ${line}, Col ${column})`, async () =>
+      (await selection.textContent())?.includes(`Ln ${line}, Col ${column}`),
+    );
   });
 
   await h.test("a duplicate step is underlined and listed in Problems", async () => {

@@ -12,6 +12,7 @@ const NODE_W = 260;
 const NODE_H = 54;
 const GAP = 36;
 const LEFT = 40;
+const LABEL_H = 15;
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -33,6 +34,15 @@ export function graphSvg(g: StepGraphResult): string {
         `<text x="${LEFT + 12}" y="${y(i) + 42}" class="who">${esc(who)}</text></g>`,
     );
   });
+  // Labels are bumped down until they overlap no earlier label (about 7 px per character at 12 px).
+  const placed: { x0: number; x1: number; y: number }[] = [];
+  const place = (x: number, y: number, text: string) => {
+    const width = 7 * text.length;
+    let at = y;
+    while (placed.some((p) => Math.abs(p.y - at) < LABEL_H && p.x0 < x + width && x < p.x1)) at += LABEL_H;
+    placed.push({ x0: x, x1: x + width, y: at });
+    return at;
+  };
   g.edges.forEach((e, k) => {
     const from = index.get(e.from);
     const to = index.get(e.to);
@@ -44,10 +54,10 @@ export function graphSvg(g: StepGraphResult): string {
     const label = `${e.fromSide} → ${e.toSide}: ${e.pattern}`;
     parts.push(
       `<g class="edge${e.resolved ? "" : " unresolved"}" ${jump(e.range.start)}><path d="M ${x0} ${y0} C ${x0 + reach} ${y0}, ${x0 + reach} ${y1}, ${x0 + 4} ${y1}" marker-end="url(#arrow)"/>` +
-        `<text x="${x0 + reach * 0.75 + 6}" y="${(y0 + y1) / 2}">${esc(label)}</text></g>`,
+        `<text x="${x0 + reach * 0.75 + 6}" y="${place(x0 + reach * 0.75 + 6, (y0 + y1) / 2, label)}">${esc(label)}</text></g>`,
     );
   });
-  const height = 40 + Math.max(1, g.nodes.length) * (NODE_H + GAP);
+  const height = Math.max(40 + Math.max(1, g.nodes.length) * (NODE_H + GAP), ...placed.map((p) => p.y + 20));
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="${height}" role="img" aria-label="step graph">` +
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z"/></marker></defs>` +
