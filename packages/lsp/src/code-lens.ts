@@ -1,4 +1,4 @@
-// Code lenses: above the layout, "Verify against links", "Run policy tests" (when the policy has a
+// Code lenses: above the layout, "Verify against links", "Simulate with inspections", "Run policy tests" (when the policy has a
 // `.totem-test` file beside it), "Show compiled JSON" and "Step graph"; above each step and
 // inspection, "Show compiled JSON" of that item. The commands are the client's
 // (the VS Code extension registers them; docs/lsp.md lists their arguments for other editors).
@@ -10,6 +10,8 @@ import type { DocumentSnapshot } from "./documents.js";
 export const LENS_COMMANDS = {
   /** No arguments: verifies the active policy against a links folder the user picks. */
   verify: "totem.verifyLinks",
+  /** No arguments: the same, running the inspections too (in a scratch copy of the folder). */
+  simulate: "totem.simulateWithInspections",
   /** [policy URI] or [policy URI, step or inspection name]. */
   compiled: "totem.showCompiledLayout",
   /** [policy URI]. */
@@ -29,6 +31,7 @@ export function codeLenses(doc: DocumentSnapshot, file: PolicyFile, testFile?: s
   const top = at(layout.span.start);
   const lenses: CodeLens[] = [
     { range: top, command: { title: "Verify against links", command: LENS_COMMANDS.verify, arguments: [] } },
+    { range: top, command: { title: "Simulate with inspections", command: LENS_COMMANDS.simulate, arguments: [] } },
     ...(testFile === undefined ? [] : [{ range: top, command: { title: "Run policy tests", command: LENS_COMMANDS.tests, arguments: [testFile] } }]),
     { range: top, command: { title: "Show compiled JSON", command: LENS_COMMANDS.compiled, arguments: [doc.uri] } },
     { range: top, command: { title: "Step graph", command: LENS_COMMANDS.graph, arguments: [doc.uri] } },

@@ -25,7 +25,7 @@ describe("code lenses, inlay hints and the step graph", () => {
     const lenses = await client.request<CodeLens[]>("textDocument/codeLens", { textDocument: { uri: DEMO_URI } });
     const layoutLine = positionOf(DEMO, 'layout "demo"').line;
     const onLayout = lenses.filter((l) => l.range.start.line === layoutLine).map((l) => l.command?.title);
-    expect(onLayout).toEqual(["Verify against links", "Show compiled JSON", "Step graph"]);
+    expect(onLayout).toEqual(["Verify against links", "Simulate with inspections", "Show compiled JSON", "Step graph"]);
     const onPackage = lenses.filter((l) => l.range.start.line === positionOf(DEMO, "step package").line);
     expect(onPackage.map((l) => l.command?.command)).toEqual(["totem.showCompiledLayout", "totem.verifyLinks"]);
     expect(onPackage[0]?.command?.arguments).toEqual([DEMO_URI, "package"]);

@@ -40,7 +40,9 @@ export function activate(context: vscode.ExtensionContext): TotemExtensionApi {
   const preview = new CompiledLayoutPreview(current);
   const diffs = new DiffDocuments();
   const graphs = new StepGraphView(current);
-  const verification: VerificationView = new VerificationView((doc, dir) => verifyPolicy(current(), verification, doc, dir));
+  const verification: VerificationView = new VerificationView((doc, dir, inspections) =>
+    verifyPolicy(current(), verification, doc, dir, inspections),
+  );
   context.subscriptions.push(
     preview,
     verification,
@@ -55,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): TotemExtensionApi {
     vscode.commands.registerCommand("totem.runPolicyTests", (testFile?: string | vscode.Uri) => runPolicyTests(testFile)),
     vscode.commands.registerCommand("totem.signLayout", (key?: vscode.Uri) => signLayout(current(), key)),
     vscode.commands.registerCommand("totem.verifyLinks", (dir?: vscode.Uri) => verifyLinks(current(), verification, dir)),
+    vscode.commands.registerCommand("totem.simulateWithInspections", (dir?: vscode.Uri) => verifyLinks(current(), verification, dir, true)),
     vscode.commands.registerCommand("totem.diffWithHead", () => diffWithHead(current(), diffs)),
     vscode.commands.registerCommand("totem.clearVerification", () =>
       verification.clear(vscode.window.activeTextEditor),

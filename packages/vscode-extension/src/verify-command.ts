@@ -4,7 +4,11 @@
 // rule's range), a status-bar item (pass / fail / stale; click → the trace in the "Totem
 // Verification" output), and that output. Marks are never stale: an edit greys the marks of the
 // lines it touched (and drops their problems), shifts the others with the text, and saving
-// re-verifies against the same folder (`totem.verifyOnSave`, default on).
+// re-verifies against the same folder (`totem.verifyOnSave`, default on). "Simulate With Inspections"
+// is the same with the inspections run, in a scratch copy of the folder.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import type { SimulatedRule, SimulateParams, SimulateResult } from "./protocol.js";
@@ -87,6 +91,8 @@ export function applyChange(view: TraceView, change: { range: vscode.Range; text
 interface Verified {
   linksDir: vscode.Uri;
   view: TraceView;
+  /** Whether the inspections were run (Simulate With Inspections): a re-run on save does the same. */
+  inspections: boolean;
 }
 
 const VERIFY_SOURCE = "totem verify";
@@ -114,7 +120,7 @@ export class VerificationView implements vscode.Disposable {
   private readonly verified = new Map<string, Verified>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly rerun: (doc: vscode.TextDocument, linksDir: vscode.Uri) => Promise<unknown>) {
+  constructor(private readonly rerun: (doc: vscode.TextDocument, linksDir: vscode.Uri, inspections: boolean) => Promise<unknown>) {
     this.statusBar.name = "Totem Verification";
     this.statusBar.command = "totem.showVerificationTrace";
     this.subscriptions.push(
@@ -127,16 +133,17 @@ export class VerificationView implements vscode.Disposable {
     );
   }
 
-  show(editor: vscode.TextEditor, linksDir: vscode.Uri, view: TraceView): void {
+  show(editor: vscode.TextEditor, linksDir: vscode.Uri, view: TraceView, inspections = false): void {
     const uri = editor.document.uri.toString();
     this.results.set(uri, view);
-    this.verified.set(uri, { linksDir, view });
+    this.verified.set(uri, { linksDir, view, inspections });
     for (const ed of vscode.window.visibleTextEditors) if (ed.document.uri.toString() === uri) this.render(ed);
     this.publishProblems(editor.document.uri, view);
     this.updateStatus();
     const out = this.output;
     out.clear();
-    out.appendLine(`${view.passed ? "PASSED" : "FAILED"}: ${editor.document.uri.fsPath} against ${linksDir.fsPath}`);
+    const how = inspections ? " (inspections run in a scratch copy of the folder)" : "";
+    out.appendLine(`${view.passed ? "PASSED" : "FAILED"}: ${editor.document.uri.fsPath} against ${linksDir.fsPath}${how}`);
     for (const p of view.problems) out.appendLine(`  error: ${p}`);
     for (const n of view.notes) out.appendLine(`  note: ${n}`);
     for (const e of view.entries) {
@@ -255,7 +262,7 @@ export class VerificationView implements vscode.Disposable {
   private saved(doc: vscode.TextDocument): void {
     const state = this.verified.get(doc.uri.toString());
     if (state === undefined || !state.view.stale || !this.onSave()) return;
-    void this.rerun(doc, state.linksDir);
+    void this.rerun(doc, state.linksDir, state.inspections);
   }
 
   dispose(): void {
@@ -267,27 +274,45 @@ export class VerificationView implements vscode.Disposable {
   }
 }
 
-/** Verifies `policy` against the links in `folder` and shows the result; undefined when the server could not answer. */
+/**
+ * Verifies `policy` against the links in `folder` and shows the result; undefined when the server
+ * could not answer. With `inspections`, the inspections run too, in a scratch copy of the folder
+ * (their commands may change the files they work on), deleted afterwards.
+ */
 export async function verifyPolicy(
   client: LanguageClient | undefined,
   view: VerificationView,
   policy: vscode.TextDocument,
   folder: vscode.Uri,
+  inspections = false,
 ): Promise<TraceView | undefined> {
   const params: SimulateParams = { uri: policy.uri.toString(), linksDir: folder.fsPath };
-  const raw = await sendCustomRequest(client, "totem/simulate", params, "verify the links");
-  if (raw === undefined) return undefined;
-  const result = readTrace(raw);
-  const editor = vscode.window.visibleTextEditors.find((e) => e.document === policy);
-  if (editor !== undefined) view.show(editor, folder, result);
-  return result;
+  let scratch: vscode.Uri | undefined;
+  if (inspections) {
+    scratch = vscode.Uri.file(mkdtempSync(join(tmpdir(), "totem-simulate-")));
+    const work = vscode.Uri.joinPath(scratch, "work");
+    await vscode.workspace.fs.copy(folder, work, { overwrite: true });
+    params.runInspections = true;
+    params.workDir = work.fsPath;
+  }
+  try {
+    const raw = await sendCustomRequest(client, "totem/simulate", params, "verify the links");
+    if (raw === undefined) return undefined;
+    const result = readTrace(raw);
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === policy);
+    if (editor !== undefined) view.show(editor, folder, result, inspections);
+    return result;
+  } finally {
+    if (scratch !== undefined) await Promise.resolve(vscode.workspace.fs.delete(scratch, { recursive: true })).catch(() => undefined);
+  }
 }
 
-/** Runs the command; returns the shown result, or undefined when cancelled or failed. */
+/** Runs the command (with `inspections`: Simulate With Inspections); the shown result, or undefined when cancelled or failed. */
 export async function verifyLinks(
   client: LanguageClient | undefined,
   view: VerificationView,
   linksFolder?: vscode.Uri,
+  inspections = false,
 ): Promise<TraceView | undefined> {
   const policy = activePolicy("verify links against it");
   if (policy === undefined) return undefined;
@@ -299,5 +324,5 @@ export async function verifyLinks(
     defaultUri: view.linksDirOf(policy.uri) ?? vscode.Uri.joinPath(policy.uri, ".."),
   });
   if (folder === undefined) return undefined;
-  return verifyPolicy(client, view, policy, folder);
+  return verifyPolicy(client, view, policy, folder, inspections);
 }

@@ -5,7 +5,7 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
 const vscode = require("vscode");
-const { fileUri, eventually, openPolicy, positionOf, withEdit } = require("./helpers.cjs");
+const { workspace, fileUri, eventually, openPolicy, positionOf, withEdit } = require("./helpers.cjs");
 
 const EXAMPLES = path.resolve(__dirname, "..", "..", "..", "examples");
 const api = () => vscode.extensions.getExtension("totem.totem-vscode").exports;
@@ -68,6 +68,23 @@ module.exports = (test) => {
       restore.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
       await vscode.workspace.applyEdit(restore);
       await doc.save();
+      await vscode.commands.executeCommand("totem.clearVerification");
+    }
+  });
+
+  test("host: Simulate With Inspections runs the inspection in a scratch copy, never in the links folder", async () => {
+    await openPolicy("demo.totem");
+    const links = path.join(workspace, "links");
+    const before = fs.readdirSync(links).sort();
+    const result = await vscode.commands.executeCommand("totem.simulateWithInspections", fileUri("links"));
+    try {
+      assert.ok(result, "the command produced no result");
+      assert.deepEqual(result.notes, [], "an inspection was skipped");
+      // The folder holds links only, no demo-project.tar.gz: untar's `tar xzf` fails.
+      assert.equal(result.passed, false);
+      assert.ok(result.problems.some((p) => /untar/.test(p)), `no problem names inspection untar: ${result.problems.join(" | ")}`);
+      assert.deepEqual(fs.readdirSync(links).sort(), before, "the inspection wrote into the links folder");
+    } finally {
       await vscode.commands.executeCommand("totem.clearVerification");
     }
   });

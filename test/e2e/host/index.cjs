@@ -19,6 +19,7 @@ const COMMANDS = [
   "totem.showVerificationTrace",
   "totem.showStepGraph",
   "totem.runPolicyTests",
+  "totem.simulateWithInspections",
 ];
 
 const tests = [];
