@@ -120,3 +120,4 @@ export { claimArtifacts, cleanPath, stepOfFile, verifyAttestations } from "./att
 export { celSyntaxError, evaluateRule, type RuleOutcome } from "./attest/cel-rules.js";
 export { LINK_PREDICATE_V03, linkStatement, signLinkStatement } from "./attest/link-statement.js";
 export { checkRuleFields, PREDICATE_TYPES, type PredicateField, type PredicateType, predicateType, type UnknownField } from "./attest/predicate-types.js";
+export { identityMatches, identityPatternProblem } from "./attest/identity-pattern.js";

@@ -152,6 +152,18 @@ describe("verifyAttestations with sigstore-oidc functionaries", () => {
     expect(verdict.accepted.find((a) => a.step === "build")).toMatchObject({ signer: "builder", file: "build.sigstore.json" });
   });
 
+  it("matches an identityPattern: every tag of the workflow, not a branch", async () => {
+    const tags = yaml.replace(`identity: "${WORKFLOW}"`, `identityPattern: "${WORKFLOW.replace("heads/main", "tags/*")}"`);
+    const parsed = await parseAttestationLayout(tags);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+    const tagged = sig.makeSigner(auth, { identity: { uri: WORKFLOW.replace("heads/main", "tags/v2.0.0") }, issuer: GITHUB });
+    const pass = await verifyAttestations(parsed.value, encode([...keyed, bundleFile(tagged)]), NOW, { trustedRoot: auth.rootJson as never });
+    expect(pass.failures).toEqual([]);
+    const branch = sig.makeSigner(auth, { identity: { uri: WORKFLOW }, issuer: GITHUB });
+    const fail = await verifyAttestations(parsed.value, encode([...keyed, bundleFile(branch)]), NOW, { trustedRoot: auth.rootJson as never });
+    expect(fail.failures.map((x) => x.code)).toEqual(["attestation-signature"]);
+  });
+
   it("fails a bundle from another identity, from an untrusted CA, or without a trusted root", async () => {
     const other = sig.makeSigner(auth, { identity: { uri: WORKFLOW.replace("main", "dev") }, issuer: GITHUB });
     const wrong = await runWith([...keyed, bundleFile(other)]);
@@ -168,6 +180,7 @@ describe("parseAttestationLayout", () => {
   const refused: Array<[string, (y: string) => string, string]> = [
     ["an unknown field", (y) => y.replace("steps:", "extra: 1\nsteps:"), "layout-field"],
     ["an unknown key type", (y) => y.replace('keyType: "ed25519"', 'keyType: "x509"'), "layout-key-type"],
+    ["an identity pattern that widens the host", (y) => y.replace("steps:", '  b:\n    keyType: "sigstore-oidc"\n    scheme: "fulcio"\n    keyVal: {identityPattern: "https://*/x", issuer: "https://i"}\n    keyID: "b"\nsteps:'), "layout-identity-pattern"],
     ["a sigstore-oidc functionary without an issuer", (y) => y.replace("steps:", '  b:\n    keyType: "sigstore-oidc"\n    scheme: "fulcio"\n    keyVal: {identity: "a@example.com"}\n    keyID: "b"\nsteps:'), "layout-shape"],
     ["a keyID that is not the key's", (y) => y.replace(`keyID: "${alice.keyid}"`, `keyID: "${"0".repeat(64)}"`), "layout-keyid"],
     ["a functionary that is not declared", (y) => y.replace(`functionaries: ["${alice.keyid}"]`, 'functionaries: ["nobody"]'), "layout-functionaries"],

@@ -1,6 +1,6 @@
 // The catalog of known predicate types and the field check of CEL rules against their schemas.
 import { describe, expect, it } from "vitest";
-import { checkRuleFields, PREDICATE_TYPES, predicateType } from "../src/index.js";
+import { checkRuleFields, identityMatches, identityPatternProblem, PREDICATE_TYPES, predicateType } from "../src/index.js";
 
 describe("PREDICATE_TYPES", () => {
   it("lists the types editors complete, each once, with documentation", () => {
@@ -30,5 +30,26 @@ describe("checkRuleFields", () => {
   it("checks nothing for a type with an open or unknown schema", () => {
     expect(checkRuleFields("predicate.anything.goes", "https://spdx.dev/Document")).toEqual({ ok: true, value: [] });
     expect(checkRuleFields("predicate.anything.goes", "https://example.com/custom/v1")).toEqual({ ok: true, value: [] });
+  });
+});
+
+describe("identity patterns", () => {
+  const TAGS = "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/*";
+  it("matches * within one path segment, anchored at both ends", () => {
+    expect(identityMatches(TAGS, "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.4.0")).toBe(true);
+    expect(identityMatches(TAGS, "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/release/v1")).toBe(false);
+    expect(identityMatches(TAGS, "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main")).toBe(false);
+    expect(identityMatches(TAGS, "xhttps://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1")).toBe(false);
+    expect(identityMatches("https://github.com/acme/*/.github/workflows/*.yml@refs/heads/main", "https://github.com/acme/app/.github/workflows/ci.yml@refs/heads/main")).toBe(true);
+    expect(identityMatches("https://github.com/acme/*/.github/workflows/*.yml@refs/heads/main", "https://github.com/acme/a/b/.github/workflows/ci.yml@refs/heads/main")).toBe(false);
+    expect(identityMatches("*@example.com", "alice@example.com")).toBe(true);
+    expect(identityMatches("alice@example.com", "alice@example.com.evil")).toBe(false);
+  });
+
+  it("refuses a pattern that widens who issues the identity", () => {
+    expect(identityPatternProblem(TAGS)).toBeUndefined();
+    expect(identityPatternProblem("https://*.github.com/acme/app")).toMatch(/scheme or host/);
+    expect(identityPatternProblem("alice@*.com")).toMatch(/domain/);
+    expect(identityPatternProblem("*")).toMatch(/URI .* or an email/);
   });
 });

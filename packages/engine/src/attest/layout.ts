@@ -8,6 +8,7 @@ import type { JsonValue } from "../model.js";
 import { ok, type Result } from "../result.js";
 import { type AttestError, fail, isObject } from "./attest-error.js";
 import type { EnvelopeKey } from "./evidence.js";
+import { identityPatternProblem } from "./identity-pattern.js";
 import { yamlLib } from "./libraries.js";
 
 /** One CEL constraint on a claim (ITE-11 expectedAttributes). */
@@ -40,10 +41,14 @@ export interface AttestationStep {
   readonly expectedPredicates: readonly ExpectedPredicate[];
 }
 
-/** A keyless functionary: a Fulcio certificate's SAN and OIDC issuer, both compared exactly. */
+/**
+ * A keyless functionary: a Fulcio certificate's SAN — exact, or an identity pattern
+ * (identity-pattern.ts) when `pattern` — and its OIDC issuer, compared exactly.
+ */
 export interface SigstoreIdentity {
   readonly identity: string;
   readonly issuer: string;
+  readonly pattern: boolean;
 }
 
 /** A parsed attestation layout. */
@@ -82,13 +87,18 @@ type Functionary = { kind: "key"; key: EnvelopeKey } | { kind: "sigstore"; keyID
 function sigstoreFunctionary(value: Obj, path: string): Result<Functionary, AttestError> {
   const { scheme, keyVal, keyID } = value;
   if (scheme !== "fulcio") return fail("layout-shape", 'A sigstore-oidc functionary has scheme "fulcio".', `${path}.scheme`);
-  if (!isObject(keyVal) || typeof keyVal.identity !== "string" || typeof keyVal.issuer !== "string" || keyVal.identity === "" || keyVal.issuer === "") {
-    return fail("layout-shape", "A sigstore-oidc functionary needs keyVal.identity (the certificate's SAN) and keyVal.issuer (its OIDC issuer).", `${path}.keyVal`);
+  const san = isObject(keyVal) ? (keyVal.identity ?? keyVal.identityPattern) : undefined;
+  if (!isObject(keyVal) || typeof san !== "string" || typeof keyVal.issuer !== "string" || san === "" || keyVal.issuer === "") {
+    return fail("layout-shape", "A sigstore-oidc functionary needs keyVal.identity (the certificate's SAN) or keyVal.identityPattern, and keyVal.issuer (its OIDC issuer).", `${path}.keyVal`);
   }
-  const extra = Object.keys(keyVal).find((k) => k !== "identity" && k !== "issuer");
+  if ("identity" in keyVal && "identityPattern" in keyVal) return fail("layout-shape", "Give keyVal.identity or keyVal.identityPattern, not both.", `${path}.keyVal`);
+  const extra = Object.keys(keyVal).find((k) => k !== "identity" && k !== "identityPattern" && k !== "issuer");
   if (extra) return fail("layout-field", `Unknown field "${extra}" in a sigstore-oidc keyVal.`, `${path}.keyVal.${extra}`);
+  const pattern = "identityPattern" in keyVal;
+  const problem = pattern ? identityPatternProblem(san) : undefined;
+  if (problem) return fail("layout-identity-pattern", `identityPattern ${JSON.stringify(san)}: ${problem}.`, `${path}.keyVal.identityPattern`);
   if (typeof keyID !== "string" || keyID === "") return fail("layout-shape", "A functionary needs its keyID (for a sigstore-oidc functionary, a label).", `${path}.keyID`);
-  return ok({ kind: "sigstore", keyID, identity: { identity: keyVal.identity, issuer: keyVal.issuer } });
+  return ok({ kind: "sigstore", keyID, identity: { identity: san, issuer: keyVal.issuer, pattern } });
 }
 
 function functionary(value: JsonValue, path: string): Result<Functionary, AttestError> {

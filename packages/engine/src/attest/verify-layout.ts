@@ -16,6 +16,7 @@ import { evaluateRule } from "./cel-rules.js";
 import { parseAttestJson } from "./attest-error.js";
 import { type Evidence, loadEvidence, verifyEnvelopeWithKeys } from "./evidence.js";
 import type { AttestationLayout, ExpectedPredicate } from "./layout.js";
+import { identityMatches } from "./identity-pattern.js";
 import { LINK_PREDICATE_V03 } from "./link-statement.js";
 import { checkRuleFields, predicateType } from "./predicate-types.js";
 import { verifySigstoreBundle } from "./sigstore-bundle.js";
@@ -152,7 +153,9 @@ async function bundleSigners(layout: AttestationLayout, bytes: Uint8Array, trust
   const verified = await verifySigstoreBundle(json.value, trust.trustedRoot, { anyCertificateIdentity: true }, undefined);
   if (!verified.ok) return { problem: verified.error.message };
   const { identity, issuer } = verified.value;
-  const signers = [...layout.identities].filter(([, who]) => who.identity === identity && who.issuer === issuer).map(([id]) => id);
+  const signers = [...layout.identities]
+    .filter(([, who]) => identity !== undefined && (who.pattern ? identityMatches(who.identity, identity) : who.identity === identity) && who.issuer === issuer)
+    .map(([id]) => id);
   return signers.length > 0 ? { signers } : { problem: `it was signed by ${identity ?? "a key"} (issuer ${issuer ?? "none"}), who is no functionary of the layout` };
 }
 
