@@ -60,7 +60,7 @@ export function checkFile(
   const out: Diagnostic[] = [];
   const ctx = checkContext(text, file, symbols, parseDiagnostics, opts, out);
   for (const pass of CHECKS) pass(ctx);
-  for (const pass of LINTS) pass(ctx);
+  for (const lint of LINTS) lint.run(ctx);
   return out;
 }
 

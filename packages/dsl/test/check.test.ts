@@ -2,9 +2,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyze } from "../src/analyze.js";
+import { analyze, checkContext } from "../src/analyze.js";
+import { LINTS } from "../src/checks/all.js";
 import { CODES } from "../src/codes.js";
 import type { Diagnostic, TextEdit } from "../src/diagnostic.js";
+import { parse } from "../src/parse.js";
+import { collectSymbols } from "../src/symbols.js";
 import { check, FIXTURE_NOW } from "./check-helper.js";
 import { expectGolden } from "./parser-helpers.js";
 
@@ -39,6 +42,28 @@ describe("check fixtures", () => {
     // internal-error marks a bug in Totem; no input is meant to produce it.
     const registered = Object.keys(CODES).filter((c) => c !== "internal-error");
     expect([...seen].sort()).toEqual(registered.sort());
+  });
+});
+
+describe("the lint list", () => {
+  it("has exactly one lint per lint code of the registry", () => {
+    const registered = Object.entries(CODES)
+      .filter(([, info]) => info.phase === "lint")
+      .map(([code]) => code);
+    expect(LINTS.map((l) => l.code).sort()).toEqual(registered.sort());
+  });
+
+  it("has each lint report its own code only, on every fixture", () => {
+    for (const name of FIXTURES) {
+      const source = readFileSync(join(DIR, name), "utf8");
+      const { file, diagnostics } = parse(source);
+      const symbols = collectSymbols(file);
+      for (const lint of LINTS) {
+        const found: Diagnostic[] = [];
+        lint.run(checkContext(source, file, symbols, diagnostics, { now: FIXTURE_NOW }, found));
+        for (const d of found) expect(d.code, `${lint.code} on ${name}`).toBe(lint.code);
+      }
+    }
   });
 });
 

@@ -14,7 +14,7 @@ import { lintSoleSigner } from "../lints/sole-signer.js";
 import { lintUnreachableRule } from "../lints/unreachable-rule.js";
 import { lintUnusedFunctionary } from "../lints/unused-functionary.js";
 import { checkCommands } from "./commands.js";
-import type { CheckContext } from "./context.js";
+import type { CheckContext, Lint } from "./context.js";
 import { checkCycles } from "./cycles.js";
 import { checkDuplicates } from "./duplicates.js";
 import { checkFunctionaries } from "./functionaries.js";
@@ -38,7 +38,7 @@ export const CHECKS: readonly ((ctx: CheckContext) => void)[] = [
 ];
 
 /** in-toto lints: warnings and infos about layouts that compile but likely do not mean what they say. */
-export const LINTS: readonly ((ctx: CheckContext) => void)[] = [
+export const LINTS: readonly Lint[] = [
   lintMissingTrailingDisallow,
   lintUnreachableRule,
   lintRequireAfterConsume,

@@ -14,6 +14,7 @@ import type {
   StepDecl,
   StringExpr,
 } from "../ast.js";
+import type { Code } from "../codes.js";
 import type { Diagnostic, Span } from "../diagnostic.js";
 import type { SymbolTable } from "../symbols.js";
 
@@ -73,6 +74,15 @@ export function constantResolver(file: PolicyFile): (expr: StringExpr | undefine
     return expr.kind === "string" ? expr.value : byName(expr.name.text);
   };
   return resolve;
+}
+
+/**
+ * An in-toto lint: the one code it reports (a "lint"-phase code of the registry, codes.ts) and the
+ * pass that reports it. checks/all.ts lists every lint; a lint never imports that list.
+ */
+export interface Lint {
+  readonly code: Code;
+  run(ctx: CheckContext): void;
 }
 
 /** Splices `use` rules (depth first, in order); cyclic or unknown rule sets contribute nothing. */

@@ -1,11 +1,11 @@
 // in-toto compares each link's command with `expected_command` and warns on any difference
 // (SPEC-NOTES §7, step 7). An explicitly empty expected command therefore warns on every real link,
 // and tells reviewers nothing: write the command, or omit the clause.
-import type { CheckContext } from "../checks/context.js";
+import type { CheckContext, Lint } from "../checks/context.js";
 import { diagnostic } from "../codes.js";
 
 /** Reports `expect command ""` and `expect command []`. */
-export function lintEmptyCommand(ctx: CheckContext): void {
+function run(ctx: CheckContext): void {
   for (const step of ctx.layout?.steps ?? []) {
     const cmd = step.command;
     if (cmd === undefined) continue;
@@ -21,3 +21,5 @@ export function lintEmptyCommand(ctx: CheckContext): void {
     );
   }
 }
+
+export const lintEmptyCommand: Lint = { code: "empty-command", run };

@@ -1,11 +1,11 @@
 // A layout that expires in a few days stops every verification when it does; warning ahead of time
 // leaves room to re-sign. The window is `expiryWarningDays` (default 30).
-import type { CheckContext } from "../checks/context.js";
+import type { CheckContext, Lint } from "../checks/context.js";
 import { diagnostic } from "../codes.js";
 import { day, expiryFacts } from "./expiry-window.js";
 
 /** Reports an expiry within the warning window. */
-export function lintExpirySoon(ctx: CheckContext): void {
+function run(ctx: CheckContext): void {
   const f = expiryFacts(ctx);
   if (f === undefined || f.daysLeft < 0 || f.daysLeft > ctx.expiryWarningDays) return;
   ctx.report(
@@ -17,3 +17,5 @@ export function lintExpirySoon(ctx: CheckContext): void {
     ),
   );
 }
+
+export const lintExpirySoon: Lint = { code: "expiry-soon", run };

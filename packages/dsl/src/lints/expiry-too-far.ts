@@ -1,11 +1,11 @@
 // A layout is the root of trust for its supply chain; a long validity leaves a leaked or outdated
 // layout usable for long. More than a year (366 days, leap years included) is reported as info.
-import type { CheckContext } from "../checks/context.js";
+import type { CheckContext, Lint } from "../checks/context.js";
 import { diagnostic } from "../codes.js";
 import { day, expiryFacts } from "./expiry-window.js";
 
 /** Reports an expiry more than a year ahead. */
-export function lintExpiryTooFar(ctx: CheckContext): void {
+function run(ctx: CheckContext): void {
   const f = expiryFacts(ctx);
   if (f === undefined || f.daysLeft <= 366) return;
   ctx.report(
@@ -17,3 +17,5 @@ export function lintExpiryTooFar(ctx: CheckContext): void {
     ),
   );
 }
+
+export const lintExpiryTooFar: Lint = { code: "expiry-too-far", run };

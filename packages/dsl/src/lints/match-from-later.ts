@@ -2,11 +2,11 @@
 // step's `match … from` an inspection never matches anything, because 1.3.1 verifies step rules
 // before inspections run (SPEC-NOTES §7, steps 10–11; a MATCH without a destination link consumes
 // nothing, §8). Inspections may match from any item: their rules are checked after all inspections.
-import type { CheckContext } from "../checks/context.js";
+import type { CheckContext, Lint } from "../checks/context.js";
 import { diagnostic } from "../codes.js";
 
 /** Reports steps whose `match … from` names a later step or an inspection. */
-export function lintMatchFromLater(ctx: CheckContext): void {
+function run(ctx: CheckContext): void {
   const items = ctx.layout?.items ?? [];
   const position = new Map<string, number>();
   items.forEach((item, i) => {
@@ -36,3 +36,5 @@ export function lintMatchFromLater(ctx: CheckContext): void {
     }
   }
 }
+
+export const lintMatchFromLater: Lint = { code: "match-from-later", run };

@@ -1,13 +1,13 @@
 // in-toto ends every rule list with an implicit `ALLOW *` (SPEC-NOTES §8; in-toto issue 287), so an
 // artifact no rule mentions passes silently. Ending the list with `disallow "*"` makes the list say
 // everything that may appear. An explicit final `allow "*"` is a visible choice and is not reported.
-import type { CheckContext } from "../checks/context.js";
+import type { CheckContext, Lint } from "../checks/context.js";
 import { insertBeforeClose } from "../checks/edits.js";
 import { diagnostic } from "../codes.js";
 import { isCatchAll, itemWord } from "./rule-facts.js";
 
 /** Reports rule lists (and missing lists) that do not end with `disallow "*"`. */
-export function lintMissingTrailingDisallow(ctx: CheckContext): void {
+function run(ctx: CheckContext): void {
   for (const entry of ctx.itemRules) {
     const { item, side, block } = entry;
     if (item.name.text === "") continue;
@@ -38,3 +38,5 @@ export function lintMissingTrailingDisallow(ctx: CheckContext): void {
     );
   }
 }
+
+export const lintMissingTrailingDisallow: Lint = { code: "missing-trailing-disallow", run };

@@ -2,7 +2,7 @@
 // MODIFY or MATCH consumed a path, a later `require` of that path fails even though the artifact is
 // there. Put `require` before the rules that consume its path.
 import { fnmatch } from "@totem/engine";
-import type { CheckContext, ExpandedRule } from "../checks/context.js";
+import type { CheckContext, ExpandedRule, Lint } from "../checks/context.js";
 import { diagnostic } from "../codes.js";
 
 /** Whether `rule` may consume `path` (MATCH strips a literal source prefix first). */
@@ -19,7 +19,7 @@ function mayConsume(ctx: CheckContext, r: ExpandedRule, path: string): boolean {
 }
 
 /** Reports `require` rules placed after a rule that may consume the required path. */
-export function lintRequireAfterConsume(ctx: CheckContext): void {
+function run(ctx: CheckContext): void {
   for (const entry of ctx.itemRules) {
     entry.rules.forEach((r, i) => {
       if (r.rule.kind !== "require") return;
@@ -38,3 +38,5 @@ export function lintRequireAfterConsume(ctx: CheckContext): void {
     });
   }
 }
+
+export const lintRequireAfterConsume: Lint = { code: "require-after-consume", run };

@@ -1,13 +1,13 @@
 // Separation of duties: when one functionary may sign every step of a layout with two or more
 // steps, one stolen key (or one insider) can produce the whole chain of links alone, and the
 // layout's structure adds nothing over a single signature. Reported once per such functionary.
-import type { CheckContext } from "../checks/context.js";
+import type { CheckContext, Lint } from "../checks/context.js";
 import { diagnostic } from "../codes.js";
 
 const MAX_LISTED = 3;
 
 /** Reports a functionary that can sign every step alone: named in each `by`, no step needing two signatures. */
-export function lintSoleSigner(ctx: CheckContext): void {
+function run(ctx: CheckContext): void {
   const steps = (ctx.layout?.steps ?? []).filter((s) => s.name.text !== "");
   const names = [...new Set(steps.map((s) => s.name.text))];
   if (names.length < 2) return;
@@ -26,3 +26,5 @@ export function lintSoleSigner(ctx: CheckContext): void {
     return;
   }
 }
+
+export const lintSoleSigner: Lint = { code: "sole-signer", run };

@@ -1,12 +1,12 @@
 // After `allow "*"` consumes every artifact, or `disallow "*"` fails on any artifact left, the queue
 // is empty (SPEC-NOTES §8): later rules consume nothing, a later `disallow` never fires and a later
 // `require` always fails. Such a rule is dead, and usually a sign the list is in the wrong order.
-import type { CheckContext } from "../checks/context.js";
+import type { CheckContext, Lint } from "../checks/context.js";
 import { diagnostic } from "../codes.js";
 import { isCatchAll } from "./rule-facts.js";
 
 /** Reports rules placed after `allow "*"` or `disallow "*"` in the same list. */
-export function lintUnreachableRule(ctx: CheckContext): void {
+function run(ctx: CheckContext): void {
   for (const entry of ctx.itemRules) {
     const stop = entry.rules.findIndex((r) => isCatchAll(ctx, r, "allow") || isCatchAll(ctx, r, "disallow"));
     if (stop === -1) continue;
@@ -26,3 +26,5 @@ export function lintUnreachableRule(ctx: CheckContext): void {
     }
   }
 }
+
+export const lintUnreachableRule: Lint = { code: "unreachable-rule", run };

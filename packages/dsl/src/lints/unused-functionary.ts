@@ -1,12 +1,12 @@
 // A functionary no step names in `by` is a key with no role. Depending on the lowering choice it
 // would still sit in `layout.keys` (see docs/language.md, "Semantics"), trusted for nothing; usually
 // a step forgot it, or it is left over from a removed step.
-import type { CheckContext } from "../checks/context.js";
+import type { CheckContext, Lint } from "../checks/context.js";
 import { deleteLines } from "../checks/edits.js";
 import { diagnostic } from "../codes.js";
 
 /** Reports functionaries never named in a step's `by`, with a fix that removes the declaration. */
-export function lintUnusedFunctionary(ctx: CheckContext): void {
+function run(ctx: CheckContext): void {
   const used = new Set(ctx.symbols.references.filter((r) => r.namespace === "functionary").map((r) => r.name));
   const seen = new Set<string>();
   for (const f of ctx.layout?.functionaries ?? []) {
@@ -20,3 +20,5 @@ export function lintUnusedFunctionary(ctx: CheckContext): void {
     );
   }
 }
+
+export const lintUnusedFunctionary: Lint = { code: "unused-functionary", run };
