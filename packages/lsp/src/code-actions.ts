@@ -1,6 +1,6 @@
 // Quick fixes: each diagnostic that carries a `fix` becomes one code action tied to that diagnostic,
-// and a name the policy does not declare gets "did you mean" fixes: an unknown step or functionary
-// → the declared names within a small edit distance; an unreadable key file → the files beside it
+// and a name the policy does not declare gets "did you mean" fixes: an unknown step, functionary,
+// rule set or constant → the declared names of its kind within a small edit distance; an unreadable key file → the files beside it
 // with a similar name (read through `listKeyDir`, the only I/O here).
 import { type Diagnostic as DslDiagnostic, type PolicyFile, type Span, didYouMean } from "@totem/dsl";
 import { type CodeAction, CodeActionKind } from "vscode-languageserver";
@@ -32,13 +32,18 @@ function replacement(doc: DocumentSnapshot, d: DslDiagnostic, span: Span, newTex
   };
 }
 
-/** "Did you mean" fixes for one diagnostic (unknown-step, unknown-functionary, key-unreadable). */
+/** "Did you mean" fixes for one diagnostic (unknown-step, -functionary, -rule-set, -constant; key-unreadable). */
 function suggestions(doc: DocumentSnapshot, d: DslDiagnostic, sources: SuggestionSources): CodeAction[] {
   const written = doc.text.slice(d.span.start, d.span.end);
   const layout = sources.file.layout;
-  if (d.code === "unknown-step" || d.code === "unknown-functionary") {
-    const names =
-      d.code === "unknown-step" ? (layout?.items ?? []).map((i) => i.name.text) : (layout?.functionaries ?? []).map((f) => f.name.text);
+  const declared: Record<string, () => string[]> = {
+    "unknown-step": () => (layout?.items ?? []).map((i) => i.name.text),
+    "unknown-functionary": () => (layout?.functionaries ?? []).map((f) => f.name.text),
+    "unknown-rule-set": () => sources.file.ruleSets.map((r) => r.name.text),
+    "unknown-constant": () => sources.file.consts.map((c) => c.name.text),
+  };
+  const names = Object.hasOwn(declared, d.code) ? declared[d.code]?.() : undefined;
+  if (names !== undefined) {
     return didYouMean(written, names).map((n) => replacement(doc, d, d.span, n, `Did you mean \`${n}\`?`));
   }
   if (d.code === "key-unreadable" && sources.listKeyDir) {

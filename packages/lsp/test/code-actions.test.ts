@@ -97,6 +97,15 @@ describe("did you mean", () => {
     expect(r.fixed).toBe(DEMO);
   });
 
+  it("offers the declared rule set and constant for misspelt names", async () => {
+    const set = await quickFix(besideDemo("typo-set.totem"), DEMO.replace("use hygiene", "use hygeine"), "unknown-rule-set");
+    expect(set.actions.map((a) => a.title)).toEqual(["Did you mean `hygiene`?"]);
+    expect(set.fixed).toBe(DEMO);
+    const constant = await quickFix(besideDemo("typo-const.totem"), DEMO.replace("create PROJECT", "create PROJET"), "unknown-constant");
+    expect(constant.actions.map((a) => a.title)).toEqual(["Did you mean `PROJECT`?"]);
+    expect(constant.fixed).toBe(DEMO);
+  });
+
   it("offers the key file beside a misspelt key path", async () => {
     const uri = besideDemo("typo-key.totem");
     const text = DEMO.replace('"keys/carl.pub"', '"keys/carl.pbu"');
