@@ -1,5 +1,5 @@
 // The one registry of diagnostic codes: syntax (parser), semantic checks (errors), in-toto lints
-// (warnings and infos) and lowering. Codes are stable kebab-case ids: never rename, renumber or reuse
+// (warnings and infos), lowering, and the problems `totem import` reports (ImportIssue). Codes are stable kebab-case ids: never rename, renumber or reuse
 // one. Each code is documented under "## Diagnostics" in docs/language.md, at the anchor `#<code>`.
 import type { Diagnostic, Fix, RelatedInfo, Severity, Span } from "./diagnostic.js";
 
@@ -12,10 +12,10 @@ export interface CodeInfo {
   /** The anchor of the code's section in docs/language.md (`docs/language.md#<anchor>`). */
   anchor: string;
   /** Which pass reports it. */
-  phase: "syntax" | "check" | "lint" | "lower";
+  phase: "syntax" | "check" | "lint" | "lower" | "import";
 }
 
-function code(severity: Severity, phase: CodeInfo["phase"], summary: string, anchor: string): CodeInfo {
+function code<P extends CodeInfo["phase"]>(severity: Severity, phase: P, summary: string, anchor: string): CodeInfo & { phase: P } {
   return { severity, phase, summary, anchor };
 }
 
@@ -74,10 +74,25 @@ export const CODES = {
   "key-unreadable": code("error", "lower", "A functionary's key file could not be read.", "key-unreadable"),
   "key-invalid": code("error", "lower", "A functionary's key is not a supported public key.", "key-invalid"),
   "target-mismatch": code("error", "lower", "The requested target differs from the policy's `target`.", "target-mismatch"),
+  // Import (ImportIssue codes of `importLayout`, reported by `totem import`).
+  "import-payload-changed": code("error", "import", "The layout signs something the typed model re-emits differently.", "import-payload-changed"),
+  "import-key-field": code("error", "import", "A key object with a field a key literal cannot hold.", "import-key-field"),
+  "import-keyid-mismatch": code("error", "import", "A key stored under one keyid that names another inside.", "import-keyid-mismatch"),
+  "import-name": code("error", "import", "A name that is not a Totem name.", "import-name"),
+  "import-unknown-key": code("error", "import", "A step names a keyid that is not in the layout's keys.", "import-unknown-key"),
+  "import-no-functionary": code("error", "import", "A step without any functionary key.", "import-no-functionary"),
+  "import-threshold": code("error", "import", "A threshold below 1 or above the step's number of keys.", "import-threshold"),
+  "import-empty-run": code("error", "import", "An inspection that runs no command.", "import-empty-run"),
+  "import-round-trip": code("error", "import", "The policy written does not compile back to the same bytes.", "import-round-trip"),
+  "import-dsse-form": code("warning", "import", "A DSSE payload whose text is not in the form Totem writes.", "import-dsse-form"),
+  "import-key-inline": code("warning", "import", "With `--keys-dir`, a key that stays inline.", "import-key-inline"),
 } as const satisfies Record<string, CodeInfo>;
 
 /** A registered diagnostic code. */
 export type Code = keyof typeof CODES;
+
+/** A code `totem import` reports (phase "import"). */
+export type ImportCode = { [K in Code]: (typeof CODES)[K]["phase"] extends "import" ? K : never }[Code];
 
 /** Extra parts of a diagnostic besides code, span and message. */
 export interface DiagnosticExtras {
