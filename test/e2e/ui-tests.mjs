@@ -63,6 +63,29 @@ async function gotoLine(page, line, column) {
   await input.waitFor({ state: "hidden" });
 }
 
+/** Runs Verify Against Links Folder and picks `wanted` (a folder path ending in `/`) in the dialog. */
+async function verifyFromPalette(page, wanted) {
+  await runCommand(page, "Totem: Verify Against Links Folder");
+  // code-server's folder picker is VS Code's "simple file dialog": a path in the quick input.
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(wanted);
+  // Enter may only navigate into the folder while the dialog lists it; its OK button accepts. The
+  // dialog rewrites its input while it lists folders, so accept only once it still holds our path
+  // (clicking earlier verified the workspace folder instead, seen once in CI).
+  const ok = page.locator(".quick-input-widget .monaco-button", { hasText: "Verify" });
+  await eventually("the folder dialog accepts the links folder", async () => {
+    if (await input.isVisible()) {
+      const value = await input.inputValue().catch(() => "");
+      if (value !== wanted) await input.fill(wanted).catch(() => {});
+      await new Promise((r) => setTimeout(r, 500));
+      if ((await input.inputValue().catch(() => "")) === wanted) await ok.click().catch(() => {});
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    return !(await input.isVisible());
+  });
+}
+
 /** Runs every UI test through `h`. */
 export async function runUiTests(h, { page, url, workspace, artifacts, fixtures, userDataDir }) {
   const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });
@@ -168,26 +191,7 @@ export async function runUiTests(h, { page, url, workspace, artifacts, fixtures,
 
   await h.test("Verify Against Links Folder decorates each rule of the policy with its result", async () => {
     await quickOpen(page, "demo.totem");
-    await runCommand(page, "Totem: Verify Against Links Folder");
-    // code-server's folder picker is VS Code's "simple file dialog": a path in the quick input.
-    const input = page.locator(".quick-input-widget input");
-    await input.waitFor({ state: "visible" });
-    const wanted = `${workspace}/links/`;
-    await input.fill(wanted);
-    // Enter may only navigate into the folder while the dialog lists it; its OK button accepts. The
-    // dialog rewrites its input while it lists folders, so accept only once it still holds our path
-    // (clicking earlier verified the workspace folder instead, seen once in CI).
-    const ok = page.locator(".quick-input-widget .monaco-button", { hasText: "Verify" });
-    await eventually("the folder dialog accepts the links folder", async () => {
-      if (await input.isVisible()) {
-        const value = await input.inputValue().catch(() => "");
-        if (value !== wanted) await input.fill(wanted).catch(() => {});
-        await new Promise((r) => setTimeout(r, 500));
-        if ((await input.inputValue().catch(() => "")) === wanted) await ok.click().catch(() => {});
-      }
-      await new Promise((r) => setTimeout(r, 300));
-      return !(await input.isVisible());
-    });
+    await verifyFromPalette(page, `${workspace}/links/`);
     const marks = await eventually("pass marks appear after the rules", async () => {
       const texts = await page.$$eval(`${ACTIVE_EDITOR} .view-line span`, (spans) =>
         spans.map((s) => getComputedStyle(s, "::after").content).filter((c) => c.includes("✓")),
@@ -231,6 +235,19 @@ export async function runUiTests(h, { page, url, workspace, artifacts, fixtures,
     await shot("05b-verification-stale");
     check(stale.some((t) => t.includes("CREATE demo-project.tar.gz")), `the edited rule is not the stale one: ${JSON.stringify(stale)}`);
     await page.keyboard.press("Control+Z");
+  });
+
+  await h.test("a failed verification lists its failure in Problems and the status bar says failed", async () => {
+    await verifyFromPalette(page, `${workspace}/links-missing/`);
+    await page.locator(".statusbar-item", { hasText: "Totem: verification failed" }).first().waitFor({ state: "visible", timeout: 15_000 });
+    await page.keyboard.press("Control+Shift+M");
+    const row = page.locator(".markers-panel .monaco-tl-row", { hasText: "Verification failed" });
+    await row.first().waitFor({ state: "visible", timeout: 15_000 });
+    const rows = await row.allTextContents();
+    await shot("05e-verification-failed");
+    check(rows.some((r) => r.includes("package")), `no failure names step package: ${JSON.stringify(rows)}`);
+    await page.keyboard.press("Control+Shift+M"); // close the panel again
+    await quickOpen(page, "demo.totem"); // focus back in the policy
   });
 
   await h.test("code lenses sit above the layout and each step; inlay hints show keyid and expiry date", async () => {
