@@ -1,5 +1,6 @@
-// The language server in a second editor: Debian's Neovim (0.7, headless, built-in LSP client) runs
-// neovim/lsp-test.lua against the server bundle from the .vsix. Checks diagnostics, hover,
+// The language server in a second editor: Debian's Neovim (0.7, headless, built-in LSP client),
+// configured with docs/lsp.md's own Neovim block (its `totem lsp` command pointed at the server
+// bundle from the .vsix), runs neovim/lsp-test.lua. Checks diagnostics, hover,
 // completion and formatting on the fixture workspace. Skipped (and reported as failed) without nvim.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +14,17 @@ function positionOf(text, needle, delta) {
   return { line: before.length - 1, character: before[before.length - 1].length };
 }
 
+const DOC_COMMAND = 'cmd = { "totem", "lsp", "--stdio" }';
+
+/** docs/lsp.md's Neovim configuration, with the `totem lsp` command replaced by node running `server`. */
+function documentedConfig(docPath, server) {
+  const doc = readFileSync(docPath, "utf8");
+  const block = /\*\*Neovim\*\*[\s\S]*?```lua\n([\s\S]*?)```/.exec(doc)?.[1];
+  check(block !== undefined, "docs/lsp.md has no Neovim lua block");
+  check(block.includes(DOC_COMMAND), `docs/lsp.md's Neovim block does not start ${DOC_COMMAND}`);
+  return block.replace(DOC_COMMAND, `cmd = { ${JSON.stringify(process.execPath)}, ${JSON.stringify(server)}, "--stdio" }`);
+}
+
 /** Runs the Neovim test through `h`. */
 export async function runNeovimTests(h, { server, fixtures, runDir, artifacts, here }) {
   await h.test("neovim: diagnostics, hover, completion and formatting from the Totem server", async () => {
@@ -24,13 +36,14 @@ export async function runNeovimTests(h, { server, fixtures, runDir, artifacts, h
     const hover = positionOf(demo, "step clone", 6);
     const completion = positionOf(demo, "from clone", 5);
     const outFile = join(runDir, "nvim-result.json");
+    const configFile = join(runDir, "nvim-config.lua");
+    writeFileSync(configFile, documentedConfig(join(here, "..", "..", "docs", "lsp.md"), server));
     const r = spawnSync("nvim", ["--headless", "--clean", "-n", "-c", `luafile ${join(here, "neovim", "lsp-test.lua")}`], {
       encoding: "utf8",
       timeout: 60_000,
       env: {
         ...process.env,
-        TOTEM_NODE: process.execPath,
-        TOTEM_SERVER: server,
+        TOTEM_CONFIG: configFile,
         TOTEM_WORKSPACE: workspace,
         TOTEM_NVIM_OUT: outFile,
         TOTEM_HOVER_LINE: String(hover.line),

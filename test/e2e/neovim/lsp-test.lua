@@ -1,5 +1,5 @@
--- Neovim's built-in LSP client (0.7+, headless) against the Totem language server: diagnostics,
--- hover, completion and formatting. Driven by ../neovim.mjs, which passes everything through the
+-- Neovim's built-in LSP client (0.7+, headless) against the Totem language server, configured as
+-- docs/lsp.md says: diagnostics, hover, completion and formatting. Driven by ../neovim.mjs, which passes everything through the
 -- environment and reads the JSON this script writes to $TOTEM_NVIM_OUT.
 local env = vim.env
 local out = { errors = {} }
@@ -8,19 +8,21 @@ local function fail(msg)
   table.insert(out.errors, msg)
 end
 
-local client_id = vim.lsp.start_client({
-  name = "totem",
-  cmd = { env.TOTEM_NODE, env.TOTEM_SERVER, "--stdio" },
-  root_dir = env.TOTEM_WORKSPACE,
-})
-if not client_id then
-  fail("the server did not start")
-end
+-- The configuration docs/lsp.md shows (neovim.mjs copies it, with the server's command path): a
+-- FileType autocmd that starts the client once and attaches every Totem buffer to it.
+dofile(env.TOTEM_CONFIG)
+local client_id
 
 local function open(name)
   vim.cmd("edit " .. vim.fn.fnameescape(env.TOTEM_WORKSPACE .. "/" .. name))
   local bufnr = vim.api.nvim_get_current_buf()
-  vim.lsp.buf_attach_client(bufnr, client_id)
+  vim.wait(10000, function()
+    return #vim.lsp.get_active_clients() > 0
+  end, 20)
+  client_id = client_id or (vim.lsp.get_active_clients()[1] or {}).id
+  if not client_id then
+    fail("the documented configuration started no client for " .. name .. " (filetype " .. vim.bo[bufnr].filetype .. ")")
+  end
   return bufnr
 end
 
@@ -75,5 +77,7 @@ out.formatted = table.concat(vim.api.nvim_buf_get_lines(messy, 0, -1, false), "\
 local f = io.open(env.TOTEM_NVIM_OUT, "w")
 f:write(vim.fn.json_encode(out))
 f:close()
-vim.lsp.stop_client(client_id)
+if client_id then
+  vim.lsp.stop_client(client_id)
+end
 vim.cmd("qa!")
