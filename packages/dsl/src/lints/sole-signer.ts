@@ -1,6 +1,6 @@
 // Separation of duties: when one functionary may sign every step of a layout with two or more
 // steps, one stolen key (or one insider) can produce the whole chain of links alone, and the
-// layout's structure adds nothing over a single signature. Reported once per such functionary.
+// layout's structure adds nothing over a single signature. Reported once, at the first such functionary.
 import type { CheckContext, Lint } from "../checks/context.js";
 import { diagnostic } from "../codes.js";
 
