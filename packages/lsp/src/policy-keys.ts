@@ -1,7 +1,7 @@
 // What the server adds to the pure dsl analysis by doing I/O: key files read relative to the policy
 // (through the mtime cache) for hover and for the lowering diagnostics (`key-unreadable`, `key-invalid`).
 import { dirname, isAbsolute, join } from "node:path";
-import { CODES, constantResolver, type FunctionaryDecl, type PolicyFile, type StringExpr } from "@totem/dsl";
+import { constantResolver, type FunctionaryDecl, type PolicyFile, type StringExpr } from "@totem/dsl";
 import { parsePublicKey, TARGETS } from "@totem/engine";
 import type { DocumentSnapshot } from "./documents.js";
 import type { KeyHoverInfo } from "./hover.js";
@@ -57,11 +57,5 @@ export function keyInfo(state: ServerState, doc: DocumentSnapshot, functionary: 
   if (!parsed.ok) return { problem: parsed.error.message };
   const key = parsed.value;
   return { keytype: key.keytype, scheme: key.scheme, keyids: TARGETS.map((target) => ({ target, keyid: key.keyid(target) })) };
-}
-
-/** The documentation of a diagnostic code: its summary and where docs/language.md explains it. */
-export function codeDocs(code: string): string | undefined {
-  const info = (CODES as Record<string, { summary: string; anchor: string } | undefined>)[code];
-  return info ? `${info.summary} See docs/language.md#${info.anchor}.` : undefined;
 }
 
