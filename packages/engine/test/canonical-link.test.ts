@@ -50,6 +50,18 @@ function agreesWithGeneralLoader(bytes: Uint8Array): "accepted" | "declined" {
   if (!fast.ok || !general.ok) expect(fast).toStrictEqual(general);
   else expect(comparable(fast.value)).toStrictEqual(comparable(general.value));
   const read = readCanonicalLink(bytes);
+  // The same file padded past 64 KiB is read by the byte loop instead of the regular expression
+  // (canonical-link.ts, NATIVE_FILES_BELOW): both ways must decide and read alike.
+  const padded = readCanonicalLink(new Uint8Array([...bytes, ...new Uint8Array(64 * 1024).fill(0x20)]));
+  expect(padded === undefined, "padded").toBe(read === undefined);
+  if (read && padded) {
+    expect(dec(padded.signedBytes)).toBe(dec(read.signedBytes));
+    expect(padded.root).toStrictEqual(read.root);
+    for (const side of ["materials", "products"] as const) {
+      const entries = (d: ArtifactDict) => [...artifactPaths(d)].map((p) => [p, artifactAt(d, p)]);
+      expect(entries(padded.artifacts[side]), side).toStrictEqual(entries(read.artifacts[side]));
+    }
+  }
   if (!read) return "declined";
   const parsed = JSON.parse(dec(bytes)) as { signed: JsonObject; signatures: unknown };
   const { materials, products, ...rest } = parsed.signed;
@@ -114,6 +126,7 @@ describe("readCanonicalLink", () => {
     ["a duplicate path where the digest dict changes form", `{"signatures":[],"signed":${canonicalText.replace('"src/b.c"', '"src/a.c"')}}`],
   ])("declines %s (the general loader decides)", (_what, text) => {
     expect(readCanonicalLink(enc(text))).toBe(undefined);
+    expect(readCanonicalLink(enc(text + " ".repeat(64 * 1024)))).toBe(undefined); // the byte loop too
   });
 
   it("gives artifact dicts as Maps unless a path is an array index, which objects order first", () => {

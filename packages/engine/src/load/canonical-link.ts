@@ -70,6 +70,22 @@ const TEXT = new Uint8Array(256).fill(1, 0x20, 0x80);
 const SHA256_KEY = [...'"sha256"'].map((c) => c.charCodeAt(0));
 
 
+/**
+ * An artifact-dict entry in the usual form: whitespace, `"path"`, `:`, `{"sha256": "<hex>"}`, and the
+ * comma after it if there is one — with exactly the byte loop's rules: JSON whitespace only, a path of
+ * printable ASCII (the file has no backslash), a non-empty hex digest.
+ */
+const USUAL_ENTRY = /[ \t\n\r]*"([^"\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*\{[ \t\n\r]*"sha256"[ \t\n\r]*:[ \t\n\r]*"([0-9a-fA-F]+)"[ \t\n\r]*\}[ \t\n\r]*(,?)/y;
+
+/**
+ * Files smaller than this have their usual entries matched by USUAL_ENTRY; larger ones are read byte
+ * by byte. A regular expression runs as native code at once, while the byte loop starts interpreted
+ * and is only faster once V8 has optimized it, within a big file (docs/benchmarks.notes.md). The
+ * choice depends on the file alone; both ways are proven equal to the plain path by the same tests,
+ * on files of both sizes (test/canonical-link.test.ts).
+ */
+const NATIVE_FILES_BELOW = 64 * 1024;
+
 /** Thrown inside the reader only, caught at its entry: "not canonical, use the general loader". */
 const DECLINE = Symbol("decline");
 
@@ -143,10 +159,21 @@ class Reader {
   private lastKeyStart = -1;
   private lastKeyEnd = -1;
 
+  /** Where the stripped output goes, as a Buffer (for latin1 writes of matched entries). */
+  readonly outBuf: Buffer;
+  private wholeText: string | undefined;
+
   constructor(file: Uint8Array) {
     this.src = file;
     this.buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
     this.out = new Uint8Array(file.length);
+    this.outBuf = Buffer.from(this.out.buffer, this.out.byteOffset, this.out.byteLength);
+  }
+
+  /** The file as a string (made once): strings matched in it share its characters. */
+  whole(): string {
+    this.wholeText ??= this.buf.toString("latin1");
+    return this.wholeText;
   }
 
   /** Skips whitespace and returns the next byte (undefined at the end). */
@@ -276,7 +303,8 @@ class Reader {
     const dict: ArtifactTarget = new Map();
     if (this.peek() === 0x7d) return this.leave(0x7d, dict);
     if (this.depth + 1 > DEFAULT_MAX_DEPTH) throw DECLINE;
-    this.entries(dict, new KeyOrder());
+    const paths = new KeyOrder();
+    if (this.src.length >= NATIVE_FILES_BELOW || this.usualEntries(dict, paths)) this.entries(dict, paths);
     return this.leave(0x7d, dict);
   }
 
@@ -321,6 +349,40 @@ class Reader {
       if (this.peek() !== 0x2c) return;
       this.expect(0x2c);
     }
+  }
+
+  /**
+   * The entries of an artifact dict in the usual form, `"path": {"sha256": "<hex>"}`, from the cursor,
+   * each matched by USUAL_ENTRY with the byte loop's checks. Returns true at an entry in another form
+   * (the cursor at it; `paths` knows the last path read), false after the dict's last entry.
+   */
+  usualEntries(dict: ArtifactTarget, paths: KeyOrder): boolean {
+    const text = this.whole();
+    const pieces: string[] = [];
+    let last: RegExpExecArray | undefined;
+    let more = true;
+    for (;;) {
+      USUAL_ENTRY.lastIndex = this.i;
+      const m = USUAL_ENTRY.exec(text);
+      if (m === null) break;
+      const path = m[1] as string;
+      // ASCII: UTF-16 order is byte order. Strictly increasing: canonical, and no duplicates.
+      if ((last !== undefined && !((last[1] as string) < path)) || path === "__proto__") throw DECLINE;
+      last = m;
+      put(dict, path, { sha256: m[2] as string });
+      pieces.push('"', path, '":{"sha256":"', m[2] as string, '"}', m[3] as string);
+      this.i = USUAL_ENTRY.lastIndex;
+      if (m[3] === "") {
+        more = false;
+        break;
+      }
+    }
+    this.n += this.outBuf.write(pieces.join(""), this.n, "latin1");
+    if (more && last) {
+      const start = text.indexOf('"', last.index) + 1;
+      paths.next(this.src, start, start + (last[1] as string).length);
+    }
+    return more;
   }
 
   /**
