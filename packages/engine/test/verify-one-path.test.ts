@@ -186,6 +186,17 @@ describe("verifyChain: chunks run elsewhere give the same report", () => {
     }
   });
 
+  it("checks in this thread when a runner answers for other steps than the plan's, with the same report", async () => {
+    const c = chain();
+    const one = await verifyChain(input(c.layout, c.links));
+    const wrong: ChunkRunner = {
+      threads: 2,
+      // Every chunk answered with the first chunk's outcome: steps missing and repeated.
+      run: async (plan) => plan.chunks.map(() => checkChunk(plan, 0, linksDir(c.links))),
+    };
+    expect(await verifyChain(input(c.layout, c.links, { chunkRunner: wrong }))).toStrictEqual(one);
+  });
+
   it("checks in this thread when the runner fails, with the same report", async () => {
     const c = chain();
     const one = await verifyChain(input(c.layout, c.links));

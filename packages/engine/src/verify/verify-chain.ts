@@ -42,7 +42,9 @@ async function checkSteps(layout: Layout, run: Run): Promise<StepOutcome[]> {
     } catch {
       outcomes = undefined; // thread trouble: the same kernel, in this thread
     }
-    if (outcomes?.length === plan.chunks.length) return outcomes.flatMap((o) => o.steps);
+    const steps = outcomes?.length === plan.chunks.length ? outcomes.flatMap((o) => o.steps) : undefined;
+    // Only an outcome for every step, in layout order, is used; anything else is checked here.
+    if (steps?.length === layout.steps.length && steps.every((o, i) => o.check.step === layout.steps[i]?.name)) return steps;
   }
   return checkChunk(planSteps(layout, run.prefix, 1, trace, run.input.now), 0, run.input.readLink).steps;
 }
