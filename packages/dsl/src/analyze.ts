@@ -13,6 +13,8 @@ export interface AnalyzeOptions {
   now?: Date;
   /** How many days ahead `expiry-soon` warns (default 30). */
   expiryWarningDays?: number;
+  /** Values of the policy's `param` declarations, checked where they are used like written strings. */
+  params?: Readonly<Record<string, string>>;
 }
 
 /** Everything known about one policy text. */
@@ -40,7 +42,7 @@ export function checkContext(
     symbols,
     parseDiagnostics,
     expiryWarningDays: opts.expiryWarningDays ?? 30,
-    value: constantResolver(file),
+    value: constantResolver(file, opts.params),
     itemRules: collectItemRules(file.layout, ruleSetsByName(file)),
     report: (d) => sink.push(d),
   };

@@ -32,11 +32,17 @@ export interface Comment {
   span: Span;
 }
 
-/** `const NAME = "value"` */
+/**
+ * `const NAME = "value"`, or `param NAME [= "default"]`: a constant whose value the caller gives at
+ * compile time (`--param NAME=value`; LowerOptions.params), the default standing in without one.
+ */
 export interface ConstDecl {
   kind: "const";
   name: Name;
+  /** The constant's value, or a param's default. */
   value?: StringExpr;
+  /** Set for `param`. */
+  param?: true;
   span: Span;
 }
 

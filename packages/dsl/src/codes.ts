@@ -74,6 +74,7 @@ export const CODES = {
   "key-unreadable": code("error", "lower", "A functionary's key file could not be read.", "key-unreadable"),
   "key-invalid": code("error", "lower", "A functionary's key is not a supported public key.", "key-invalid"),
   "target-mismatch": code("error", "lower", "The requested target differs from the policy's `target`.", "target-mismatch"),
+  "missing-param": code("error", "lower", "A `param` has no value and no default.", "missing-param"),
   // Import (ImportIssue codes of `importLayout`, reported by `totem import`).
   "import-payload-changed": code("error", "import", "The layout signs something the typed model re-emits differently.", "import-payload-changed"),
   "import-key-field": code("error", "import", "A key object with a field a key literal cannot hold.", "import-key-field"),

@@ -32,6 +32,7 @@ function keyword(word: string): TokenType {
 /** Keywords of the language. */
 export const Kw = {
   const: keyword("const"),
+  param: keyword("param"),
   rules: keyword("rules"),
   layout: keyword("layout"),
   target: keyword("target"),

@@ -38,6 +38,8 @@ export interface LowerOptions {
   now: Date;
   /** The target asked for by the caller (e.g. `--target`); see `compileTarget`. */
   target?: Target;
+  /** Values of the policy's `param` declarations (`--param NAME=value`); a param without one takes its default. */
+  params?: Readonly<Record<string, string>>;
 }
 
 /** Where each part of the layout comes from, for mapping verification failures back to source. */
@@ -276,11 +278,13 @@ export function lowerAnalysis(analysis: Pick<Analysis, "file" | "symbols" | "dia
   const file = opts.keysOnly ? keysOnly(analysis.file) : analysis.file;
   try {
     // The lowerer reads constants and expanded rules through the check context; no check runs here.
-    const ctx = checkContext("", file, analysis.symbols, [], {}, []);
+    const ctx = checkContext("", file, analysis.symbols, [], opts.params === undefined ? {} : { params: opts.params }, []);
     const { target, diagnostic: mismatch } = compileTarget(file.layout, opts.target);
     const lowerer = new Lowerer(ctx, opts, target);
     const layout = file.layout === undefined ? undefined : lowerer.layout(file.layout);
-    const diagnostics = sortDiagnostics([...(mismatch ? [mismatch] : []), ...lowerer.diagnostics]);
+    // The editor lowers keysOnly without values: a param without one is an error only where a layout is made.
+    const unset = opts.keysOnly ? [] : missingParams(file, opts.params);
+    const diagnostics = sortDiagnostics([...(mismatch ? [mismatch] : []), ...lowerer.diagnostics, ...unset]);
     const result: LowerResult = { target, diagnostics, sourceMap: lowerer.sourceMap };
     const failed = [...analysis.diagnostics, ...diagnostics].some((d) => d.severity === "error");
     if (layout !== undefined && !opts.keysOnly && !failed) result.layout = layout;
@@ -294,6 +298,19 @@ export function lowerAnalysis(analysis: Pick<Analysis, "file" | "symbols" | "dia
       sourceMap: { items: {}, rules: {} },
     };
   }
+}
+
+/** `missing-param` for each param that has neither a value in `params` nor a default. */
+function missingParams(file: PolicyFile, params: Readonly<Record<string, string>> | undefined): Diagnostic[] {
+  return file.consts
+    .filter((c) => c.param === true && c.name.text !== "" && c.value === undefined && !(params !== undefined && Object.hasOwn(params, c.name.text)))
+    .map((c) =>
+      diagnostic(
+        "missing-param",
+        c.name.span,
+        `The param ${c.name.text} has no value: compile with --param ${c.name.text}=… (or give it a default: param ${c.name.text} = "…").`,
+      ),
+    );
 }
 
 /** The part of a file lowering's own diagnostics depend on: constants, target and functionaries. */

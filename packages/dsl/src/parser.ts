@@ -171,6 +171,7 @@ export class TotemParser extends EmbeddedActionsParser {
 
   private readonly topAlts: IOrAlt<void>[] = [
     { ALT: () => this.SUBRULE(this.constDecl) },
+    { ALT: () => this.SUBRULE(this.paramDecl) },
     { ALT: () => this.SUBRULE(this.ruleSetDecl) },
     { ALT: () => this.SUBRULE(this.layoutDecl) },
   ];
@@ -187,6 +188,20 @@ export class TotemParser extends EmbeddedActionsParser {
     this.CONSUME(Equals);
     const value = this.SUBRULE(this.stringExpr);
     if (value !== undefined) decl.value = value;
+    this.close(decl);
+  });
+
+  /** `param NAME [= "default"]`: a constant the caller gives a value at compile time. */
+  paramDecl = this.RULE("paramDecl", () => {
+    const kw = this.CONSUME(Kw.param);
+    const decl: ConstDecl = { kind: "const", param: true, name: this.ast.name(undefined, after(kw, 0)), span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw)) this.tree.consts.push(decl);
+    decl.name = this.ast.name(this.CONSUME(Identifier), decl.name.span.start);
+    this.OPTION(() => {
+      this.CONSUME(Equals);
+      const value = this.SUBRULE(this.stringExpr);
+      if (value !== undefined) decl.value = value;
+    });
     this.close(decl);
   });
 

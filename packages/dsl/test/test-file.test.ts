@@ -5,6 +5,7 @@ import { parseTestFile } from "../src/index.js";
 
 const TEXT = `# comment
 policy "p.totem"
+param VERSION = "1.4.2"
 outsider mallory, eve
 
 test "base" {
@@ -27,6 +28,7 @@ describe("parseTestFile", () => {
     expect(file.diagnostics).toEqual([]);
     expect(file.policy?.path).toBe("p.totem");
     expect(file.outsiders).toEqual(["mallory", "eve"]);
+    expect(file.params).toEqual({ VERSION: "1.4.2" });
     const [base] = file.tests;
     expect(base?.steps.map((s) => ({ step: s.step, by: s.by.map((b) => b.name), command: s.command, m: s.materials.map((x) => `${x.path}=${x.content}`), p: s.products.map((x) => `${x.path}=${x.content}`) }))).toEqual([
       { step: "a", by: ["alice", "bob"], command: ["make", "all"], m: ["x=x"], p: ["y=v1"] },
@@ -52,7 +54,7 @@ describe("parseTestFile", () => {
       ["test-duplicate", '"t"', 'A test named "t" is already written above: give this one another name.'],
       ["test-unknown-base", '"nope"', 'No test above is named "nope": a test extends one written before it.'],
       ["test-syntax", '"t"', "This test says no verdict: add `expect pass` or `expect fail CODE at STEP`."],
-      ["test-syntax", "what", "Expected `policy`, `outsider` or `test` at the top of a test file."],
+      ["test-syntax", "what", "Expected `policy`, `param`, `outsider` or `test` at the top of a test file."],
     ]);
     expect(file.tests.map((t) => t.name)).toEqual(["t", "t"]);
   });

@@ -54,10 +54,17 @@ export interface CheckContext {
   report(d: Diagnostic): void;
 }
 
-/** Resolves constants by name; cycles and unknown names resolve to undefined. */
-export function constantResolver(file: PolicyFile): (expr: StringExpr | undefined) => string | undefined {
+/**
+ * Resolves constants by name; cycles and unknown names resolve to undefined. A `param` resolves to
+ * its value in `params` when given there, else to its default (undefined without one).
+ */
+export function constantResolver(file: PolicyFile, params?: Readonly<Record<string, string>>): (expr: StringExpr | undefined) => string | undefined {
   const decls = new Map<string, StringExpr | undefined>();
-  for (const k of file.consts) if (!decls.has(k.name.text)) decls.set(k.name.text, k.value);
+  for (const k of file.consts) {
+    if (decls.has(k.name.text)) continue;
+    const given = k.param === true && params !== undefined && Object.hasOwn(params, k.name.text) ? params[k.name.text] : undefined;
+    decls.set(k.name.text, given === undefined ? k.value : { kind: "string", value: given, span: k.name.span });
+  }
   const cache = new Map<string, string | undefined>();
   const visiting = new Set<string>();
   const byName = (name: string): string | undefined => {

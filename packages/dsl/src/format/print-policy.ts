@@ -174,6 +174,7 @@ export class PolicyPrinter {
   }
 
   private constDecl(c: ConstDecl): Doc {
+    if (c.param === true) return c.value === undefined ? ["param ", this.name(c.name)] : ["param ", this.name(c.name), " = ", this.expr(c.value)];
     return ["const ", this.name(c.name), " = ", this.expr(c.value)];
   }
 

@@ -60,6 +60,8 @@ export interface PolicyTestFile {
   policy?: { path: string; span: Span };
   /** Names that may sign although the policy has no such functionary: keys the policy does not trust. */
   outsiders: string[];
+  /** Values for the policy's `param` declarations (`param NAME = "value"`), as `--param` gives them. */
+  params: Record<string, string>;
   tests: PolicyTest[];
   diagnostics: Diagnostic[];
 }
@@ -357,13 +359,18 @@ function merge<T>(base: readonly T[], own: readonly T[], key: (t: T) => string, 
 export function parseTestFile(text: string): PolicyTestFile {
   const diagnostics: Diagnostic[] = [];
   const r = new Reader(tokenize(text, diagnostics), diagnostics, text.length);
-  const out: PolicyTestFile = { outsiders: [], tests: [], diagnostics };
+  const out: PolicyTestFile = { outsiders: [], params: {}, tests: [], diagnostics };
   const byName = new Map<string, PolicyTest>();
   while (r.peek() !== undefined) {
     const t = r.next() as Token;
     if (t.kind === "word" && t.text === "policy") {
       const path = r.take("string", 'the policy file as a string, e.g. policy "root.totem"');
       if (path !== undefined) out.policy = { path: path.value, span: path.span };
+    } else if (t.kind === "word" && t.text === "param") {
+      const name = r.take("word", "the param's name, e.g. param VERSION = \"1.4.2\"");
+      if (name === undefined || !r.expect("=", "`=` and the param's value")) continue;
+      const value = r.take("string", "the param's value as a string");
+      if (value !== undefined) out.params[name.text] = value.value;
     } else if (t.kind === "word" && t.text === "outsider") {
       out.outsiders.push(...names(r).map((n) => n.name));
     } else if (t.kind === "word" && t.text === "test") {
@@ -384,7 +391,7 @@ export function parseTestFile(text: string): PolicyTestFile {
       byName.set(test.name, test);
       out.tests.push(test);
     } else {
-      r.fail("Expected `policy`, `outsider` or `test` at the top of a test file.", t.span);
+      r.fail("Expected `policy`, `param`, `outsider` or `test` at the top of a test file.", t.span);
       if (t.text === "{") r.skipBlockAndClose();
     }
   }
