@@ -163,7 +163,10 @@ export function hoverAt(
       if (item) parts.push(itemHover(a.file, item));
     } else if (decl.kind === "constant") {
       const c = a.file.consts.find((k) => k.name.text === decl.name);
-      parts.push(`**constant** \`${decl.name}\` = ${exprText(c?.value)}`);
+      if (c?.param === true) {
+        const given = `given at compile time: \`--param ${decl.name}=…\``;
+        parts.push(`**param** \`${decl.name}\` — ${given}${c.value === undefined ? " (required: no default)" : `; default ${exprText(c.value)}`}`);
+      } else parts.push(`**constant** \`${decl.name}\` = ${exprText(c?.value)}`);
     } else if (decl.kind === "rule-set") {
       const set = a.file.ruleSets.find((s) => s.name.text === decl.name);
       parts.push([`**rule set** \`${decl.name}\``, "```totem", ...(set?.rules ?? []).map(writtenRule), "```"].join("\n"));

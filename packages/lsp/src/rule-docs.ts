@@ -23,6 +23,7 @@ export const RULE_DOCS: Record<RuleNode["kind"], string> = {
 /** Short documentation of keywords, for completion details. */
 export const KEYWORD_DOCS: Record<string, string> = {
   const: 'A string constant: `const NAME = "value"`, usable wherever a string is expected.',
+  param: 'A parameter: `param NAME` or `param NAME = "default"`, a constant whose value is given at compile time (`totem compile --param NAME=value`; `param NAME = "value"` in a policy test). Without a value its default is used; without either it cannot be compiled (missing-param).',
   rules: "A reusable named list of artifact rules, spliced with `use NAME`.",
   layout: "The supply-chain layout: functionaries, steps and inspections.",
   target:

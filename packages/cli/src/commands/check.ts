@@ -11,6 +11,7 @@ import { displayPath, keyReaderFor, readText, resolveFrom } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
 import { type CheckedFile, toSarif } from "../sarif.js";
 import { colorEnabled, makeStyle } from "../terminal.js";
+import { collectParam, checkParamNames } from "../params.js";
 import { plural } from "../words.js";
 
 /** A policy read from disk and fully checked. */
@@ -26,6 +27,10 @@ export interface CheckOptions {
   now: Date;
   expiryWarningDays?: number;
   target?: Target;
+  /** `--param` values; names the policy does not declare with `param` are refused (UsageError). */
+  params?: Readonly<Record<string, string>>;
+  /** `check`: a param without a value is not reported (`compile` and `test` need one: missing-param). */
+  paramsOptional?: boolean;
 }
 
 /**
@@ -48,8 +53,12 @@ export function checkPolicy(file: string, io: Io, options: CheckOptions): Checke
     now: options.now,
     expiryWarningDays: options.expiryWarningDays,
     target: options.target,
+    ...(options.params === undefined ? {} : { params: options.params }),
   });
-  const diagnostics = compiled.diagnostics.map((d) => (d.code === "key-unreadable" ? withKeySuggestion(d, dirname(path), unreadable) : d));
+  if (options.params !== undefined) checkParamNames(options.params, compiled.analysis.file, uri);
+  const diagnostics = compiled.diagnostics
+    .filter((d) => !(options.paramsOptional && d.code === "missing-param"))
+    .map((d) => (d.code === "key-unreadable" ? withKeySuggestion(d, dirname(path), unreadable) : d));
   return { path, uri, text, diagnostics, lowered: compiled };
 }
 
@@ -162,6 +171,7 @@ export function register(program: Command): void {
     .option("--expiry-warning <days>", "warn when a layout expires within DAYS days", intOption("--expiry-warning"), 30)
     .option("--max-warnings <n>", "exit 1 when there are more than N warnings", intOption("--max-warnings"))
     .option("--now <time>", "the time expiry is checked against (RFC 3339 or @unix-seconds; default SOURCE_DATE_EPOCH or the clock)")
+    .option("--param <name=value>", "a value for the policy's `param NAME` (repeatable); without any, params are not required", collectParam)
     .option("--docs-url <url>", "SARIF: the published docs/ folder rule help links to (default TOTEM_DOCS_URL; none: no links)")
     .addHelpText("after", EXAMPLES)
     .action((files: string[], opts: CheckFlags, cmd: Command) => {
@@ -170,7 +180,7 @@ export function register(program: Command): void {
       if (opts.docsUrl !== undefined && docsUrl("", opts.docsUrl) === undefined) {
         throw new UsageError(`--docs-url '${opts.docsUrl}' is not an http(s) URL`, "(see totem check --help)");
       }
-      const checked = files.map((f) => checkPolicy(f, io, { now, expiryWarningDays: opts.expiryWarning }));
+      const checked = files.map((f) => checkPolicy(f, io, { now, expiryWarningDays: opts.expiryWarning, params: opts.param ?? {}, paramsOptional: opts.param === undefined }));
       const summary = summarize(checked);
       if (opts.format === "json") io.stdout.write(`${JSON.stringify(toCheckJson(checked), null, 2)}\n`);
       else if (opts.format === "sarif") io.stdout.write(`${JSON.stringify(toSarif(checked, describeCode, opts.docsUrl ?? io.env.TOTEM_DOCS_URL), null, 2)}\n`);
@@ -192,4 +202,5 @@ interface CheckFlags {
   maxWarnings?: number;
   now?: string;
   docsUrl?: string;
+  param?: Record<string, string>;
 }

@@ -24,6 +24,7 @@ import { colorEnabled } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
 import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
 import { gpgSignatures, metablockTextWithGpg } from "../gpg.js";
+import { collectParam } from "../params.js";
 import { plural } from "../words.js";
 
 /**
@@ -71,6 +72,7 @@ interface CompileFlags {
   target?: Target;
   envelope?: EnvelopeKind;
   now?: string;
+  param?: Record<string, string>;
 }
 
 /** Registers `totem compile`. */
@@ -86,13 +88,14 @@ export function register(program: Command): void {
     .option("--gpg-home <dir>", "the GnuPG home directory for --gpg (default: gpg's own)")
     .addOption(new Option("--target <target>", `layout flavour (default: the policy's, else ${DEFAULT_TARGET})`).choices(TARGETS))
     .addOption(new Option("--envelope <kind>", "signature envelope (default: dsse for target in-toto-golang, else metablock)").choices(["metablock", "dsse"]))
+    .option("--param <name=value>", "a value for the policy's `param NAME` (repeatable)", collectParam)
     .option("--now <time>", "the time relative expiries resolve against (RFC 3339 or @unix-seconds; default SOURCE_DATE_EPOCH or the clock)")
     .addHelpText("after", EXAMPLES)
     .action(async (policy: string, opts: CompileFlags, cmd: Command) => {
       const io = ioOf(cmd);
       if (opts.target && opts.envelope) checkEnvelopeForTarget(opts.envelope, opts.target);
       const now = resolveNow(opts.now, io);
-      const checked = checkPolicy(policy, io, { now, target: opts.target });
+      const checked = checkPolicy(policy, io, { now, target: opts.target, params: opts.param ?? {} });
       writeCodeFrames([checked], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
       const lowered = checked.lowered;
       if (!lowered.layout || checked.diagnostics.some((d) => d.severity === "error")) {

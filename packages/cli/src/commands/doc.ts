@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .addHelpText("after", EXAMPLES)
     .action((policy: string, opts: DocFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const checked = checkPolicy(policy, io, { now: resolveNow(undefined, io) });
+      const checked = checkPolicy(policy, io, { now: resolveNow(undefined, io), paramsOptional: true });
       // Syntax and semantic errors only: documentation does not need the key files to be readable.
       const errors = checked.lowered.analysis.diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0) {

@@ -8,6 +8,7 @@ import { type Command, Option } from "commander";
 import { EXIT, UsageError } from "../errors.js";
 import { displayPath, readText, resolveFrom } from "../io.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
+import { collectParam } from "../params.js";
 import { colorEnabled } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
 import { EvidenceError, runTest, TestKeys } from "./test-chain.js";
@@ -34,6 +35,7 @@ interface TestFlags {
   format: "text" | "json" | "junit";
   now?: string;
   verbose?: boolean;
+  param?: Record<string, string>;
 }
 
 /** Every `*.totem-test` under a directory (dot folders and node_modules skipped), sorted. */
@@ -56,6 +58,7 @@ export function register(program: Command): void {
     .argument("[paths...]", "test files, or directories to search for *.totem-test (default: .)")
     .addOption(new Option("--format <format>", "report format").choices(["text", "json", "junit"]).default("text"))
     .option("--now <time>", "the time expiry is checked against and relative expiries resolve against (default: the clock)")
+    .option("--param <name=value>", "a value for the policy's `param NAME` (repeatable; overrides the test file's)", collectParam)
     .option("-v, --verbose", "also list each test's verification warnings (e.g. command-mismatch)")
     .addHelpText("after", EXAMPLES)
     .action(async (paths: string[], opts: TestFlags, cmd: Command) => {
@@ -93,7 +96,7 @@ export function register(program: Command): void {
           broken(`${uri} has errors (see above); its tests did not run`);
           continue;
         }
-        const checked = checkPolicy(relative(io.cwd, policyPath) || policyPath, io, { now });
+        const checked = checkPolicy(relative(io.cwd, policyPath) || policyPath, io, { now, params: { ...parsed.params, ...(opts.param ?? {}) } });
         const errors = checked.diagnostics.filter((d) => d.severity === "error");
         const layout = checked.lowered.layout;
         if (errors.length > 0 || layout === undefined) {
