@@ -93,10 +93,16 @@ export function run(env = process.env, io = { out: (s) => process.stdout.write(s
     ensureCli(io.err);
     const now = input("now", env);
     const nowArgs = now === "" ? [] : ["--now", now];
+    // One NAME=VALUE per line, for the policy's `param` declarations (check, test and compile).
+    const paramArgs = input("params", env)
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "")
+      .flatMap((l) => ["--param", l]);
 
     if (doCheck) {
       const sarifFile = input("sarif-file", env) || "totem.sarif";
-      const args = ["check", policy, "--format", "sarif", ...nowArgs];
+      const args = ["check", policy, "--format", "sarif", ...nowArgs, ...paramArgs];
       if (input("max-warnings", env) !== "") args.push("--max-warnings", input("max-warnings", env));
       if (input("docs-url", env) !== "") args.push("--docs-url", input("docs-url", env));
       const r = totem(args, {}, true);
@@ -113,7 +119,7 @@ export function run(env = process.env, io = { out: (s) => process.stdout.write(s
 
     const tests = input("tests", env);
     if (tests !== "") {
-      const r = totem(["test", ...tests.split(/\s+/), ...nowArgs]);
+      const r = totem(["test", ...tests.split(/\s+/), ...nowArgs, ...paramArgs]);
       if (r.status !== 0) return fail(`totem test: policy tests failed (exit ${r.status})`);
     }
 
@@ -122,7 +128,7 @@ export function run(env = process.env, io = { out: (s) => process.stdout.write(s
       const key = input("signing-key", env);
       const keyDir = mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), "totem-key-"));
       try {
-        const args = ["compile", policy, "-o", layout, ...nowArgs];
+        const args = ["compile", policy, "-o", layout, ...nowArgs, ...paramArgs];
         if (key !== "") {
           writeFileSync(join(keyDir, "owner.key"), `${key}\n`, { mode: 0o600 });
           args.push("--key", join(keyDir, "owner.key"));

@@ -71,6 +71,15 @@ describe("the GitHub Action", () => {
     expect(verified.outputs).toEqual({ verified: "true" });
   });
 
+  it("passes params to compile, one NAME=VALUE per line", () => {
+    const work = tempDir("totem-action-");
+    writeFileSync(join(work, "p.totem"), 'param VERSION\nparam CHANNEL\nlayout "p" {\n  expires in 90d\n  readme CHANNEL\n  inspection ls {\n    run ["ls", VERSION]\n  }\n}\n');
+    const r = runAction(work, { policy: "p.totem", check: "false", compile: "true", params: "VERSION=1.4.2\nCHANNEL=stable release\n" });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const layout = JSON.parse(readFileSync(join(work, "root.layout"), "utf8")).signed;
+    expect([layout.readme, layout.inspect[0].run]).toEqual(["stable release", ["ls", "1.4.2"]]);
+  });
+
   it("fails verify with an ::error:: line when the chain does not verify", async () => {
     const work = tempDir("totem-action-");
     demoWorkspace(work);
