@@ -72,6 +72,13 @@ describe("totem doc", () => {
     expect(r.stdout).toContain("| `a` | key file `keys/a.pub` | `s` |");
   });
 
+  it("shows a param without a value as {NAME}, and the value given with --param", async () => {
+    const cwd = tempDir("totem-doc-");
+    writeFileSync(join(cwd, "p.totem"), 'param VERSION\nlayout "p" {\n  expires "2030-01-01T00:00:00Z"\n  inspection ls {\n    run ["ls", VERSION]\n  }\n}\n');
+    expect((await runCli(["doc", "p.totem"], { cwd })).stdout).toContain('- Runs: `["ls", "{VERSION}"]`');
+    expect((await runCli(["doc", "p.totem", "--param", "VERSION=1.4.2"], { cwd })).stdout).toContain("- Runs: `\"ls 1.4.2\"`");
+  });
+
   it("refuses to overwrite the policy it documents (exit 2)", async () => {
     const cwd = tempDir("totem-doc-");
     writeFileSync(join(cwd, "p.totem"), 'layout "p" {\n  expires "2030-01-01T00:00:00Z"\n}\n');

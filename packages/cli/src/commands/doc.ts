@@ -8,6 +8,7 @@ import { type Command, Option } from "commander";
 import { EXIT } from "../errors.js";
 import { displayPath, resolveFrom } from "../io.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
+import { collectParam } from "../params.js";
 import { colorEnabled } from "../terminal.js";
 import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
@@ -25,6 +26,7 @@ Exit codes: 0 written, 1 the policy has errors (nothing written), 2 bad flag or 
 interface DocFlags {
   output?: string;
   format: "markdown" | "mermaid" | "json";
+  param?: Record<string, string>;
 }
 
 /** Registers `totem doc`. */
@@ -35,10 +37,11 @@ export function register(program: Command): void {
     .argument("<policy>", "the .totem policy to document")
     .option("-o, --output <file>", "write to this file instead of stdout")
     .addOption(new Option("--format <format>", "output format").choices(["markdown", "mermaid", "json"]).default("markdown"))
+    .option("--param <name=value>", "a value for the policy's `param NAME` (repeatable); a param without one shows as {NAME}", collectParam)
     .addHelpText("after", EXAMPLES)
     .action((policy: string, opts: DocFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const checked = checkPolicy(policy, io, { now: resolveNow(undefined, io), paramsOptional: true });
+      const checked = checkPolicy(policy, io, { now: resolveNow(undefined, io), paramsOptional: true, params: opts.param ?? {} });
       // Syntax and semantic errors only: documentation does not need the key files to be readable.
       const errors = checked.lowered.analysis.diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0) {
@@ -47,7 +50,7 @@ export function register(program: Command): void {
         setExit(cmd, EXIT.FAILED);
         return;
       }
-      const graph = policyGraph(checked.lowered.analysis.file);
+      const graph = policyGraph(checked.lowered.analysis.file, opts.param);
       const text =
         opts.format === "json"
           ? `${JSON.stringify(graph, null, 2)}\n`

@@ -77,9 +77,13 @@ export interface PolicyGraph {
   edges: GraphEdge[];
 }
 
-/** Builds the graph of a parsed policy (also a partial tree: what is missing is left out). */
-export function policyGraph(file: PolicyFile): PolicyGraph {
-  const value = constantResolver(file);
+/**
+ * Builds the graph of a parsed policy (also a partial tree: what is missing is left out). A `param`
+ * takes its value in `params`, else its default, else shows as `{NAME}`.
+ */
+export function policyGraph(file: PolicyFile, params: Readonly<Record<string, string>> = {}): PolicyGraph {
+  const unset = file.consts.filter((c) => c.param === true && c.value === undefined).map((c) => [c.name.text, `{${c.name.text}}`]);
+  const value = constantResolver(file, { ...Object.fromEntries(unset), ...params });
   const layout = file.layout;
   const graph: PolicyGraph = { functionaries: [], nodes: [], edges: [] };
   if (layout === undefined) return graph;
