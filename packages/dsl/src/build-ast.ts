@@ -4,6 +4,7 @@
 // placeholder tokens chevrotain passes while it records the grammar.
 import type { IToken } from "chevrotain";
 import type { ExpiresClause, Name, PolicyFile, StringExpr, StringLit } from "./ast.js";
+import type { Code } from "./codes.js";
 import type { Diagnostic, Span } from "./diagnostic.js";
 import { ClosedString, Identifier } from "./lexer.js";
 import { decodeString } from "./string-literal.js";
@@ -34,7 +35,7 @@ export class AstBuilder {
     return { kind: "file", consts: [], ruleSets: [], comments: [], span: { start: 0, end: length } };
   }
 
-  report(code: string, span: Span, message: string): void {
+  report(code: Code, span: Span, message: string): void {
     this.diagnostics.push({ code, severity: "error", message, span });
   }
 

@@ -1,5 +1,6 @@
 // The one registry of diagnostic codes: syntax (parser), semantic checks (errors), in-toto lints
-// (warnings and infos), lowering, and the problems `totem import` reports (ImportIssue). Codes are stable kebab-case ids: never rename, renumber or reuse
+// (warnings and infos), lowering, the problems `totem import` reports (ImportIssue), and those of
+// policy-test files (`totem test`). Codes are stable kebab-case ids: never rename, renumber or reuse
 // one. Each code is documented under "## Diagnostics" in docs/language.md, at the anchor `#<code>`.
 import type { Diagnostic, Fix, RelatedInfo, Severity, Span } from "./diagnostic.js";
 
@@ -9,14 +10,21 @@ export interface CodeInfo {
   severity: Severity;
   /** One line: what the code is about (shown in `totem check --format sarif` rule descriptions). */
   summary: string;
-  /** The anchor of the code's section in docs/language.md (`docs/language.md#<anchor>`). */
+  /** The anchor of the code's section in its docs file (`docs/language.md#<anchor>` unless `doc` says otherwise). */
   anchor: string;
-  /** Which pass reports it. */
-  phase: "syntax" | "check" | "lint" | "lower" | "import";
+  /** Which pass reports it ("test": the policy-test file reader, `totem test`). */
+  phase: "syntax" | "check" | "lint" | "lower" | "import" | "test";
+  /** The docs file that explains it, when not docs/language.md. */
+  doc?: "testing.md";
 }
 
 function code<P extends CodeInfo["phase"]>(severity: Severity, phase: P, summary: string, anchor: string): CodeInfo & { phase: P } {
   return { severity, phase, summary, anchor };
+}
+
+/** A problem of a policy-test file (docs/testing.md). */
+function testCode(summary: string, anchor: string): CodeInfo & { phase: "test" } {
+  return { severity: "error", phase: "test", summary, anchor, doc: "testing.md" };
 }
 
 /** Every diagnostic code Totem reports, with its severity and documentation anchor. */
@@ -87,6 +95,10 @@ export const CODES = {
   "import-round-trip": code("error", "import", "The policy written does not compile back to the same bytes.", "import-round-trip"),
   "import-dsse-form": code("warning", "import", "A DSSE payload whose text is not in the form Totem writes.", "import-dsse-form"),
   "import-key-inline": code("warning", "import", "With `--keys-dir`, a key that stays inline.", "import-key-inline"),
+  // Policy-test files (`.totem-test`, read by `totem test`; documented in docs/testing.md).
+  "test-syntax": testCode("A policy-test file that cannot be read as written.", "test-syntax"),
+  "test-duplicate": testCode("Two policy tests with the same name.", "test-duplicate"),
+  "test-unknown-base": testCode("`extends` names no test written above it.", "test-unknown-base"),
 } as const satisfies Record<string, CodeInfo>;
 
 /** A registered diagnostic code. */

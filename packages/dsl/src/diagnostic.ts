@@ -1,5 +1,6 @@
 // One Diagnostic shape for every layer: parser, checks, lints, lowering. Codes are stable
 // kebab-case ids registered in `codes.ts`; never renumber or reuse one.
+import type { Code } from "./codes.js";
 
 /** A half-open range of 0-based UTF-16 offsets into the source text. Only the LSP converts these. */
 export interface Span {
@@ -27,9 +28,9 @@ export interface RelatedInfo {
   message: string;
 }
 
-/** A problem in a policy, with a stable code and a message that says what to do. */
+/** A problem in a policy, with a stable code (registered in codes.ts) and a message that says what to do. */
 export interface Diagnostic {
-  code: string;
+  code: Code;
   severity: Severity;
   message: string;
   span: Span;

@@ -3,6 +3,7 @@
 // inspection returned — or point at a recorded links folder, and the verdict expected of it. This
 // module reads the text into tests with every `extends` resolved. Pure; never throws: problems are
 // diagnostics (codes `test-syntax`, `test-duplicate`, `test-unknown-base`, docs/testing.md).
+import type { Code } from "../codes.js";
 import type { Diagnostic, Span } from "../diagnostic.js";
 import { splitCommand } from "../command-split.js";
 import { decodeString } from "../string-literal.js";
@@ -124,7 +125,7 @@ function readToken(text: string, i: number, diagnostics: Diagnostic[]): Token | 
   return undefined;
 }
 
-function problem(code: string, span: Span, message: string): Diagnostic {
+function problem(code: Code, span: Span, message: string): Diagnostic {
   return { code, severity: "error", message, span };
 }
 
