@@ -99,6 +99,8 @@ export function inferPolicy(input: InferInput): InferResult {
   }
   if (byName.size === 0 && problems.length === 0) problems.push("no link files were found");
   if (problems.length > 0) return { ok: false, problems };
+  // Signers by name: the link files' order (by keyid) says nothing a reviewer should read into.
+  for (const step of byName.values()) step.signers.sort();
   const order = orderSteps([...byName.values()]);
   const functionaries = new Map<string, string>();
   for (const key of input.keys.values()) if (order.some((s) => s.signers.includes(key.name))) functionaries.set(key.name, key.path);
