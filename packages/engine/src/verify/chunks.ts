@@ -79,9 +79,19 @@ export function checkChunk(plan: StepsPlan, index: number, readLink: (path: stri
     readyAt.set(name, at);
     for (const s of [name, ...own]) {
       lastUse.set(s, Math.max(lastUse.get(s) as number, at));
-      readers.set(s, [...(readers.get(s) ?? []), name]);
+      const list = readers.get(s);
+      if (list) list.push(name);
+      else readers.set(s, [name]);
     }
   }
+  // The same, by position (a chunk of n steps is then linear in n, not quadratic).
+  const byPosition = (m: Map<string, number>) => {
+    const out: string[][] = chunk.map(() => []);
+    for (const [name, at] of m) out[at]?.push(name);
+    return out;
+  };
+  const readyBy = byPosition(readyAt);
+  const lastUseBy = byPosition(lastUse);
   const outcomes = new Map<string, StepOutcome>();
   const firsts = new Map<string, Link>();
   let failed = false;
@@ -91,16 +101,16 @@ export function checkChunk(plan: StepsPlan, index: number, readLink: (path: stri
     if (check.loadFailures.length > 0 || check.signatureFailures.length > 0) failed = true;
     if (check.settled?.first) firsts.set(name, check.settled.first);
     // Rules: only while nothing has failed (verification stops before stage 9 otherwise).
-    for (const [ready, at] of readyAt) {
-      if (at !== i || failed) continue;
+    for (const ready of readyBy[i] ?? []) {
+      if (failed) break;
       const needs = [ready, ...(sources.get(ready) as string[])];
       if (!needs.every((s) => outcomes.get(s)?.check.settled)) continue;
       const trace: RuleTrace[] = [];
       const failures = itemRuleFailures(steps.get(ready) as Step, firsts, 9, plan.trace ? trace : undefined);
       (outcomes.get(ready) as StepOutcome).rules = { failures, trace };
     }
-    for (const [done, at] of lastUse) {
-      if (at !== i || keep.has(done)) continue;
+    for (const done of lastUseBy[i] ?? []) {
+      if (keep.has(done)) continue;
       const unsettled = [done, ...(readers.get(done) ?? [])].some((r) => outcomes.get(r)?.rules === undefined);
       if (unsettled) continue;
       firsts.delete(done);
