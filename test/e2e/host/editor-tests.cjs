@@ -145,8 +145,13 @@ module.exports = (test) => {
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input?.uri?.toString() === preview.uri.toString());
     assert.ok(tab, "no tab for the preview");
     assert.equal(tab.label, "Compiled preview of demo.totem");
+    // An earlier test's edit may still show (the preview is one document per policy): start fresh.
+    await eventually("the preview is fresh before the edit", () => !preview.getText().startsWith("//"));
     await withEdit(doc, "step package {", 14, "step clone {", async () => {
-      const text = await eventually("the preview turns stale", () => (preview.getText().startsWith("// STALE") ? preview.getText() : undefined));
+      const text = await eventually("the preview turns stale with this edit's problem", () => {
+        const t = preview.getText();
+        return t.startsWith("// STALE") && /duplicate-step/.test(t) ? t : undefined;
+      });
       assert.match(text, /duplicate-step/);
       assert.match(text, /"_type": "layout"/);
       assert.match(text, /"name": "package"/, "the stale preview is not the last good layout");
