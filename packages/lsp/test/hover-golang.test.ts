@@ -1,8 +1,7 @@
 // Hover documents in-toto-golang's X.509 fields and the `private ""` key field, and says that Totem
 // does not verify X.509 functionaries.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Hover } from "vscode-languageserver";
-import { positionOf, startClient, type TestClient } from "./lsp-client.js";
+import { expect, it } from "vitest";
+import { hoverIn } from "./lsp-client.js";
 
 const URI = "file:///work/golang.totem";
 const TEXT = `layout "golang" {
@@ -27,17 +26,7 @@ const TEXT = `layout "golang" {
 }
 `;
 
-let client: TestClient;
-beforeAll(async () => {
-  client = await startClient();
-  await client.open(URI, TEXT);
-});
-afterAll(() => client.close());
-
-async function hover(needle: string, delta: number): Promise<string> {
-  const h = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri: URI }, position: positionOf(TEXT, needle, delta) });
-  return h ? (h.contents as { value: string }).value : "";
-}
+const hover = hoverIn(URI, TEXT);
 
 it("documents the X.509 fields and that Totem does not verify X.509 functionaries", async () => {
   expect(await hover("root-cas", 2)).toContain("does not verify X.509 functionaries");

@@ -1,20 +1,9 @@
 // Whole hover texts on the demo policy, reviewed as goldens.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Hover } from "vscode-languageserver";
+import { expect, it } from "vitest";
 import { DEMO, DEMO_URI } from "./fixtures.js";
-import { positionOf, startClient, type TestClient } from "./lsp-client.js";
+import { hoverIn } from "./lsp-client.js";
 
-let client: TestClient;
-beforeAll(async () => {
-  client = await startClient();
-  await client.open(DEMO_URI, DEMO);
-});
-afterAll(() => client.close());
-
-async function hover(needle: string, delta: number): Promise<string> {
-  const h = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri: DEMO_URI }, position: positionOf(DEMO, needle, delta) });
-  return h ? (h.contents as { value: string }).value : "";
-}
+const hover = hoverIn(DEMO_URI, DEMO);
 
 it("describes a functionary, a step, an inspection, a constant, a rule set and a rule", async () => {
   expect(await hover("by carl", 4)).toMatchInlineSnapshot(`

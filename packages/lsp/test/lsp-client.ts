@@ -3,7 +3,8 @@
 import { PassThrough } from "node:stream";
 import { createServer } from "@totem/lsp";
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
-import type { Diagnostic, InitializeResult, Position, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from "vscode-languageserver";
+import { afterAll, beforeAll } from "vitest";
+import type { Diagnostic, Hover, InitializeResult, Position, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from "vscode-languageserver";
 
 /** A running server plus the client connected to it. */
 export interface TestClient {
@@ -90,4 +91,21 @@ export function positionOf(text: string, needle: string, delta = 0): Position {
   const before = text.slice(0, at + delta);
   const lines = before.split("\n");
   return { line: lines.length - 1, character: (lines.at(-1) ?? "").length };
+}
+
+/**
+ * For a test file about hovers: a server with `text` open at `uri` for the file's tests (started in
+ * beforeAll, closed in afterAll); returns the hover text at `needle` + `delta`, or "" for none.
+ */
+export function hoverIn(uri: string, text: string): (needle: string, delta: number) => Promise<string> {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await startClient();
+    await client.open(uri, text);
+  });
+  afterAll(() => client.close());
+  return async (needle, delta) => {
+    const h = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: positionOf(text, needle, delta) });
+    return h ? (h.contents as { value: string }).value : "";
+  };
 }
