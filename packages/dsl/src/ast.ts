@@ -121,11 +121,61 @@ export interface KeyFileRef {
   span: Span;
 }
 
-/** `functionary NAME key …` */
+/** `functionary NAME key …` or `functionary NAME sigstore { … }` (a keyless signer, target "ite-10"). */
 export interface FunctionaryDecl {
   kind: "functionary";
   name: Name;
   key?: KeyFileRef | KeyLiteral;
+  /** Set instead of `key` for a keyless Sigstore identity. */
+  sigstore?: SigstoreFunctionary;
+  span: Span;
+}
+
+/** `issuer "…"`, `identity "…"` or `identity-pattern "…"` inside a `sigstore { … }` block. */
+export interface IdentityItem {
+  kind: "issuer" | "identity" | "identity-pattern";
+  keywordSpan: Span;
+  value?: StringExpr;
+  span: Span;
+}
+
+/**
+ * `sigstore { issuer "…" identity "…" }`: a Fulcio certificate's OIDC issuer (exact) and subject
+ * (SAN: `identity` exact, or `identity-pattern`). Items are kept as written; the checks judge them.
+ */
+export interface SigstoreFunctionary {
+  kind: "sigstore";
+  items: IdentityItem[];
+  keywordSpan: Span;
+  span: Span;
+}
+
+/**
+ * `check "CEL" [warn] [allow-if-absent] [debug "…"]`: an ITE-11 attribute rule. `rule` spans the
+ * string literal, so a CEL parse error maps to offsets inside it.
+ */
+export interface CheckClause {
+  kind: "check";
+  rule?: StringExpr;
+  /** `warn` was written: a false result only warns. */
+  warn?: { span: Span };
+  /** `allow-if-absent` was written (ITE-11 allowIfNoClaim). */
+  allowIfAbsent?: { span: Span };
+  /** The `debug` message shown when the rule fails. */
+  debug?: StringExpr;
+  span: Span;
+}
+
+/** `attestation "PREDICATE-TYPE" { by … threshold N check … }`: an expected predicate (ITE-10). */
+export interface AttestationBlock {
+  kind: "attestation";
+  predicateType?: StringExpr;
+  by: Name[];
+  /** Span of the whole `by …` clause, when present. */
+  bySpan?: Span;
+  threshold?: { value: number; span: Span };
+  checks: CheckClause[];
+  keywordSpan: Span;
   span: Span;
 }
 
@@ -171,6 +221,8 @@ export interface StepDecl {
   materials?: RuleBlock;
   products?: RuleBlock;
   certConstraints?: CertConstraintsBlock;
+  /** `attestation` blocks in source order (target "ite-10"); absent when the step has none. */
+  attestations?: AttestationBlock[];
   span: Span;
 }
 

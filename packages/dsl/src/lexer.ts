@@ -64,6 +64,16 @@ export const Kw = {
   rootCas: keyword("root-cas"),
   intermediateCas: keyword("intermediate-cas"),
   certConstraints: keyword("cert-constraints"),
+  // Attestations and keyless signers (target "ite-10"; docs/attestations.md).
+  sigstore: keyword("sigstore"),
+  issuer: keyword("issuer"),
+  identity: keyword("identity"),
+  identityPattern: keyword("identity-pattern"),
+  attestation: keyword("attestation"),
+  check: keyword("check"),
+  warn: keyword("warn"),
+  allowIfAbsent: keyword("allow-if-absent"),
+  debug: keyword("debug"),
 } as const;
 
 /** Any string literal, terminated or not (the parser accepts both so the tree stays whole). */

@@ -9,12 +9,15 @@
 // tokens that `isReal` rejects, so they build nothing.
 import { EmbeddedActionsParser, type IOrAlt, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type {
+  AttestationBlock,
   CaBlock,
   CertConstraintDecl,
   CertConstraintsBlock,
+  CheckClause,
   CommandExpr,
   ConstDecl,
   FunctionaryDecl,
+  IdentityItem,
   InspectionDecl,
   KeyField,
   LayoutDecl,
@@ -23,6 +26,7 @@ import type {
   RuleBlock,
   RuleNode,
   RuleSetDecl,
+  SigstoreFunctionary,
   SimpleRule,
   StepDecl,
   StringExpr,
@@ -53,6 +57,9 @@ const OPEN = -1;
 const SIMPLE_RULE_KEYWORDS: TokenType[] = [Kw.create, Kw.delete, Kw.modify, Kw.allow, Kw.disallow, Kw.require];
 
 type RuleOwner = { materials?: RuleBlock; products?: RuleBlock };
+
+/** What `by` and `threshold` fill: a step, or an attestation block inside one. */
+type Signers = Pick<StepDecl, "by" | "bySpan" | "threshold">;
 
 /** The grammar and its actions. One instance serves every parse (`parseTokens` resets it). */
 export class TotemParser extends EmbeddedActionsParser {
@@ -88,6 +95,8 @@ export class TotemParser extends EmbeddedActionsParser {
     this.keyFields = [];
     this.caEntries = [];
     this.constraints = [];
+    this.functionary = undefined;
+    this.attestation = this.newAttestation(0);
     return result;
   }
 
@@ -284,12 +293,51 @@ export class TotemParser extends EmbeddedActionsParser {
     else this.layout.readme = value;
   });
 
+  /** The functionary being read (its `sigstore { … }` block goes there). */
+  private functionary: FunctionaryDecl | undefined;
+
   functionaryDecl = this.RULE("functionaryDecl", () => {
     const kw = this.CONSUME(Kw.functionary);
     const decl: FunctionaryDecl = { kind: "functionary", name: this.ast.name(undefined, after(kw, 0)), span: { start: kw.startOffset, end: OPEN } };
     if (isReal(kw)) this.layout.functionaries.push(decl);
     decl.name = this.ast.name(this.CONSUME(Word), decl.name.span.start);
-    this.keyAfterName(decl);
+    this.functionary = decl;
+    this.OR2([
+      { ALT: () => this.keyAfterName(decl) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.sigstoreBlock);
+          this.close(decl);
+        },
+      },
+    ]);
+  });
+
+  /** `sigstore { issuer "…" identity "…" }` after a functionary's name. */
+  sigstoreBlock = this.RULE("sigstoreBlock", () => {
+    const kw = this.CONSUME(Kw.sigstore);
+    const block: SigstoreFunctionary = { kind: "sigstore", items: [], keywordSpan: isReal(kw) ? tokenSpan(kw) : { start: 0, end: 0 }, span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw) && this.functionary !== undefined) this.functionary.sigstore = block;
+    this.CONSUME(LCurly);
+    this.MANY(() => this.SUBRULE(this.identityItem));
+    this.CONSUME(RCurly);
+    this.close(block);
+  });
+
+  private readonly identityAlts: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME(Kw.issuer) },
+    { ALT: () => this.CONSUME(Kw.identity) },
+    { ALT: () => this.CONSUME(Kw.identityPattern) },
+  ];
+
+  /** `issuer "…"`, `identity "…"` or `identity-pattern "…"`. */
+  identityItem = this.RULE("identityItem", () => {
+    const kw = this.OR(this.identityAlts);
+    const item: IdentityItem = { kind: kw.image as IdentityItem["kind"], keywordSpan: isReal(kw) ? tokenSpan(kw) : { start: 0, end: 0 }, span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw)) this.functionary?.sigstore?.items.push(item);
+    const value = this.SUBRULE(this.stringExpr);
+    if (value !== undefined) item.value = value;
+    this.close(item);
   });
 
   /** `key "path"` or `key { field… }` after a functionary's (or certificate authority's) name. */
@@ -366,6 +414,7 @@ export class TotemParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.expectClause) },
     { ALT: () => this.SUBRULE(this.ruleBlock) },
     { ALT: () => this.SUBRULE(this.certConstraintsBlock) },
+    { ALT: () => this.SUBRULE(this.attestationBlock) },
   ];
 
   stepDecl = this.RULE("stepDecl", () => {
@@ -383,9 +432,13 @@ export class TotemParser extends EmbeddedActionsParser {
     this.close(step);
   });
 
-  byClause = this.RULE("byClause", () => {
+  byClause = this.RULE("byClause", () => this.readBy(this.owner as StepDecl, "step"));
+
+  thresholdClause = this.RULE("thresholdClause", () => this.readThreshold(this.owner as StepDecl, "step"));
+
+  /** `by NAME, NAME…` into a step or an attestation block (`what` names it in messages). */
+  private readBy(step: Signers, what: string): void {
     const kw = this.CONSUME(Kw.by);
-    const step = this.owner as StepDecl;
     const span = { start: kw.startOffset, end: after(kw, 0) };
     const duplicate = step.bySpan !== undefined;
     const names = duplicate ? [] : step.by;
@@ -400,17 +453,92 @@ export class TotemParser extends EmbeddedActionsParser {
       this.CONSUME(Comma);
       add(this.CONSUME2(Word));
     });
-    if (duplicate && isReal(kw)) this.ast.duplicate(span, "This step already has a 'by' clause; list every functionary in one.");
-  });
+    if (duplicate && isReal(kw)) this.ast.duplicate(span, `This ${what} already has a 'by' clause; list every functionary in one.`);
+  }
 
-  thresholdClause = this.RULE("thresholdClause", () => {
+  /** `threshold N` into a step or an attestation block. */
+  private readThreshold(step: Signers, what: string): void {
     const kw = this.CONSUME(Kw.threshold);
     const value = this.CONSUME(Integer);
     if (!isReal(value)) return;
-    const step = this.owner as StepDecl;
     const span = tokenSpan(value);
-    if (step.threshold !== undefined) this.ast.duplicate({ start: kw.startOffset, end: span.end }, "This step already has a threshold; remove one of them.");
+    if (step.threshold !== undefined) this.ast.duplicate({ start: kw.startOffset, end: span.end }, `This ${what} already has a threshold; remove one of them.`);
     else step.threshold = { value: Number(value.image), span };
+  }
+
+  private newAttestation(start: number): AttestationBlock {
+    return { kind: "attestation", by: [], checks: [], keywordSpan: { start, end: start }, span: { start, end: OPEN } };
+  }
+
+  /** The attestation block being read. */
+  private attestation = this.newAttestation(0);
+
+  private readonly attestationAlts: IOrAlt<void>[] = [
+    { ALT: () => this.SUBRULE(this.attestationBy) },
+    { ALT: () => this.SUBRULE(this.attestationThreshold) },
+    { ALT: () => this.SUBRULE(this.checkClause) },
+  ];
+
+  /** `attestation "PREDICATE-TYPE" { by … threshold N check … }` inside a step. */
+  attestationBlock = this.RULE("attestationBlock", () => {
+    const kw = this.CONSUME(Kw.attestation);
+    const block = this.newAttestation(kw.startOffset);
+    if (isReal(kw)) {
+      block.keywordSpan = tokenSpan(kw);
+      const step = this.owner as StepDecl;
+      (step.attestations ??= []).push(block);
+    }
+    this.attestation = block;
+    const type = this.SUBRULE(this.stringExpr);
+    if (type !== undefined) block.predicateType = type;
+    this.CONSUME(LCurly);
+    this.MANY(() => this.OR(this.attestationAlts));
+    this.CONSUME(RCurly);
+    this.close(block);
+  });
+
+  attestationBy = this.RULE("attestationBy", () => this.readBy(this.attestation, "attestation"));
+
+  attestationThreshold = this.RULE("attestationThreshold", () => this.readThreshold(this.attestation, "attestation"));
+
+  /** `check "CEL" { warn | allow-if-absent | debug "…" }` (modifiers in any order). */
+  checkClause = this.RULE("checkClause", () => {
+    const kw = this.CONSUME(Kw.check);
+    const clause: CheckClause = { kind: "check", span: { start: kw.startOffset, end: OPEN } };
+    if (isReal(kw)) this.attestation.checks.push(clause);
+    const rule = this.SUBRULE(this.stringExpr);
+    if (rule !== undefined) clause.rule = rule;
+    const again = (span: Span, word: string): void => this.ast.duplicate(span, `This check already says '${word}'; remove one of them.`);
+    this.MANY(() =>
+      this.OR([
+        {
+          ALT: () => {
+            const t = this.CONSUME(Kw.warn);
+            if (!isReal(t)) return;
+            if (clause.warn !== undefined) again(tokenSpan(t), "warn");
+            else clause.warn = { span: tokenSpan(t) };
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.CONSUME(Kw.allowIfAbsent);
+            if (!isReal(t)) return;
+            if (clause.allowIfAbsent !== undefined) again(tokenSpan(t), "allow-if-absent");
+            else clause.allowIfAbsent = { span: tokenSpan(t) };
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.CONSUME(Kw.debug);
+            const message = this.SUBRULE2(this.stringExpr);
+            if (!isReal(t) || message === undefined) return;
+            if (clause.debug !== undefined) again({ start: t.startOffset, end: message.span.end }, "debug");
+            else clause.debug = message;
+          },
+        },
+      ]),
+    );
+    this.close(clause);
   });
 
   expectClause = this.RULE("expectClause", () => {

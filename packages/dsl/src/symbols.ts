@@ -106,6 +106,7 @@ export function collectSymbols(file: PolicyFile): SymbolTable {
       c.declare("functionary", f.name, f.span);
       if (f.key?.kind === "file") c.string(f.key.path);
       else if (f.key?.kind === "inline") for (const field of f.key.fields) c.string(field.value);
+      for (const item of f.sigstore?.items ?? []) c.string(item.value);
     }
     for (const item of layout.items) {
       c.declare(item.kind, item.name, item.span);
@@ -113,6 +114,14 @@ export function collectSymbols(file: PolicyFile): SymbolTable {
       if (item.kind === "step") {
         for (const by of item.by) c.use("functionary", by);
         c.command(item.command);
+        for (const a of item.attestations ?? []) {
+          c.string(a.predicateType);
+          for (const by of a.by) c.use("functionary", by);
+          for (const check of a.checks) {
+            c.string(check.rule);
+            c.string(check.debug);
+          }
+        }
       } else {
         c.command(item.run);
       }

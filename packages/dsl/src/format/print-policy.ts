@@ -9,8 +9,10 @@
 // Comments: an own-line comment stays above what follows it; a comment after code on the same line
 // stays there, two spaces after the code; a comment inside a one-line construct moves above it.
 import type {
+  AttestationBlock,
   CaBlock,
   CertConstraintsBlock,
+  CheckClause,
   CommandExpr,
   Comment,
   ConstDecl,
@@ -235,6 +237,11 @@ export class PolicyPrinter {
 
   /** `functionary NAME key …`, or `NAME key …` inside a certificate authority block (`prefix` ""). */
   private functionaryItem(f: FunctionaryDecl, prefix = "functionary "): Item {
+    const sigstore = f.sigstore;
+    if (sigstore !== undefined) {
+      const items = sigstore.items.map((i) => this.leaf(i.span, () => [i.kind, " ", this.expr(i.value)]));
+      return this.block(f.span, false, () => this.braces([prefix, this.name(f.name), " sigstore"], f.span, items));
+    }
     const header = [prefix, this.name(f.name), " key"];
     const key = f.key;
     if (key?.kind !== "inline") return this.leaf(f.span, () => [header, " ", this.expr(key?.path)]);
@@ -251,14 +258,36 @@ export class PolicyPrinter {
     return c.form === "list" ? this.list(c.parts) : this.expr(c.parts[0]);
   }
 
-  private step(s: StepDecl): Doc {
-    const items: Item[] = [];
+  /** `by …` and `threshold N` of a step or an attestation block. */
+  private signers(items: Item[], s: Pick<StepDecl, "by" | "bySpan" | "threshold">): void {
     const bySpan = s.bySpan;
     if (bySpan !== undefined) items.push(this.leaf(bySpan, () => ["by ", s.by.map((n) => n.text).join(", ")]));
     const threshold = s.threshold;
     if (threshold !== undefined) items.push(this.leaf(threshold.span, () => ["threshold ", String(threshold.value)]));
+  }
+
+  private attestation(a: AttestationBlock): Doc {
+    const items: Item[] = [];
+    this.signers(items, a);
+    for (const c of a.checks) items.push(this.leaf(c.span, () => this.check(c)));
+    return this.braces(["attestation ", this.expr(a.predicateType)], a.span, items);
+  }
+
+  /** `check "CEL"` and its modifiers in the order written. */
+  private check(c: CheckClause): Doc {
+    const modifiers: { at: number; doc: Doc }[] = [];
+    if (c.warn !== undefined) modifiers.push({ at: c.warn.span.start, doc: " warn" });
+    if (c.allowIfAbsent !== undefined) modifiers.push({ at: c.allowIfAbsent.span.start, doc: " allow-if-absent" });
+    if (c.debug !== undefined) modifiers.push({ at: c.debug.span.start, doc: [" debug ", this.expr(c.debug)] });
+    return ["check ", this.expr(c.rule), ...modifiers.sort((a, b) => a.at - b.at).map((m) => m.doc)];
+  }
+
+  private step(s: StepDecl): Doc {
+    const items: Item[] = [];
+    this.signers(items, s);
     const command = s.command;
     if (command !== undefined) items.push(this.leaf(command.span, () => ["expect command ", this.command(command)]));
+    for (const a of s.attestations ?? []) items.push(this.block(a.span, false, () => this.attestation(a)));
     this.pushBlocks(items, s);
     const constraints = s.certConstraints;
     if (constraints !== undefined) items.push(this.block(constraints.span, false, () => this.certConstraints(constraints)));
