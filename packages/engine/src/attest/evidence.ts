@@ -1,6 +1,6 @@
 // Attestation evidence as it arrives in files: a DSSE envelope (ITE-5) carrying an in-toto Statement,
-// or a Sigstore bundle (v0.1, v0.2, v0.3 media types; protobuf-specs bundle.proto) carrying a DSSE
-// envelope or a message signature. Loading checks shape only; signatures are checked by the caller
+// a Sigstore bundle (v0.1, v0.2, v0.3 media types; protobuf-specs bundle.proto) carrying a DSSE
+// envelope or a message signature, or a classic link (link-evidence.ts). Loading checks shape only; signatures are checked by the caller
 // with keys (verifyEnvelopeWithKeys) or with a trusted root (sigstore-bundle.ts).
 import type { Bundle } from "@sigstore/bundle";
 import { fromBase64 } from "../crypto/bytes.js";
@@ -10,6 +10,7 @@ import type { JsonValue } from "../model.js";
 import { ok, type Result } from "../result.js";
 import { type AttestError, fail, isObject, parseAttestJson } from "./attest-error.js";
 import { type SigstoreLibs, sigstoreLibs } from "./libraries.js";
+import { isClassicEnvelope, type LinkEvidence, loadLinkEvidence } from "./link-evidence.js";
 import { parseStatement, STATEMENT_PAYLOAD_TYPE, type Statement } from "./statement.js";
 
 /** A DSSE envelope with its payload and signatures decoded. */
@@ -23,7 +24,8 @@ export interface DecodedEnvelope {
 export type Evidence =
   | { readonly kind: "dsse"; readonly envelope: DecodedEnvelope; readonly statement: Statement }
   | { readonly kind: "bundle"; readonly bundle: Bundle; readonly envelope: DecodedEnvelope; readonly statement: Statement }
-  | { readonly kind: "bundle-message"; readonly bundle: Bundle };
+  | { readonly kind: "bundle-message"; readonly bundle: Bundle }
+  | LinkEvidence;
 
 /** The media types of Sigstore bundles Totem reads (v0.3 has a legacy spelling too). */
 export const BUNDLE_MEDIA_TYPE_PREFIX = "application/vnd.dev.sigstore.bundle";
@@ -98,12 +100,18 @@ export function bundleEnvelope(bundle: Bundle): DecodedEnvelope | undefined {
 }
 
 /**
- * Loads one attestation file: a Sigstore bundle (by its mediaType) or a bare DSSE envelope, and the
- * Statement inside. Signatures are not checked here. Never rejects.
+ * Loads one attestation file: a Sigstore bundle (by its mediaType), a bare DSSE envelope and the
+ * Statement inside, or a classic link (a Metablock, or DSSE with a link payload) as the link
+ * predicate's claim. Signatures are not checked here. Never rejects.
  */
 export async function loadEvidence(bytes: Uint8Array): Promise<Result<Evidence, AttestError>> {
   const json = parseAttestJson(bytes, "attestation");
-  if (!json.ok) return json;
+  if (!json.ok) {
+    // A link file may be larger than an attestation (its artifact lists): the link loader has its own limit.
+    const link = json.error.code === "json-too-large" ? loadLinkEvidence(bytes) : undefined;
+    return link?.ok ? link : json;
+  }
+  if (isClassicEnvelope(json.value)) return loadLinkEvidence(bytes);
   if (isBundleJson(json.value)) {
     const bundle = parseBundle(json.value, await sigstoreLibs());
     if (!bundle.ok) return bundle;

@@ -4,7 +4,8 @@
 // predicate, claims by distinct listed functionaries reach the threshold; each claim passes the
 // step's artifact rules and the predicate's attribute rules; enough claims pass.
 // Sigstore bundles are claims of sigstore-oidc functionaries, verified offline against a trusted root
-// by the same code as `totem verify-bundle`.
+// by the same code as `totem verify-bundle`. Classic links (Metablock or DSSE) are claims of the link
+// predicate v0.3, loaded and signature-checked by the link verifier's own code (link-evidence.ts).
 // Stricter than the prototype (docs/attestations.md): an attestation for a layout step that no
 // functionary verifies fails the run instead of being skipped, and so does an attestation file
 // that cannot be read; the Statement's `_type` is checked; CEL results must be booleans.
@@ -17,6 +18,7 @@ import { parseAttestJson } from "./attest-error.js";
 import { type Evidence, loadEvidence, verifyEnvelopeWithKeys } from "./evidence.js";
 import type { AttestationLayout, ExpectedPredicate } from "./layout.js";
 import { identityMatches } from "./identity-pattern.js";
+import { linkSigners } from "./link-evidence.js";
 import { LINK_PREDICATE_V03 } from "./link-statement.js";
 import { checkRuleFields, predicateType } from "./predicate-types.js";
 import { verifySigstoreBundle } from "./sigstore-bundle.js";
@@ -54,12 +56,13 @@ interface Claim {
 }
 
 /**
- * The step an attestation file is for (attestation-verifier's rule): drop a trailing `.json`, then
- * everything from the last `.` — `build.fe1c6281.json` → `build`, `a.b.x.json` → `a.b`, and a name
- * without another dot gives "" (no step).
+ * The step an attestation file is for (attestation-verifier's rule): drop a trailing `.json` (or
+ * `.link`, a classic link's extension), then everything from the last `.` — `build.fe1c6281.json` →
+ * `build`, `package.2f89b927.link` → `package`, `a.b.x.json` → `a.b`, and a name without another dot
+ * gives "" (no step).
  */
 export function stepOfFile(name: string): string {
-  const stem = name.endsWith(".json") ? name.slice(0, -5) : name;
+  const stem = name.endsWith(".json") || name.endsWith(".link") ? name.slice(0, -5) : name;
   const dot = stem.lastIndexOf(".");
   return dot < 0 ? "" : stem.slice(0, dot);
 }
@@ -184,6 +187,8 @@ async function loadClaims(layout: AttestationLayout, files: readonly Attestation
         continue;
       }
       signers = found.signers;
+    } else if (evidence.kind === "link") {
+      signers = linkSigners(evidence, keys);
     } else {
       signers = verifyEnvelopeWithKeys(evidence.envelope, keys);
     }
@@ -191,10 +196,11 @@ async function loadClaims(layout: AttestationLayout, files: readonly Attestation
       failures.push({ code: "attestation-signature", message: `${file.name}: no functionary of the layout signed it (bad signature or unknown key).`, file: file.name, step });
       continue;
     }
-    // A link attestation names its step: it cannot be filed under another (the prototype does not check).
+    // A link (attestation or classic) names its step: it cannot be filed under another (the prototype does not check).
     const named = evidence.statement.predicateType === LINK_PREDICATE_V03 ? evidence.statement.predicate.name : undefined;
     if (typeof named === "string" && named !== step) {
-      failures.push({ code: "attestation-step-mismatch", message: `${file.name}: the link attestation is for step "${named}", not "${step}".`, file: file.name, step });
+      const what = evidence.kind === "link" ? "link" : "link attestation";
+      failures.push({ code: "attestation-step-mismatch", message: `${file.name}: the ${what} is for step "${named}", not "${step}".`, file: file.name, step });
       continue;
     }
     for (const signer of signers) {
