@@ -148,6 +148,9 @@ class Lowerer {
     if (fields.get("private") === "") key.keyval.private = "";
     const certificate = fields.get("certificate");
     if (typeof certificate === "string") key.keyval.certificate = certificate;
+    // `omit ["keyid"]`: the object is written without its own keyid; `keyid` stays its identity.
+    const omit = fields.get("omit");
+    if (Array.isArray(omit) && omit.includes("keyid")) key.keyidAbsent = true;
     return key;
   }
 

@@ -66,6 +66,16 @@ describe("foreign layout shapes through import and lowering", () => {
     expect(issues.map((i) => `${i.severity} ${i.code} ${i.path}`)).toEqual(["warning import-dsse-form $.payload"]);
   });
 
+  it("writes a key object without its own keyid (in-toto-rs) as `omit [\"keyid\"]` and lowers it back without one", () => {
+    const { keyid: _, ...keyless } = rsaKey();
+    const layout = layoutWith({ ...rsaKey(), keyidAbsent: true });
+    expect(layoutToJson(layout).keys).toEqual({ [rsaKey().keyid]: keyless });
+    const result = importLayout(layout);
+    expect(result.issues).toEqual([]);
+    expect(result.source).toContain('omit ["keyid"]');
+    expect(recompiled(result.source)).toBe(canonicalString(layoutToJson(layout)));
+  });
+
   it("keeps guessing in-toto-1.3 for the same layout in a Metablock", () => {
     expect(importLayout(layoutWith(rsaKey()), { envelope: "metablock" }).target).toBe("in-toto-1.3");
   });

@@ -45,6 +45,13 @@ export interface PublicKey {
   /** Any other fields of the key object, signed as they are. */
   extra?: JsonObject;
   /**
+   * The key object has no `keyid` field of its own (in-toto-rs's test layouts): `keyid` is the one
+   * `layout.keys` lists it under, and the object is written (and signed) without it. in-toto 1.3.1
+   * loads such a layout, but checking a signature with the key fails (its verification key schema
+   * needs `keyid`), so a link signed with it fails verification (docs/formats.md).
+   */
+  keyidAbsent?: true;
+  /**
    * Set for an OpenPGP key (securesystemslib `GPG_PUBKEY_SCHEMA`, what `in-toto-run --gpg` and
    * `Layout.add_functionary_key_from_gpg_keyid` use; docs/formats.md). Such a key is written as
    * `{keyid, type, method, hashes, keyval: {public: {…numbers…}, private: ""}, creation_time?,

@@ -16,7 +16,7 @@ import { artifactRecord } from "./verify/artifact-dict.js";
 export function publicKeyToJson(key: PublicKey): JsonObject {
   if (isGpgKey(key)) return gpgKeyToJson(key);
   const out: JsonObject = { ...(key.extra ?? {}) };
-  out.keyid = key.keyid;
+  if (!key.keyidAbsent) out.keyid = key.keyid;
   out.keytype = key.keytype;
   out.scheme = key.scheme;
   const keyval: JsonObject = { ...(key.keyvalExtra ?? {}), public: key.keyval.public };

@@ -48,6 +48,15 @@ describe("foreign key and layout shapes", () => {
     expect(canonicalString(layoutToJson(layout))).toBe(canonicalString({ _type: "layout", expires: "2030-01-01T00:00:00Z", readme: "", inspect: [], ...signed }));
   });
 
+  it("loads a key object without its own keyid (in-toto-rs) under the keyid it is listed as, and writes it back without one", () => {
+    const { keyid, key } = rsaKey();
+    const { keyid: _, ...keyless } = key;
+    const signed = { keys: { [keyid]: keyless }, steps: [] };
+    const layout = load(signed);
+    expect(layout.keys[keyid]).toMatchObject({ keyid, keyidAbsent: true });
+    expect(canonicalString(layoutToJson(layout))).toBe(canonicalString({ _type: "layout", expires: "2030-01-01T00:00:00Z", readme: "", inspect: [], ...signed }));
+  });
+
   it("tells an absent field from an empty one", () => {
     const step = { _type: "step", name: "a", threshold: 1, pubkeys: [], expected_command: [], expected_materials: [], expected_products: [] };
     const without = load({ steps: [step] });

@@ -145,6 +145,18 @@ describe("verifyChain", () => {
     expect(r.failures).toMatchSnapshot();
   });
 
+  it("fails, as in-toto-verify 1.3.1 does (FormatError), when a link is authorized by a key object without keyid (stage 4)", async () => {
+    const layout = demoLayout();
+    layout.keys[bob.keyid] = { ...bob.pub, keyidAbsent: true };
+    expect(await codes({ layout })).toEqual(["4:link-key-without-keyid:clone"]);
+    // A step that needs no link from such a key verifies as usual: dana signs instead, threshold 1.
+    layout.keys[dana.keyid] = dana.pub;
+    (layout.steps[0] as Layout["steps"][number]).pubkeys = [bob.keyid, dana.keyid];
+    const links = { ...demoLinks(), [linkFileName("clone", dana.keyid)]: linkFile(cloneLink, dana) };
+    delete links[linkFileName("clone", bob.keyid)];
+    expect(await codes({ layout, links })).toEqual([]);
+  });
+
   it("rejects a link signed by an unauthorized functionary (stage 4)", async () => {
     const links = { ...demoLinks(), [linkFileName("clone", bob.keyid)]: linkFile(cloneLink, dana) };
     expect(await codes({ links })).toEqual(["4:link-threshold:clone"]);

@@ -1,12 +1,15 @@
 // Completion in context: keywords valid at the cursor, names after `from`/`by`/`use`, constants where
-// a string goes, compile targets, and key file paths relative to the document.
+// a string goes, compile targets, key file paths relative to the document, and for attestations the
+// known predicate types and CEL field paths (predicates.ts).
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type CompletionItem, CompletionItemKind, type Range } from "vscode-languageserver";
+import { constantResolver } from "@totem/dsl";
 import { TARGETS } from "@totem/engine";
 import type { DocAnalysis } from "./analysis.js";
 import { type CursorContext, cursorContext, type ScanStart } from "./cursor-context.js";
 import type { DocumentSnapshot } from "./documents.js";
+import { celPathItems, predicateTypeItems } from "./predicates.js";
 import { KEYWORD_DOCS } from "./rule-docs.js";
 import { uriToPath } from "./uris.js";
 
@@ -16,15 +19,20 @@ const RULE_KINDS = ["match", "create", "delete", "modify", "allow", "disallow", 
 const BLOCK_KEYWORDS: Record<CursorContext["block"], string[]> = {
   top: ["const", "rules", "layout"],
   layout: ["target", "expires", "readme", "functionary", "step", "inspection", "root-cas", "intermediate-cas"],
-  step: ["by", "threshold", "expect", "materials", "products", "cert-constraints"],
+  step: ["by", "threshold", "expect", "materials", "products", "cert-constraints", "attestation"],
   inspection: ["run", "materials", "products"],
   rules: RULE_KINDS,
-  key: ["type", "scheme", "public", "keyid", "hash-algorithms", "private", "certificate"],
+  key: ["type", "scheme", "public", "keyid", "hash-algorithms", "private", "certificate", "omit"],
+  attestation: ["by", "threshold", "check"],
+  sigstore: ["issuer", "identity", "identity-pattern"],
   other: [],
 };
 
+/** What may follow `check "…"` on its line, each at most once. */
+const CHECK_MODIFIERS = ["warn", "allow-if-absent", "debug"];
+
 /** Words after which a string (so a constant) is expected. */
-const STRING_SLOTS = new Set(["create", "delete", "modify", "allow", "disallow", "require", "match", "readme", "run", "command", "=", "[", "type", "scheme", "public", "keyid", "private", "certificate"]);
+const STRING_SLOTS = new Set(["create", "delete", "modify", "allow", "disallow", "require", "match", "readme", "run", "command", "=", "[", "type", "scheme", "public", "keyid", "private", "certificate", "issuer", "identity", "identity-pattern", "check", "debug"]);
 
 function keywordItems(words: string[]): CompletionItem[] {
   return words.map((w) => ({
@@ -114,6 +122,22 @@ function scanStart(doc: DocumentSnapshot, offset: number, analysis: DocAnalysis)
   return set ? { offset: set.span.start, blocks: [] } : undefined;
 }
 
+/** The predicate type of the attestation block the cursor is in, a constant resolved through `analysis`. */
+function attestationType(ctx: CursorContext, analysis: DocAnalysis): string | undefined {
+  const head = ctx.attestation;
+  if (!head) return undefined;
+  if ("text" in head) return head.text;
+  return constantResolver(analysis.file)({ kind: "ref", name: { text: head.constant, span: { start: 0, end: 0 } }, span: { start: 0, end: 0 } });
+}
+
+/** After `check "…"` on its line: the modifiers not written yet (`debug` wants a string next). */
+function checkModifiers(before: string[]): string[] | undefined {
+  if (before[0] !== "check" || before[1] !== '"') return undefined;
+  const last = before.at(-1);
+  if (last === "debug") return undefined;
+  return CHECK_MODIFIERS.filter((m) => !before.includes(m));
+}
+
 /** The completion items at `offset` in `doc`; names come from `analysis` (possibly of an earlier version). */
 export function completionsAt(doc: DocumentSnapshot, offset: number, analysis: DocAnalysis): CompletionItem[] {
   const ctx = cursorContext(doc.text, offset, scanStart(doc, offset, analysis));
@@ -126,6 +150,10 @@ export function completionsAt(doc: DocumentSnapshot, offset: number, analysis: D
       return keyPathItems(doc, prefix, doc.lines.rangeOf({ start: from, end: offset }));
     }
     if (prev === "target") return targetItems(true);
+    if (prev === "attestation") return predicateTypeItems(true, doc.lines.rangeOf({ start: ctx.string.start, end: offset }));
+    if (prev === "check" && ctx.block === "attestation") {
+      return celPathItems(ctx.string.prefix, attestationType(ctx, analysis), (length) => doc.lines.rangeOf({ start: offset - length, end: offset }));
+    }
     return [];
   }
   if (prev === "from") {
@@ -137,6 +165,12 @@ export function completionsAt(doc: DocumentSnapshot, offset: number, analysis: D
   }
   if (prev === "use") return nameItems(analysis, ["rule-set"], CompletionItemKind.Module, "rule set");
   if (prev === "target") return targetItems(false);
+  if (prev === "attestation") return [...predicateTypeItems(false), ...constItems(analysis)];
+  if (ctx.block === "attestation") {
+    const modifiers = checkModifiers(ctx.before);
+    if (modifiers) return keywordItems(modifiers);
+  }
+  if (ctx.before[0] === "functionary" && ctx.before.length === 2) return keywordItems(["key", "sigstore"]);
   if (prev === "expect") return keywordItems(["command"]);
   if (prev === "with") return keywordItems(["materials", "products"]);
   if (ctx.block === "rules") {

@@ -52,6 +52,8 @@ export const KEYWORD_DOCS: Record<string, string> = {
     '`private ""`: the empty `keyval.private` that in-toto 1.3.1\'s RSA loader (`Layout.add_functionary_key_from_path`) writes into layouts. It is signed with the key object but changes neither the keyid nor which key verifies; only "" is allowed (a policy never holds a private key).',
   certificate:
     "`keyval.certificate`: the PEM certificate of an in-toto-golang X.509 key (root or intermediate CA). Signed as written; Totem, like in-toto 1.3.1, does not verify certificates.",
+  omit:
+    '`omit ["keyid"]`: the key object is written without its own `keyid` field, as in-toto-rs writes layouts; the layout still lists it under its keyid (`keyid`, or computed). in-toto 1.3.1 loads such a layout but fails verification when a link signed with the key is present (it cannot check a signature with a key that has no keyid).',
   "root-cas":
     '`root-cas { NAME key { … } }`: in-toto-golang\'s `rootcas`, the certificate authorities its X.509 functionaries chain to (needs `target "in-toto-golang"`). Totem carries them byte for byte but, like in-toto 1.3.1, does not verify X.509 functionaries.',
   "intermediate-cas":

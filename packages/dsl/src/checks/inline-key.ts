@@ -15,7 +15,12 @@ export const INLINE_KEY_FIELDS: Record<string, "string" | "list"> = {
   private: "string",
   // `keyval.certificate`: in-toto-golang's X.509 keys.
   certificate: "string",
+  // `omit ["keyid"]`: the key object is written without its own `keyid` (in-toto-rs's layouts).
+  omit: "list",
 };
+
+/** The key object fields `omit` may leave out. */
+export const OMITTABLE_KEY_FIELDS: readonly string[] = ["keyid"];
 
 const REQUIRED = ["type", "scheme", "public"];
 
@@ -42,6 +47,13 @@ export function checkKey(ctx: CheckContext, owner: string, key: KeyLiteral): voi
     } else if (f === "private" && field.value !== undefined && ctx.value(field.value as StringExpr) !== "") {
       // A policy is public text: a private key written here would be published with every layout.
       ctx.report(diagnostic("invalid-inline-key", field.value.span, 'Key field "private" may only be "" (the empty private part in-toto 1.3.1 writes); never put a private key in a policy.'));
+    } else if (f === "omit" && field.value?.kind === "list") {
+      for (const item of field.value.items) {
+        const v = ctx.value(item);
+        if (v !== undefined && !OMITTABLE_KEY_FIELDS.includes(v)) {
+          ctx.report(diagnostic("invalid-inline-key", item.span, `Key field "omit" names fields the key object lacks; only ${OMITTABLE_KEY_FIELDS.map((x) => `"${x}"`).join(", ")} can be omitted.`));
+        }
+      }
     }
   }
   const missing = REQUIRED.filter((f) => !seen.has(f));

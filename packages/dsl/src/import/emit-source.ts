@@ -220,6 +220,8 @@ export function keyLiteralFields(
   if (key.keyval.private === "") fields.push(["private", ""]);
   if (key.keyval.certificate !== undefined) fields.push(["certificate", key.keyval.certificate]);
   if (keyid !== computedKeyid) fields.push(["keyid", keyid]);
+  // in-toto-rs writes key objects without their own keyid: the object is signed that way.
+  if (key.keyidAbsent) fields.push(["omit", ["keyid"]]);
   if (key.keyid !== keyid) {
     issues.push({
       code: "import-keyid-mismatch",

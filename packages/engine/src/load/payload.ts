@@ -69,11 +69,12 @@ function rules(list: JsonValue | undefined, path: string): Result<ArtifactRule[]
   return ok(out);
 }
 
-function publicKey(raw: Raw): PublicKey {
+/** A key object as the model holds it; `listedAs` is the keyid `layout.keys` lists it under. */
+function publicKey(raw: Raw, listedAs: string): PublicKey {
   if (isGpgKeyJson(raw as JsonObject)) return gpgKeyFromJson(raw as JsonObject);
   const keyval = raw.keyval as Raw;
   const key: PublicKey = {
-    keyid: raw.keyid as string,
+    keyid: typeof raw.keyid === "string" ? raw.keyid : listedAs,
     keytype: raw.keytype as string,
     scheme: raw.scheme as string,
     keyval: { public: keyval.public as string },
@@ -86,6 +87,8 @@ function publicKey(raw: Raw): PublicKey {
   for (const [k, v] of Object.entries(keyval)) if (!(k in key.keyval)) keyvalExtra[k] = v;
   if (Object.keys(keyvalExtra).length > 0) key.keyvalExtra = keyvalExtra;
   if (raw.keyid_hash_algorithms !== undefined) key.keyid_hash_algorithms = raw.keyid_hash_algorithms as string[];
+  // in-toto-rs writes key objects without their keyid: the listing keyid is the key's identity.
+  if (raw.keyid === undefined) key.keyidAbsent = true;
   const extra: JsonObject = {};
   for (const [k, v] of Object.entries(raw)) if (!KEY_FIELDS.has(k)) extra[k] = v;
   if (Object.keys(extra).length > 0) key.extra = extra;
@@ -113,7 +116,7 @@ function caKeys(raw: JsonValue | undefined): Record<string, PublicKey> | undefin
     if (!isObject(k) || !isObject(kv) || typeof kv.public !== "string" || (kv.private !== undefined && kv.private !== "")) return undefined;
     if (typeof k.keyid !== "string" || typeof k.keytype !== "string" || typeof k.scheme !== "string") return undefined;
     if (k.keyid_hash_algorithms !== undefined && !isStringList(k.keyid_hash_algorithms)) return undefined;
-    out[id] = publicKey(k);
+    out[id] = publicKey(k, id);
   }
   return out;
 }
@@ -150,7 +153,7 @@ export function layoutFromJson(signed: JsonObject, base: string): Result<Layout,
     return err({ code: "schema", message: `The layout's expires "${expires}" is not a real date and time.`, path: `${base}.expires` });
   }
   const keys: Record<string, PublicKey> = {};
-  for (const [id, raw] of Object.entries((signed.keys ?? {}) as Record<string, Raw>)) keys[id] = publicKey(raw);
+  for (const [id, raw] of Object.entries((signed.keys ?? {}) as Record<string, Raw>)) keys[id] = publicKey(raw, id);
   const steps: Step[] = [];
   const names = new Set<string>();
   // Names are unique across steps and inspections; then both rule lists parse (SPEC-NOTES §2).

@@ -1,7 +1,9 @@
 // JSON Schemas for the envelopes and payloads in-toto 1.3.1 reads (SPEC-NOTES §1–§3), compiled once
 // by ajv. They accept what 1.3.1 accepts, with a few documented tightenings (docs/formats.md):
-// step names are strings, thresholds are integers ≥ 1 (not booleans), key objects carry `keyid` and
-// `scheme` (1.3.1 aborts without them as soon as a link is checked). Unknown fields are allowed here;
+// step names are strings, thresholds are integers ≥ 1 (not booleans), key objects carry `scheme`
+// (1.3.1 aborts without it as soon as a link is checked). A layout key without `keyid` is loaded, as
+// 1.3.1 loads it (in-toto-rs writes them); the verifier fails a link signed with it as 1.3.1 does
+// (verify/step-check.ts). Unknown fields are allowed here;
 // the loader drops them from the signed bytes exactly as 1.3.1 does.
 import { Ajv, type ValidateFunction } from "ajv";
 
@@ -25,7 +27,7 @@ const DSSE_SIGNATURE = {
 
 const PUBLIC_KEY = {
   type: "object",
-  required: ["keyid", "keytype", "scheme", "keyval"],
+  required: ["keytype", "scheme", "keyval"],
   properties: {
     keyid: { type: "string" },
     keytype: { type: "string" },

@@ -90,6 +90,18 @@ export function checkStep(
       rejected.push(`${file}: the keyid ${keyid} is listed for the step but has no key in the layout`);
       continue;
     }
+    if (key.keyidAbsent) {
+      // 1.3.1's Metablock.verify_signature checks the key against ANY_VERIFICATION_KEY_SCHEMA, which
+      // needs `keyid`: the FormatError ends verification (it is not a skipped link).
+      check.signatureFailures.push({
+        stage: 4,
+        code: "link-key-without-keyid",
+        message: `The link file ${file} is authorized by the layout's key ${key.keyid}, whose key object has no "keyid" field: in-toto-verify 1.3.1 cannot check a signature with it (FormatError) and fails. Give the key object its keyid in the layout (drop omit ["keyid"] from the policy's key) and sign the layout again.`,
+        step: step.name,
+        artifacts: [file],
+      });
+      return check;
+    }
     const result = checkEnvelopeSignature(loaded, key.keyid, key, now);
     if (result === "missing") {
       const by = loaded.signatures.map((s) => `${s.keyid.slice(0, 8)}${Object.hasOwn(keys, s.keyid) ? " (a key of this layout, not authorized for this step)" : ""}`);
