@@ -1,6 +1,6 @@
 // File I/O for commands: reads that fail with a clear InputError instead of a Node stack, and the
 // paths users type. Writes are write-files.ts.
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type FileKind, readFileBounded, readTextBounded } from "@totem/node-io";
 import { InputError } from "./errors.js";
 
@@ -30,11 +30,43 @@ export function resolveFrom(cwd: string, path: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
 
-/** A path as shown to the user: relative to cwd when inside it, with forward slashes. */
-export function displayPath(cwd: string, path: string): string {
-  const rel = relative(cwd, path);
-  const shown = rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
-  return shown.split("\\").join("/");
+/**
+ * A path the user gave, or one the CLI derived from it: `path` is where it is (absolute), `shown` is
+ * how every message, report and SARIF location prints it.
+ */
+export interface UserPath {
+  readonly path: string;
+  readonly shown: string;
+}
+
+/**
+ * A path as the user typed it, resolved against the run's working directory and shown the way it
+ * was given: relative stays relative (`../x/policy.totem` too), absolute stays absolute.
+ */
+export function userPath(cwd: string, typed: string): UserPath {
+  return { path: resolveFrom(cwd, typed), shown: slashes(typed) };
+}
+
+/**
+ * A path the CLI derives inside a folder the user gave (a link file in `--links`, a key in
+ * `--keys-dir`): shown relative to how the folder was shown.
+ */
+export function inside(dir: UserPath, rel: string): UserPath {
+  return { path: resolve(dir.path, rel), shown: slashes(join(dir.shown, rel)) };
+}
+
+/** A path the CLI derives beside a file the user gave (the policy beside a layout, `NAME.pub`). */
+export function beside(file: UserPath, name: string): UserPath {
+  return inside({ path: dirname(file.path), shown: dirname(file.shown) }, name);
+}
+
+/** A path found under a folder the user gave (by a walk that returned absolute paths). */
+export function foundIn(dir: UserPath, path: string): UserPath {
+  return inside(dir, relative(dir.path, path) || ".");
+}
+
+function slashes(path: string): string {
+  return path.split(sep).join("/");
 }
 
 /**

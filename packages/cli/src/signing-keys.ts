@@ -2,7 +2,7 @@
 // environment or a terminal prompt, and turned into engine signers. Never prints key material.
 import { type PrivateKeyMaterial, type Target, parsePrivateKey, weakKeyProblem } from "@totem/engine";
 import { InputError } from "./errors.js";
-import { displayPath, readText, resolveFrom } from "./io.js";
+import { readText, userPath } from "./io.js";
 import type { Io } from "./program.js";
 
 /** A private key ready to sign, with the path it came from (for messages). */
@@ -24,8 +24,7 @@ export function passwordFromEnv(io: Io, passwordEnv: string): string | undefined
 
 /** Reads and decrypts one private key; throws InputError with the engine's explanation. */
 export async function loadSigner(file: string, io: Io, passwordEnv: string): Promise<Signer> {
-  const path = resolveFrom(io.cwd, file);
-  const shown = displayPath(io.cwd, path);
+  const { path, shown } = userPath(io.cwd, file);
   const text = readText(path, "private key", shown, "key");
   let password = passwordFromEnv(io, passwordEnv);
   let parsed = parsePrivateKey(text, { password });

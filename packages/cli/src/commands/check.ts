@@ -7,7 +7,7 @@ import type { Target } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { codeFrame, docsUrl } from "../code-frame.js";
 import { EXIT, UsageError } from "../errors.js";
-import { displayPath, keyReaderFor, readText, resolveFrom } from "../io.js";
+import { type UserPath, keyReaderFor, readText, userPath } from "../io.js";
 import { type Io, intOption, ioOf, resolveNow, setExit } from "../program.js";
 import { type CheckedFile, toSarif } from "../sarif.js";
 import { colorEnabled, makeStyle } from "../terminal.js";
@@ -35,12 +35,12 @@ export interface CheckOptions {
 
 /**
  * Reads and checks one policy: syntax, checks, lints, and lowering with its key files (read relative
- * to the policy), so `check` reports everything `compile` would refuse. Throws InputError when the
- * file cannot be read.
+ * to the policy), so `check` reports everything `compile` would refuse. `file` is a path as typed,
+ * or one the CLI derived (the policy beside a test file or a layout). Throws InputError when the file
+ * cannot be read.
  */
-export function checkPolicy(file: string, io: Io, options: CheckOptions): CheckedPolicy {
-  const path = resolveFrom(io.cwd, file);
-  const uri = displayPath(io.cwd, path);
+export function checkPolicy(file: string | UserPath, io: Io, options: CheckOptions): CheckedPolicy {
+  const { path, shown: uri } = typeof file === "string" ? userPath(io.cwd, file) : file;
   const text = readText(path, "policy", uri, "policy");
   const read = keyReaderFor(path);
   const unreadable: string[] = [];

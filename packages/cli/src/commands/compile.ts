@@ -17,7 +17,7 @@ import {
 import { DEFAULT_TARGET } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, UsageError } from "../errors.js";
-import { displayPath, resolveFrom } from "../io.js";
+import { resolveFrom, userPath } from "../io.js";
 import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled } from "../terminal.js";
@@ -113,8 +113,7 @@ export function register(program: Command): void {
       const gpgSigned = await gpgSignatures(opts.gpg, opts.gpgHome, canonicalize(payload), io.cwd);
       const text = gpgSigned.length > 0 ? metablockTextWithGpg(payload, signers.map((s) => s.key), target, gpgSigned) : envelopeText(payload, signers, target, envelope);
       const name = basename(checked.path, extname(checked.path));
-      const out = resolveFrom(io.cwd, opts.output ?? `${name}.layout`);
-      const shown = displayPath(io.cwd, out);
+      const { path: out, shown } = userPath(io.cwd, opts.output ?? `${name}.layout`);
       refuseOverwritingInput(out, `-o ${opts.output ?? shown}`, [
         { path: checked.path, what: "policy" },
         ...opts.key.map((k) => ({ path: resolveFrom(io.cwd, k), what: `private key ${k}` })),
@@ -124,7 +123,7 @@ export function register(program: Command): void {
       const signedBy = [...signerKeyids(signers, target), ...gpgSigned.map((g) => g.keyid)];
       const signed = signedBy.length > 0 ? `signed by ${signedBy.join(", ")}` : "unsigned";
       io.stderr.write(
-        `compiled ${checked.uri} → ${displayPath(io.cwd, out)}: target ${target}, ${envelope}, ` +
+        `compiled ${checked.uri} → ${shown}: target ${target}, ${envelope}, ` +
           `${plural(layout.steps.length, "step")}, ${plural(layout.inspect.length, "inspection")}, expires ${layout.expires}, ${signed}\n`,
       );
       if (signedBy.length === 0) {

@@ -16,7 +16,7 @@ import {
 } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, InputError } from "../errors.js";
-import { displayPath, readBytes, resolveFrom } from "../io.js";
+import { readBytes, userPath } from "../io.js";
 import { type Io, ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled, escapeForTerminal, makeStyle } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
@@ -63,15 +63,15 @@ function namesOf(text: string, snapshot: PolicySnapshot): Map<string, string> {
 }
 
 function readSide(file: string, io: Io, now: Date): PolicySnapshot {
-  const path = resolveFrom(io.cwd, file);
-  const shown = displayPath(io.cwd, path);
-  const bytes = readBytes(path, "policy or layout");
+  const given = userPath(io.cwd, file);
+  const { shown } = given;
+  const bytes = readBytes(given.path, "policy or layout", shown);
   if (looksLikeJson(bytes)) {
     const { layout } = readSignedLayout(bytes, shown);
     // A layout has no names: use the ones `totem import` would give its functionaries.
     return { layout, target: guessTarget(layout).target, names: functionaryNames(layout), origin: "layout" };
   }
-  const checked = checkPolicy(file, io, { now });
+  const checked = checkPolicy(given, io, { now });
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || checked.lowered?.layout === undefined) {
     writeCodeFrames([{ ...checked, diagnostics: errors }], io.stderr, colorEnabled(io.stderrIsTTY, io.env));

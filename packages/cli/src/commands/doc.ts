@@ -6,7 +6,7 @@
 import { policyGraph, renderMermaid, renderPolicyMarkdown } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT } from "../errors.js";
-import { displayPath, resolveFrom } from "../io.js";
+import { userPath } from "../io.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { collectParam } from "../params.js";
 import { colorEnabled } from "../terminal.js";
@@ -61,8 +61,7 @@ export function register(program: Command): void {
         io.stdout.write(text);
         return;
       }
-      const out = resolveFrom(io.cwd, opts.output);
-      const shown = displayPath(io.cwd, out);
+      const { path: out, shown } = userPath(io.cwd, opts.output);
       refuseOverwritingInput(out, `-o ${opts.output}`, [{ path: checked.path, what: "policy" }]);
       writeFileAtomic(out, text, undefined, shown);
       io.stderr.write(`documented ${checked.uri} → ${shown}\n`);

@@ -3,7 +3,7 @@
 import { format, parse } from "@totem/dsl";
 import type { Command } from "commander";
 import { EXIT } from "../errors.js";
-import { displayPath, readText, resolveFrom } from "../io.js";
+import { readText, userPath } from "../io.js";
 import { writeFileAtomic } from "../write-files.js";
 import { ioOf, setExit } from "../program.js";
 import { colorEnabled } from "../terminal.js";
@@ -29,8 +29,7 @@ export function register(program: Command): void {
     .action((files: string[], opts: { check?: boolean }, cmd: Command) => {
       const io = ioOf(cmd);
       const inputs = files.map((f) => {
-        const path = resolveFrom(io.cwd, f);
-        const uri = displayPath(io.cwd, path);
+        const { path, shown: uri } = userPath(io.cwd, f);
         return { path, uri, text: readText(path, "policy", uri, "policy") };
       });
       let failed = false;

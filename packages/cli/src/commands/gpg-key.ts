@@ -6,7 +6,7 @@ import { gpgKeyToJson, isGpgKey, readGpgPublicKey } from "@totem/engine";
 import type { Command } from "commander";
 import { InputError, UsageError } from "../errors.js";
 import { exportGpgKey } from "../gpg.js";
-import { displayPath, readBytes, resolveFrom } from "../io.js";
+import { readBytes, resolveFrom, userPath } from "../io.js";
 import { ioOf } from "../program.js";
 import { createExclusiveAll, entryExists } from "../write-files.js";
 
@@ -42,9 +42,9 @@ export function register(program: Command): void {
       if (opts.from !== undefined && opts.gpgHome !== undefined) throw new UsageError("--from and --gpg-home are exclusive");
       let key: Awaited<ReturnType<typeof exportGpgKey>>;
       if (opts.from !== undefined) {
-        const path = resolveFrom(io.cwd, opts.from);
-        const read = await readGpgPublicKey(readBytes(path, "key", displayPath(io.cwd, path)), keyid);
-        if (!read.ok) throw new InputError(`${displayPath(io.cwd, path)}: ${read.error.message}`);
+        const from = userPath(io.cwd, opts.from);
+        const read = await readGpgPublicKey(readBytes(from.path, "key", from.shown), keyid);
+        if (!read.ok) throw new InputError(`${from.shown}: ${read.error.message}`);
         key = read.value;
       } else {
         key = await exportGpgKey(keyid, opts.gpgHome === undefined ? undefined : resolveFrom(io.cwd, opts.gpgHome));
@@ -55,9 +55,9 @@ export function register(program: Command): void {
         io.stdout.write(text);
         return;
       }
-      const out = resolveFrom(io.cwd, opts.output);
-      if (entryExists(out)) throw new UsageError(`${displayPath(io.cwd, out)} already exists; remove it first`);
-      createExclusiveAll([{ path: out, data: text, mode: 0o644, shown: displayPath(io.cwd, out) }]);
-      io.stderr.write(`wrote ${displayPath(io.cwd, out)}: GPG key ${key.keyid} (${key.scheme}), ${Object.keys(key.gpg.subkeys ?? {}).length} subkeys\n`);
+      const out = userPath(io.cwd, opts.output);
+      if (entryExists(out.path)) throw new UsageError(`${out.shown} already exists; remove it first`);
+      createExclusiveAll([{ path: out.path, data: text, mode: 0o644, shown: out.shown }]);
+      io.stderr.write(`wrote ${out.shown}: GPG key ${key.keyid} (${key.scheme}), ${Object.keys(key.gpg.subkeys ?? {}).length} subkeys\n`);
     });
 }

@@ -8,7 +8,7 @@ import { type ImportIssue, importLayout } from "@totem/dsl";
 import { type Target, TARGETS } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
-import { describeFsError, displayPath, readBytes, resolveFrom } from "../io.js";
+import { describeFsError, foundIn, readBytes, userPath } from "../io.js";
 import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, setExit } from "../program.js";
 import { escapeForTerminal } from "../terminal.js";
@@ -64,16 +64,15 @@ export function register(program: Command): void {
     .action(async (file: string, opts: ImportFlags, cmd: Command) => {
       const io = ioOf(cmd);
       if (opts.stdout && opts.output !== undefined) throw new UsageError("--stdout and -o are exclusive", "(see totem import --help)");
-      const path = resolveFrom(io.cwd, file);
-      const shown = displayPath(io.cwd, path);
-      const signed = readSignedLayout(readBytes(path, "layout"), shown);
+      const { path, shown } = userPath(io.cwd, file);
+      const signed = readSignedLayout(readBytes(path, "layout", shown), shown);
       const stem = basename(path, extname(path)) || "imported";
-      const out = opts.stdout ? undefined : resolveFrom(io.cwd, opts.output ?? `${stem}.totem`);
-      const keysDir = opts.keysDir === undefined ? undefined : resolveFrom(io.cwd, opts.keysDir);
-      const base = out === undefined ? io.cwd : dirname(out);
+      const out = opts.stdout ? undefined : userPath(io.cwd, opts.output ?? `${stem}.totem`);
+      const keysDir = opts.keysDir === undefined ? undefined : userPath(io.cwd, opts.keysDir);
+      const base = out === undefined ? io.cwd : dirname(out.path);
       const result = importLayout(signed.layout, {
         target: opts.target,
-        keysDir: keysDir === undefined ? undefined : posix(relative(base, keysDir)) || ".",
+        keysDir: keysDir === undefined ? undefined : posix(relative(base, keysDir.path)) || ".",
         name: opts.name ?? stem,
         signatures: signed.signatures,
         envelope: signed.envelope,
@@ -87,27 +86,29 @@ export function register(program: Command): void {
         setExit(cmd, EXIT.FAILED);
         return;
       }
-      const writes = result.keyFiles.map((k) => ({ path: resolve(base, k.path), text: k.text }));
-      if (out !== undefined) writes.push({ path: out, text: result.source });
+      // Key files are written under --keys-dir and shown under it as it was given.
+      const keyPath = (rel: string) => (keysDir === undefined ? userPath(io.cwd, resolve(base, rel)) : foundIn(keysDir, resolve(base, rel)));
+      const writes = result.keyFiles.map((k) => ({ ...keyPath(k.path), text: k.text }));
+      if (out !== undefined) writes.push({ ...out, text: result.source });
       if (!opts.force) {
         const existing = writes.find((w) => existsSync(w.path));
-        if (existing) throw new UsageError(`${displayPath(io.cwd, existing.path)} already exists; pass --force to overwrite it`);
+        if (existing) throw new UsageError(`${existing.shown} already exists; pass --force to overwrite it`);
       }
-      for (const w of writes) refuseOverwritingInput(w.path, displayPath(io.cwd, w.path), [{ path, what: `layout ${shown}` }]);
+      for (const w of writes) refuseOverwritingInput(w.path, w.shown, [{ path, what: `layout ${shown}` }]);
       // Key files first: a policy on disk never refers to keys that are not there.
       for (const w of writes) {
         try {
           mkdirSync(dirname(w.path), { recursive: true });
         } catch (e) {
-          throw new InputError(`cannot create the directory of ${displayPath(io.cwd, w.path)}: ${describeFsError(e)}`);
+          throw new InputError(`cannot create the directory of ${w.shown}: ${describeFsError(e)}`);
         }
-        writeFileAtomic(w.path, w.text, undefined, displayPath(io.cwd, w.path));
+        writeFileAtomic(w.path, w.text, undefined, w.shown);
       }
       if (out === undefined) io.stdout.write(result.source);
       else {
         const { steps, inspect } = signed.layout;
         io.stderr.write(
-          `imported ${shown} → ${displayPath(io.cwd, out)}: target ${result.target} (${result.targetReason}), ` +
+          `imported ${shown} → ${out.shown}: target ${result.target} (${result.targetReason}), ` +
             `${plural(steps.length, "step")}, ${plural(inspect.length, "inspection")}, ${plural(result.keyFiles.length, "key file")}\n`,
         );
       }

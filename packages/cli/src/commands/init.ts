@@ -8,7 +8,7 @@ import { type KnownKey, type RecordedLink, compilePolicy, format, inferPolicy, i
 import { type Target, TARGETS, loadEnvelope, parsePublicKey } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { FailedError, InputError, UsageError } from "../errors.js";
-import { displayPath, readBytes, readText, resolveFrom } from "../io.js";
+import { inside, readBytes, readText, resolveFrom, userPath } from "../io.js";
 import { ioOf, resolveNow } from "../program.js";
 import { createExclusiveAll } from "../write-files.js";
 import { failurePlace } from "./test-report.js";
@@ -76,12 +76,12 @@ export function register(program: Command): void {
     .addHelpText("after", EXAMPLES)
     .action(async (opts: InitFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const linksDir = resolveFrom(io.cwd, opts.fromLinks ?? ".");
-      const linksShown = displayPath(io.cwd, linksDir);
+      const linksFolder = userPath(io.cwd, opts.fromLinks ?? ".");
+      const { path: linksDir, shown: linksShown } = linksFolder;
       const folderName = basename(linksDir === io.cwd ? io.cwd : linksDir).replace(/[^A-Za-z0-9_.-]/g, "-") || "policy";
       if (opts.stdout && opts.output !== undefined) throw new UsageError("give -o or --stdout, not both", "(see totem init --help)");
-      const out = resolveFrom(io.cwd, opts.output ?? `${folderName}.totem`);
-      const policyDir = opts.stdout ? io.cwd : dirname(out);
+      const out = userPath(io.cwd, opts.output ?? `${folderName}.totem`);
+      const policyDir = opts.stdout ? io.cwd : dirname(out.path);
       let files: string[];
       try {
         files = readdirSync(linksDir).filter((f) => f.endsWith(".link")).sort();
@@ -92,8 +92,9 @@ export function register(program: Command): void {
       const links: RecordedLink[] = [];
       let dsse = false;
       for (const file of files) {
-        const loaded = loadEnvelope(readBytes(join(linksDir, file), "link", join(linksShown, file), "link"), { expect: "link" });
-        if (!loaded.ok || loaded.value.type !== "link") throw new InputError(`${join(linksShown, file)} is not a link: ${loaded.ok ? "it holds a layout" : loaded.error.message}`);
+        const at = inside(linksFolder, file);
+        const loaded = loadEnvelope(readBytes(at.path, "link", at.shown, "link"), { expect: "link" });
+        if (!loaded.ok || loaded.value.type !== "link") throw new InputError(`${at.shown} is not a link: ${loaded.ok ? "it holds a layout" : loaded.error.message}`);
         dsse ||= loaded.value.envelope === "dsse";
         links.push({ file, link: loaded.value.link, keyids: loaded.value.signatures.map((s) => s.keyid) });
       }
@@ -121,9 +122,8 @@ export function register(program: Command): void {
       }
       if (opts.stdout) io.stdout.write(text);
       else {
-        const shown = displayPath(io.cwd, out);
-        createExclusiveAll([{ path: out, data: text, mode: 0o666, shown }]);
-        io.stderr.write(`wrote ${shown}: ${plural(inferred.steps.length, "step")} (${inferred.steps.join(", ")}); it checks clean and verifies ${linksShown}. Review it before signing.\n`);
+        createExclusiveAll([{ path: out.path, data: text, mode: 0o666, shown: out.shown }]);
+        io.stderr.write(`wrote ${out.shown}: ${plural(inferred.steps.length, "step")} (${inferred.steps.join(", ")}); it checks clean and verifies ${linksShown}. Review it before signing.\n`);
       }
       if (result.warnings.length > 0) io.stderr.write(`totem: note: verifying ${linksShown} warned: ${result.warnings.map((w) => w.code).join(", ")}\n`);
     });

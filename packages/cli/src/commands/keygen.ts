@@ -4,7 +4,7 @@
 import { RSA_BITS, generateKeyPair } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { InputError, UsageError } from "../errors.js";
-import { displayPath, resolveFrom } from "../io.js";
+import { userPath } from "../io.js";
 import { createExclusiveAll, entryExists } from "../write-files.js";
 import { intOption, ioOf } from "../program.js";
 
@@ -67,20 +67,20 @@ export function register(program: Command): void {
           throw new UsageError(`--encrypt needs a password: set ${opts.passwordEnv} (or run on a terminal to be asked)`);
         }
       }
-      const privatePath = resolveFrom(io.cwd, name);
-      const publicPath = `${privatePath}.pub`;
-      for (const p of [privatePath, publicPath]) {
-        if (entryExists(p)) throw new InputError(`${displayPath(io.cwd, p)} already exists; keygen never overwrites keys`);
+      const priv = userPath(io.cwd, name);
+      const pub = { path: `${priv.path}.pub`, shown: `${priv.shown}.pub` };
+      for (const p of [priv, pub]) {
+        if (entryExists(p.path)) throw new InputError(`${p.shown} already exists; keygen never overwrites keys`);
       }
       const format = opts.format ?? defaultFormat(opts.type);
       const pair = generateKeyPair(opts.type, format, { bits: opts.bits, password });
       // Both files or neither: a private key without its .pub would make the next keygen refuse.
       createExclusiveAll([
-        { path: privatePath, data: pair.privateText, mode: 0o600, shown: displayPath(io.cwd, privatePath) },
-        { path: publicPath, data: pair.publicText, mode: 0o644, shown: displayPath(io.cwd, publicPath) },
+        { ...priv, data: pair.privateText, mode: 0o600 },
+        { ...pub, data: pair.publicText, mode: 0o644 },
       ]);
       io.stderr.write(
-        `wrote ${displayPath(io.cwd, privatePath)} (private, ${opts.type}, ${format}${password ? ", encrypted" : ""}) and ${displayPath(io.cwd, publicPath)}\n`,
+        `wrote ${priv.shown} (private, ${opts.type}, ${format}${password ? ", encrypted" : ""}) and ${pub.shown}\n`,
       );
       io.stdout.write(`keyid (in-toto-1.3): ${pair.keyid13}\nkeyid (in-toto):     ${pair.keyidModern}\n`);
     });

@@ -3,12 +3,11 @@
 // `.<step>.<keyid8>.link-unfinished`; `stop` checks that file's signature, hashes the products and
 // writes `<step>.<keyid8>.link` (command `[]`, byproducts `{}`, SPEC-NOTES §3), then removes it.
 import { readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { artifactCount, buildLink, checkEnvelopeSignature, describeLoadError, linkFileName, loadEnvelope, unfinishedLinkFileFor } from "@totem/engine";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { exportGpgKey, writeGpgLink } from "../gpg.js";
-import { displayPath, readBytes, resolveFrom } from "../io.js";
+import { type UserPath, foundIn, inside, readBytes, resolveFrom, userPath } from "../io.js";
 import { ioOf } from "../program.js";
 import { artifactOptions, loadRecordingSigner, type RecordFlags, recordArtifacts, recordingOptions, writeLink } from "./run.js";
 
@@ -31,7 +30,7 @@ async function setUp(flags: RecordFlags, cmd: Command, what: string) {
   const options = artifactOptions(flags, io, what);
   // --gpg signs through the gpg program (gpg.ts), as in-toto-record --gpg does.
   const signer = flags.gpg === undefined ? await loadRecordingSigner(flags, io) : undefined;
-  return { io, options, signer, dir: resolveFrom(io.cwd, flags.metadataDirectory) };
+  return { io, options, signer, dir: userPath(io.cwd, flags.metadataDirectory) };
 }
 
 const gpgKeyid = (flags: RecordFlags) => (flags.gpg === true ? undefined : flags.gpg);
@@ -42,20 +41,19 @@ const gpgKeyid = (flags: RecordFlags) => (flags.gpg === true ? undefined : flags
  * gpg's default key, by the unfinished link's signature keyid); the finished link is signed with that
  * key and named after its master fingerprint.
  */
-async function stopWithGpg(flags: RecordFlags, io: ReturnType<typeof ioOf>, options: ReturnType<typeof artifactOptions>, dir: string): Promise<void> {
+async function stopWithGpg(flags: RecordFlags, io: ReturnType<typeof ioOf>, options: ReturnType<typeof artifactOptions>, dir: UserPath): Promise<void> {
   // in-toto-record's glob `.<step>.*.link-unfinished` (unfinishedLinkFileFor's names).
   const [head, tail] = [`.${flags.step}.`, ".link-unfinished"];
-  const candidates = readdirSync(dir).filter((n) => n.startsWith(head) && n.endsWith(tail) && n.length > head.length + tail.length);
+  const candidates = readdirSync(dir.path).filter((n) => n.startsWith(head) && n.endsWith(tail) && n.length > head.length + tail.length);
   if (candidates.length !== 1) {
     throw new InputError(
       candidates.length === 0
-        ? `no unfinished link for step "${flags.step}" in ${displayPath(io.cwd, dir)}; run \`totem record start\` first`
+        ? `no unfinished link for step "${flags.step}" in ${dir.shown}; run \`totem record start\` first`
         : `several unfinished links for step "${flags.step}": ${candidates.join(", ")}; remove all but one`,
     );
   }
-  const unfinished = join(dir, candidates[0] as string);
-  const shown = displayPath(io.cwd, unfinished);
-  const loaded = loadEnvelope(readBytes(unfinished, "unfinished link"), { expect: "link" });
+  const { path: unfinished, shown } = inside(dir, candidates[0] as string);
+  const loaded = loadEnvelope(readBytes(unfinished, "unfinished link", shown), { expect: "link" });
   if (!loaded.ok) throw new InputError(`cannot read '${shown}': ${describeLoadError(loaded.error)}`);
   const wanted = gpgKeyid(flags) ?? loaded.value.signatures[0]?.keyid;
   if (wanted === undefined) throw new InputError(`'${shown}' has no signature; start the step again`);
@@ -65,9 +63,9 @@ async function stopWithGpg(flags: RecordFlags, io: ReturnType<typeof ioOf>, opti
   }
   const products = recordArtifacts(flags.products ?? [], options);
   const link = buildLink({ name: flags.step, materials: loaded.value.link.materials, products });
-  const path = await writeGpgLink(link, key.keyid, flags.gpgHome, dir, io.cwd, () => linkFileName(flags.step, key.keyid));
+  const path = await writeGpgLink(link, key.keyid, flags.gpgHome, dir.path, io.cwd, () => linkFileName(flags.step, key.keyid));
   rmSync(unfinished, { force: true });
-  io.stderr.write(`totem: recorded step "${flags.step}": ${artifactCount(link.materials)} materials, ${artifactCount(products)} products → ${displayPath(io.cwd, path)}\n`);
+  io.stderr.write(`totem: recorded step "${flags.step}": ${artifactCount(link.materials)} materials, ${artifactCount(products)} products → ${foundIn(dir, path).shown}\n`);
 }
 
 /** Registers `totem record start` and `totem record stop`. */
@@ -84,9 +82,9 @@ export function register(program: Command): void {
       const materials = recordArtifacts(flags.materials ?? [], options);
       const link = buildLink({ name: flags.step, materials, products: {} });
       const path = signer
-        ? writeLink(link, signer, flags.target, dir, unfinishedLinkFileFor(flags.step, signer.key.public.keyid(flags.target)))
-        : await writeGpgLink(link, gpgKeyid(flags), flags.gpgHome, dir, io.cwd, (k) => unfinishedLinkFileFor(flags.step, k));
-      io.stderr.write(`totem: started step "${flags.step}": ${Object.keys(materials).length} materials → ${displayPath(io.cwd, path)}\n`);
+        ? writeLink(link, signer, flags.target, dir.path, unfinishedLinkFileFor(flags.step, signer.key.public.keyid(flags.target)))
+        : await writeGpgLink(link, gpgKeyid(flags), flags.gpgHome, dir.path, io.cwd, (k) => unfinishedLinkFileFor(flags.step, k));
+      io.stderr.write(`totem: started step "${flags.step}": ${Object.keys(materials).length} materials → ${foundIn(dir, path).shown}\n`);
     });
 
   const stop = recordingOptions(record.command("stop"), { materials: false, products: true })
@@ -98,19 +96,18 @@ export function register(program: Command): void {
         return;
       }
       const pub = signer.key.public.toLayoutKey(flags.target);
-      const unfinished = join(dir, unfinishedLinkFileFor(flags.step, pub.keyid));
-      const shown = displayPath(io.cwd, unfinished);
-      const loaded = loadEnvelope(readBytes(unfinished, "unfinished link (run `totem record start` first)"), { expect: "link" });
+      const { path: unfinished, shown } = inside(dir, unfinishedLinkFileFor(flags.step, pub.keyid));
+      const loaded = loadEnvelope(readBytes(unfinished, "unfinished link (run `totem record start` first)", shown), { expect: "link" });
       if (!loaded.ok) throw new InputError(`cannot read '${shown}': ${describeLoadError(loaded.error)}`);
       if (loaded.value.type !== "link" || checkEnvelopeSignature(loaded.value, pub.keyid, pub) !== "valid") {
         throw new InputError(`'${shown}' is not signed by this key; start the step again with the same --key`);
       }
       const products = recordArtifacts(flags.products ?? [], options);
       const link = buildLink({ name: flags.step, materials: loaded.value.link.materials, products });
-      const path = writeLink(link, signer, flags.target, dir);
+      const path = writeLink(link, signer, flags.target, dir.path);
       rmSync(unfinished, { force: true });
       io.stderr.write(
-        `totem: recorded step "${flags.step}": ${artifactCount(link.materials)} materials, ${artifactCount(products)} products → ${displayPath(io.cwd, path)}\n`,
+        `totem: recorded step "${flags.step}": ${artifactCount(link.materials)} materials, ${artifactCount(products)} products → ${foundIn(dir, path).shown}\n`,
       );
     });
 

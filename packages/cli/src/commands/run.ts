@@ -23,7 +23,7 @@ import {
 import { type ArtifactOptions, CAPTURE_LIMIT_BYTES, formatBytes, KILL_GRACE_MS, type ProcessResult, recordArtifacts as recordFiles, runProcess } from "@totem/node-io";
 import { type Command, Option } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
-import { describeFsError, displayPath, resolveFrom } from "../io.js";
+import { describeFsError, foundIn, resolveFrom, userPath } from "../io.js";
 import { writeFileAtomic } from "../write-files.js";
 import { type Io, ioOf, secondsOption, setExit } from "../program.js";
 import { loadSigner, type Signer } from "../signing-keys.js";
@@ -289,14 +289,14 @@ export function register(program: Command): void {
         }),
       });
       if (ran) Object.assign(link.byproducts, droppedBytes(ran, io));
-      const dir = resolveFrom(io.cwd, flags.metadataDirectory);
+      const dir = userPath(io.cwd, flags.metadataDirectory);
       const path = signer
         ? flags.attest
-          ? (await import("./run-attest.js")).writeAttestation(link, signer, flags.target, dir)
-          : writeLink(link, signer, flags.target, dir)
-        : await writeGpgLink(link, flags.gpg === true ? undefined : flags.gpg, flags.gpgHome, dir, io.cwd);
+          ? (await import("./run-attest.js")).writeAttestation(link, signer, flags.target, dir.path)
+          : writeLink(link, signer, flags.target, dir.path)
+        : await writeGpgLink(link, flags.gpg === true ? undefined : flags.gpg, flags.gpgHome, dir.path, io.cwd);
       io.stderr.write(
-        `totem: recorded step "${flags.step}": ${Object.keys(materials).length} materials, ${Object.keys(products).length} products → ${displayPath(io.cwd, path)}\n`,
+        `totem: recorded step "${flags.step}": ${Object.keys(materials).length} materials, ${Object.keys(products).length} products → ${foundIn(dir, path).shown}\n`,
       );
       if (ran && ran.returnValue !== 0) {
         io.stderr.write(`totem: the command exited with ${ran.returnValue}${ran.returnValue < 0 ? ` (killed by signal ${-ran.returnValue})` : ""}; the link records it\n`);

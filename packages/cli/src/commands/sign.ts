@@ -19,7 +19,7 @@ import {
 } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { InputError, UsageError } from "../errors.js";
-import { displayPath, readBytes, resolveFrom } from "../io.js";
+import { readBytes, resolveFrom, userPath } from "../io.js";
 import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf } from "../program.js";
 import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
@@ -68,8 +68,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: SignFlags, cmd: Command) => {
       const io = ioOf(cmd);
       if (opts.key.length === 0 && !opts.gpg) throw new UsageError("sign needs at least one --key or --gpg", "(see totem sign --help)");
-      const path = resolveFrom(io.cwd, file);
-      const shown = displayPath(io.cwd, path);
+      const { path, shown } = userPath(io.cwd, file);
       const bytes = readBytes(path, "layout", shown);
       const loaded = loadEnvelope(bytes, { expect: "layout" });
       if (!loaded.ok) {
@@ -93,12 +92,12 @@ export function register(program: Command): void {
       if (!again.ok || Buffer.compare(Buffer.from(again.value.signedBytes), Buffer.from(envelope.signedBytes)) !== 0) {
         throw new InputError(`cannot sign '${shown}' without changing its payload (it holds values Totem cannot re-emit exactly)`);
       }
-      const out = opts.output === undefined ? path : resolveFrom(io.cwd, opts.output);
-      refuseOverwritingInput(out, `-o ${opts.output}`, opts.key.map((k) => ({ path: resolveFrom(io.cwd, k), what: `private key ${k}` })));
-      writeFileAtomic(out, text, undefined, displayPath(io.cwd, out));
+      const out = opts.output === undefined ? { path, shown } : userPath(io.cwd, opts.output);
+      refuseOverwritingInput(out.path, `-o ${opts.output}`, opts.key.map((k) => ({ path: resolveFrom(io.cwd, k), what: `private key ${k}` })));
+      writeFileAtomic(out.path, text, undefined, out.shown);
       const keyids = [...signerKeyids(signers, target), ...gpgSigned.map((s) => s.keyid)];
       io.stderr.write(
-        `signed ${shown} → ${displayPath(io.cwd, out)}: ${envelope.envelope}, target ${target}, ` +
+        `signed ${shown} → ${out.shown}: ${envelope.envelope}, target ${target}, ` +
           `${again.value.signatures.length} signatures, added ${keyids.join(", ")}\n`,
       );
     });

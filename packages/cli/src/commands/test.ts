@@ -2,11 +2,11 @@
 // `*.totem-test` files (docs/testing.md). Each test's chain is built with test keys (test-chain.ts)
 // and verified by the engine's verifyChain; the verdict is compared with the test's `expect`.
 import { readdirSync, statSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parseTestFile } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, UsageError } from "../errors.js";
-import { displayPath, readText, resolveFrom } from "../io.js";
+import { type UserPath, beside, foundIn, readText, userPath } from "../io.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { collectParam } from "../params.js";
 import { colorEnabled } from "../terminal.js";
@@ -64,29 +64,27 @@ export function register(program: Command): void {
     .action(async (paths: string[], opts: TestFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const now = resolveNow(opts.now, io, "verdict");
-      const files: string[] = [];
+      const files: UserPath[] = [];
       for (const p of paths.length === 0 ? ["."] : paths) {
-        const abs = resolveFrom(io.cwd, p);
+        const given = userPath(io.cwd, p);
         let isDir = false;
         try {
-          isDir = statSync(abs).isDirectory();
+          isDir = statSync(given.path).isDirectory();
         } catch {
           isDir = false;
         }
-        files.push(...(isDir ? findTestFiles(abs) : [abs]));
+        files.push(...(isDir ? findTestFiles(given.path).map((f) => foundIn(given, f)) : [given]));
       }
       if (files.length === 0) throw new UsageError(`no ${TEST_EXTENSION} files found in ${paths.length === 0 ? "." : paths.join(", ")}`, "(see totem test --help)");
       const keys = new TestKeys();
       const outcomes: FileOutcome[] = [];
       const color = colorEnabled(io.stderrIsTTY, io.env);
-      for (const path of files) {
-        const uri = displayPath(io.cwd, path);
+      for (const { path, shown: uri } of files) {
         const text = readText(path, "policy test", uri, "policy");
         const parsed = parseTestFile(text);
         writeCodeFrames([{ uri, text, diagnostics: parsed.diagnostics }], io.stderr, color);
-        const policyPath = join(dirname(path), parsed.policy?.path ?? `${basename(path, TEST_EXTENSION)}.totem`);
-        const policyShown = displayPath(io.cwd, policyPath);
-        const outcome: FileOutcome = { file: uri, policy: policyShown, tests: [] };
+        const policy = beside({ path, shown: uri }, parsed.policy?.path ?? `${basename(path, TEST_EXTENSION)}.totem`);
+        const outcome: FileOutcome = { file: uri, policy: policy.shown, tests: [] };
         outcomes.push(outcome);
         const broken = (message: string) => {
           outcome.tests = parsed.tests.map((t) => ({ name: t.name, status: "error" as const, ...(t.expect ? { expected: t.expect } : {}), message }));
@@ -96,12 +94,12 @@ export function register(program: Command): void {
           broken(`${uri} has errors (see above); its tests did not run`);
           continue;
         }
-        const checked = checkPolicy(relative(io.cwd, policyPath) || policyPath, io, { now, params: { ...parsed.params, ...(opts.param ?? {}) } });
+        const checked = checkPolicy(policy, io, { now, params: { ...parsed.params, ...(opts.param ?? {}) } });
         const errors = checked.diagnostics.filter((d) => d.severity === "error");
         const layout = checked.lowered.layout;
         if (errors.length > 0 || layout === undefined) {
           writeCodeFrames([{ ...checked, diagnostics: errors }], io.stderr, color);
-          broken(`the policy ${policyShown} has errors (see above); its tests did not run`);
+          broken(`the policy ${policy.shown} has errors (see above); its tests did not run`);
           continue;
         }
         const ctx = { layout, file: checked.lowered.analysis.file, target: checked.lowered.target, keys, outsiders: parsed.outsiders, now, dir: dirname(path) };

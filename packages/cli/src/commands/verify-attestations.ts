@@ -5,7 +5,7 @@ import { listLinkDir, readLinkFile } from "@totem/node-io";
 import { type AttestationFile, type AttestationVerdict, type JsonValue, parseAttestationLayout, parseAttestJson, substituteParameters, verifyAttestations } from "@totem/engine";
 import type { Command } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
-import { displayPath, readBytes, readText, resolveFrom } from "../io.js";
+import { readBytes, readText, resolveFrom, userPath } from "../io.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { escapeForTerminal } from "../terminal.js";
 
@@ -51,8 +51,7 @@ export async function verifyWithAttestations(flags: AttestationFlags, cmd: Comma
   const io = ioOf(cmd);
   if (flags.attestations === undefined) throw new UsageError("--substitute-parameters and --trusted-root apply to --attestations (ITE-10/11 layouts) only");
   const now = resolveNow(flags.now, io, "verdict");
-  const layoutPath = resolveFrom(io.cwd, flags.layout);
-  const shownLayout = displayPath(io.cwd, layoutPath);
+  const { path: layoutPath, shown: shownLayout } = userPath(io.cwd, flags.layout);
   const parsed = await parseAttestationLayout(readText(layoutPath, "layout", shownLayout, "policy"));
   if (!parsed.ok) throw new InputError(`cannot read attestation layout '${shownLayout}': ${parsed.error.message} (at ${parsed.error.path})`);
   let parameters: Parameters<typeof substituteParameters>[1] = {};

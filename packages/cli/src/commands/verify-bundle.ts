@@ -4,7 +4,7 @@
 import { type BundleArtifact, type BundleSigner, parseAttestJson, verifySigstoreBundle } from "@totem/engine";
 import type { Command } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
-import { displayPath, readBytes, readText, resolveFrom } from "../io.js";
+import { readBytes, readText, resolveFrom } from "../io.js";
 import { ioOf, setExit } from "../program.js";
 
 const EXAMPLES = `
@@ -57,9 +57,8 @@ export function register(program: Command): void {
         throw new UsageError("--trusted-root is required: Totem has no built-in trust and never fetches one (see docs/attestations.md)");
       }
       const readJson = (path: string, what: string) => {
-        const abs = resolveFrom(io.cwd, path);
-        const parsed = parseAttestJson(readBytes(abs, what, path, "layout"), what);
-        if (!parsed.ok) throw new InputError(`cannot read ${what} '${displayPath(io.cwd, abs)}': ${parsed.error.message}`);
+        const parsed = parseAttestJson(readBytes(resolveFrom(io.cwd, path), what, path, "layout"), what);
+        if (!parsed.ok) throw new InputError(`cannot read ${what} '${path}': ${parsed.error.message}`);
         return parsed.value;
       };
       const signer = signerOf(opts, (path) => readText(resolveFrom(io.cwd, path), "public key", path, "key"));

@@ -4,6 +4,7 @@
 // chains: the main thread and worker threads check the link files and settle steps first
 // (node-io's verify-threads.ts, running the engine's own chunks).
 import { statSync } from "node:fs";
+import { basename } from "node:path";
 import type { SourceMap } from "@totem/dsl";
 import {
   describeLoadError,
@@ -22,7 +23,7 @@ import {
 import { type Command, Option } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
 import { escapeForTerminal } from "../terminal.js";
-import { describeFsError, displayPath, keyReaderFor, readBytes, readText, resolveFrom } from "../io.js";
+import { type UserPath, beside, describeFsError, keyReaderFor, readBytes, readText, resolveFrom, userPath } from "../io.js";
 import {
   chunkRunner,
   INSPECTION_TIMEOUT_SECONDS,
@@ -104,9 +105,9 @@ function inspectionRecorder(io: Io, written: string[]) {
 }
 
 function readLayoutKey(file: string, io: Io, type: KeyType | undefined): PublicKeyMaterial {
-  const path = resolveFrom(io.cwd, file);
-  const parsed = parsePublicKey(readText(path, "layout key", path, "key"), type ? { type } : undefined);
-  if (!parsed.ok) throw new InputError(`cannot use layout key '${displayPath(io.cwd, path)}': ${parsed.error.message}`);
+  const { path, shown } = userPath(io.cwd, file);
+  const parsed = parsePublicKey(readText(path, "layout key", shown, "key"), type ? { type } : undefined);
+  if (!parsed.ok) throw new InputError(`cannot use layout key '${shown}': ${parsed.error.message}`);
   return parsed.value;
 }
 
@@ -118,9 +119,9 @@ export interface SourceLocation {
 }
 
 /** `<layout name>.totem` beside the layout (`root.layout` → `root.totem`); undefined for a layout named `x.totem`. */
-function besidePolicy(layoutPath: string): string | undefined {
-  const policyPath = layoutPath.replace(/\.[^./\\]*$/, "") + ".totem";
-  return policyPath === layoutPath ? undefined : policyPath;
+function besidePolicy(layout: UserPath): UserPath | undefined {
+  const name = `${basename(layout.path).replace(/\.[^.]*$/, "")}.totem`;
+  return name === basename(layout.path) ? undefined : beside(layout, name);
 }
 
 /** The stages a verdict passed, one line each (`--verbose`): all of them, or those before the failing one. */
@@ -140,8 +141,9 @@ type Locator = (f: Failure) => SourceLocation | undefined;
  * location is reported only where the compiled policy has the same rule text at the same place as
  * the failing rule, so a policy that drifted from the layout never points at the wrong line.
  */
-async function policyLocator(policyPath: string | undefined, io: Io, now: Date): Promise<Locator | undefined> {
-  if (policyPath === undefined) return undefined;
+async function policyLocator(policy: UserPath | undefined, now: Date): Promise<Locator | undefined> {
+  if (policy === undefined) return undefined;
+  const { path: policyPath, shown: file } = policy;
   // The bounded reader: a policy path naming a FIFO or /dev/zero is refused at once, never read.
   const read = readTextBounded(policyPath, "policy");
   if (!read.ok) return undefined;
@@ -154,7 +156,6 @@ async function policyLocator(policyPath: string | undefined, io: Io, now: Date):
   if (!layout) return undefined;
   const map: SourceMap = compiled.sourceMap;
   const index = new LineIndex(text);
-  const file = displayPath(io.cwd, policyPath);
   const at = (offset: number): SourceLocation => ({ file, ...index.lineColumn(offset) });
   return (f) => {
     if (f.sublayout?.length) return undefined;
@@ -264,9 +265,9 @@ export function register(program: Command): void {
       // Threads for a big chain boot while the layout and its keys are read.
       const warming = warmWorkers(dir, flags.jobs);
       const now = resolveNow(flags.now, io, "verdict");
-      const layoutPath = resolveFrom(io.cwd, flags.layout);
-      const shown = displayPath(io.cwd, layoutPath);
-      const loaded = loadEnvelope(readBytes(layoutPath, "layout"), { expect: "layout" });
+      const layout = userPath(io.cwd, flags.layout);
+      const { shown } = layout;
+      const loaded = loadEnvelope(readBytes(layout.path, "layout", shown), { expect: "layout" });
       if (!loaded.ok) throw new InputError(`cannot read layout '${shown}': ${describeLoadError(loaded.error)}`);
       const keyFiles = [...(flags.layoutKey ?? []), ...(flags.layoutKeys ?? [])];
       if (keyFiles.length === 0 && !flags.gpg?.length) throw new UsageError("specify at least one layout key: --layout-key FILE or --gpg KEYID");
@@ -302,7 +303,7 @@ export function register(program: Command): void {
         ...(runner ? { chunkRunner: runner } : {}),
       });
       result.warnings.push(...x509Warnings(loaded.value.type === "layout" ? loaded.value.layout : undefined));
-      const locate = result.passed ? undefined : await policyLocator(flags.policy ? resolveFrom(io.cwd, flags.policy) : besidePolicy(layoutPath), io, now);
+      const locate = result.passed ? undefined : await policyLocator(flags.policy ? userPath(io.cwd, flags.policy) : besidePolicy(layout), now);
       if (flags.json) {
         io.stdout.write(jsonReport(result, shown, locate, written));
       } else {
