@@ -1,5 +1,6 @@
 // `analyze`: the whole front end in one pure call — parse, resolve names, run the semantic checks and
 // the in-toto lints — for `totem check` and for the language server on every edit.
+import type { CelSyntaxCheck } from "@totem/engine";
 import type { PolicyFile } from "./ast.js";
 import { CHECKS, LINTS } from "./checks/all.js";
 import { type CheckContext, collectItemRules, constantResolver, ruleSetsByName } from "./checks/context.js";
@@ -15,6 +16,11 @@ export interface AnalyzeOptions {
   expiryWarningDays?: number;
   /** Values of the policy's `param` declarations, checked where they are used like written strings. */
   params?: Readonly<Record<string, string>>;
+  /**
+   * The CEL parser for `check` rules (the engine's `celParser()`, loaded by the caller: the checks are
+   * synchronous). Without it, `check` rules are not parsed and `invalid-cel` is never reported.
+   */
+  celSyntax?: CelSyntaxCheck;
 }
 
 /** Everything known about one policy text. */
@@ -48,6 +54,7 @@ export function checkContext(
   };
   if (file.layout !== undefined) ctx.layout = file.layout;
   if (opts.now !== undefined) ctx.now = opts.now;
+  if (opts.celSyntax !== undefined) ctx.celSyntax = opts.celSyntax;
   return ctx;
 }
 

@@ -6,8 +6,12 @@
 // Markers are comment lines whose `^` run sits under the reported span (zero-width spans show one `^`).
 // `check` strips the markers, analyzes the policy and writes the markers the diagnostics produce back
 // in, so a fixture is its own golden file: the test compares the text, UPDATE_GOLDENS=1 rewrites it.
+import { celParser } from "@totem/engine";
 import { type AnalyzeOptions, analyze } from "../src/analyze.js";
 import type { Diagnostic } from "../src/diagnostic.js";
+
+/** The engine's CEL parser, loaded once: fixtures report `invalid-cel` as `totem check` does. */
+const celSyntax = await celParser();
 
 /** The clock every check fixture is analyzed with, so expiry lints are reproducible. */
 export const FIXTURE_NOW = new Date("2026-06-01T00:00:00Z");
@@ -59,7 +63,7 @@ export function annotate(source: string, diagnostics: Diagnostic[]): string {
 }
 
 /** Analyzes the policy in an annotated fixture and returns it annotated with the actual diagnostics. */
-export function check(annotated: string, opts: AnalyzeOptions = { now: FIXTURE_NOW }): { actual: string; diagnostics: Diagnostic[]; source: string } {
+export function check(annotated: string, opts: AnalyzeOptions = { now: FIXTURE_NOW, celSyntax }): { actual: string; diagnostics: Diagnostic[]; source: string } {
   const source = stripMarkers(annotated);
   const { diagnostics } = analyze(source, opts);
   return { actual: annotate(source, diagnostics), diagnostics, source };

@@ -117,7 +117,7 @@ export type { AttestationLayout, AttestationStep, ExpectedAttribute, ExpectedPre
 export { attestationLayoutFromJson, parseAttestationLayout, substituteParameters } from "./attest/layout.js";
 export type { AttestationFile, AttestationFinding, AttestationTrust, AttestationVerdict } from "./attest/verify-layout.js";
 export { claimArtifacts, cleanPath, stepOfFile, verifyAttestations } from "./attest/verify-layout.js";
-export { celSyntaxError, evaluateRule, type RuleOutcome } from "./attest/cel-rules.js";
+export { type CelSyntaxCheck, celParser, celSyntaxError, evaluateRule, type RuleOutcome } from "./attest/cel-rules.js";
 export { LINK_PREDICATE_V03, linkStatement, signLinkStatement } from "./attest/link-statement.js";
-export { checkRuleFields, PREDICATE_TYPES, type PredicateField, type PredicateType, predicateType, type UnknownField } from "./attest/predicate-types.js";
+export { CEL_VARIABLES, checkRuleFields, PREDICATE_TYPES, type PredicateField, type PredicateType, predicateType, type UnknownField } from "./attest/predicate-types.js";
 export { identityMatches, identityPatternProblem } from "./attest/identity-pattern.js";

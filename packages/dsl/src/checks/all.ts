@@ -13,6 +13,7 @@ import { lintRequireAfterConsume } from "../lints/require-after-consume.js";
 import { lintSoleSigner } from "../lints/sole-signer.js";
 import { lintUnreachableRule } from "../lints/unreachable-rule.js";
 import { lintUnusedFunctionary } from "../lints/unused-functionary.js";
+import { checkAttestations } from "./attestations.js";
 import { checkCommands } from "./commands.js";
 import type { CheckContext, Lint } from "./context.js";
 import { checkCycles } from "./cycles.js";
@@ -35,6 +36,7 @@ export const CHECKS: readonly ((ctx: CheckContext) => void)[] = [
   checkInlineKeys,
   checkGolangFields,
   checkCommands,
+  checkAttestations,
 ];
 
 /** in-toto lints: warnings and infos about layouts that compile but likely do not mean what they say. */

@@ -1,7 +1,7 @@
 // What every check and lint receives: the tree, the symbols, constants resolved to their values and
 // every rule block with its rule sets spliced in. Lowering resolves strings and rules the same way,
 // so a lint and the compiled layout never disagree about what a rule says.
-import type { ArtifactSide } from "@totem/engine";
+import type { ArtifactSide, CelSyntaxCheck } from "@totem/engine";
 import type {
   InspectionDecl,
   LayoutDecl,
@@ -49,6 +49,8 @@ export interface CheckContext {
   expiryWarningDays: number;
   /** The value of a string expression, or undefined when it is missing, unknown or cyclic. */
   value(expr: StringExpr | undefined): string | undefined;
+  /** The CEL parser for `check` rules; undefined skips `invalid-cel`. */
+  celSyntax?: CelSyntaxCheck;
   /** Every rule list of every item, in layout order, materials before products. */
   itemRules: ItemRules[];
   report(d: Diagnostic): void;

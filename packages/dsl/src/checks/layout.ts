@@ -1,6 +1,7 @@
 // Checks on the layout as a whole: it exists, it expires on a valid date, its target is known, its
 // step and inspection names can be link file names, and every inspection has a command to run.
 import { TARGETS } from "@totem/engine";
+import { ITE10 } from "../attest/target.js";
 import { diagnostic } from "../codes.js";
 import type { CheckContext } from "./context.js";
 import { parseExpiry } from "./expiry-date.js";
@@ -66,8 +67,14 @@ export function checkLayout(ctx: CheckContext): void {
   }
   checkExpiryClause(ctx);
   const target = layout.target;
-  if (target !== undefined && !(TARGETS as readonly string[]).includes(target.value)) {
-    ctx.report(diagnostic("invalid-target", target.span, `Unknown target "${target.value}": write "in-toto-1.3" (in-toto 1.3 keyids, Metablock), "in-toto" (modern keyids) or "in-toto-golang" (1.3 keyids, DSSE, X.509 fields).`));
+  if (target !== undefined && target.value !== ITE10 && !(TARGETS as readonly string[]).includes(target.value)) {
+    ctx.report(
+      diagnostic(
+        "invalid-target",
+        target.span,
+        `Unknown target "${target.value}": write "in-toto-1.3" (in-toto 1.3 keyids, Metablock), "in-toto" (modern keyids), "in-toto-golang" (1.3 keyids, DSSE, X.509 fields) or "ite-10" (an attestation layout in attestation-verifier's format).`,
+      ),
+    );
   }
   checkNames(ctx);
   for (const inspection of layout.inspections) {

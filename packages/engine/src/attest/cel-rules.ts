@@ -23,16 +23,30 @@ function toCel(value: JsonValue | undefined): unknown {
   return typeof value === "bigint" ? Number(value) : value;
 }
 
+/** Where a CEL text fails to parse (offset into the rule, in UTF-16 units), or undefined when it parses. */
+export type CelSyntaxCheck = (rule: string) => { message: string; offset: number } | undefined;
+
+/**
+ * The CEL parser as a synchronous check, once the library is loaded: for callers that must not wait
+ * per rule (the dsl's checks run synchronously; the CLI and the language server load it first).
+ * Parses only, never evaluates.
+ */
+export async function celParser(): Promise<CelSyntaxCheck> {
+  const cel = await celLib();
+  return (rule) => {
+    try {
+      cel.parse(rule);
+      return undefined;
+    } catch (e) {
+      const error = e as Error & { location?: { start?: { offset?: number } } };
+      return { message: error.message.replace(/^<input>:\d+:\d+: /, ""), offset: error.location?.start?.offset ?? 0 };
+    }
+  };
+}
+
 /** Where a CEL text fails to parse (offset into the rule), or undefined when it parses. */
 export async function celSyntaxError(rule: string): Promise<{ message: string; offset: number } | undefined> {
-  const cel = await celLib();
-  try {
-    cel.parse(rule);
-    return undefined;
-  } catch (e) {
-    const error = e as Error & { location?: { start?: { offset?: number } } };
-    return { message: error.message.replace(/^<input>:\d+:\d+: /, ""), offset: error.location?.start?.offset ?? 0 };
-  }
+  return (await celParser())(rule);
 }
 
 /** Evaluates one rule against a claim. Never rejects. */
