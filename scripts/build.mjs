@@ -121,6 +121,12 @@ if (only !== "cli" && existsSync("packages/lsp/src/server-main.ts")) {
       outfile: "packages/vscode-extension/dist/server.cjs",
       format: "cjs",
       minify: true,
+      // node-io's verify-threads reads import.meta.url to find its worker bundle. A CommonJS bundle has
+      // no import.meta: esbuild warns on every build (npm ci's postinstall too) and would leave it
+      // empty. Give it the bundle's own URL: it ends in .cjs, so should that code ever be bundled
+      // here, it finds no worker bundle and verifies on the server's thread.
+      banner: { js: 'const __totemImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+      define: { "import.meta.url": "__totemImportMetaUrl" },
     }),
   );
 }
