@@ -3,7 +3,7 @@
 // state while typing) and costs one pass over the prefix, well under a millisecond for 5k lines.
 
 /** The kind of block the cursor is directly inside. */
-export type BlockKind = "top" | "layout" | "step" | "inspection" | "rules" | "key" | "other";
+export type BlockKind = "top" | "layout" | "step" | "inspection" | "rules" | "key" | "attestation" | "sigstore" | "other";
 
 /** Where the cursor is, as completion needs it. */
 export interface CursorContext {
@@ -18,6 +18,11 @@ export interface CursorContext {
   inComment: boolean;
   /** The name of the step or inspection the cursor is in, if any. */
   item?: string;
+  /**
+   * In an `attestation … {` block: its predicate type as written — the string's text, or the name
+   * of the constant that gives it.
+   */
+  attestation?: { text: string } | { constant: string };
 }
 
 const BLOCK_HEADS: Record<string, BlockKind> = {
@@ -28,6 +33,8 @@ const BLOCK_HEADS: Record<string, BlockKind> = {
   materials: "rules",
   products: "rules",
   key: "key",
+  attestation: "attestation",
+  sigstore: "sigstore",
 };
 
 function isWordChar(c: number): boolean {
@@ -41,14 +48,17 @@ function blockFor(words: string[]): BlockKind {
   for (let back = 1; back <= 2 && back <= words.length; back++) {
     const w = words[words.length - back] as string;
     const kind = BLOCK_HEADS[w];
-    if (kind && (back === 1 ? w === "materials" || w === "products" || w === "key" || w === "layout" : true)) return kind;
+    if (kind && (back === 1 ? w === "materials" || w === "products" || w === "key" || w === "layout" || w === "sigstore" : true)) return kind;
   }
   return "other";
 }
 
-function itemOf(items: (string | undefined)[]): { item?: string } {
+type Head = CursorContext["attestation"];
+
+function itemOf(items: (string | undefined)[], heads: Head[]): Pick<CursorContext, "item" | "attestation"> {
   const item = items.at(-1);
-  return item === undefined ? {} : { item };
+  const attestation = heads.at(-1);
+  return { ...(item === undefined ? {} : { item }), ...(attestation === undefined ? {} : { attestation }) };
 }
 
 /** Where scanning may start instead of the beginning: an offset outside any string or comment, and the blocks open there. */
@@ -63,6 +73,10 @@ export function cursorContext(text: string, offset: number, start?: ScanStart): 
   const stack: BlockKind[] = start && start.offset <= end ? [...start.blocks] : [];
   // The item (step or inspection) name of each open block, so completion can leave the current one out.
   const items: (string | undefined)[] = [];
+  // The predicate type of each open block that is an attestation block (undefined for other blocks).
+  const heads: Head[] = [];
+  // The text of the last string literal closed, for the head of `attestation "…" {`.
+  let lastString = "";
   let words: string[] = [];
   let i = start && start.offset <= end ? start.offset : 0;
   while (i < end) {
@@ -70,7 +84,7 @@ export function cursorContext(text: string, offset: number, start?: ScanStart): 
     if (c === 35 /* # */) {
       let j = i;
       while (j < text.length && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
-      if (j >= end) return { block: stack.at(-1) ?? "top", before: words, wordStart: end, inComment: true, ...itemOf(items) };
+      if (j >= end) return { block: stack.at(-1) ?? "top", before: words, wordStart: end, inComment: true, ...itemOf(items, heads) };
       i = j;
     } else if (c === 34 /* " */) {
       let j = i + 1;
@@ -87,26 +101,30 @@ export function cursorContext(text: string, offset: number, start?: ScanStart): 
           wordStart: end,
           string: { start: i + 1, prefix: text.slice(i + 1, end) },
           inComment: false,
-          ...itemOf(items),
+          ...itemOf(items, heads),
         };
       }
       words.push('"');
+      lastString = text.slice(i + 1, j);
       i = text.charCodeAt(j) === 34 ? j + 1 : j;
     } else if (c === 123 /* { */) {
       const kind = blockFor(words);
       stack.push(kind);
       items.push(kind === "step" || kind === "inspection" ? words.at(-1) : items.at(-1));
+      const head = words.at(-1);
+      heads.push(kind !== "attestation" || head === undefined ? undefined : head === '"' ? { text: lastString } : { constant: head });
       words = [];
       i++;
     } else if (c === 125 /* } */) {
       stack.pop();
       items.pop();
+      heads.pop();
       words = [];
       i++;
     } else if (isWordChar(c)) {
       let j = i;
       while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
-      if (j >= end) return { block: stack.at(-1) ?? "top", before: words, wordStart: i, inComment: false, ...itemOf(items) };
+      if (j >= end) return { block: stack.at(-1) ?? "top", before: words, wordStart: i, inComment: false, ...itemOf(items, heads) };
       words.push(text.slice(i, j));
       i = j;
     } else {
@@ -119,5 +137,5 @@ export function cursorContext(text: string, offset: number, start?: ScanStart): 
     }
     if (words.length > 8) words = words.slice(-8);
   }
-  return { block: stack.at(-1) ?? "top", before: words, wordStart: end, inComment: false, ...itemOf(items) };
+  return { block: stack.at(-1) ?? "top", before: words, wordStart: end, inComment: false, ...itemOf(items, heads) };
 }

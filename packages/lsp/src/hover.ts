@@ -1,9 +1,11 @@
-// Hover: functionary → key type and keyid under each target; step → functionaries, threshold and the
-// steps that consume its artifacts; rule → what it does in in-toto terms; diagnostic → its code's docs.
-import type { Diagnostic, InspectionDecl, PolicyFile, RuleNode, StepDecl, StringExpr } from "@totem/dsl";
+// Hover: functionary → key type and keyid under each target, or a Sigstore identity; step →
+// functionaries, threshold and the steps that consume its artifacts; rule → what it does in in-toto
+// terms; predicate type → its documentation (predicates.ts); diagnostic → its code's docs.
+import { constantResolver, type Diagnostic, type FunctionaryDecl, type InspectionDecl, type PolicyFile, type RuleNode, type StepDecl, type StringExpr } from "@totem/dsl";
 import type { Hover } from "vscode-languageserver";
 import type { DocAnalysis } from "./analysis.js";
 import type { DocumentSnapshot } from "./documents.js";
+import { predicateTypeHover } from "./predicates.js";
 import { KEYWORD_DOCS, RULE_DOCS } from "./rule-docs.js";
 
 /** What the server can say about a functionary's key (read through the key-file cache). */
@@ -86,9 +88,41 @@ function itemHover(file: PolicyFile, item: Item): string {
   return lines.join("\n");
 }
 
+/** What a keyless functionary is: its issuer and identity (exact or a pattern), and what that means. */
+function sigstoreLines(decl: FunctionaryDecl): string[] {
+  const lines = ["- keyless: a Sigstore identity, checked offline against a trusted root (target \"ite-10\")"];
+  for (const item of decl.sigstore?.items ?? []) {
+    const value = exprText(item.value);
+    if (item.kind === "issuer") lines.push(`- OIDC issuer (exact): ${value}`);
+    else if (item.kind === "identity") lines.push(`- certificate identity (SAN, exact): ${value}`);
+    else lines.push(`- certificate identity pattern: ${value} — \`*\` is any run of characters other than \`/\`; the whole SAN must match`);
+  }
+  return lines;
+}
+
+/** The steps a functionary signs: by `by` (links), and by attestation blocks (named with their predicate types). */
+function signedSteps(file: PolicyFile, name: string): string[] {
+  const resolve = constantResolver(file);
+  const out: string[] = [];
+  for (const step of file.layout?.steps ?? []) {
+    const types = (step.attestations ?? []).filter((a) => a.by.some((b) => b.text === name)).map((a) => resolve(a.predicateType) ?? "…");
+    const links = step.by.some((b) => b.text === name);
+    if (types.length === 0) {
+      if (links) out.push(`\`${step.name.text}\``);
+    } else out.push(`\`${step.name.text}\` (${[...(links ? ["links"] : []), ...types].join(", ")})`);
+  }
+  return out;
+}
+
 function functionaryHover(doc: DocumentSnapshot, file: PolicyFile, name: string, keys: KeyInfoProvider): string {
   const decl = file.layout?.functionaries.find((f) => f.name.text === name);
   const lines = [`**functionary** \`${name}\``];
+  if (decl?.sigstore) {
+    lines.push(...sigstoreLines(decl));
+    const steps = signedSteps(file, name);
+    lines.push(steps.length > 0 ? `- signs: ${steps.join(", ")}` : "- signs no step");
+    return lines.join("\n");
+  }
   if (decl?.key?.kind === "file") lines.push(`- key file: ${exprText(decl.key.path)}`);
   else if (decl?.key?.kind === "inline") lines.push("- inline key");
   const info = keys(doc, name);
@@ -98,7 +132,7 @@ function functionaryHover(doc: DocumentSnapshot, file: PolicyFile, name: string,
   const byKeyid = new Map<string, string[]>();
   for (const k of info?.keyids ?? []) byKeyid.set(k.keyid, [...(byKeyid.get(k.keyid) ?? []), k.target]);
   for (const [keyid, targets] of byKeyid) lines.push(`- keyid (${targets.join(", ")}): \`${keyid}\``);
-  const steps = (file.layout?.steps ?? []).filter((s) => s.by.some((b) => b.text === name)).map((s) => `\`${s.name.text}\``);
+  const steps = signedSteps(file, name);
   lines.push(steps.length > 0 ? `- signs: ${steps.join(", ")}` : "- signs no step");
   return lines.join("\n");
 }
@@ -110,6 +144,17 @@ function ruleAt(file: PolicyFile, offset: number): RuleNode | undefined {
     if (item.products) lists.push(item.products.rules);
   }
   for (const rules of lists) for (const r of rules) if (r.span.start <= offset && offset < r.span.end) return r;
+  return undefined;
+}
+
+/** The predicate type string literal of an attestation block under `offset`. */
+function predicateLiteralAt(file: PolicyFile, offset: number): StringExpr | undefined {
+  for (const step of file.layout?.steps ?? []) {
+    for (const a of step.attestations ?? []) {
+      const t = a.predicateType;
+      if (t?.kind === "string" && t.span.start <= offset && offset < t.span.end) return t;
+    }
+  }
   return undefined;
 }
 
@@ -167,6 +212,8 @@ export function hoverAt(
         const given = `given at compile time: \`--param ${decl.name}=…\``;
         parts.push(`**param** \`${decl.name}\` — ${given}${c.value === undefined ? " (required: no default)" : `; default ${exprText(c.value)}`}`);
       } else parts.push(`**constant** \`${decl.name}\` = ${exprText(c?.value)}`);
+      const predicate = predicateTypeHover(constantResolver(a.file)(c?.value) ?? "");
+      if (predicate) parts.push(predicate);
     } else if (decl.kind === "rule-set") {
       const set = a.file.ruleSets.find((s) => s.name.text === decl.name);
       parts.push([`**rule set** \`${decl.name}\``, "```totem", ...(set?.rules ?? []).map(writtenRule), "```"].join("\n"));
@@ -175,7 +222,12 @@ export function hoverAt(
   } else {
     const rule = ruleAt(a.file, offset);
     const keyword = keywordAt(doc.text, offset);
-    if (rule) {
+    const predicate = predicateLiteralAt(a.file, offset);
+    const predicateDocs = predicate?.kind === "string" ? predicateTypeHover(predicate.value) : undefined;
+    if (predicate && predicateDocs) {
+      parts.push(predicateDocs);
+      range = doc.lines.rangeOf(predicate.span);
+    } else if (rule) {
       parts.push(`\`${writtenRule(rule)}\`\n\n${RULE_DOCS[rule.kind]}`);
       range = doc.lines.rangeOf(rule.span);
     } else if (keyword && !inCommentOrString(doc.text.slice(doc.lines.lineStart(doc.lines.positionAt(offset).line), keyword.start))) {

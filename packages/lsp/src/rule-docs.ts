@@ -67,5 +67,17 @@ export const KEYWORD_DOCS: Record<string, string> = {
   organizations: "`organizations`: the subject organizations the certificate must have (`[\"*\"]` for any).",
   roots: '`roots`: keyids of `root-cas` entries the certificate must chain to (`["*"]` for any).',
   uris: "`uris`: the URI subject alternative names (e.g. SPIFFE ids) the certificate must have (`[\"*\"]` for any).",
+  sigstore:
+    '`functionary NAME sigstore { issuer "…" identity "…" }`: a keyless signer, a Sigstore identity: the Fulcio certificate\'s OIDC issuer and subject (SAN), verified offline against a trusted root (target "ite-10"; docs/attestations.md).',
+  issuer: '`issuer "…"`: the OIDC issuer of the signer\'s Fulcio certificate, compared exactly (e.g. "https://token.actions.githubusercontent.com").',
+  identity: '`identity "…"`: the certificate\'s subject (SAN: a URI such as a GitHub workflow ref, or an e-mail), compared exactly.',
+  "identity-pattern":
+    '`identity-pattern "…"`: the certificate\'s subject as a pattern: `*` is any run of characters other than `/`, and the whole SAN must match; no `*` in a URI\'s scheme or host or an e-mail\'s domain.',
+  attestation:
+    '`attestation "PREDICATE-TYPE" { by … threshold N check "…" }`: the step is proven by in-toto attestations of this predicate type (ITE-10), signed by the listed functionaries (target "ite-10").',
+  check: '`check "CEL"`: an ITE-11 attribute rule over `predicate`, `subject` and `predicateType`; it must be true for the claim to count. Modifiers: `warn`, `allow-if-absent`, `debug "…"`.',
+  warn: "`warn`: a false `check` only warns instead of failing the claim (ITE-11 `warn`).",
+  "allow-if-absent": "`allow-if-absent`: a `check` that reads a field the claim does not have is skipped instead of failing (ITE-11 `allowIfNoClaim`).",
+  debug: '`debug "…"`: the message shown when the `check` fails (ITE-11 `debug`).',
 };
 for (const [kind, doc] of Object.entries(RULE_DOCS)) KEYWORD_DOCS[kind] = doc;

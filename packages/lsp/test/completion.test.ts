@@ -43,7 +43,7 @@ describe("completion in context", () => {
   });
 
   it("offers step clauses inside a step, and rule kinds inside a rule block", async () => {
-    expect(await complete(withLayout("  step s {\n    |\n  }"))).toEqual(["by", "cert-constraints", "expect", "materials", "products", "threshold"]);
+    expect(await complete(withLayout("  step s {\n    |\n  }"))).toEqual(["attestation", "by", "cert-constraints", "expect", "materials", "products", "threshold"]);
     expect(await complete(withLayout("  step s {\n    products {\n      |\n    }\n  }"))).toEqual(["allow", "create", "delete", "disallow", "match", "modify", "require", "use"]);
   });
 
@@ -88,6 +88,55 @@ describe("completion in context", () => {
   it("offers nothing inside comments and compile targets after `target`", async () => {
     expect(await complete('layout "x" {\n  # step |\n}')).toEqual([]);
     expect(await complete('layout "x" {\n  target |\n}')).toEqual(["in-toto", "in-toto-1.3", "in-toto-golang"]);
+  });
+});
+
+describe("completion for attestations (target ite-10)", () => {
+  const att = (body: string, type = '"https://slsa.dev/provenance/v1"') =>
+    withLayout(`  functionary wf sigstore {\n    issuer "https://token.actions.githubusercontent.com"\n  }\n  step b {\n    attestation ${type} {\n${body}\n    }\n  }`);
+
+  it("offers attestation in a step, its clauses inside it, and the identity items in a sigstore block", async () => {
+    expect(await complete(att("      |"))).toEqual(["by", "check", "threshold"]);
+    expect(await complete(withLayout("  functionary wf sigstore {\n    |\n  }"))).toEqual(["identity", "identity-pattern", "issuer"]);
+    expect(await complete(withLayout("  functionary wf |"))).toEqual(["key", "sigstore"]);
+  });
+
+  it("offers the known predicate types inside `attestation \"|\"` from the engine's catalog", async () => {
+    const types = [
+      "https://slsa.dev/provenance/v1",
+      "https://slsa.dev/provenance/v0.2",
+      "https://in-toto.io/attestation/link/v0.3",
+      "https://in-toto.io/attestation/test-result/v0.1",
+      "https://slsa.dev/verification_summary/v1",
+      "https://spdx.dev/Document",
+      "https://cyclonedx.org/bom",
+    ];
+    expect(await complete(withLayout('  step s {\n    attestation "https://sl|"\n  }'))).toEqual(types);
+    // Outside quotes, constants too.
+    expect(await complete(withLayout("  step s {\n    attestation |\n  }"))).toEqual([...types, "SRC"]);
+  });
+
+  it("offers CEL field paths inside `check` from the predicate type's schema", async () => {
+    expect(await complete(att('      check "|"'))).toEqual(["predicate", "predicateType", "subject"]);
+    expect(await complete(att('      check "predicate.|"'))).toEqual(["buildDefinition", "runDetails"]);
+    expect(await complete(att('      check "predicate.buildDefinition.res|"'))).toEqual(["buildType", "externalParameters", "internalParameters", "resolvedDependencies"]);
+    expect(await complete(att('      check "size(predicate.runDetails.builder.|) > 0"'))).toEqual(["builderDependencies", "id", "version"]);
+    expect(await complete(att('      check "predicate.buildDefinition.resolvedDependencies[0].|"'))).toEqual(["annotations", "digest", "downloadLocation", "mediaType", "name", "uri"]);
+    expect(await complete(att('      check "subject[0].d|"'))).toContain("digest");
+  });
+
+  it("reads the predicate type through a constant, and offers nothing where the schema is silent", async () => {
+    const viaConst = `const TR = "https://in-toto.io/attestation/test-result/v0.1"\n${att('      check "predicate.|"', "TR")}`;
+    expect(await complete(viaConst)).toEqual(["configuration", "failedTests", "passedTests", "result", "url", "warnedTests"]);
+    expect(await complete(att('      check "predicate.buildDefinition.externalParameters.|"'))).toEqual([]);
+    expect(await complete(att('      check "predicate.x == \'predicate.|"'))).toEqual([]);
+    expect(await complete(att('      check "predicate.|"', '"https://spdx.dev/Document"'))).toEqual([]);
+  });
+
+  it("offers the modifiers a check has not used yet, and constants after debug", async () => {
+    expect(await complete(att('      check "predicate.x" |'))).toEqual(["allow-if-absent", "debug", "warn"]);
+    expect(await complete(att('      check "predicate.x" warn |'))).toEqual(["allow-if-absent", "debug"]);
+    expect(await complete(att('      check "predicate.x" debug |'))).toEqual(["SRC"]);
   });
 });
 

@@ -103,6 +103,16 @@ export const PREDICATE_TYPES: readonly PredicateType[] = [
   { uri: "https://cyclonedx.org/bom", title: "CycloneDX SBOM", doc: "A CycloneDX document (the predicate is the BOM itself).", specUrl: "https://github.com/in-toto/attestation/blob/main/spec/predicates/cyclonedx.md" },
 ];
 
+/**
+ * The variables of an ITE-11 attribute rule (cel-rules.ts declares these three and no other), as
+ * fields: `predicate` (its fields are the predicate type's), `subject` and `predicateType`.
+ */
+export const CEL_VARIABLES: readonly PredicateField[] = [
+  { name: "predicate", doc: "The claim's predicate, as a map (its fields are the predicate type's).", kind: "object" },
+  l("subject", "The claim's subjects: a list of ResourceDescriptors (`subject[0].digest.sha256`, `subject.all(s, …)`).", DESCRIPTOR),
+  s("predicateType", "The claim's predicate type URI."),
+];
+
 /** The known predicate type with this URI. */
 export function predicateType(uri: string): PredicateType | undefined {
   return PREDICATE_TYPES.find((p) => p.uri === uri);
