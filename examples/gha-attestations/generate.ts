@@ -1,14 +1,16 @@
 // Regenerates this example: a GitHub-Actions-shaped pipeline proven by attestations, with a Sigstore
 // of its own (a "Fulcio" CA and a "Rekor" log key made here and thrown away: no private key is kept).
 //   npx vite-node examples/gha-attestations/generate.ts
-// checkout and package are in-toto link attestations (link predicate v0.3, the attestation form of a
-// classic link) signed by ed25519 keys; test is a test-result attestation; build is SLSA provenance v1
-// in a Sigstore bundle signed by the release workflow's identity.
+// checkout is an in-toto link attestation (link predicate v0.3, the attestation form of a classic
+// link) signed by an ed25519 key; package is a classic Metablock `.link`, built and signed as
+// `totem run` records one; test is a test-result attestation; build is SLSA provenance v1 in a
+// Sigstore bundle signed by the release workflow's identity.
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { envelope, functionary } from "../../packages/engine/test/fixtures/attest/layout-fixtures.js";
+import { metablockLink } from "../../packages/engine/test/fixtures/attest/link-fixtures.js";
 import { dsseBundle, makeAuthority, makeSigner } from "../../packages/engine/test/fixtures/attest/sigstore-fixtures.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -55,16 +57,10 @@ const files: Record<string, string> = {
       },
     }),
   ),
-  [`package.${packager.keyid.slice(0, 8)}.json`]: envelope(
-    {
-      _type: V1,
-      subject: [{ name: "acme-app-1.4.0.tar.gz", digest: { sha256: tarball } }],
-      predicateType: LINK,
-      predicate: { name: "package", command: ["tar", "czf", "acme-app-1.4.0.tar.gz", "app"], materials: [{ name: "app", digest: { sha256: binary } }], byproducts: {}, environment: {} },
-    },
-    packager,
-  ),
 };
+// The package step as a classic link: `totem run --step package -m app -p acme-app-1.4.0.tar.gz -- tar …`.
+const packaged = metablockLink({ name: "package", materials: { app: { sha256: binary } }, products: { "acme-app-1.4.0.tar.gz": { sha256: tarball } }, command: ["tar", "czf", "acme-app-1.4.0.tar.gz", "app"], returnValue: 0 }, [packager]);
+files[packaged.name] = packaged.text.trimEnd();
 
 const key = (f: ReturnType<typeof functionary>) =>
   `  ${f.keyid}:\n    keyType: "ed25519"\n    scheme: "ed25519"\n    keyIDHashAlgorithms: ["sha256", "sha512"]\n    keyVal:\n      public: "${f.publicHex}"\n    keyID: "${f.keyid}"\n`;
@@ -115,6 +111,7 @@ steps:
         functionaries: ["${packager.keyid}"]
 `;
 
+rmSync(join(HERE, "attestations"), { recursive: true, force: true });
 mkdirSync(join(HERE, "attestations"), { recursive: true });
 for (const [name, text] of Object.entries(files)) writeFileSync(join(HERE, "attestations", name), `${text}\n`);
 writeFileSync(join(HERE, "layout.yml"), layout);

@@ -16,10 +16,11 @@ const verify = (...extra: string[]) =>
   runCli(["verify", "--layout", "layout.yml", "--attestations", "attestations", "--substitute-parameters", "parameters.json", "--trusted-root", "trusted_root.json", ...extra], { cwd });
 
 describe("examples/gha-attestations", () => {
-  it("passes: checkout, test, build (keyless) and package", async () => {
+  it("passes: checkout, test, build (keyless) and package (a classic link)", async () => {
     const r = await verify();
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(r.stdout).toMatch(/ok build: https:\/\/slsa\.dev\/provenance\/v1 by release-workflow \(build\.sigstore\.json\)/);
+    expect(r.stdout).toMatch(/ok package: https:\/\/in-toto\.io\/attestation\/link\/v0\.3 by [0-9a-f]{8} \(package\.[0-9a-f]{8}\.link\)/);
     expect(r.stdout.split("\n").filter((l) => l.startsWith("  ok ")).length).toBe(4);
   });
 
