@@ -119,5 +119,5 @@ export type { AttestationFile, AttestationFinding, AttestationTrust, Attestation
 export { claimArtifacts, cleanPath, stepOfFile, verifyAttestations } from "./attest/verify-layout.js";
 export { type CelSyntaxCheck, celParser, celSyntaxError, evaluateRule, type RuleOutcome } from "./attest/cel-rules.js";
 export { LINK_PREDICATE_V03, linkStatement, signLinkStatement } from "./attest/link-statement.js";
-export { checkRuleFields, PREDICATE_TYPES, type PredicateField, type PredicateType, predicateType, type UnknownField } from "./attest/predicate-types.js";
+export { CEL_VARIABLES, checkRuleFields, PREDICATE_TYPES, type PredicateField, type PredicateType, predicateType, type UnknownField } from "./attest/predicate-types.js";
 export { identityMatches, identityPatternProblem } from "./attest/identity-pattern.js";
