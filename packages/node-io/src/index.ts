@@ -10,4 +10,5 @@ export { describeFsError, formatBytes, READ_LIMITS, readFileBounded, readTextBou
 export type { CapturedStream, ProcessResult, RunOptions, StreamMode } from "./run-process.js";
 export { CAPTURE_LIMIT_BYTES, DRAIN_MS, KILL_GRACE_MS, runProcess } from "./run-process.js";
 export { listLinkDir, readLinkFile } from "./link-folder.js";
+export { ATTESTATIONS_TOTAL_LIMIT, type AttestationFolderProblem, readAttestationFolder } from "./attestation-folder.js";
 export { type ChunkPort, chunkRunner, MAX_JOBS, serveChunks, threadsFor, warmWorkers } from "./verify-threads.js";

@@ -1,7 +1,7 @@
 // `totem verify --layout L --attestations DIR [--substitute-parameters FILE]`: attestations against
 // an ITE-10/11 layout in attestation-verifier's YAML format (the engine's verifyAttestations). The
 // `verify` command (verify.ts) hands over to this module when --attestations is given.
-import { listLinkDir, readLinkFile } from "@totem/node-io";
+import { ATTESTATIONS_TOTAL_LIMIT, readAttestationFolder } from "@totem/node-io";
 import { type AttestationFile, type AttestationVerdict, type JsonValue, parseAttestationLayout, parseAttestJson, substituteParameters, verifyAttestations } from "@totem/engine";
 import type { Command } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
@@ -20,22 +20,12 @@ export interface AttestationFlags {
   quiet?: boolean;
 }
 
-/** At most this many bytes of attestations in all (each file is also held to the link limit). */
-export const ATTESTATIONS_TOTAL_LIMIT = 512 * 1024 * 1024;
-
-/** Every regular file of the attestations folder, read through the bounded reader, in name order. */
+/** Every file of the attestations folder (node-io's reader, shared with the language server's simulate). */
 function readFolder(dir: string, shown: string): AttestationFile[] {
-  const names = listLinkDir(dir, "").sort();
-  const files: AttestationFile[] = [];
-  let total = 0;
-  for (const name of names) {
-    const bytes = readLinkFile(dir, name);
-    if (bytes === undefined) throw new InputError(`cannot read attestation '${shown}/${name}': not a readable regular file within the size limit`);
-    total += bytes.length;
-    if (total > ATTESTATIONS_TOTAL_LIMIT) throw new InputError(`the attestations in '${shown}' exceed ${ATTESTATIONS_TOTAL_LIMIT} bytes in all; split the folder`);
-    files.push({ name, bytes });
-  }
-  return files;
+  const read = readAttestationFolder(dir);
+  if (read.ok) return read.value;
+  if (read.error.kind === "unreadable") throw new InputError(`cannot read attestation '${shown}/${read.error.name}': not a readable regular file within the size limit`);
+  throw new InputError(`the attestations in '${shown}' exceed ${ATTESTATIONS_TOTAL_LIMIT} bytes in all; split the folder`);
 }
 
 function report(verdict: AttestationVerdict, layout: string): string {
