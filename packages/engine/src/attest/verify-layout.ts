@@ -36,6 +36,8 @@ export interface AttestationFinding {
   readonly message: string;
   readonly step?: string;
   readonly file?: string;
+  /** The expected predicate type concerned, for findings about one (thresholds, attribute rules). */
+  readonly predicateType?: string;
 }
 
 /** The verdict: passed when there are no failures; warnings never fail. */
@@ -278,6 +280,7 @@ export async function verifyAttestations(layout: AttestationLayout, files: reado
             code: "attribute-unknown-field",
             message: `Rule '${a.rule}' reads ${u.path}, which ${type?.title ?? expected.predicateType} does not define (known here: ${u.known.join(", ")}).`,
             step: step.name,
+            predicateType: expected.predicateType,
           });
         }
       }
@@ -299,6 +302,7 @@ export async function verifyAttestations(layout: AttestationLayout, files: reado
           code: "step-threshold",
           message: `Step ${step.name} needs ${expected.threshold} ${expected.predicateType} attestation(s) by its functionaries; found ${candidates.length}.`,
           step: step.name,
+          predicateType: expected.predicateType,
         });
         continue;
       }
@@ -306,7 +310,7 @@ export async function verifyAttestations(layout: AttestationLayout, files: reado
       let passing = 0;
       for (const claim of candidates) {
         const { errors, warnings: w } = await checkClaim(claim, step, expected, artifacts);
-        for (const message of w) warnings.push({ code: "attribute-warning", message: `${claim.file}: ${message}`, step: step.name, file: claim.file });
+        for (const message of w) warnings.push({ code: "attribute-warning", message: `${claim.file}: ${message}`, step: step.name, file: claim.file, predicateType: expected.predicateType });
         if (errors.length === 0) {
           passing++;
           accepted.push({ step: step.name, predicateType: expected.predicateType, signer: claim.signer, file: claim.file });
@@ -315,7 +319,12 @@ export async function verifyAttestations(layout: AttestationLayout, files: reado
         }
       }
       if (passing < expected.threshold) {
-        failures.push({ code: "step-claims-failed", message: `Step ${step.name} (${expected.predicateType}): ${passing} of ${expected.threshold} required attestation(s) pass. ${reasons.join("; ")}`, step: step.name });
+        failures.push({
+          code: "step-claims-failed",
+          message: `Step ${step.name} (${expected.predicateType}): ${passing} of ${expected.threshold} required attestation(s) pass. ${reasons.join("; ")}`,
+          step: step.name,
+          predicateType: expected.predicateType,
+        });
       }
     }
   }
