@@ -79,6 +79,7 @@ export const CODES = {
   "create-in-materials": code("warning", "lint", "`create` among materials never consumes anything.", "create-in-materials"),
   "delete-in-products": code("warning", "lint", "`delete` among products never consumes anything.", "delete-in-products"),
   "unused-functionary": code("warning", "lint", "A functionary no step names in `by`.", "unused-functionary"),
+  "keyid-only-key": code("warning", "lint", "A functionary known by keyid only: the layout holds no key for it.", "keyid-only-key"),
   "catch-all-allow": code("warning", "lint", "An `allow \"*\"` that lets every artifact of a rule list through.", "catch-all-allow"),
   "sole-signer": code("info", "lint", "One functionary may sign every step (no separation of duties).", "sole-signer"),
   expired: code("warning", "lint", "The expiry date is already past.", "expired"),

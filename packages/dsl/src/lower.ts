@@ -25,6 +25,7 @@ import type { CaBlock, CertConstraintsBlock, CommandExpr, FunctionaryDecl, KeyLi
 import type { CheckContext, ItemRules } from "./checks/context.js";
 import { addDuration, formatExpiry } from "./checks/expiry-date.js";
 import { CONSTRAINT_FIELDS } from "./checks/golang-fields.js";
+import { isKeyidOnly } from "./checks/inline-key.js";
 import { diagnostic } from "./codes.js";
 import { splitCommand } from "./command-split.js";
 import type { Diagnostic, Span } from "./diagnostic.js";
@@ -142,15 +143,16 @@ class Lowerer {
     const written = fields.get("keyid");
     const key: PublicKey = { keyid: typeof written === "string" ? written : keyidFor(body, this.target), ...body };
     const algorithms = fields.get("hash-algorithms");
+    const omit = fields.get("omit");
+    const omitted = (field: string) => Array.isArray(omit) && omit.includes(field);
     if (Array.isArray(algorithms)) key.keyid_hash_algorithms = algorithms;
-    else if (usesKeyidHashAlgorithms(this.target)) key.keyid_hash_algorithms = ["sha256", "sha512"];
+    else if (usesKeyidHashAlgorithms(this.target) && !omitted("hash-algorithms")) key.keyid_hash_algorithms = ["sha256", "sha512"];
     // Neither changes the keyid: securesystemslib hashes only `keyval.public` (SPEC-NOTES §4.3).
     if (fields.get("private") === "") key.keyval.private = "";
     const certificate = fields.get("certificate");
     if (typeof certificate === "string") key.keyval.certificate = certificate;
     // `omit ["keyid"]`: the object is written without its own keyid; `keyid` stays its identity.
-    const omit = fields.get("omit");
-    if (Array.isArray(omit) && omit.includes("keyid")) key.keyidAbsent = true;
+    if (omitted("keyid")) key.keyidAbsent = true;
     return key;
   }
 
@@ -194,6 +196,8 @@ class Lowerer {
       const key = this.key(f);
       if (key === undefined) continue;
       this.keyids.set(f.name.text, key.keyid);
+      // A keyid-only functionary is named in `pubkeys` but has no entry in `keys`.
+      if (f.key?.kind === "inline" && isKeyidOnly(f.key)) continue;
       keys[key.keyid] = key;
     }
     return keys;

@@ -76,6 +76,18 @@ describe("foreign layout shapes through import and lowering", () => {
     expect(recompiled(result.source)).toBe(canonicalString(layoutToJson(layout)));
   });
 
+  it("writes in-toto-rs's other shapes: a key without keyid_hash_algorithms beside one with it, a step keyid with no key", () => {
+    const ed: PublicKey = { keyid: "e0294a3f", keytype: "ed25519", scheme: "ed25519", keyval: { public: "eb8ac26b" }, keyidAbsent: true };
+    const layout = layoutWith(rsaKey(), {}, { pubkeys: [rsaKey().keyid, "e0294a3f", "3e26343b"] });
+    layout.keys.e0294a3f = ed;
+    const result = importLayout(layout, { target: "in-toto-1.3" });
+    expect(result.issues).toEqual([]);
+    expect(result.source).toContain('omit ["keyid", "hash-algorithms"]');
+    expect(result.source).toMatch(/key \{\s*keyid "3e26343b"\s*\}/);
+    expect(recompiled(result.source)).toBe(canonicalString(layoutToJson(layout)));
+    expect(Object.keys(layoutToJson(layout).keys as object)).not.toContain("3e26343b");
+  });
+
   it("keeps guessing in-toto-1.3 for the same layout in a Metablock", () => {
     expect(importLayout(layoutWith(rsaKey()), { envelope: "metablock" }).target).toBe("in-toto-1.3");
   });

@@ -168,7 +168,6 @@ describe("importLayout choices", () => {
     expect(codes).toEqual([
       "import-name $.steps[0].name",
       "import-no-functionary $.steps[1].pubkeys",
-      "import-unknown-key $.steps[2].pubkeys[1]",
       "import-threshold $.steps[2].threshold",
       "import-empty-run $.inspect[0].run",
     ]);

@@ -12,6 +12,7 @@ import { lintMissingTrailingDisallow } from "../lints/missing-trailing-disallow.
 import { lintRequireAfterConsume } from "../lints/require-after-consume.js";
 import { lintSoleSigner } from "../lints/sole-signer.js";
 import { lintUnreachableRule } from "../lints/unreachable-rule.js";
+import { lintKeyidOnlyKey } from "../lints/keyid-only-key.js";
 import { lintUnusedFunctionary } from "../lints/unused-functionary.js";
 import { checkAttestations } from "./attestations.js";
 import { checkCommands } from "./commands.js";
@@ -49,6 +50,7 @@ export const LINTS: readonly Lint[] = [
   lintCreateInMaterials,
   lintDeleteInProducts,
   lintUnusedFunctionary,
+  lintKeyidOnlyKey,
   lintCatchAllAllow,
   lintSoleSigner,
   lintExpired,

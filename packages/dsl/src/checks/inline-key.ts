@@ -19,10 +19,21 @@ export const INLINE_KEY_FIELDS: Record<string, "string" | "list"> = {
   omit: "list",
 };
 
-/** The key object fields `omit` may leave out. */
-export const OMITTABLE_KEY_FIELDS: readonly string[] = ["keyid"];
+/**
+ * The key object fields `omit` may leave out: `keyid` (in-toto-rs's layouts) and `hash-algorithms`
+ * (`keyid_hash_algorithms`, which the in-toto-1.3 and in-toto-golang targets otherwise always write).
+ */
+export const OMITTABLE_KEY_FIELDS: readonly string[] = ["keyid", "hash-algorithms"];
 
 const REQUIRED = ["type", "scheme", "public"];
+
+/**
+ * A literal holding only `keyid`: a functionary known by keyid alone, listed in its steps' `pubkeys`
+ * but with no entry in `layout.keys` (the lint keyid-only-key says what that means).
+ */
+export function isKeyidOnly(key: KeyLiteral): boolean {
+  return key.fields.length === 1 && key.fields[0]?.name.text === "keyid";
+}
 
 /** Checks one inline key literal; `owner` says whose key it is in messages (`functionary "bob"`). */
 export function checkKey(ctx: CheckContext, owner: string, key: KeyLiteral): void {
@@ -51,13 +62,15 @@ export function checkKey(ctx: CheckContext, owner: string, key: KeyLiteral): voi
       for (const item of field.value.items) {
         const v = ctx.value(item);
         if (v !== undefined && !OMITTABLE_KEY_FIELDS.includes(v)) {
-          ctx.report(diagnostic("invalid-inline-key", item.span, `Key field "omit" names fields the key object lacks; only ${OMITTABLE_KEY_FIELDS.map((x) => `"${x}"`).join(", ")} can be omitted.`));
+          ctx.report(diagnostic("invalid-inline-key", item.span, `Key field "omit" names fields the key object lacks; only ${OMITTABLE_KEY_FIELDS.map((x) => `"${x}"`).join(" and ")} can be omitted.`));
+        } else if (v === "hash-algorithms" && key.fields.some((g) => g.name.text === "hash-algorithms")) {
+          ctx.report(diagnostic("invalid-inline-key", item.span, 'Key field "hash-algorithms" is given and omitted: remove one of them.'));
         }
       }
     }
   }
   const missing = REQUIRED.filter((f) => !seen.has(f));
-  if (missing.length > 0) {
+  if (missing.length > 0 && !isKeyidOnly(key)) {
     ctx.report(
       diagnostic(
         "invalid-inline-key",

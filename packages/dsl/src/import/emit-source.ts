@@ -134,18 +134,11 @@ function stepLines(step: Step, index: number, input: EmitInput, issues: ImportIs
   checkName(step.name, `${path}.name`, "step", issues);
   const out = [`${INDENT}step ${step.name} {`];
   const by: string[] = [];
-  step.pubkeys.forEach((keyid, k) => {
+  // Every keyid has a name: one without a key in `keys` is a keyid-only functionary (importLayout).
+  for (const keyid of step.pubkeys) {
     const name = input.names.get(keyid);
-    if (name !== undefined && keyid in input.layout.keys) by.push(name);
-    else {
-      issues.push({
-        code: "import-unknown-key",
-        severity: "error",
-        message: `Step "${step.name}" names keyid ${keyid}, which is not in the layout's keys; Totem steps can only name declared functionaries.`,
-        path: `${path}.pubkeys[${k}]`,
-      });
-    }
-  });
+    if (name !== undefined) by.push(name);
+  }
   if (by.length > 0) out.push(`${INDENT}${INDENT}by ${by.join(", ")}`);
   else {
     issues.push({
@@ -220,8 +213,9 @@ export function keyLiteralFields(
   if (key.keyval.private === "") fields.push(["private", ""]);
   if (key.keyval.certificate !== undefined) fields.push(["certificate", key.keyval.certificate]);
   if (keyid !== computedKeyid) fields.push(["keyid", keyid]);
-  // in-toto-rs writes key objects without their own keyid: the object is signed that way.
-  if (key.keyidAbsent) fields.push(["omit", ["keyid"]]);
+  // Fields the key object lacks: its own keyid (in-toto-rs), keyid_hash_algorithms where the target writes it.
+  const omit: string[] = [];
+  if (key.keyidAbsent) omit.push("keyid");
   if (key.keyid !== keyid) {
     issues.push({
       code: "import-keyid-mismatch",
@@ -233,15 +227,9 @@ export function keyLiteralFields(
   const algorithms = key.keyid_hash_algorithms;
   if (!sameList(algorithms, defaultHashAlgorithms)) {
     if (algorithms !== undefined) fields.push(["hash-algorithms", [...algorithms]]);
-    else {
-      issues.push({
-        code: "import-key-field",
-        severity: "error",
-        message: `The key ${keyid} has no keyid_hash_algorithms, which this target always writes; import it with the other target.`,
-        path,
-      });
-    }
+    else omit.push("hash-algorithms");
   }
+  if (omit.length > 0) fields.push(["omit", omit]);
   // Totem key literals hold exactly the fields of INLINE_KEY_FIELDS (checks/inline-key.ts); any
   // other field of a key object is signed by 1.3.1 but cannot be written, so the import is lossy.
   for (const field of Object.keys(key.keyvalExtra ?? {})) {
