@@ -6,9 +6,11 @@
 // `totem run` records one; test is a test-result attestation; build is SLSA provenance v1 in a
 // Sigstore bundle signed by the release workflow's identity.
 import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compileAttestationPolicy } from "../../packages/dsl/src/index.js";
+import { attestationLayoutToYaml, celParser } from "../../packages/engine/src/index.js";
 import { envelope, functionary } from "../../packages/engine/test/fixtures/attest/layout-fixtures.js";
 import { metablockLink } from "../../packages/engine/test/fixtures/attest/link-fixtures.js";
 import { dsseBundle, makeAuthority, makeSigner } from "../../packages/engine/test/fixtures/attest/sigstore-fixtures.js";
@@ -62,54 +64,20 @@ const files: Record<string, string> = {
 const packaged = metablockLink({ name: "package", materials: { app: { sha256: binary } }, products: { "acme-app-1.4.0.tar.gz": { sha256: tarball } }, command: ["tar", "czf", "acme-app-1.4.0.tar.gz", "app"], returnValue: 0 }, [packager]);
 files[packaged.name] = packaged.text.trimEnd();
 
-const key = (f: ReturnType<typeof functionary>) =>
-  `  ${f.keyid}:\n    keyType: "ed25519"\n    scheme: "ed25519"\n    keyIDHashAlgorithms: ["sha256", "sha512"]\n    keyVal:\n      public: "${f.publicHex}"\n    keyID: "${f.keyid}"\n`;
-const layout = `# A GitHub-Actions-shaped release of acme-app, as an ITE-10/11 attestation layout
-# (in-toto/attestation-verifier's format). Regenerate with generate.ts; see README.md.
-expires: "2036-01-01T00:00:00Z"
-functionaries:
-${key(ci)}${key(packager)}  release-workflow:
-    keyType: "sigstore-oidc"
-    scheme: "fulcio"
-    keyVal:
-      identity: "${WORKFLOW}"
-      issuer: "${GITHUB}"
-    keyID: "release-workflow"
-steps:
-  - name: "checkout"
-    expectedMaterials: ["DISALLOW *"]
-    expectedProducts: ["CREATE src/*", "DISALLOW *"]
-    expectedPredicates:
-      - predicateType: "${LINK}"
-        functionaries: ["${ci.keyid}"]
-        expectedAttributes:
-          - rule: "predicate.command == ['git', 'checkout', '{tag}']"
-  - name: "test"
-    expectedMaterials: ["MATCH src/* WITH products FROM checkout", "DISALLOW *"]
-    expectedPredicates:
-      - predicateType: "https://in-toto.io/attestation/test-result/v0.1"
-        functionaries: ["${ci.keyid}"]
-        expectedAttributes:
-          - rule: "predicate.result == 'PASSED'"
-          - rule: "size(predicate.failedTests) == 0"
-          - rule: "size(predicate.warnedTests) == 0"
-            warn: true
-  - name: "build"
-    expectedMaterials: ["MATCH src/* WITH products FROM checkout", "DISALLOW *"]
-    expectedProducts: ["CREATE app", "DISALLOW *"]
-    expectedPredicates:
-      - predicateType: "https://slsa.dev/provenance/v1"
-        functionaries: ["release-workflow"]
-        expectedAttributes:
-          - rule: "predicate.buildDefinition.externalParameters.workflow.ref == 'refs/tags/{tag}'"
-          - rule: "predicate.buildDefinition.externalParameters.workflow.repository == 'https://github.com/acme/app'"
-  - name: "package"
-    expectedMaterials: ["MATCH app WITH products FROM build", "DISALLOW *"]
-    expectedProducts: ["CREATE acme-app-{version}.tar.gz", "DISALLOW *"]
-    expectedPredicates:
-      - predicateType: "${LINK}"
-        functionaries: ["${packager.keyid}"]
-`;
+// The layout is release.totem compiled, exactly as `totem compile release.totem -o layout.yml` does:
+// the policy names the functionaries' public key files written here.
+const keyFile = (f: ReturnType<typeof functionary>) =>
+  `${JSON.stringify({ keytype: "ed25519", scheme: "ed25519", keyid_hash_algorithms: ["sha256", "sha512"], keyval: { public: f.publicHex } })}\n`;
+mkdirSync(join(HERE, "keys"), { recursive: true });
+writeFileSync(join(HERE, "keys", "ci.pub"), keyFile(ci));
+writeFileSync(join(HERE, "keys", "packager.pub"), keyFile(packager));
+const compiled = compileAttestationPolicy(readFileSync(join(HERE, "release.totem"), "utf8"), {
+  readKey: (path) => readFileSync(join(HERE, path), "utf8"),
+  now: new Date(),
+  celSyntax: await celParser(),
+});
+if (compiled.layout === undefined) throw new Error(`release.totem does not compile: ${JSON.stringify(compiled.diagnostics, null, 2)}`);
+const layout = attestationLayoutToYaml(compiled.layout);
 
 rmSync(join(HERE, "attestations"), { recursive: true, force: true });
 mkdirSync(join(HERE, "attestations"), { recursive: true });

@@ -30,6 +30,10 @@ export { collectSymbols, namespaceOf, occurrences, renameProblem, symbolAt } fro
 export type { CompileResult, LowerOptions, LowerResult, SourceMap } from "./lower.js";
 export { constantResolver } from "./checks/context.js";
 export { compilePolicy, compileTarget, DEFAULT_TARGET, lower, lowerAnalysis, mergeDiagnostics } from "./lower.js";
+// Target "ite-10": attestation layouts in attestation-verifier's format (docs/attestations.md).
+export { ITE10, targetsIte10 } from "./attest/target.js";
+export type { AttestationCompileResult, AttestationLowerResult } from "./attest/lower-attestations.js";
+export { compileAttestationPolicy, lowerAttestations } from "./attest/lower-attestations.js";
 export type { LineCharacter, LineRange } from "./line-index.js";
 export { LineIndex } from "./line-index.js";
 export type { GraphEdge, GraphFunctionary, GraphNode, GraphRule, PolicyGraph } from "./doc/graph.js";

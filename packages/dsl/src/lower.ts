@@ -21,6 +21,7 @@ import {
   usesKeyidHashAlgorithms,
 } from "@totem/engine";
 import { type Analysis, type AnalyzeOptions, analyze, checkContext, semanticChecks, sortDiagnostics } from "./analyze.js";
+import { ITE10 } from "./attest/target.js";
 import type { CaBlock, CertConstraintsBlock, CommandExpr, FunctionaryDecl, KeyLiteral, LayoutDecl, PolicyFile, StringExpr } from "./ast.js";
 import type { CheckContext, ItemRules } from "./checks/context.js";
 import { addDuration, formatExpiry } from "./checks/expiry-date.js";
@@ -66,6 +67,8 @@ export interface LowerResult {
    */
   diagnostics: Diagnostic[];
   sourceMap: SourceMap;
+  /** Functionary name → the keyid of its key (key functionaries whose key lowered; first declaration wins). */
+  keyids?: Record<string, string>;
 }
 
 /** The default target when neither the caller nor the policy names one. */
@@ -78,15 +81,17 @@ export const DEFAULT_TARGET: Target = "in-toto-1.3";
  */
 export function compileTarget(layout: LayoutDecl | undefined, requested?: Target): { target: Target; diagnostic?: Diagnostic } {
   const written = layout?.target;
-  const known = written !== undefined && (TARGETS as readonly string[]).includes(written.value) ? (written.value as Target) : undefined;
+  // "ite-10" names no in-toto target: its layouts lower through in-toto-1.3 keyids (attest/lower-attestations.ts).
+  const named = written !== undefined && ((TARGETS as readonly string[]).includes(written.value) || written.value === ITE10) ? written.value : undefined;
+  const known = named === ITE10 ? undefined : (named as Target | undefined);
   if (requested === undefined) return { target: known ?? DEFAULT_TARGET };
-  if (written === undefined || known === undefined || known === requested) return { target: requested };
+  if (written === undefined || named === undefined || known === requested) return { target: requested };
   return {
     target: requested,
     diagnostic: diagnostic(
       "target-mismatch",
       written.span,
-      `The policy targets "${known}" but "${requested}" was requested: change the policy's \`target\`, or compile without --target.`,
+      `The policy targets "${named}" but "${requested}" was requested: change the policy's \`target\`, or compile without --target.`,
     ),
   };
 }
@@ -292,7 +297,7 @@ export function lowerAnalysis(analysis: Pick<Analysis, "file" | "symbols" | "dia
     // The editor lowers keysOnly without values: a param without one is an error only where a layout is made.
     const unset = opts.keysOnly ? [] : missingParams(file, opts.params);
     const diagnostics = sortDiagnostics([...(mismatch ? [mismatch] : []), ...lowerer.diagnostics, ...unset]);
-    const result: LowerResult = { target, diagnostics, sourceMap: lowerer.sourceMap };
+    const result: LowerResult = { target, diagnostics, sourceMap: lowerer.sourceMap, keyids: Object.fromEntries(lowerer.keyids) };
     const failed = [...analysis.diagnostics, ...diagnostics].some((d) => d.severity === "error");
     if (layout !== undefined && !opts.keysOnly && !failed) result.layout = layout;
     return result;

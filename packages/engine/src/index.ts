@@ -116,6 +116,7 @@ export { verifySigstoreBundle } from "./attest/sigstore-bundle.js";
 export type { AttestationLayout, AttestationStep, ExpectedAttribute, ExpectedPredicate, SigstoreIdentity } from "./attest/layout.js";
 export { attestationLayoutFromJson, parseAttestationLayout, substituteParameters } from "./attest/layout.js";
 export { attestationLayoutToYaml } from "./attest/layout-yaml.js";
+export { ruleFromLayoutString, ruleToLayoutString } from "./attest/layout-rules.js";
 export type { AttestationFile, AttestationFinding, AttestationTrust, AttestationVerdict } from "./attest/verify-layout.js";
 export { claimArtifacts, cleanPath, stepOfFile, verifyAttestations } from "./attest/verify-layout.js";
 export { type CelSyntaxCheck, celParser, celSyntaxError, evaluateRule, type RuleOutcome } from "./attest/cel-rules.js";

@@ -3,7 +3,7 @@
 import { readdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { CODES, type CompileResult, type Diagnostic, LineIndex, compilePolicy, didYouMean } from "@totem/dsl";
-import type { Target } from "@totem/engine";
+import { type CelSyntaxCheck, celParser, type Target } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { codeFrame, docsUrl } from "../code-frame.js";
 import { EXIT, UsageError } from "../errors.js";
@@ -31,6 +31,8 @@ export interface CheckOptions {
   params?: Readonly<Record<string, string>>;
   /** `check`: a param without a value is not reported (`compile` and `test` need one: missing-param). */
   paramsOptional?: boolean;
+  /** The CEL parser (`await celParser()`): `check` rules of attestation blocks are parsed only with it. */
+  celSyntax?: CelSyntaxCheck;
 }
 
 /**
@@ -54,6 +56,7 @@ export function checkPolicy(file: string | UserPath, io: Io, options: CheckOptio
     expiryWarningDays: options.expiryWarningDays,
     target: options.target,
     ...(options.params === undefined ? {} : { params: options.params }),
+    ...(options.celSyntax === undefined ? {} : { celSyntax: options.celSyntax }),
   });
   if (options.params !== undefined) checkParamNames(options.params, compiled.analysis.file, uri);
   const diagnostics = compiled.diagnostics
@@ -174,13 +177,14 @@ export function register(program: Command): void {
     .option("--param <name=value>", "a value for the policy's `param NAME` (repeatable); without any, params are not required", collectParam)
     .option("--docs-url <url>", "SARIF: the published docs/ folder rule help links to (default TOTEM_DOCS_URL; none: no links)")
     .addHelpText("after", EXAMPLES)
-    .action((files: string[], opts: CheckFlags, cmd: Command) => {
+    .action(async (files: string[], opts: CheckFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const now = resolveNow(opts.now, io);
+      const celSyntax = await celParser();
       if (opts.docsUrl !== undefined && docsUrl("", opts.docsUrl) === undefined) {
         throw new UsageError(`--docs-url '${opts.docsUrl}' is not an http(s) URL`, "(see totem check --help)");
       }
-      const checked = files.map((f) => checkPolicy(f, io, { now, expiryWarningDays: opts.expiryWarning, params: opts.param ?? {}, paramsOptional: opts.param === undefined }));
+      const checked = files.map((f) => checkPolicy(f, io, { now, expiryWarningDays: opts.expiryWarning, params: opts.param ?? {}, paramsOptional: opts.param === undefined, celSyntax }));
       const summary = summarize(checked);
       if (opts.format === "json") io.stdout.write(`${JSON.stringify(toCheckJson(checked), null, 2)}\n`);
       else if (opts.format === "sarif") io.stdout.write(`${JSON.stringify(toSarif(checked, describeCode, opts.docsUrl ?? io.env.TOTEM_DOCS_URL), null, 2)}\n`);

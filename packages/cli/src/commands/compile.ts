@@ -3,6 +3,8 @@
 // input and --now (or SOURCE_DATE_EPOCH) give identical bytes.
 import { basename, extname } from "node:path";
 import {
+  attestationLayoutToYaml,
+  celParser,
   type EnvelopeKind,
   type JsonObject,
   type Target,
@@ -14,14 +16,14 @@ import {
   signDsse,
   signMetablock,
 } from "@totem/engine";
-import { DEFAULT_TARGET } from "@totem/dsl";
+import { DEFAULT_TARGET, ITE10, lowerAttestations, targetsIte10 } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, UsageError } from "../errors.js";
-import { resolveFrom, userPath } from "../io.js";
+import { keyReaderFor, resolveFrom, userPath } from "../io.js";
 import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled } from "../terminal.js";
-import { checkPolicy, writeCodeFrames } from "./check.js";
+import { type CheckedPolicy, checkPolicy, writeCodeFrames } from "./check.js";
 import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
 import { gpgSignatures, metablockTextWithGpg } from "../gpg.js";
 import { collectParam } from "../params.js";
@@ -53,11 +55,17 @@ Examples:
   $ TOTEM_KEY_PASSWORD=… totem compile root.totem --key keys/alice --key keys/bob
   $ SOURCE_DATE_EPOCH=1767225600 totem compile root.totem --key keys/owner    (reproducible bytes)
   $ totem compile root.totem --target in-toto --envelope dsse --key keys/owner
+  $ totem compile release.totem -o layout.yml       (a policy with target "ite-10": an attestation layout)
 
 The default target is in-toto-1.3: the layout format the reference verifier in-toto 1.3.1 reads, and
 the one Totem's interop tests prove. Key files named in the policy resolve relative to the policy;
 --key paths relative to the current directory. Encrypted keys read their password from the variable
 named by --password-env (default TOTEM_KEY_PASSWORD), or from a prompt when on a terminal.
+
+A policy with \`target "ite-10"\` compiles to an ITE-10/11 attestation layout in
+in-toto/attestation-verifier's YAML format (default output <policy name>.yml). Such layouts are not
+signed — attestation-verifier's are plain YAML, trusted as the file given to the verifier — so --key,
+--gpg and --envelope do not apply (docs/attestations.md).
 
 Exit codes: 0 written, 1 the policy has errors (nothing written), 2 bad flag or unreadable input.
 `;
@@ -69,10 +77,38 @@ interface CompileFlags {
   gpg?: true | string[];
   gpgHome?: string;
   passwordEnv: string;
-  target?: Target;
+  target?: Target | typeof ITE10;
   envelope?: EnvelopeKind;
   now?: string;
   param?: Record<string, string>;
+}
+
+/**
+ * `totem compile` of a policy with target "ite-10": the attestation layout as attestation-verifier's
+ * YAML (the engine's one writer), unsigned.
+ */
+function writeAttestationLayout(checked: CheckedPolicy, opts: CompileFlags, io: ReturnType<typeof ioOf>, cmd: Command, now: Date): void {
+  if (opts.key.length > 0 || opts.gpg || opts.envelope) {
+    throw new UsageError("an ITE-10 attestation layout is not signed: drop --key, --gpg and --envelope (attestation-verifier reads plain YAML)");
+  }
+  const lowered = lowerAttestations(checked.lowered.analysis, { readKey: keyReaderFor(checked.path), now, params: opts.param ?? {} });
+  const diagnostics = [...checked.diagnostics, ...lowered.diagnostics.filter((d) => !checked.diagnostics.some((c) => c.code === d.code && c.span.start === d.span.start))];
+  const shownChecked = { ...checked, diagnostics };
+  writeCodeFrames([shownChecked], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
+  const layout = lowered.layout;
+  if (layout === undefined || diagnostics.some((d) => d.severity === "error")) {
+    io.stderr.write(`totem: ${checked.uri} has errors; no layout was written\n`);
+    setExit(cmd, EXIT.FAILED);
+    return;
+  }
+  const name = basename(checked.path, extname(checked.path));
+  const { path: out, shown } = userPath(io.cwd, opts.output ?? `${name}.yml`);
+  refuseOverwritingInput(out, `-o ${opts.output ?? shown}`, [{ path: checked.path, what: "policy" }]);
+  writeFileAtomic(out, attestationLayoutToYaml(layout), undefined, shown);
+  const functionaries = layout.functionaries.size + layout.identities.size;
+  io.stderr.write(
+    `compiled ${checked.uri} → ${shown}: target ${ITE10}, ${plural(layout.steps.length, "step")}, ${plural(functionaries, "functionary", "functionaries")}, expires ${layout.expires}, unsigned (an attestation-verifier layout)\n`,
+  );
 }
 
 /** Registers `totem compile`. */
@@ -86,16 +122,25 @@ export function register(program: Command): void {
     .option("--password-env <var>", "environment variable holding the password of encrypted keys", "TOTEM_KEY_PASSWORD")
     .option("-g, --gpg [keyid...]", "also sign with GPG keys from the keyring (fingerprints), or gpg's default key when none is named (Metablock only)")
     .option("--gpg-home <dir>", "the GnuPG home directory for --gpg (default: gpg's own)")
-    .addOption(new Option("--target <target>", `layout flavour (default: the policy's, else ${DEFAULT_TARGET})`).choices(TARGETS))
+    .addOption(new Option("--target <target>", `layout flavour (default: the policy's, else ${DEFAULT_TARGET})`).choices([...TARGETS, ITE10]))
     .addOption(new Option("--envelope <kind>", "signature envelope (default: dsse for target in-toto-golang, else metablock)").choices(["metablock", "dsse"]))
     .option("--param <name=value>", "a value for the policy's `param NAME` (repeatable)", collectParam)
     .option("--now <time>", "the time relative expiries resolve against (RFC 3339 or @unix-seconds; default SOURCE_DATE_EPOCH or the clock)")
     .addHelpText("after", EXAMPLES)
     .action(async (policy: string, opts: CompileFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      if (opts.target && opts.envelope) checkEnvelopeForTarget(opts.envelope, opts.target);
+      const requested = opts.target === ITE10 ? undefined : opts.target;
+      if (requested && opts.envelope) checkEnvelopeForTarget(opts.envelope, requested);
       const now = resolveNow(opts.now, io);
-      const checked = checkPolicy(policy, io, { now, target: opts.target, params: opts.param ?? {} });
+      const checked = checkPolicy(policy, io, { now, target: requested, params: opts.param ?? {}, celSyntax: await celParser() });
+      const ite10 = targetsIte10(checked.lowered.analysis.file.layout);
+      if (opts.target === ITE10 && !ite10) {
+        throw new UsageError(`--target ite-10 needs a policy written for it: add target "ite-10" to ${checked.uri} (its checks depend on the target)`);
+      }
+      if (ite10) {
+        writeAttestationLayout(checked, opts, io, cmd, now);
+        return;
+      }
       writeCodeFrames([checked], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
       const lowered = checked.lowered;
       if (!lowered.layout || checked.diagnostics.some((d) => d.severity === "error")) {

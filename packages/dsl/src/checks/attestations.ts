@@ -162,6 +162,12 @@ function checkUnsupported(ctx: CheckContext, layout: LayoutDecl): void {
   for (const step of layout.steps) {
     if (step.certConstraints !== undefined) report(step.certConstraints.keywordSpan, "`cert-constraints`", "remove it (X.509 fields are in-toto-golang's)");
   }
+  // attestation-verifier writes a rule as one string of space-separated words.
+  for (const { rule } of ctx.itemRules.flatMap((entry) => entry.rules)) {
+    for (const part of [rule.pattern, ...(rule.kind === "match" ? [rule.sourcePrefix, rule.destinationPrefix] : [])]) {
+      if (part !== undefined && ctx.value(part)?.includes(" ")) report(part.span, "A pattern or prefix with a space", "an attestation layout writes each rule as words separated by spaces; match the space with * instead");
+    }
+  }
 }
 
 /** Reports misplaced or malformed sigstore functionaries and attestation blocks. */
