@@ -1,7 +1,7 @@
 // `totem init --from-links` end to end through main(argv): a chain recorded with `totem run` gives a
 // strict policy (golden file) that is formatted, checks clean and verifies the chain it came from;
 // tampering the chain afterwards makes it fail; missing keys and existing outputs are refused.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES, type CliRun, runCli, tempDir } from "./run-cli.js";
@@ -56,5 +56,45 @@ describe("totem init --from-links", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^totem: cannot infer a policy from links:\n {2}build\.[0-9a-f]{8}\.link: no key given for its signer [0-9a-f]{8}\n/);
     expect(r.stderr).toContain("(give the public keys' folder with --keys-dir)");
+  });
+});
+
+describe("totem init --from-links: patterns and inspections", () => {
+  let at: string;
+  beforeAll(async () => {
+    at = tempDir("totem-init-patterns-");
+    const run = async (argv: string[]) => expect((await runCli(argv, { cwd: at })).code, argv.join(" ")).toBe(0);
+    mkdirSync(join(at, "keys"));
+    mkdirSync(join(at, "links"));
+    for (const name of ["alice", "bob"]) await run(["keygen", `keys/${name}`]);
+    // build writes a tree of four new files under out/; package reads them all.
+    await run(["run", "--step", "build", "--key", "keys/alice", "-p", "out", "-d", "links", "--", "sh", "-c", "mkdir -p out/sub && for f in a b d sub/c; do echo $f > out/$f; done"]);
+    await run(["run", "--step", "package", "--key", "keys/bob", "-m", "out", "-p", "pkg", "-d", "links", "--", "sh", "-c", "cat out/a out/b out/d out/sub/c > pkg"]);
+    // An inspection link as verification leaves it: `check.link`, unsigned.
+    await run(["run", "--step", "check", "--key", "keys/bob", "-m", "pkg", "-p", "pkg", "report", "-d", "links", "--", "sh", "-c", "wc -c pkg > report"]);
+    const signed = readdirSync(join(at, "links")).find((f) => f.startsWith("check.")) as string;
+    const envelope = JSON.parse(readFileSync(join(at, "links", signed), "utf8"));
+    writeFileSync(join(at, "links", "check.link"), JSON.stringify({ ...envelope, signatures: [] }));
+    rmSync(join(at, "links", signed));
+  });
+
+  it("writes dir/* for many new files under one directory, infers the inspection, and still verifies the chain", async () => {
+    const r = await runCli(["init", "--from-links", "links", "--keys-dir", "keys", "--stdout", "--name", "patterns"], { cwd: at });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const path = join(FIXTURES, "init", "patterns.totem");
+    if (process.env.TOTEM_UPDATE_GOLDEN === "1" || !existsSync(path)) writeFileSync(path, r.stdout);
+    expect(r.stdout).toBe(readFileSync(path, "utf8"));
+    expect(r.stdout).toContain('create "out/*"');
+    expect(r.stdout).toContain('match "out/*" with products from build');
+    expect(r.stdout).toContain("inspection check {");
+  });
+
+  it("says inspections must be added by hand when the folder holds no inspection links", async () => {
+    rmSync(join(at, "links", "check.link"));
+    const r = await runCli(["init", "--from-links", "links", "--keys-dir", "keys", "--stdout"], { cwd: at });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("the links folder holds no inspection links, so none were inferred; add them by hand");
+    expect(r.stdout).not.toMatch(/^\s*inspection \w+ \{/m);
   });
 });

@@ -90,17 +90,24 @@ export function register(program: Command): void {
       }
       const keys = keysIn(resolveFrom(io.cwd, opts.keysDir ?? opts.fromLinks ?? "."), policyDir);
       const links: RecordedLink[] = [];
+      const inspections: RecordedLink[] = [];
       let dsse = false;
       for (const file of files) {
         const at = inside(linksFolder, file);
         const loaded = loadEnvelope(readBytes(at.path, "link", at.shown, "link"), { expect: "link" });
         if (!loaded.ok || loaded.value.type !== "link") throw new InputError(`${at.shown} is not a link: ${loaded.ok ? "it holds a layout" : loaded.error.message}`);
+        const recorded = { file, link: loaded.value.link, keyids: loaded.value.signatures.map((s) => s.keyid) };
+        // An inspection link, as verification leaves it: `<inspection>.link`, unsigned.
+        if (recorded.keyids.length === 0 && file === `${recorded.link.name}.link`) {
+          inspections.push(recorded);
+          continue;
+        }
         dsse ||= loaded.value.envelope === "dsse";
-        links.push({ file, link: loaded.value.link, keyids: loaded.value.signatures.map((s) => s.keyid) });
+        links.push(recorded);
       }
       const signers = links.flatMap((l) => l.keyids);
       const target: Target = opts.target ?? (signers.every((k) => keys.get(k)?.keyid13 === k) ? (dsse ? "in-toto-golang" : "in-toto-1.3") : "in-toto");
-      const inferred = inferPolicy({ name: opts.name ?? folderName, target, links, keys, source: linksShown });
+      const inferred = inferPolicy({ name: opts.name ?? folderName, target, links, inspections, keys, source: linksShown });
       if (!inferred.ok) {
         const hint = opts.keysDir === undefined ? " (give the public keys' folder with --keys-dir)" : "";
         throw new InputError(`cannot infer a policy from ${linksShown}:\n  ${inferred.problems.join("\n  ")}${hint}`);

@@ -16,12 +16,14 @@ import {
   type PrivateKeyMaterial,
   type Target,
   type VerificationResult,
+  artifactRecord,
   buildLink,
   envelopeToText,
   generateKeyPair,
   layoutToJson,
   linkFileName,
   linkToJson,
+  loadEnvelope,
   parsePrivateKey,
   signMetablock,
   verifyChain,
@@ -89,6 +91,8 @@ export interface TestContext {
 interface Chain {
   layout: Layout;
   links: Map<string, Uint8Array>;
+  /** A recorded folder's inspection links (`<inspection>.link`): what each inspection did. */
+  inspections?: Map<string, InspectionOutcome>;
 }
 
 function signLink(link: Link, key: PrivateKeyMaterial, target: Target): Uint8Array {
@@ -139,7 +143,10 @@ export function suggest(name: string, names: readonly string[]): string {
   return best === undefined ? "" : `; did you mean "${best}"?`;
 }
 
-/** Reads a recorded links folder: the link files by name. */
+/**
+ * Reads a recorded links folder: the link files by name, and the inspection links (`<inspection>.link`,
+ * as in-toto-verify and `totem verify` write them) as what those inspections did.
+ */
 function recordedChain(test: PolicyTest, ctx: TestContext): Chain {
   const dir = join(ctx.dir, test.links?.path ?? ".");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new EvidenceError(`test "${test.name}": the links folder "${test.links?.path}" is not a directory`);
@@ -147,7 +154,17 @@ function recordedChain(test: PolicyTest, ctx: TestContext): Chain {
   for (const name of readdirSync(dir).sort()) {
     if (name.endsWith(".link")) links.set(name, readBytes(join(dir, name), "link", join(test.links?.path ?? ".", name), "link"));
   }
-  return { layout: ctx.layout, links };
+  const inspections = new Map<string, InspectionOutcome>();
+  for (const inspection of ctx.layout.inspect) {
+    const bytes = links.get(`${inspection.name}.link`);
+    const loaded = bytes === undefined ? undefined : loadEnvelope(bytes, { expect: "link" });
+    if (loaded?.ok && loaded.value.type === "link" && loaded.value.link.name === inspection.name) {
+      const { materials, products, byproducts } = loaded.value.link;
+      const code = byproducts["return-value"];
+      inspections.set(inspection.name, { materials: artifactRecord(materials), products: artifactRecord(products), returnValue: typeof code === "number" ? code : 0 });
+    }
+  }
+  return { layout: ctx.layout, links, inspections };
 }
 
 /** What the test says an inspection did; one it does not describe exits 0 and finds an empty folder. */
@@ -171,6 +188,9 @@ export async function runTest(test: PolicyTest, ctx: TestContext): Promise<Verif
     readLink: (path) => chain.links.get(path),
     listLinks: (dir) => (dir === "" ? [...chain.links.keys()] : []),
     now: ctx.now,
-    runInspection: async (name) => inspectionOutcome(test.inspections.find((i) => i.inspection === name)),
+    runInspection: async (name) => {
+      const described = test.inspections.find((i) => i.inspection === name);
+      return described === undefined ? (chain.inspections?.get(name) ?? inspectionOutcome(undefined)) : inspectionOutcome(described);
+    },
   });
 }

@@ -1,13 +1,15 @@
 // `totem init --from-links`: a strict starting policy inferred from a recorded chain. Steps and their
 // functionaries come from the links and their signatures; a step's order and its MATCH rules from
 // equal hashes between one step's products and a later step's materials; CREATE and MODIFY from what
-// a step's products add or change; every list ends in `disallow "*"`; expected commands are the
-// recorded ones. Comments in the output say what was inferred and what a human must review. Pure:
-// the caller reads the links and keys.
+// a step's products add or change (`dir/*` for many under one directory, patterns.ts); every list
+// ends in `disallow "*"`; expected commands are the recorded ones; inspections from inspection links.
+// Comments in the output say what was inferred and what a human must review. Pure: the caller reads
+// the links and keys.
 import { type ArtifactDict, type HashDict, type Link, artifactAt, artifactPaths } from "@totem/engine";
 import { commandText } from "../import/emit-source.js";
 import { isTotemName } from "../import/names.js";
 import { quoteString } from "../string-literal.js";
+import { groupUnderDirectories } from "./patterns.js";
 
 /** One link file as read: its payload and the keyids that signed it. */
 export interface RecordedLink {
@@ -32,6 +34,11 @@ export interface InferInput {
   links: readonly RecordedLink[];
   /** keyid → the functionary it belongs to. */
   keys: ReadonlyMap<string, KnownKey>;
+  /**
+   * Inspection links (`<inspection>.link`, unsigned, as in-toto-verify and `totem verify` leave them):
+   * each becomes an inspection with its recorded command and rules from its materials and products.
+   */
+  inspections?: readonly RecordedLink[];
   /** Where the links came from, for the header comment. */
   source: string;
 }
@@ -105,14 +112,24 @@ export function inferPolicy(input: InferInput): InferResult {
   const functionaries = new Map<string, string>();
   for (const key of input.keys.values()) if (order.some((s) => s.signers.includes(key.name))) functionaries.set(key.name, key.path);
 
+  const inspections = input.inspections ?? [];
+  for (const r of inspections) {
+    if (!isTotemName(r.link.name)) problems.push(`${r.file}: the inspection name ${JSON.stringify(r.link.name)} cannot be written as a Totem name`);
+    else if (r.link.command.length === 0) problems.push(`${r.file}: the inspection link records no command to run`);
+    else if (byName.has(r.link.name)) problems.push(`${r.file}: "${r.link.name}" is also a step's name`);
+  }
+  if (problems.length > 0) return { ok: false, problems };
   const lines = [
-    `# Inferred by \`totem init --from-links ${input.source}\` from ${order.length} step${order.length === 1 ? "" : "s"} of a recorded chain.`,
+    `# Inferred by \`totem init --from-links ${input.source}\` from ${order.length} step${order.length === 1 ? "" : "s"}${inspections.length > 0 ? ` and ${inspections.length} inspection${inspections.length === 1 ? "" : "s"}` : ""} of a recorded chain.`,
     "# A STARTING POINT: review every rule before signing. Inferred: the steps (from link names), their",
     "# order and MATCH rules (equal hashes between a step's products and a later step's materials),",
     "# CREATE/MODIFY (what a step's products add or change), the signers (the keys that signed the",
-    "# links) and the expected commands (the recorded ones). Review especially: materials no earlier",
-    "# step produced (ALLOW, marked below), thresholds, exact paths that should be patterns, and",
-    "# inspections (none are inferred).",
+    "# links) and the expected commands (the recorded ones); `dir/*` where many paths under one",
+    "# directory get the same rule. Review especially: materials no earlier step produced (ALLOW,",
+    "# marked below), thresholds, exact paths that should be patterns,",
+    ...(inspections.length > 0
+      ? ["# and the inspections (from the inspection links: the recorded command and what it read and wrote)."]
+      : ["# and inspections: the links folder holds no inspection links, so none were inferred; add them by hand."]),
     `layout ${quoteString(input.name)} {`,
     `  target ${quoteString(input.target)}`,
     "  expires in 180d",
@@ -127,25 +144,51 @@ export function inferPolicy(input: InferInput): InferResult {
     lines.push(`    by ${step.signers.join(", ")}`);
     if (step.signers.length > 1) lines.push(`    threshold ${step.signers.length}`);
     if (step.link.command.length > 0) lines.push(`    expect command ${commandText(step.link.command)}`);
-    lines.push("    materials {");
-    for (const path of sorted(step.link.materials)) {
-      const from = producer(order, index, path, artifactAt(step.link.materials, path));
-      if (from !== undefined) lines.push(`      match ${quoteString(path)} with products from ${from.name}`);
-      else lines.push(`      allow ${quoteString(path)}  # REVIEW: no earlier step produced it`);
-    }
-    lines.push(`      disallow "*"`, "    }", "    products {");
-    for (const path of sorted(step.link.products)) {
-      const hash = artifactAt(step.link.products, path);
-      const before = artifactAt(step.link.materials, path);
-      if (before === undefined) lines.push(`      create ${quoteString(path)}`);
-      else if (!sameHash(before, hash)) lines.push(`      modify ${quoteString(path)}`);
-      else {
-        const from = producer(order, index, path, hash);
-        lines.push(from === undefined ? `      allow ${quoteString(path)}  # unchanged` : `      match ${quoteString(path)} with products from ${from.name}`);
-      }
-    }
-    lines.push(`      disallow "*"`, "    }", "  }");
+    lines.push(...ruleLists(step.link, (path, hash) => producer(order, index, path, hash), false), "  }");
   });
+  for (const r of [...inspections].sort((a, b) => (a.link.name < b.link.name ? -1 : 1))) {
+    lines.push("", `  inspection ${r.link.name} {`, `    run ${commandText(r.link.command)}`);
+    lines.push(...ruleLists(r.link, (path, hash) => producer(order, order.length, path, hash), true), "  }");
+  }
   lines.push("}");
   return { ok: true, source: `${lines.join("\n")}\n`, steps: order.map((s) => s.name) };
+}
+
+type Producer = (path: string, hash: HashDict | undefined) => Step | undefined;
+
+/**
+ * The materials and products blocks of a step or inspection. An inspection's new products that an
+ * earlier step produced with the same hash are MATCHed (it recreates them, as an unpacking does).
+ */
+function ruleLists(link: Link, producerOf: Producer, matchNew: boolean): string[] {
+  const lines = ["    materials {"];
+  const materials = sorted(link.materials);
+  const fromOf = (path: string) => producerOf(path, artifactAt(link.materials, path))?.name;
+  for (const g of groupUnderDirectories(materials, (p) => fromOf(p) && `match ${fromOf(p)}`)) {
+    const from = fromOf(g.kind === "dir" ? (g.paths[0] as string) : g.path);
+    if (g.kind === "dir") lines.push(`      match ${quoteString(g.pattern)} with products from ${from}  # ${g.paths.length} paths`);
+    else if (from !== undefined) lines.push(`      match ${quoteString(g.path)} with products from ${from}`);
+    else lines.push(`      allow ${quoteString(g.path)}  # REVIEW: no earlier step produced it`);
+  }
+  lines.push(`      disallow "*"`, "    }", "    products {");
+  const ruleOf = (path: string): string | undefined => {
+    const hash = artifactAt(link.products, path);
+    const before = artifactAt(link.materials, path);
+    const from = producerOf(path, hash)?.name;
+    if (before === undefined) return matchNew && from !== undefined ? `match ${from}` : "create";
+    if (!sameHash(before, hash)) return "modify";
+    return from === undefined ? "allow" : `match ${from}`;
+  };
+  const single = (rule: string, path: string) => (rule.startsWith("match ") ? `match ${quoteString(path)} with products from ${rule.slice(6)}` : rule === "allow" ? `allow ${quoteString(path)}  # unchanged` : `${rule} ${quoteString(path)}`);
+  // Only new paths (CREATE, or an inspection's MATCH) are grouped: MODIFY and ALLOW stay one per path.
+  const groupable = (path: string) => {
+    const rule = ruleOf(path) as string;
+    return artifactAt(link.materials, path) === undefined ? rule : undefined;
+  };
+  for (const g of groupUnderDirectories(sorted(link.products), groupable)) {
+    if (g.kind === "path") lines.push(`      ${single(ruleOf(g.path) as string, g.path)}`);
+    else lines.push(`      ${single(ruleOf(g.paths[0] as string) as string, g.pattern)}  # ${g.paths.length} new paths`);
+  }
+  lines.push(`      disallow "*"`, "    }");
+  return lines;
 }
