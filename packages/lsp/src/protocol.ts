@@ -29,6 +29,12 @@ export interface SimulateParams {
   runInspections?: boolean;
   /** Where inspections run and are recorded (absolute path or file: URI; default linksDir). */
   workDir?: string;
+  /**
+   * Target "ite-10" only (linksDir is then an attestations folder): a Sigstore `trusted_root.json` for
+   * keyless bundles, and a parameters file for `{name}` placeholders (absolute paths or file: URIs).
+   */
+  trustedRoot?: string;
+  parameters?: string;
 }
 
 /** One failure of the simulated verification. */

@@ -8,9 +8,11 @@
 // (default: linksDir) exactly as `totem verify` runs them: node-io's inspection runner, with the same
 // 10 s timeout, process-group handling, sorted artifact walk and exit-code semantics. Link files are
 // read with node-io's bounded reader (a FIFO or /dev/zero in the folder is refused, not read).
+// A policy of target "ite-10" is simulated against an attestations folder instead
+// (simulate-attestations.ts): the same request, the same folder checks, the same result shape.
 import { generateKeyPairSync } from "node:crypto";
 import { isAbsolute } from "node:path";
-import type { Span } from "@totem/dsl";
+import { type Span, targetsIte10 } from "@totem/dsl";
 import {
   envelopeToText,
   layoutToJson,
@@ -24,6 +26,7 @@ import { inspectionRunner, listLinkDir, readLinkFile } from "@totem/node-io";
 import type { Diagnostic } from "vscode-languageserver";
 import type { SimulatedFailure, SimulatedRule, SimulateParams, SimulateResult } from "./protocol.js";
 import type { ServerState } from "./server-state.js";
+import { simulateAttestations } from "./simulate-attestations.js";
 import { toLspDiagnostic } from "./to-protocol.js";
 import { uriToPath } from "./uris.js";
 
@@ -40,7 +43,8 @@ function ephemeralKey(): PrivateKeyMaterial {
   return ephemeral;
 }
 
-function folder(dir: unknown): string | undefined {
+/** An absolute path given as a path or a file: URI (a folder or a file), else undefined. */
+function absolutePath(dir: unknown): string | undefined {
   if (typeof dir !== "string" || dir === "") return undefined;
   const path = dir.startsWith("file:") ? uriToPath(dir) : dir;
   return path && isAbsolute(path) ? path : undefined;
@@ -54,11 +58,22 @@ function empty(error: string, diagnostics?: Diagnostic[]): SimulateResult {
 export async function simulate(state: ServerState, p: SimulateParams): Promise<SimulateResult> {
   const doc = state.docs.get(p?.uri);
   if (!doc) return empty(`${p?.uri} is not open in the editor.`);
-  const dir = folder(p.linksDir);
+  const dir = absolutePath(p.linksDir);
   if (!dir) return empty(`linksDir must be an absolute folder path or a file: URI, not ${JSON.stringify(p.linksDir)}.`);
   const runInspections = p.runInspections === true;
-  const workDir = p.workDir === undefined ? dir : folder(p.workDir);
+  const workDir = p.workDir === undefined ? dir : absolutePath(p.workDir);
   if (!workDir) return empty(`workDir must be an absolute folder path or a file: URI, not ${JSON.stringify(p.workDir)}.`);
+  if (targetsIte10(state.analyses.of(doc).file.layout)) {
+    const files: { trustedRoot?: string; parameters?: string } = {};
+    for (const name of ["trustedRoot", "parameters"] as const) {
+      if (p[name] === undefined) continue;
+      const path = absolutePath(p[name]);
+      if (!path) return empty(`${name} must be an absolute file path or a file: URI, not ${JSON.stringify(p[name])}.`);
+      files[name] = path;
+    }
+    const result = await simulateAttestations(state, doc, { dir, ...files });
+    return "failures" in result ? result : empty(result.error, result.diagnostics?.map((d) => toLspDiagnostic(d, doc.lines, doc.uri)));
+  }
   const compiled = state.compiled.of(state, doc);
   const layout = compiled.lowered?.layout;
   if (!layout || compiled.diagnostics.some((d) => d.severity === "error")) {
