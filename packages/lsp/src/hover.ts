@@ -5,7 +5,7 @@ import { constantResolver, type Diagnostic, type FunctionaryDecl, type Inspectio
 import type { Hover } from "vscode-languageserver";
 import type { DocAnalysis } from "./analysis.js";
 import type { DocumentSnapshot } from "./documents.js";
-import { predicateTypeHover } from "./predicates.js";
+import { celFieldHover, predicateTypeHover } from "./predicates.js";
 import { KEYWORD_DOCS, RULE_DOCS } from "./rule-docs.js";
 
 /** What the server can say about a functionary's key (read through the key-file cache). */
@@ -147,6 +147,24 @@ function ruleAt(file: PolicyFile, offset: number): RuleNode | undefined {
   return undefined;
 }
 
+/** The CEL field path under `offset` in a `check` string, with its documentation and span. */
+function celFieldAt(doc: DocumentSnapshot, file: PolicyFile, offset: number): { text: string; start: number; end: number } | undefined {
+  const resolve = constantResolver(file);
+  for (const step of file.layout?.steps ?? []) {
+    for (const a of step.attestations ?? []) {
+      for (const c of a.checks) {
+        const rule = c.rule;
+        if (rule?.kind !== "string" || offset <= rule.span.start || offset >= rule.span.end - 1) continue;
+        // The rule as written (CEL paths hold no escapes), so offsets in it are the document's.
+        const from = rule.span.start + 1;
+        const found = celFieldHover(doc.text.slice(from, rule.span.end - 1), offset - from, resolve(a.predicateType));
+        return found && { text: found.text, start: from + found.start, end: from + found.end };
+      }
+    }
+  }
+  return undefined;
+}
+
 /** The predicate type string literal of an attestation block under `offset`. */
 function predicateLiteralAt(file: PolicyFile, offset: number): StringExpr | undefined {
   for (const step of file.layout?.steps ?? []) {
@@ -224,9 +242,13 @@ export function hoverAt(
     const keyword = keywordAt(doc.text, offset);
     const predicate = predicateLiteralAt(a.file, offset);
     const predicateDocs = predicate?.kind === "string" ? predicateTypeHover(predicate.value) : undefined;
+    const field = celFieldAt(doc, a.file, offset);
     if (predicate && predicateDocs) {
       parts.push(predicateDocs);
       range = doc.lines.rangeOf(predicate.span);
+    } else if (field) {
+      parts.push(field.text);
+      range = doc.lines.rangeOf(field);
     } else if (rule) {
       parts.push(`\`${writtenRule(rule)}\`\n\n${RULE_DOCS[rule.kind]}`);
       range = doc.lines.rangeOf(rule.span);

@@ -1,6 +1,7 @@
 // Predicate types and CEL field paths in the editor (issue 18): completion of the known predicate
 // types inside `attestation "|"`, of CEL field paths inside `check "…"`, and the documentation a hover
-// shows for a predicate type — all read from the engine's one catalog (engine/attest/predicate-types.ts).
+// shows for a predicate type or a field path — all read from the engine's one catalog
+// (engine/attest/predicate-types.ts).
 import { CEL_VARIABLES, PREDICATE_TYPES, type PredicateField, type PredicateType, predicateType } from "@totem/engine";
 import { type CompletionItem, CompletionItemKind, type MarkupContent, type Range } from "vscode-languageserver";
 
@@ -90,4 +91,26 @@ export function celPathItems(prefix: string, predicateUri: string | undefined, w
   const fields = fieldsAfter(qualifier, predicateUri === undefined ? undefined : predicateType(predicateUri));
   const replace = wordRange((m[2] ?? "").length);
   return (fields ?? []).map((f) => fieldItem(f, replace));
+}
+
+const PATH_CHAR = /[A-Za-z0-9_.[\]]/;
+
+/**
+ * The hover of the CEL field path under `at` in a rule's text (`predicate.buildDefinition.buildType`,
+ * up to the word under the cursor), for an attestation of `predicateUri`: the path, its kind and
+ * its documentation. Undefined outside a known field.
+ */
+export function celFieldHover(rule: string, at: number, predicateUri: string | undefined): { text: string; start: number; end: number } | undefined {
+  let start = at;
+  while (start > 0 && PATH_CHAR.test(rule.charAt(start - 1))) start--;
+  let end = at;
+  while (end < rule.length && /[A-Za-z0-9_]/.test(rule.charAt(end))) end++;
+  const path = rule.slice(start, end);
+  const dot = path.lastIndexOf(".");
+  const word = path.slice(dot + 1);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(word)) return undefined;
+  const fields = fieldsAfter(dot < 0 ? "" : path.slice(0, dot), predicateUri === undefined ? undefined : predicateType(predicateUri));
+  const field = fields?.find((f) => f.name === word);
+  if (!field) return undefined;
+  return { text: `\`${path}\`${field.kind ? ` (${field.kind})` : ""}: ${field.doc}`, start, end };
 }

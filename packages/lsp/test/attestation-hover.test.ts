@@ -48,6 +48,12 @@ it("shows a keyless functionary's issuer, identity pattern and the claims it sig
   expect(text).not.toContain("key type");
 });
 
+it("documents a CEL field path inside a check from the predicate's schema", async () => {
+  expect(await hover("builder.id != ''", 3)).toBe("`predicate.runDetails.builder` (object): Who ran the build.");
+  expect(await hover("builder.id != ''", 9)).toBe("`predicate.runDetails.builder.id` (string): URI of the builder (the trust boundary).");
+  expect(await hover("!= ''", 1)).toBe("");
+});
+
 it("explains the attestation keywords", async () => {
   expect(await hover("attestation TR", 3)).toContain("`attestation`: `attestation \"PREDICATE-TYPE\"");
   expect(await hover("allow-if-absent", 8)).toContain("ITE-11 `allowIfNoClaim`");
