@@ -78,3 +78,36 @@ describe("--param", () => {
     expect(other.stdout).toContain("warnings: command-mismatch at build");
   });
 });
+
+describe("totem diff --param", () => {
+  const diff = (...argv: string[]) => runCli(["diff", ...argv, "--now", "2026-06-01T00:00:00Z"], { cwd });
+
+  it("gives both sides the value compile would, so a policy with a param diffs at all", async () => {
+    expect((await diff("p.totem", "p.totem")).code).toBe(2);
+    const r = await diff("p.totem", "p.totem", "--param", "VERSION=1.4.2");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain("make");
+  });
+
+  it("compares two values of one param with --param-old and --param-new", async () => {
+    const r = await diff("p.totem", "p.totem", "--param", "VERSION=1", "--param-old", "VERSION=1.4.2", "--param-new", "VERSION=1.5.0", "--format", "json");
+    expect(r.code, r.stderr).toBe(0);
+    const text = JSON.stringify(JSON.parse(r.stdout));
+    expect(text).toContain("1.4.2");
+    expect(text).toContain("1.5.0");
+  });
+
+  it("lets a side that does not declare a --param ignore it, but refuses a name neither declares", async () => {
+    writeFileSync(join(cwd, "tagged.totem"), POLICY.replace("param VERSION\n", 'param VERSION\nparam TAG = "latest"\n').replace("create REGISTRY", "create TAG"));
+    const r = await diff("p.totem", "tagged.totem", "--param", "VERSION=1", "--param", "TAG=stable", "--format", "json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("stable");
+    const nope = await diff("p.totem", "tagged.totem", "--param", "VERSION=1", "--param", "NOPE=1");
+    expect(nope.code).toBe(2);
+    expect(nope.stderr).toContain('--param NOPE: neither p.totem nor tagged.totem declares param "NOPE"');
+    const misspelt = await diff("p.totem", "tagged.totem", "--param", "VERSION=1", "--param-new", "TAGG=1");
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toContain("did you mean TAG?");
+  });
+});

@@ -29,6 +29,11 @@ export interface CheckOptions {
   target?: Target;
   /** `--param` values; names the policy does not declare with `param` are refused (UsageError). */
   params?: Readonly<Record<string, string>>;
+  /**
+   * Values for params the policy may or may not declare (`diff --param`, given to both sides): used
+   * for those it declares, the others ignored. `params` win over them.
+   */
+  sharedParams?: Readonly<Record<string, string>>;
   /** `check`: a param without a value is not reported (`compile` and `test` need one: missing-param). */
   paramsOptional?: boolean;
   /** The CEL parser (`await celParser()`): `check` rules of attestation blocks are parsed only with it. */
@@ -55,7 +60,7 @@ export function checkPolicy(file: string | UserPath, io: Io, options: CheckOptio
     now: options.now,
     expiryWarningDays: options.expiryWarningDays,
     target: options.target,
-    ...(options.params === undefined ? {} : { params: options.params }),
+    ...(options.params === undefined && options.sharedParams === undefined ? {} : { params: { ...options.sharedParams, ...options.params } }),
     ...(options.celSyntax === undefined ? {} : { celSyntax: options.celSyntax }),
   });
   if (options.params !== undefined) checkParamNames(options.params, compiled.analysis.file, uri);

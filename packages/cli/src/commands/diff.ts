@@ -15,8 +15,9 @@ import {
   renderDiffText,
 } from "@totem/dsl";
 import { type Command, Option } from "commander";
-import { EXIT, InputError } from "../errors.js";
+import { EXIT, InputError, UsageError } from "../errors.js";
 import { readBytes, userPath } from "../io.js";
+import { collectParam } from "../params.js";
 import { type Io, ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled, escapeForTerminal, makeStyle } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
@@ -30,6 +31,7 @@ Examples:
   $ totem diff old/root.totem root.totem
   $ totem diff root.layout root.totem --format markdown > comment.md    (a pull-request comment)
   $ git show main:root.totem > /tmp/old.totem && totem diff /tmp/old.totem root.totem --fail-on-weaken
+  $ totem diff root.totem root.totem --param-old VERSION=1.4.2 --param-new VERSION=1.5.0
 
 OLD and NEW are each a .totem policy or a signed layout (Metablock or DSSE); JSON content means a
 layout. Policies are lowered with their key files. A policy's "expires in …" compared with a signed
@@ -46,6 +48,15 @@ interface DiffFlags {
   now?: string;
   linkOld?: string;
   linkNew?: string;
+  param?: Record<string, string>;
+  paramOld?: Record<string, string>;
+  paramNew?: Record<string, string>;
+}
+
+/** `--param` for both sides, `--param-old`/`--param-new` for one (they win over `--param`). */
+interface SideParams {
+  shared?: Readonly<Record<string, string>>;
+  own?: Readonly<Record<string, string>>;
 }
 
 /** Functionary names by keyid, from a policy's `by` lists matched with its lowered steps. */
@@ -62,16 +73,22 @@ function namesOf(text: string, snapshot: PolicySnapshot): Map<string, string> {
   return names;
 }
 
-function readSide(file: string, io: Io, now: Date): PolicySnapshot {
+/** One side as a snapshot, and the params it declares (none for a layout). */
+function readSide(file: string, io: Io, now: Date, params: SideParams): { snapshot: PolicySnapshot; declared: string[] } {
   const given = userPath(io.cwd, file);
   const { shown } = given;
   const bytes = readBytes(given.path, "policy or layout", shown);
   if (looksLikeJson(bytes)) {
     const { layout } = readSignedLayout(bytes, shown);
+    if (params.own !== undefined) throw new UsageError(`--param-old/--param-new: ${shown} is a signed layout, which has no params`);
     // A layout has no names: use the ones `totem import` would give its functionaries.
-    return { layout, target: guessTarget(layout).target, names: functionaryNames(layout), origin: "layout" };
+    return { snapshot: { layout, target: guessTarget(layout).target, names: functionaryNames(layout), origin: "layout" }, declared: [] };
   }
-  const checked = checkPolicy(given, io, { now });
+  const checked = checkPolicy(given, io, {
+    now,
+    ...(params.own === undefined ? {} : { params: params.own }),
+    ...(params.shared === undefined ? {} : { sharedParams: params.shared }),
+  });
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || checked.lowered?.layout === undefined) {
     writeCodeFrames([{ ...checked, diagnostics: errors }], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
@@ -79,11 +96,15 @@ function readSide(file: string, io: Io, now: Date): PolicySnapshot {
   }
   const snapshot: PolicySnapshot = { layout: checked.lowered.layout, target: checked.lowered.target, origin: "policy" };
   const expires = parse(checked.text).file.layout?.expires;
+  const declared = checked.lowered.analysis.file.consts.filter((c) => c.param === true).map((c) => c.name.text);
   return {
-    ...snapshot,
-    names: namesOf(checked.text, snapshot),
-    source: { text: checked.text, sourceMap: checked.lowered.sourceMap },
-    ...(expires?.kind === "relative" ? { relativeExpiry: expires } : {}),
+    snapshot: {
+      ...snapshot,
+      names: namesOf(checked.text, snapshot),
+      source: { text: checked.text, sourceMap: checked.lowered.sourceMap },
+      ...(expires?.kind === "relative" ? { relativeExpiry: expires } : {}),
+    },
+    declared,
   };
 }
 
@@ -109,13 +130,19 @@ export function register(program: Command): void {
     .option("--now <time>", "the time relative expiries resolve against (RFC 3339 or @unix-seconds; default: a signed layout's reference time, else the clock)")
     .option("--link-old <url>", "markdown: link rows of removed parts to URL#L<line> of the old policy")
     .option("--link-new <url>", "markdown: link the other rows to URL#L<line> of the new policy")
+    .option("--param <name=value>", "a value for `param NAME` of both policies, as compile's (repeatable; a side that does not declare it ignores it)", collectParam)
+    .option("--param-old <name=value>", "a value for `param NAME` of OLD only (repeatable; wins over --param)", collectParam)
+    .option("--param-new <name=value>", "a value for `param NAME` of NEW only (repeatable; wins over --param)", collectParam)
     .addHelpText("after", EXAMPLES)
     .action(async (oldFile: string, newFile: string, opts: DiffFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const now = resolveNow(opts.now, io);
-      const before = readSide(oldFile, io, now);
-      const after = readSide(newFile, io, now);
-      const changes = diffPolicies(before, after, { explicitNow: opts.now !== undefined });
+      const before = readSide(oldFile, io, now, { shared: opts.param, own: opts.paramOld });
+      const after = readSide(newFile, io, now, { shared: opts.param, own: opts.paramNew });
+      for (const name of Object.keys(opts.param ?? {})) {
+        if (!before.declared.includes(name) && !after.declared.includes(name)) throw new UsageError(`--param ${name}: neither ${oldFile} nor ${newFile} declares param "${name}"`);
+      }
+      const changes = diffPolicies(before.snapshot, after.snapshot, { explicitNow: opts.now !== undefined });
       io.stdout.write(render(changes, opts, io));
       if (opts.failOnWeaken && changes.some((c) => mayWeaken(c.classification))) setExit(cmd, EXIT.FAILED);
     });
