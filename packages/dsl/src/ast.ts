@@ -239,6 +239,8 @@ export interface LayoutDecl {
   kind: "layout";
   name?: StringLit;
   target?: { value: Target | string; span: Span };
+  /** `dsse-payload "FORM"`: the text form of the DSSE payload (engine DSSE_PAYLOAD_FORMS), as written. */
+  dssePayload?: { value: string; span: Span };
   expires?: ExpiresClause;
   readme?: StringExpr;
   functionaries: FunctionaryDecl[];

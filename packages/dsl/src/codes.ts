@@ -55,6 +55,7 @@ export const CODES = {
   "step-without-functionary": code("error", "check", "A step nobody is allowed to perform.", "step-without-functionary"),
   "missing-expiry": code("error", "check", "The layout has no `expires` clause.", "missing-expiry"),
   "invalid-date": code("error", "check", "An expiry that is not `YYYY-MM-DDTHH:MM:SSZ` with a real date.", "invalid-date"),
+  "invalid-dsse-payload": code("error", "check", "A `dsse-payload` form that does not exist, or in a layout whose target writes no DSSE.", "invalid-dsse-payload"),
   "invalid-target": code("error", "check", "A target other than `in-toto-1.3`, `in-toto`, `in-toto-golang` or `ite-10`.", "invalid-target"),
   "unsafe-name": code("error", "check", "A step or inspection name unusable in link file names.", "unsafe-name"),
   "inspection-without-run": code("error", "check", "An inspection with no `run` command.", "inspection-without-run"),

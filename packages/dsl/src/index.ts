@@ -29,6 +29,7 @@ export type { Namespace, SymbolDeclaration, SymbolKind, SymbolReference, SymbolT
 export { collectSymbols, namespaceOf, occurrences, renameProblem, symbolAt } from "./symbols.js";
 export type { CompileResult, LowerOptions, LowerResult, SourceMap } from "./lower.js";
 export { constantResolver } from "./checks/context.js";
+export { dssePayloadForm } from "./checks/dsse-payload.js";
 export { compilePolicy, compileTarget, DEFAULT_TARGET, lower, lowerAnalysis, mergeDiagnostics } from "./lower.js";
 // Target "ite-10": attestation layouts in attestation-verifier's format (docs/attestations.md).
 export { ITE10, targetsIte10 } from "./attest/target.js";

@@ -64,6 +64,7 @@ export const Kw = {
   rootCas: keyword("root-cas"),
   intermediateCas: keyword("intermediate-cas"),
   certConstraints: keyword("cert-constraints"),
+  dssePayload: keyword("dsse-payload"),
   // Attestations and keyless signers (target "ite-10"; docs/attestations.md).
   sigstore: keyword("sigstore"),
   issuer: keyword("issuer"),

@@ -228,6 +228,7 @@ export class TotemParser extends EmbeddedActionsParser {
 
   private readonly layoutAlts: IOrAlt<void>[] = [
     { ALT: () => this.SUBRULE(this.targetClause) },
+    { ALT: () => this.SUBRULE(this.dssePayloadClause) },
     { ALT: () => this.SUBRULE(this.expiresClause) },
     { ALT: () => this.SUBRULE(this.readmeClause) },
     { ALT: () => this.SUBRULE(this.functionaryDecl) },
@@ -261,6 +262,16 @@ export class TotemParser extends EmbeddedActionsParser {
     const lit = this.ast.stringLit(value);
     if (this.layout.target !== undefined) this.ast.duplicate({ start: kw.startOffset, end: lit.span.end }, "This layout already has a target; remove one of them.");
     else this.layout.target = { value: lit.value, span: lit.span };
+  });
+
+  /** `dsse-payload "FORM"`: how the DSSE payload text is written (checked later, like `target`). */
+  dssePayloadClause = this.RULE("dssePayloadClause", () => {
+    const kw = this.CONSUME(Kw.dssePayload);
+    const value = this.CONSUME(StringLiteral);
+    if (!isReal(value)) return;
+    const lit = this.ast.stringLit(value);
+    if (this.layout.dssePayload !== undefined) this.ast.duplicate({ start: kw.startOffset, end: lit.span.end }, "This layout already has a dsse-payload; remove one of them.");
+    else this.layout.dssePayload = { value: lit.value, span: lit.span };
   });
 
   expiresClause = this.RULE("expiresClause", () => {

@@ -26,7 +26,7 @@ const RULE_WORDS = "match, create, delete, modify, allow, disallow, require and 
 
 /** Each block's name and what it may hold, for the message when it does not close where expected. */
 const BLOCKS: Record<string, [string, string]> = {
-  layoutDecl: ["the layout", "target, expires, readme, functionary, root-cas, intermediate-cas, step and inspection"],
+  layoutDecl: ["the layout", "target, dsse-payload, expires, readme, functionary, root-cas, intermediate-cas, step and inspection"],
   stepDecl: ["the step", "by, threshold, expect command, materials, products and cert-constraints"],
   caBlock: ["the certificate authority block", "entries such as NAME key { … }"],
   certConstraintsBlock: ["the cert-constraints block", "constraint { … } entries"],

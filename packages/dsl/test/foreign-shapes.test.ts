@@ -3,6 +3,7 @@
 // in-toto-golang's X.509 fields. Each must come back byte for byte.
 import { canonicalString, dsseBody, keyidFor, type Layout, layoutToJson, type PublicKey } from "@totem/engine";
 import { describe, expect, it } from "vitest";
+import { dssePayloadForm } from "../src/checks/dsse-payload.js";
 import { diffPolicies } from "../src/diff/diff-policies.js";
 import { importLayout } from "../src/import/import-layout.js";
 import { compilePolicy } from "../src/lower.js";
@@ -57,12 +58,21 @@ describe("foreign layout shapes through import and lowering", () => {
     expect(recompiled(result.source)).toBe(canonicalString(layoutToJson(layout)));
   });
 
-  it("warns when a DSSE payload is not in the text form Totem writes, and only then", () => {
+  it("names a DSSE payload's text form when it is not the default, and warns when it is none Totem writes", () => {
     const layout = layoutWith(rsaKey());
     const body = dsseBody(layoutToJson(layout));
-    expect(importLayout(layout, { envelope: "dsse", payloadBytes: body }).issues).toEqual([]);
+    const plain = importLayout(layout, { envelope: "dsse", payloadBytes: body });
+    expect(plain.issues).toEqual([]);
+    expect(plain.source).not.toContain("dsse-payload");
     const withNewline = new Uint8Array([...body, 0x0a]);
-    const issues = importLayout(layout, { envelope: "dsse", payloadBytes: withNewline }).issues;
+    expect(withNewline).toEqual(dsseBody(layoutToJson(layout), "sorted-json-newline"));
+    const newline = importLayout(layout, { envelope: "dsse", payloadBytes: withNewline });
+    expect(newline.issues).toEqual([]);
+    expect(newline.source).toContain('dsse-payload "sorted-json-newline"');
+    const compiled = compilePolicy(newline.source, { readKey: () => undefined, now: NOW });
+    expect(dssePayloadForm(compiled.analysis.file.layout)).toBe("sorted-json-newline");
+    const compact = new TextEncoder().encode(JSON.stringify(layoutToJson(layout)));
+    const issues = importLayout(layout, { envelope: "dsse", payloadBytes: compact }).issues;
     expect(issues.map((i) => `${i.severity} ${i.code} ${i.path}`)).toEqual(["warning import-dsse-form $.payload"]);
   });
 

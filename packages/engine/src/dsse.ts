@@ -26,12 +26,24 @@ export function pae(payloadType: string, body: Uint8Array): Uint8Array {
 }
 
 /**
- * The DSSE body for an in-toto payload: `json.dumps(payload, sort_keys=True)` as in-toto ≥1.4 writes
- * it (SPEC-NOTES §1.2), which is strict JSON. Canonical JSON is not used as a body because it keeps
- * control characters raw (every PEM newline) and strict JSON readers reject it.
+ * The text forms of a DSSE payload Totem writes (a policy's `dsse-payload`): `sorted-json` is
+ * `json.dumps(payload, sort_keys=True)` as in-toto ≥1.4 writes it (SPEC-NOTES §1.2), the default;
+ * `sorted-json-newline` is the same followed by one `\n` (in-toto-golang's `dsse-only.root.layout`).
+ * Signatures cover the bytes as written (PAE), so the form is part of what is signed.
  */
-export function dsseBody(payload: JsonObject): Uint8Array {
-  return encoder.encode(pythonJsonDumps(payload));
+export const DSSE_PAYLOAD_FORMS = ["sorted-json", "sorted-json-newline"] as const;
+
+/** One of {@link DSSE_PAYLOAD_FORMS}. */
+export type DssePayloadForm = (typeof DSSE_PAYLOAD_FORMS)[number];
+
+/**
+ * The DSSE body for an in-toto payload in `form` (default `sorted-json`), which is strict JSON.
+ * Canonical JSON is not used as a body because it keeps control characters raw (every PEM newline)
+ * and strict JSON readers reject it.
+ */
+export function dsseBody(payload: JsonObject, form: DssePayloadForm = "sorted-json"): Uint8Array {
+  const text = pythonJsonDumps(payload);
+  return encoder.encode(form === "sorted-json-newline" ? `${text}\n` : text);
 }
 
 /** A DSSE envelope over `body` with one base64 signature of `pae(type, body)` per signer. */

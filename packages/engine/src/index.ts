@@ -46,7 +46,7 @@ export {
   signMetablockToText,
   verifyMetablockSignature,
 } from "./sign.js";
-export { dsseBody, pae, signDsse, verifyDsseSignature } from "./dsse.js";
+export { DSSE_PAYLOAD_FORMS, type DssePayloadForm, dsseBody, pae, signDsse, verifyDsseSignature } from "./dsse.js";
 export { fromBase64, fromHex, toBase64, toHex } from "./crypto/bytes.js";
 export { type Ed25519, nobleEd25519, nodeEd25519 } from "./crypto/ed25519.js";
 export { type KeyFields, keyVerifier, selectEd25519, type Verify, verifySignature } from "./crypto/verify.js";

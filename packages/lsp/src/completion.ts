@@ -18,7 +18,7 @@ const RULE_KINDS = ["match", "create", "delete", "modify", "allow", "disallow", 
 /** Statement keywords allowed directly inside each kind of block. */
 const BLOCK_KEYWORDS: Record<CursorContext["block"], string[]> = {
   top: ["const", "rules", "layout"],
-  layout: ["target", "expires", "readme", "functionary", "step", "inspection", "root-cas", "intermediate-cas"],
+  layout: ["target", "dsse-payload", "expires", "readme", "functionary", "step", "inspection", "root-cas", "intermediate-cas"],
   step: ["by", "threshold", "expect", "materials", "products", "cert-constraints", "attestation"],
   inspection: ["run", "materials", "products"],
   rules: RULE_KINDS,

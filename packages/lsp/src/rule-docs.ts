@@ -28,6 +28,8 @@ export const KEYWORD_DOCS: Record<string, string> = {
   layout: "The supply-chain layout: functionaries, steps and inspections.",
   target:
     'The compile target: "in-toto-1.3" (1.3 keyids, Metablock: what in-toto-verify 1.3.1 reads), "in-toto" (modern keyids) or "in-toto-golang" (1.3 keyids, DSSE by default, in-toto-golang\'s X.509 fields).',
+  "dsse-payload":
+    '`dsse-payload "sorted-json"` (the default) or `"sorted-json-newline"`: the text form of the payload in the DSSE envelope (targets in-toto and in-toto-golang). The signatures cover the payload bytes as written, so a layout whose payload ends with a newline (in-toto-golang\'s dsse-only layout) needs "sorted-json-newline" to come back byte for byte. Naming a form makes DSSE the default envelope.',
   expires: 'When the layout expires: `expires "YYYY-MM-DDTHH:MM:SSZ"` or `expires in 180d`.',
   readme: "Free text stored in the layout's readme field.",
   functionary: 'Someone allowed to sign links: `functionary NAME key "path/to/key.pub"`.',

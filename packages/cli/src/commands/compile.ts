@@ -5,6 +5,7 @@ import { basename, extname } from "node:path";
 import {
   attestationLayoutToYaml,
   celParser,
+  type DssePayloadForm,
   type EnvelopeKind,
   type JsonObject,
   type Target,
@@ -16,7 +17,7 @@ import {
   signDsse,
   signMetablock,
 } from "@totem/engine";
-import { DEFAULT_TARGET, ITE10, lowerAttestations, targetsIte10 } from "@totem/dsl";
+import { DEFAULT_TARGET, dssePayloadForm, ITE10, lowerAttestations, targetsIte10 } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, UsageError } from "../errors.js";
 import { keyReaderFor, resolveFrom, userPath } from "../io.js";
@@ -42,10 +43,10 @@ export function checkEnvelopeForTarget(envelope: EnvelopeKind, target: Target): 
   }
 }
 
-/** Signs a layout payload into the file text of the chosen envelope. */
-export function envelopeText(payload: JsonObject, signers: Signer[], target: Target, envelope: EnvelopeKind): string {
+/** Signs a layout payload into the file text of the chosen envelope (a DSSE payload in `form`, default sorted-json). */
+export function envelopeText(payload: JsonObject, signers: Signer[], target: Target, envelope: EnvelopeKind, form?: DssePayloadForm): string {
   const keys = signers.map((s) => s.key);
-  const env = envelope === "dsse" ? signDsse(dsseBody(payload), keys, target) : signMetablock(payload, keys, target);
+  const env = envelope === "dsse" ? signDsse(dsseBody(payload, form), keys, target) : signMetablock(payload, keys, target);
   return envelopeToText(env);
 }
 
@@ -149,14 +150,17 @@ export function register(program: Command): void {
         return;
       }
       const target = lowered.target;
-      // in-toto-golang's layouts (and in-toto ≥2's) are DSSE; a Metablock is still available.
-      const envelope: EnvelopeKind = opts.envelope ?? (target === "in-toto-golang" ? "dsse" : "metablock");
+      // in-toto-golang's layouts (and in-toto ≥2's) are DSSE, as is a layout naming its dsse-payload
+      // form; a Metablock is still available.
+      const form = dssePayloadForm(checked.lowered.analysis.file.layout);
+      const envelope: EnvelopeKind = opts.envelope ?? (target === "in-toto-golang" || form !== undefined ? "dsse" : "metablock");
       checkEnvelopeForTarget(envelope, target);
+      if (form !== undefined && envelope !== "dsse") throw new UsageError(`--envelope ${envelope} contradicts the policy's dsse-payload "${form}": compile it as DSSE`);
       if (opts.gpg && envelope === "dsse") throw new UsageError("--gpg signs Metablock layouts only (in-toto 1.3.1 has no DSSE)");
       const signers = await loadSigners(opts.key, io, opts.passwordEnv);
       const payload = layoutToJson(lowered.layout);
       const gpgSigned = await gpgSignatures(opts.gpg, opts.gpgHome, canonicalize(payload), io.cwd);
-      const text = gpgSigned.length > 0 ? metablockTextWithGpg(payload, signers.map((s) => s.key), target, gpgSigned) : envelopeText(payload, signers, target, envelope);
+      const text = gpgSigned.length > 0 ? metablockTextWithGpg(payload, signers.map((s) => s.key), target, gpgSigned) : envelopeText(payload, signers, target, envelope, form);
       const name = basename(checked.path, extname(checked.path));
       const { path: out, shown } = userPath(io.cwd, opts.output ?? `${name}.layout`);
       refuseOverwritingInput(out, `-o ${opts.output ?? shown}`, [

@@ -2,6 +2,7 @@
 // step and inspection names can be link file names, and every inspection has a command to run.
 import { TARGETS } from "@totem/engine";
 import { ITE10 } from "../attest/target.js";
+import { checkDssePayload } from "./dsse-payload.js";
 import { diagnostic } from "../codes.js";
 import type { CheckContext } from "./context.js";
 import { parseExpiry } from "./expiry-date.js";
@@ -76,6 +77,7 @@ export function checkLayout(ctx: CheckContext): void {
       ),
     );
   }
+  checkDssePayload(ctx);
   checkNames(ctx);
   for (const inspection of layout.inspections) {
     const run = inspection.run;

@@ -209,6 +209,8 @@ export class PolicyPrinter {
     const items: Item[] = [];
     const target = l.target;
     if (target !== undefined) items.push(this.leaf(target.span, () => ["target ", this.source(target.span)]));
+    const dssePayload = l.dssePayload;
+    if (dssePayload !== undefined) items.push(this.leaf(dssePayload.span, () => ["dsse-payload ", this.source(dssePayload.span)]));
     const expires = l.expires;
     if (expires !== undefined) items.push(this.leaf(expires.span, () => this.expires(expires)));
     const readme = l.readme;

@@ -1,7 +1,7 @@
 // Writes a Layout model as Totem source text. Everything a verifier signs is written explicitly
 // enough that lowering the text gives the same payload bytes; whatever the language cannot express
 // becomes an ImportIssue instead of a silent change.
-import type { ArtifactRule, Inspection, Layout, PublicKey, Step, Target } from "@totem/engine";
+import type { ArtifactRule, DssePayloadForm, Inspection, Layout, PublicKey, Step, Target } from "@totem/engine";
 import { CONSTRAINT_FIELDS } from "../checks/golang-fields.js";
 import { splitCommand } from "../command-split.js";
 import { quoteString } from "../string-literal.js";
@@ -35,6 +35,8 @@ export interface EmitInput {
   names: Map<string, string>;
   /** in-toto-golang's certificate authorities (absent blocks are not written). */
   cas: CaOut[];
+  /** The DSSE payload form to write (`dsse-payload`), when not the default. */
+  dssePayload?: DssePayloadForm;
 }
 
 const INDENT = "  ";
@@ -72,6 +74,7 @@ export function emitSource(input: EmitInput, issues: ImportIssue[]): string {
   const lines: string[] = input.header.map((h) => `# ${h}`.trimEnd());
   lines.push(`layout ${quoteString(input.layoutName)} {`);
   lines.push(`${INDENT}target ${quoteString(input.target)}`);
+  if (input.dssePayload !== undefined) lines.push(`${INDENT}dsse-payload ${quoteString(input.dssePayload)}`);
   lines.push(`${INDENT}expires ${quoteString(layout.expires)}`);
   if (layout.readme !== "") lines.push(`${INDENT}readme ${quoteString(layout.readme)}`);
   for (const f of input.functionaries) {

@@ -1,6 +1,8 @@
 // `importLayout`: a signed layout's payload → a formatted Totem policy that lowers back to the same
 // payload bytes. Pure: key files are returned as text for the caller to write.
 import {
+  DSSE_PAYLOAD_FORMS,
+  type DssePayloadForm,
   dsseBody,
   type EnvelopeKind,
   type JsonValue,
@@ -40,8 +42,9 @@ export interface ImportOptions {
    */
   rawPayload?: JsonValue;
   /**
-   * A DSSE layout's payload bytes as the envelope holds them. When they are not the text Totem
-   * writes for the same JSON (`json.dumps(…, sort_keys=True)`, no final newline), a warning says so.
+   * A DSSE layout's payload bytes as the envelope holds them. When they are one of the text forms
+   * Totem writes for the same JSON (DSSE_PAYLOAD_FORMS) other than the default, the policy names it
+   * (`dsse-payload`); when they are none of them, a warning says so.
    */
   payloadBytes?: Uint8Array;
 }
@@ -111,24 +114,27 @@ export function importLayout(layout: Layout, options: ImportOptions = {}): Impor
     const fields = keyLiteralFields(keyid, key, computed ?? "", defaultHashAlgorithms(target), path, issues);
     functionaries.push({ name, keyid, key: { kind: "inline", fields } });
   }
-  if (options.payloadBytes !== undefined && !sameBytes(options.payloadBytes, dsseBody(layoutToJson(layout)))) {
+  const bytes = options.payloadBytes;
+  const form = bytes === undefined ? undefined : DSSE_PAYLOAD_FORMS.find((f) => sameBytes(bytes, dsseBody(layoutToJson(layout), f)));
+  if (bytes !== undefined && form === undefined) {
     issues.push({
       code: "import-dsse-form",
       severity: "warning",
       message:
-        "The DSSE payload is not written the way Totem writes it (json.dumps with sorted keys, as in-toto ≥2 does, no final newline): the policy compiles to the same JSON in that form, so the payload bytes differ.",
+        "The DSSE payload is in none of the text forms Totem writes (json.dumps with sorted keys, as in-toto ≥2 does, with or without one final newline: dsse-payload): the policy compiles to the same JSON in the default form, so the payload bytes differ.",
       path: "$.payload",
     });
   }
+  const dssePayload: DssePayloadForm | undefined = form === "sorted-json" ? undefined : form;
   const cas = caDeclarations(layout, target, issues);
   const header = headerLines(target, targetReason, options);
-  const emitted = emitSource({ layout, layoutName: options.name ?? "imported", target, header, functionaries, names, cas }, issues);
+  const emitted = emitSource({ layout, layoutName: options.name ?? "imported", target, header, functionaries, names, cas, ...(dssePayload ? { dssePayload } : {}) }, issues);
   // The formatter owns the canonical layout of source text; it returns undefined only on syntax
   // errors, which the emitter never produces (the round-trip check would report them).
   const source = format(emitted) ?? emitted;
   // The guarantee itself: when nothing was reported as inexpressible, prove the source lowers back
   // to the same payload; a failure here is a bug in the importer, reported rather than hidden.
-  if (!issues.some((i) => i.severity === "error")) issues.push(...roundTripIssues({ source, keyFiles, target }, layout));
+  if (!issues.some((i) => i.severity === "error")) issues.push(...roundTripIssues({ source, keyFiles, target, ...(dssePayload ? { dssePayload } : {}) }, layout));
   return { source, keyFiles, target, targetReason, issues };
 }
 

@@ -1,16 +1,19 @@
 // The import guarantee, checked on every import: lower(parse(source)) must give the same payload
 // bytes as the layout that was imported. Anything else is reported, never silently accepted.
-import { canonicalString, type Layout, layoutToJson, type Target } from "@totem/engine";
+import { canonicalString, type DssePayloadForm, type Layout, layoutToJson, type Target } from "@totem/engine";
+import { dssePayloadForm } from "../checks/dsse-payload.js";
 import { lower } from "../lower.js";
 import { parse } from "../parse.js";
 import type { ImportIssue } from "./issues.js";
 import { differences } from "./payload-fidelity.js";
 
-/** What the round trip needs from an import: the source, its key files and target. */
+/** What the round trip needs from an import: the source, its key files, target and DSSE payload form. */
 export interface RoundTripInput {
   source: string;
   keyFiles: readonly { path: string; text: string }[];
   target: Target;
+  /** The non-default DSSE payload form the source must name (`dsse-payload`). */
+  dssePayload?: DssePayloadForm;
 }
 
 /** Issues when the imported source does not lower to exactly `layout`'s payload; empty when it does. */
@@ -27,6 +30,9 @@ export function roundTripIssues(input: RoundTripInput, layout: Layout): ImportIs
       message: `The imported policy does not compile: ${d.code}: ${d.message} (at "${input.source.slice(d.span.start, d.span.end)}")`,
       path: "$",
     }));
+  }
+  if (dssePayloadForm(parsed.file.layout) !== input.dssePayload) {
+    return [{ code: "import-round-trip", severity: "error", message: `The imported policy does not name the DSSE payload form ${input.dssePayload ?? "sorted-json"}; please report this with the layout.`, path: "$.payload" }];
   }
   const before = layoutToJson(layout);
   const after = layoutToJson(lowered.layout);
