@@ -109,7 +109,7 @@ describe("totem compile", () => {
     ["a wrong password", ["compile", "root.totem", "-k", "keys/owner-encrypted"], { TOTEM_KEY_PASSWORD: "wrong" }, /^totem: cannot use private key 'keys\/owner-encrypted': .+\n$/],
     ["no password off a terminal", ["compile", "root.totem", "-k", "keys/owner-encrypted"], {}, /^totem: cannot use private key 'keys\/owner-encrypted': .+ \(set TOTEM_KEY_PASSWORD to its password\)\n$/],
     ["dsse for in-toto 1.3", ["compile", "root.totem", "--envelope", "dsse", "--target", "in-toto-1.3"], {}, /^totem: --envelope dsse needs --target in-toto or in-toto-golang: in-toto 1\.3 reads only Metablock layouts\n\(see totem compile --help\)\n$/],
-    ["an unknown target", ["compile", "root.totem", "--target", "in-toto-2"], {}, /^totem: error: option '--target <target>' argument 'in-toto-2' is invalid\. Allowed choices are in-toto-1\.3, in-toto, in-toto-golang\.\n\(see totem compile --help\)\n$/],
+    ["an unknown target", ["compile", "root.totem", "--target", "in-toto-2"], {}, /^totem: error: option '--target <target>' argument 'in-toto-2' is invalid\. Allowed choices are in-toto-1\.3, in-toto, in-toto-golang, ite-10\.\n\(see totem compile --help\)\n$/],
     ["-o naming the policy itself", ["compile", "root.totem", "-o", "root.totem"], {}, /^totem: -o root\.totem would overwrite the policy itself\n$/],
     ["an output in a missing directory", ["compile", "root.totem", "-k", "keys/owner", "-o", "no/such/dir/x.layout"], {}, /^totem: cannot write 'no\/such\/dir\/x\.layout': no such file or directory\n$/],
   ];

@@ -102,6 +102,7 @@ export const CODES = {
   "import-threshold": code("error", "import", "A threshold below 1 or above the step's number of keys.", "import-threshold"),
   "import-empty-run": code("error", "import", "An inspection that runs no command.", "import-empty-run"),
   "import-round-trip": code("error", "import", "The policy written does not compile back to the same bytes.", "import-round-trip"),
+  "import-attestation-rule": code("error", "import", "An attestation layout's rule string Totem cannot write as it is.", "import-attestation-rule"),
   "import-dsse-form": code("warning", "import", "A DSSE payload whose text is not in the form Totem writes.", "import-dsse-form"),
   "import-key-inline": code("warning", "import", "With `--keys-dir`, a key that stays inline.", "import-key-inline"),
   // Policy-test files (`.totem-test`, read by `totem test`; documented in docs/testing.md).

@@ -35,6 +35,8 @@ export { compilePolicy, compileTarget, DEFAULT_TARGET, lower, lowerAnalysis, mer
 export { ITE10, targetsIte10 } from "./attest/target.js";
 export type { AttestationCompileResult, AttestationLowerResult } from "./attest/lower-attestations.js";
 export { compileAttestationPolicy, lowerAttestations } from "./attest/lower-attestations.js";
+export type { AttestationImportOptions, AttestationImportResult } from "./attest/import-attestations.js";
+export { importAttestationLayout } from "./attest/import-attestations.js";
 export type { LineCharacter, LineRange } from "./line-index.js";
 export { LineIndex } from "./line-index.js";
 export type { GraphEdge, GraphFunctionary, GraphNode, GraphRule, PolicyGraph } from "./doc/graph.js";

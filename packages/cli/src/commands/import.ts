@@ -4,11 +4,11 @@
 // `--stdout` (docs/git.md).
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, extname, relative, resolve } from "node:path";
-import { type ImportIssue, importLayout } from "@totem/dsl";
-import { type Target, TARGETS } from "@totem/engine";
+import { type ImportIssue, importAttestationLayout, importLayout } from "@totem/dsl";
+import { celParser, parseAttestationLayout, type Target, TARGETS } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
-import { describeFsError, foundIn, readBytes, userPath } from "../io.js";
+import { describeFsError, foundIn, readBytes, type UserPath, userPath } from "../io.js";
 import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, setExit } from "../program.js";
 import { escapeForTerminal } from "../terminal.js";
@@ -20,9 +20,12 @@ Examples:
   $ totem import root.layout                      (writes root.totem, keys inline)
   $ totem import root.layout -o policy/root.totem --keys-dir policy/keys
   $ totem import root.layout --stdout             (print the policy; the git textconv form)
+  $ totem import layout.yml                       (an ITE-10/11 attestation layout → layout.totem, target "ite-10")
 
 The target is guessed from how the keyids were computed (in-toto 1.3 or modern) and written into
 the policy; --target overrides the guess. Signatures are not carried over: compile and sign again.
+A YAML file (.yml, .yaml, or a non-JSON file with top-level expires: or steps:) is read as an attestation layout
+in in-toto/attestation-verifier's format and imported with target "ite-10", keys inline.
 
 Exit codes: 0 written, 1 the layout cannot be expressed byte for byte (nothing written; see the
 listed problems, or pass --allow-lossy), 2 bad flag, unreadable layout, or output exists (--force).
@@ -47,12 +50,51 @@ function posix(path: string): string {
   return path.split("\\").join("/");
 }
 
+/**
+ * The import guess: YAML by its extension, or a file that does not start a JSON object and has an
+ * attestation layout's top-level `expires:` or `steps:` key. Anything else is read as a signed layout.
+ */
+function isAttestationLayout(path: string, bytes: Uint8Array): boolean {
+  if (/\.ya?ml$/i.test(path)) return true;
+  const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, "");
+  return !/^\s*\{/.test(text) && /^(?:expires|steps)\s*:/m.test(text);
+}
+
+/** `totem import` of an attestation layout (target "ite-10"): the policy compiles back to the same layout. */
+async function importAttestations(input: UserPath, bytes: Uint8Array, stem: string, opts: ImportFlags, cmd: Command): Promise<void> {
+  const io = ioOf(cmd);
+  if (opts.keysDir !== undefined || opts.target !== undefined) {
+    throw new UsageError("--keys-dir and --target apply to signed in-toto layouts; an attestation layout imports with target \"ite-10\" and its keys inline");
+  }
+  const parsed = await parseAttestationLayout(new TextDecoder("utf-8", { fatal: false }).decode(bytes));
+  if (!parsed.ok) throw new InputError(`${input.shown} is not an attestation layout: ${parsed.error.message}${parsed.error.path ? ` (at ${parsed.error.path})` : ""}`);
+  const result = importAttestationLayout(parsed.value, { name: opts.name ?? stem, celSyntax: await celParser() });
+  for (const issue of result.issues) io.stderr.write(issueLine(issue));
+  if (result.issues.some((i) => i.severity === "error") && !opts.allowLossy) {
+    io.stderr.write(`totem: ${input.shown} cannot be imported exactly; nothing was written (--allow-lossy writes it anyway)\n`);
+    setExit(cmd, EXIT.FAILED);
+    return;
+  }
+  if (opts.stdout) {
+    io.stdout.write(result.source);
+    return;
+  }
+  const out = userPath(io.cwd, opts.output ?? `${stem}.totem`);
+  if (!opts.force && existsSync(out.path)) throw new UsageError(`${out.shown} already exists; pass --force to overwrite it`);
+  refuseOverwritingInput(out.path, out.shown, [{ path: input.path, what: `layout ${input.shown}` }]);
+  writeFileAtomic(out.path, result.source, undefined, out.shown);
+  const layout = parsed.value;
+  io.stderr.write(
+    `imported ${input.shown} → ${out.shown}: target ite-10, ${plural(layout.steps.length, "step")}, ${plural(layout.functionaries.size + layout.identities.size, "functionary", "functionaries")}\n`,
+  );
+}
+
 /** Registers `totem import`. */
 export function register(program: Command): void {
   program
     .command("import")
-    .description("turn a signed in-toto layout into a Totem policy")
-    .argument("<layout>", "the signed layout (Metablock or DSSE) to import")
+    .description("turn a signed in-toto layout (or an ITE-10/11 attestation layout) into a Totem policy")
+    .argument("<layout>", "the signed layout (Metablock or DSSE), or an attestation layout (YAML), to import")
     .option("-o, --output <file>", "where to write the policy (default: <layout name>.totem in the current directory)")
     .option("--keys-dir <dir>", "write functionary keys as files in this directory instead of inline")
     .option("--stdout", "print the policy instead of writing a file")
@@ -65,8 +107,13 @@ export function register(program: Command): void {
       const io = ioOf(cmd);
       if (opts.stdout && opts.output !== undefined) throw new UsageError("--stdout and -o are exclusive", "(see totem import --help)");
       const { path, shown } = userPath(io.cwd, file);
-      const signed = readSignedLayout(readBytes(path, "layout", shown), shown);
+      const bytes = readBytes(path, "layout", shown);
       const stem = basename(path, extname(path)) || "imported";
+      if (isAttestationLayout(path, bytes)) {
+        await importAttestations({ path, shown }, bytes, stem, opts, cmd);
+        return;
+      }
+      const signed = readSignedLayout(bytes, shown);
       const out = opts.stdout ? undefined : userPath(io.cwd, opts.output ?? `${stem}.totem`);
       const keysDir = opts.keysDir === undefined ? undefined : userPath(io.cwd, opts.keysDir);
       const base = out === undefined ? io.cwd : dirname(out.path);

@@ -1,5 +1,6 @@
 // `totem compile` for target "ite-10": a policy becomes attestation-verifier's YAML, which
 // `totem verify --attestations` verifies; examples/gha-attestations/layout.yml is release.totem compiled.
+// `totem import` of such a YAML layout writes a policy that compiles back to the same bytes.
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -55,5 +56,29 @@ describe("totem compile, target ite-10", () => {
     const r = await runCli(["compile", "release.totem"], { cwd });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/invalid-cel/);
+  });
+});
+
+describe("totem import of an attestation layout", () => {
+  it("writes a policy that totem compile turns back into the same bytes", async () => {
+    const imported = await runCli(["import", "layout.yml", "-o", "imported.totem"], { cwd });
+    expect([imported.code, imported.stderr]).toEqual([0, "imported layout.yml → imported.totem: target ite-10, 4 steps, 3 functionaries\n"]);
+    expect(readFileSync(join(cwd, "imported.totem"), "utf8")).toContain('target "ite-10"');
+    expect((await runCli(["compile", "imported.totem", "-o", "again.yml"], { cwd })).code).toBe(0);
+    expect(readFileSync(join(cwd, "again.yml"), "utf8")).toBe(readFileSync(join(cwd, "layout.yml"), "utf8"));
+  });
+
+  it("prints the policy with --stdout and refuses a layout it cannot write exactly", async () => {
+    const out = await runCli(["import", "layout.yml", "--stdout"], { cwd });
+    expect([out.code, out.stdout]).toEqual([0, expect.stringContaining("functionary release-workflow sigstore {")]);
+    writeFileSync(join(cwd, "odd.yml"), readFileSync(join(cwd, "layout.yml"), "utf8").replace("MATCH app WITH products FROM build", "match app with PRODUCTS from build"));
+    const odd = await runCli(["import", "odd.yml"], { cwd });
+    expect([odd.code, odd.stderr]).toEqual([1, expect.stringContaining("import-attestation-rule")]);
+  });
+
+  it("reports a YAML file that is no attestation layout as unreadable input", async () => {
+    writeFileSync(join(cwd, "bad.yml"), "steps: 3\n");
+    const r = await runCli(["import", "bad.yml"], { cwd });
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining("is not an attestation layout")]);
   });
 });
