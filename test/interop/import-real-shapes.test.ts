@@ -10,6 +10,8 @@
 //     the envelope in-toto ≥2 writes is built here around the 1.3.1 model, `json.dumps(…, sort_keys=True)`
 //     as payload and PAE signatures by securesystemslib. Import guesses `in-toto-golang`, whose
 //     compile writes DSSE again. in-toto-verify 1.3.1 reads no DSSE, so `totem verify` checks those.
+//   * DSSE whose payload text ends with a newline: import names the form (`dsse-payload
+//     "sorted-json-newline"`) and compile signs the same bytes again (PAE over the payload as written).
 // Everything is generated in a scratch folder at test time; nothing from public repositories is used.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -53,12 +55,17 @@ mb = Metablock(signed=layout)
 mb.sign(owner)
 mb.dump(d + "/root.layout")
 
+def dsse(body, path):
+  t = b"application/vnd.in-toto+json"
+  sig = keys.create_signature(owner, b"DSSEv1 %d %s %d %s" % (len(t), t, len(body), body))
+  env = {"payload": base64.b64encode(body).decode(), "payloadType": t.decode(),
+         "signatures": [{"keyid": sig["keyid"], "sig": base64.b64encode(binascii.unhexlify(sig["sig"])).decode()}]}
+  json.dump(env, open(path, "w"), indent=1)
+
 body = json.dumps(attr.asdict(layout), sort_keys=True).encode()
-t = b"application/vnd.in-toto+json"
-sig = keys.create_signature(owner, b"DSSEv1 %d %s %d %s" % (len(t), t, len(body), body))
-env = {"payload": base64.b64encode(body).decode(), "payloadType": t.decode(),
-       "signatures": [{"keyid": sig["keyid"], "sig": base64.b64encode(binascii.unhexlify(sig["sig"])).decode()}]}
-json.dump(env, open(d + "/root.dsse.layout", "w"), indent=1)
+dsse(body, d + "/root.dsse.layout")
+# The same payload text ending with a newline, as in-toto-golang's dsse-only.root.layout has it.
+dsse(body + b"\\n", d + "/root.dsse-newline.layout")
 `;
 
 interface Made {
@@ -98,10 +105,12 @@ describe.each(TYPES)("a layout made with the reference's Python API (%s keys)", 
   let m: Made;
   let metablock: ReturnType<typeof roundTrip>;
   let dsse: ReturnType<typeof roundTrip>;
+  let newline: ReturnType<typeof roundTrip>;
   beforeAll(() => {
     m = make(type);
     metablock = roundTrip(m, "root.layout");
     dsse = roundTrip(m, "root.dsse.layout");
+    newline = roundTrip(m, "root.dsse-newline.layout");
   });
 
   it("imports the Metablock and compiles it back to the same payload, key shape included", () => {
@@ -133,5 +142,16 @@ describe.each(TYPES)("a layout made with the reference's Python API (%s keys)", 
     const r = exec([...TOTEM, "verify", "--layout", compiled, "--layout-key", join(m.dir, "owner.pub"), "--links", m.dir, "--no-inspection-links"], { cwd: m.dir });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toContain("PASS");
+  });
+
+  it("imports a DSSE payload ending with a newline as dsse-payload \"sorted-json-newline\", compiles the same bytes, and totem verify accepts it", () => {
+    const { compiled, policy, importErr } = newline;
+    expect(policy).toContain('dsse-payload "sorted-json-newline"');
+    expect(importErr).not.toContain("import-dsse-form");
+    const original = dssePayload(join(m.dir, "root.dsse-newline.layout"));
+    expect(original.at(-1)).toBe(0x0a);
+    expect(dssePayload(compiled).equals(original)).toBe(true);
+    const r = exec([...TOTEM, "verify", "--layout", compiled, "--layout-key", join(m.dir, "owner.pub"), "--links", m.dir, "--no-inspection-links"], { cwd: m.dir });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
   });
 });
