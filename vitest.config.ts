@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import { sourceAliases } from "./vitest.shared.js";
 
@@ -11,5 +12,10 @@ export default defineConfig({
     exclude: ["**/node_modules/**", "test/interop/**", "test/e2e/**"],
     testTimeout: 30_000,
     pool: "forks",
+    // vitest runs cores − 1 files at once: one at a time on a 2-core machine, with the other core idle
+    // while a file waits on the processes, timeouts and signals many of these tests are about.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // The bundles the binary's tests run, built once for the run (not once per test file).
+    globalSetup: ["./vitest.global-setup.ts"],
   },
 });

@@ -1,14 +1,14 @@
 // The bundled program end to end (packages/cli/bin/totem.js → dist/totem.mjs), as users and CI run it:
 // real exit codes, no stack trace for bad input, plain output when piped.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, ROOT, runBinary, tempDir } from "./run-cli.js";
+import { FIXTURES, ROOT, runBinary, tempDir, requireBundle } from "./run-cli.js";
 
 let cwd: string;
 beforeAll(() => {
-  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+  requireBundle();
   cwd = tempDir();
   cpSync(join(FIXTURES, "policies"), cwd, { recursive: true });
 }, 60_000);

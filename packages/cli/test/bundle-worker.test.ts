@@ -1,18 +1,17 @@
 // `totem verify` checks big chains in worker threads that run a bundle entry of their own
 // (dist/verify-worker.mjs, scripts/build.mjs). A worker that never answers would go unnoticed by
 // verify (the engine falls back to checking in-process), so it is started here directly.
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { type ChunkOutcome, checkChunk, loadEnvelope, planSteps, type StepsPlan } from "@totem/engine";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "./run-cli.js";
+import { ROOT, requireBundle } from "./run-cli.js";
 
 const CHAIN = join(ROOT, "packages/engine/test/fixtures/chains/reference-1.3.1");
 
 beforeAll(() => {
-  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+  requireBundle();
 }, 60_000);
 
 describe("verification worker in the bundled CLI", () => {

@@ -1,13 +1,13 @@
 // Hardening, processes: inspections in `verify` and the command of `run` run through node-io's runner
 // (own process group, SIGTERM then SIGKILL on a timeout, capped capture, no waiting for background
 // children). Commands are real; time and memory bounds are generous. Extend with more hostile commands.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { envelopeToText, type Inspection, type Layout, layoutToJson, linkFileName, parsePrivateKey, type PrivateKeyMaterial, signMetablock } from "@totem/engine";
 import { CAPTURE_LIMIT_BYTES } from "@totem/node-io";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, ROOT, runCli, tempDir } from "./run-cli.js";
+import { FIXTURES, ROOT, runCli, tempDir, requireBundle } from "./run-cli.js";
 
 const KEYS = join(FIXTURES, "policies/keys");
 const NOW = "2026-01-01T00:00:00Z";
@@ -189,7 +189,7 @@ describe("totem run under hostile commands", () => {
 
 describe("signals to totem while a command runs (the bundled binary)", () => {
   beforeAll(() => {
-    execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+    requireBundle();
   });
 
   /** Starts `totem ARGV` in dir, waits for dir/pid (written by the command), sends SIGTERM; resolves with how it ended. */

@@ -4,16 +4,16 @@
 // last thing it did, ends normally before Node delivers it. Either way no temporary file is left, the
 // output is the old file or the whole new one, and a key pair is both files or neither. (Before, the
 // signal killed the process mid-write and left the temporary file.)
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, existsSync, readFileSync, readdirSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvelope } from "@totem/engine";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, ROOT, runCli, tempDir } from "./run-cli.js";
+import { FIXTURES, ROOT, runCli, tempDir, requireBundle } from "./run-cli.js";
 
 const BIN = join(ROOT, "packages/cli/bin/totem.js");
 beforeAll(() => {
-  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+  requireBundle();
 }, 120_000);
 
 /**

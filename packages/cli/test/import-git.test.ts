@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, tempDir } from "./run-cli.js";
+import { ROOT, tempDir, requireBundle } from "./run-cli.js";
 
 const LAYOUTS = join(ROOT, "packages/dsl/test/fixtures/import/layouts");
 
@@ -18,7 +18,7 @@ function git(cwd: string, ...args: string[]): string {
 
 let repo: string;
 beforeAll(() => {
-  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+  requireBundle();
   repo = tempDir("totem-git-");
   git(repo, "init", "-q", "-b", "main");
   // The set-up docs/git.md describes, with the binary spelled out instead of `totem` on PATH.

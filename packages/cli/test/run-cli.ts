@@ -1,11 +1,11 @@
 // Test harness: runs `totem` in-process through main(argv, io) with captured output, a temp working
 // directory and a fixed environment; or the real bundled binary for end-to-end checks.
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 import { main } from "../src/main.js";
 import type { Io } from "../src/program.js";
 
@@ -53,8 +53,30 @@ export function tempDir(prefix = "totem-cli-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** vitest.global-setup.ts: "" when it built the bundles, else why the build failed. */
+    bundleError?: string;
+  }
+}
+
+let built = false;
+
+/**
+ * Makes sure the bundles (packages/cli/dist, the worker entry) are built: the root config's global
+ * setup built them once for the whole run; under a config without it, build them here, once per file.
+ */
+export function requireBundle(): void {
+  const error = inject("bundleError");
+  if (error) throw new Error(`scripts/build.mjs failed in vitest's global setup:\n${error}`);
+  if (error === "" || built) return;
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+  built = true;
+}
+
 /** Runs the bundled binary (packages/cli/bin/totem.js), as users and CI do. */
 export function runBinary(argv: string[], cwd: string, env: Record<string, string> = {}): CliRun {
+  requireBundle();
   const r = spawnSync(process.execPath, [join(ROOT, "packages/cli/bin/totem.js"), ...argv], {
     cwd,
     encoding: "utf8",

@@ -1,12 +1,11 @@
 // `totem verify-bundle`: the sigstore-conformance client protocol (flags, exit codes, artifact or
 // sha256:HEX) over bundles from a Sigstore of our own (engine/test/fixtures/attest), in-process and
 // through the bundled binary (the Sigstore libraries must be in its chunks, loaded on first use).
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as f from "../../engine/test/fixtures/attest/sigstore-fixtures.js";
-import { ROOT, runBinary, runCli, tempDir } from "./run-cli.js";
+import { requireBundle, runBinary, runCli, tempDir } from "./run-cli.js";
 
 const ID = "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main";
 const ISSUER = "https://token.actions.githubusercontent.com";
@@ -69,7 +68,7 @@ describe("totem verify-bundle", () => {
   });
 
   it("runs from the bundled binary", () => {
-    execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+    requireBundle();
     const ok = runBinary(verify("dsse.sigstore.json", ...who, "a.txt"), cwd);
     expect([ok.code, ok.stderr]).toEqual([0, ""]);
     const bad = runBinary(verify("expired.sigstore.json", ...who, "a.txt"), cwd);

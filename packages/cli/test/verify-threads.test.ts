@@ -3,7 +3,6 @@
 // and the engine takes their results (verify-chunks.ts); this builds a 30-step chain (four chunks,
 // threshold-2 steps, MATCH rules inside chunks and across their boundaries) and variants failing at
 // each of those stages, and compares the bundled binary's output with `--jobs 2` and `--jobs 0`.
-import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -27,7 +26,7 @@ import {
 import { MessageChannel } from "node:worker_threads";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ChunkPort, chunkRunner, readLinkFile, serveChunks } from "@totem/node-io";
-import { ROOT, runBinary, tempDir } from "./run-cli.js";
+import { requireBundle, runBinary, tempDir } from "./run-cli.js";
 
 const STEPS = 30;
 const ARTIFACTS = 12;
@@ -131,7 +130,7 @@ function verifyBoth(dir: string, extra: string[]): { threads: ReturnType<typeof 
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+  requireBundle();
   base = tempDir("totem-threads-");
   mkdirSync(join(base, "links"));
   writeFileSync(join(base, "owner.pub"), owner.pem);
@@ -217,11 +216,10 @@ describe("totem verify with worker threads", () => {
 
   it.each(cases)("gives the same report for a chain that %s", (_what, label, failure, change) => {
     const dir = variant(label, change);
-    const { single: report } = verifyBoth(dir, ["--json", "--no-trace"]);
-    const failures = JSON.parse(report.stdout).failures as { stage: number; code: string; step: string }[];
+    const runs = [["--json", "--no-trace"], [], ["--json"]].map((extra) => verifyBoth(dir, extra));
+    const failures = JSON.parse(runs[0]?.single.stdout ?? "").failures as { stage: number; code: string; step: string }[];
     expect(failures.map((f) => `${f.stage} ${f.code} ${f.step}`).join("; ")).toBe(failure);
-    for (const extra of [[], ["--json", "--no-trace"], ["--json"]]) {
-      const { threads, single } = verifyBoth(dir, extra);
+    for (const { threads, single } of runs) {
       expect(single.stderr).toBe("");
       expect(threads.stderr).toBe("");
       expect(threads.code).toBe(failure === "" ? 0 : 1);

@@ -14,7 +14,7 @@ import {
   signMetablock,
 } from "@totem/engine";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, runBinary, runCli, tempDir } from "./run-cli.js";
+import { requireBundle, runBinary, runCli, tempDir } from "./run-cli.js";
 
 /** An ed25519 key pair as in-toto-keygen writes it (securesystemslib JSON). */
 function sslibKey(dir: string, name: string): string {
@@ -212,7 +212,7 @@ describe("totem verify", () => {
   });
 
   it("gives the same verdicts from the bundled binary with worker threads checking the links", () => {
-    execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+    requireBundle();
     const ok = runBinary([...verifyArgs, "--jobs", "2"], dir);
     expect(ok.stderr).toBe("");
     expect(ok).toMatchObject({ code: 0, stdout: "PASS root.layout: the supply chain passed all verification.\n" });
