@@ -10,6 +10,7 @@ import { codeServerBin, installVsix, startCodeServer } from "./code-server.mjs";
 import { runGrammarTests } from "./grammar-test.mjs";
 import { runNeovimTests } from "./neovim.mjs";
 import { check, Harness } from "./harness.mjs";
+import { runStartupTests } from "./startup.mjs";
 import { runUiTests } from "./ui-tests.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -109,15 +110,18 @@ async function main() {
   console.log("e2e: package");
   await checkVsix(h);
 
-  console.log("e2e: grammar (the packaged tmLanguage through vscode-textmate)");
-  await runGrammarTests(h, {
-    grammarPath: join(unpacked, "extension", "syntaxes", "totem.tmLanguage.json"),
-    codeServerDir: join(cache, "code-server"),
-    fixturesDir: join(here, "fixtures", "grammar"),
-  });
+  const only = process.env.E2E_ONLY;
+  if (only !== "startup") {
+    console.log("e2e: grammar (the packaged tmLanguage through vscode-textmate)");
+    await runGrammarTests(h, {
+      grammarPath: join(unpacked, "extension", "syntaxes", "totem.tmLanguage.json"),
+      codeServerDir: join(cache, "code-server"),
+      fixturesDir: join(here, "fixtures", "grammar"),
+    });
 
-  console.log("e2e: Neovim (headless, built-in LSP client, the .vsix's server)");
-  await runNeovimTests(h, { server: join(unpacked, "extension", "dist", "server.cjs"), fixtures: join(here, "fixtures"), runDir, artifacts, here });
+    console.log("e2e: Neovim (headless, built-in LSP client, the .vsix's server)");
+    await runNeovimTests(h, { server: join(unpacked, "extension", "dist", "server.cjs"), fixtures: join(here, "fixtures"), runDir, artifacts, here });
+  }
 
   const bin = codeServerBin(cache);
   const t0 = Date.now();
@@ -138,20 +142,26 @@ async function main() {
     viewport: { width: 1400, height: 900 },
   });
   try {
-    // E2E_ONLY=host skips the UI tests (for working on the extension-host tests).
-    if (process.env.E2E_ONLY !== "host") {
+    // E2E_ONLY=host skips the UI tests (for working on the extension-host tests); E2E_ONLY=startup
+    // runs only the start-up measurement (E2E_STARTUP_RUNS loads, default 3).
+    if (only !== "host") {
       page = await context.newPage();
       const consoleLog = [];
       page.on("console", (m) => consoleLog.push(`[${m.type()}] ${m.text()}`));
-      console.log("e2e: UI tests (installed .vsix)");
-      await runUiTests(h, { page, url: server.url, workspace: uiWorkspace, artifacts, fixtures: join(here, "fixtures"), userDataDir });
+      if (only !== "startup") {
+        console.log("e2e: UI tests (installed .vsix)");
+        await runUiTests(h, { page, url: server.url, workspace: uiWorkspace, artifacts, fixtures: join(here, "fixtures") });
+      }
+      console.log("e2e: start-up (workbench loads with a policy open)");
+      await runStartupTests(h, { page, url: server.url, workspace: uiWorkspace, userDataDir, artifacts });
       writeFileSync(join(artifacts, "ui-console.log"), consoleLog.join("\n"));
       await page.close();
     }
-
-    page = await context.newPage();
-    console.log("e2e: extension-host tests (unpacked .vsix as the development extension)");
-    await runHostTests(h, page, server, unpacked, hostWorkspace, resultsFile);
+    if (only !== "startup") {
+      page = await context.newPage();
+      console.log("e2e: extension-host tests (unpacked .vsix as the development extension)");
+      await runHostTests(h, page, server, unpacked, hostWorkspace, resultsFile);
+    }
   } finally {
     const closing = Date.now();
     await context.close().catch(() => {});

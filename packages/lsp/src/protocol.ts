@@ -171,3 +171,13 @@ export interface TotemRequests {
 
 /** A Totem request's method name. */
 export type TotemMethod = keyof TotemRequests;
+
+/**
+ * `totemStartup` in the server's `initialize` result (an extra field the protocol allows; other
+ * clients ignore it): when the server process started and when it handled `initialize`, epoch ms.
+ * The VS Code extension logs its start-up phases from it; the e2e suite measures them.
+ */
+export interface ServerStartup {
+  processStartedAt: number;
+  initializeAt: number;
+}

@@ -15,7 +15,7 @@ import { inlayHints } from "./inlay-hints.js";
 import { listKeyDir } from "./key-dir.js";
 import { policyTestFile } from "./policy-tests.js";
 import { stepGraph } from "./step-graph.js";
-import type { StepGraphParams, StepGraphResult } from "./protocol.js";
+import type { ServerStartup, StepGraphParams, StepGraphResult } from "./protocol.js";
 import { completionsAt } from "./completion.js";
 import { registerCustomRequests } from "./custom-requests.js";
 import { registerEditorRequests } from "./editor-requests.js";
@@ -35,6 +35,7 @@ import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from "./semantic-tokens.js";
 import { DEFAULT_SETTINGS, readSettings, type TotemSettings } from "./settings.js";
 import { uriToPath } from "./uris.js";
 import type { ServerState } from "./server-state.js";
+import { warmUpAfterAnswer } from "./warm-up.js";
 import { WorkspaceIndex } from "./workspace-symbols.js";
 
 
@@ -90,6 +91,8 @@ export function startServer(connection: Connection): Connection {
   let folderEvents = false;
 
   connection.onInitialize((params): InitializeResult => {
+    const totemStartup: ServerStartup = { processStartedAt: Date.now() - process.uptime() * 1000, initializeAt: Date.now() };
+    warmUpAfterAnswer(state, (e) => logError("warm-up", e));
     applySettings(readSettings(params.initializationOptions));
     // Clients without workspace folders send only rootUri (older clients, some editors' single-root mode).
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -115,6 +118,7 @@ export function startServer(connection: Connection): Connection {
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: "totem", version: "0.1.0" },
+      totemStartup,
     };
   });
 
@@ -142,7 +146,8 @@ export function startServer(connection: Connection): Connection {
 
   connection.onDidOpenTextDocument((p) => {
     state.docs.open(p.textDocument.uri, p.textDocument.version, p.textDocument.text);
-    publisher.schedule(p.textDocument.uri);
+    // At once, not debounced: an opened document has no burst of keystrokes to wait for.
+    publisher.publishNow(p.textDocument.uri);
   });
   connection.onDidChangeTextDocument((p) => {
     try {

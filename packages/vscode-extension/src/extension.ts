@@ -1,5 +1,9 @@
 // The Totem VS Code extension: starts the bundled language server and registers the Totem
 // commands. The only package that imports `vscode`; it talks to our code only through the protocol.
+// load-time.ts first: it marks when this bundle began to load (a start-up phase); server-process.ts
+// next: it starts the server's process at once when a policy is open.
+import { loadStartedAt } from "./load-time.js";
+import { disposeUnclaimedServer } from "./server-process.js";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { createClient, type StartupTimes } from "./client.js";
@@ -26,17 +30,51 @@ export interface TotemExtensionApi {
 }
 
 let client: LanguageClient | undefined;
+/** Every module of the bundle has been evaluated once this line runs (it is the entry's body). */
+const evaluatedAt = Date.now();
 
-/** Starts the client and registers commands and virtual-document providers. */
+/**
+ * Starts the client and registers commands and virtual-document providers. The server is started
+ * first when a policy is open already (the first diagnostics wait on nothing else here).
+ */
 export function activate(context: vscode.ExtensionContext): TotemExtensionApi {
   const startup: StartupTimes = {
     hostStartedAt: Date.now() - process.uptime() * 1000,
+    loadedAt: loadStartedAt,
+    evaluatedAt,
     activatedAt: Date.now(),
     opened: new Map(),
     firstDiagnostics: new Map(),
   };
-  client = createClient(context, startup);
+  client = createClient(startup);
   const current = () => client;
+  // Activated when a policy opens (onLanguage:totem: measured to come first when the workbench restores
+  // one, before any start-up activation) or in a workspace holding one (workspaceContains); also by
+  // the commands. The server starts at once for an open policy, else for a workspace with policies, or
+  // once a policy is opened.
+  let starting: Promise<void> | undefined;
+  let markStarted: (p: Promise<void>) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    markStarted = (p) => p.then(resolve, reject);
+  });
+  const startServer = (): Promise<void> => {
+    if (starting === undefined) {
+      startup.startedAt = Date.now();
+      starting = (client as LanguageClient).start().then(() => {
+        startup.readyAt = Date.now();
+        preview.refreshAll(); // declared below; this runs after activate has returned
+      });
+      starting.catch((e: unknown) => {
+        void vscode.window.showErrorMessage(`Totem: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+      });
+      markStarted(starting);
+    }
+    return starting;
+  };
+  const isPolicy = (d: vscode.TextDocument) => d.languageId === "totem";
+  const policyOpen = vscode.workspace.textDocuments.some(isPolicy);
+  if (policyOpen) void startServer();
+
   const preview = new CompiledLayoutPreview(current);
   const diffs = new DiffDocuments();
   const graphs = new StepGraphView(current);
@@ -65,29 +103,6 @@ export function activate(context: vscode.ExtensionContext): TotemExtensionApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration("totem")) preview.refreshAll();
     }),
-  );
-  // Activated at start-up ("*"), so that the first squiggle does not wait for the workbench to restore
-  // its editors; the server itself starts only for a workspace with policies (or once one is opened).
-  let starting: Promise<void> | undefined;
-  let markStarted: (p: Promise<void>) => void = () => undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    markStarted = (p) => p.then(resolve, reject);
-  });
-  const startServer = (): Promise<void> => {
-    if (starting === undefined) {
-      starting = (client as LanguageClient).start().then(() => {
-        startup.readyAt = Date.now();
-        preview.refreshAll();
-      });
-      starting.catch((e: unknown) => {
-        void vscode.window.showErrorMessage(`Totem: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
-      });
-      markStarted(starting);
-    }
-    return starting;
-  };
-  const isPolicy = (d: vscode.TextDocument) => d.languageId === "totem";
-  context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument((d) => {
       if (isPolicy(d)) void startServer();
     }),
@@ -96,8 +111,7 @@ export function activate(context: vscode.ExtensionContext): TotemExtensionApi {
       return importLayout(current(), file);
     }),
   );
-  if (vscode.workspace.textDocuments.some(isPolicy)) void startServer();
-  else {
+  if (!policyOpen) {
     void workspaceHasPolicies().then((yes) => {
       if (yes) void startServer();
     });
@@ -116,6 +130,7 @@ async function workspaceHasPolicies(): Promise<boolean> {
 
 /** Stops the language server. */
 export function deactivate(): Promise<void> | undefined {
+  disposeUnclaimedServer();
   const stopping = client?.stop();
   client = undefined;
   return stopping;

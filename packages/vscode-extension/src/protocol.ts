@@ -5,6 +5,7 @@ export type {
   CompiledLayoutResult,
   DiffParams,
   ImportParams,
+  ServerStartup,
   SignParams,
   SimulatedRule,
   SimulateParams,
