@@ -114,10 +114,18 @@ export interface StringListExpr {
   span: Span;
 }
 
-/** `key "path/to/key.pub"`: a key file relative to the policy. */
+/**
+ * `key "path/to/key.pub"`: a key file relative to the policy; or `key gpg "FINGERPRINT" from "path"`:
+ * the OpenPGP key with that fingerprint in a keyring file (armored or binary `gpg --export` output)
+ * or a GnuPG home directory, which the caller reads before lowering (LowerOptions.readGpgKey).
+ */
 export interface KeyFileRef {
   kind: "file";
   path?: StringExpr;
+  /** The fingerprint after `gpg` (present for the `key gpg … from …` form, possibly unterminated). */
+  fingerprint?: StringExpr;
+  /** Span of the `gpg` keyword, when the key is written in that form. */
+  gpgSpan?: Span;
   span: Span;
 }
 

@@ -30,6 +30,7 @@ export { collectSymbols, namespaceOf, occurrences, renameProblem, symbolAt } fro
 export type { CompileResult, LowerOptions, LowerResult, SourceMap } from "./lower.js";
 export { constantResolver } from "./checks/context.js";
 export { dssePayloadForm } from "./checks/dsse-payload.js";
+export { type GpgKeyRef, gpgKeyRefs } from "./gpg-key-refs.js";
 export { compilePolicy, compileTarget, DEFAULT_TARGET, lower, lowerAnalysis, mergeDiagnostics } from "./lower.js";
 // Target "ite-10": attestation layouts in attestation-verifier's format (docs/attestations.md).
 export { ITE10, targetsIte10 } from "./attest/target.js";

@@ -65,6 +65,7 @@ export const Kw = {
   intermediateCas: keyword("intermediate-cas"),
   certConstraints: keyword("cert-constraints"),
   dssePayload: keyword("dsse-payload"),
+  gpg: keyword("gpg"),
   // Attestations and keyless signers (target "ite-10"; docs/attestations.md).
   sigstore: keyword("sigstore"),
   issuer: keyword("issuer"),

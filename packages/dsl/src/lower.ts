@@ -22,7 +22,7 @@ import {
 } from "@totem/engine";
 import { type Analysis, type AnalyzeOptions, analyze, checkContext, semanticChecks, sortDiagnostics } from "./analyze.js";
 import { ITE10 } from "./attest/target.js";
-import type { CaBlock, CertConstraintsBlock, CommandExpr, FunctionaryDecl, KeyLiteral, LayoutDecl, PolicyFile, StringExpr } from "./ast.js";
+import type { CaBlock, CertConstraintsBlock, CommandExpr, FunctionaryDecl, KeyFileRef, KeyLiteral, LayoutDecl, PolicyFile, StringExpr } from "./ast.js";
 import type { CheckContext, ItemRules } from "./checks/context.js";
 import { addDuration, formatExpiry } from "./checks/expiry-date.js";
 import { CONSTRAINT_FIELDS } from "./checks/golang-fields.js";
@@ -42,6 +42,14 @@ export interface LowerOptions {
   target?: Target;
   /** Values of the policy's `param` declarations (`--param NAME=value`); a param without one takes its default. */
   params?: Readonly<Record<string, string>>;
+  /**
+   * The OpenPGP key `fingerprint` from the keyring file or GnuPG home `path` (as written in
+   * `key gpg "FINGERPRINT" from "path"`, relative to the policy): the key, a message saying why it
+   * is not there (unknown fingerprint, not a keyring), or undefined when `path` cannot be read.
+   * Reading keyrings is asynchronous (openpgp), so callers resolve `gpgKeyRefs` first. Without it,
+   * such functionaries are `key-unreadable`.
+   */
+  readGpgKey?(path: string, fingerprint: string): PublicKey | string | undefined;
 }
 
 /** Where each part of the layout comes from, for mapping verification failures back to source. */
@@ -116,6 +124,7 @@ class Lowerer {
     const key = f.key;
     if (key === undefined) return undefined;
     if (key.kind === "inline") return this.inlineKey(key);
+    if (key.gpgSpan !== undefined) return this.gpgKey(f, key);
     if (key.path === undefined) return undefined;
     const path = this.str(key.path);
     let text: string | undefined;
@@ -135,6 +144,29 @@ class Lowerer {
       return undefined;
     }
     return parsed.value.toLayoutKey(this.target);
+  }
+
+  /** `key gpg "FINGERPRINT" from "path"`: the key the caller read from that keyring (LowerOptions.readGpgKey). */
+  gpgKey(f: FunctionaryDecl, key: KeyFileRef): PublicKey | undefined {
+    if (key.path === undefined || key.fingerprint === undefined) return undefined;
+    const path = this.str(key.path);
+    const fingerprint = this.str(key.fingerprint);
+    const where = { start: key.fingerprint.span.start, end: key.path.span.end };
+    if (this.opts.readGpgKey === undefined) {
+      const message = `The GPG key ${fingerprint} of functionary "${f.name.text}" is in the keyring "${path}", which this tool does not read: compile with totem, or write the key once with \`totem gpg-key ${fingerprint} --from ${path} -o KEY.gpg.json\` and name that file.`;
+      this.diagnostics.push(diagnostic("key-unreadable", where, message));
+      return undefined;
+    }
+    const found = this.opts.readGpgKey(path, fingerprint);
+    if (found === undefined) {
+      this.diagnostics.push(diagnostic("key-unreadable", key.path.span, `The keyring "${path}" of functionary "${f.name.text}" cannot be read: check the path (it is relative to the policy).`));
+      return undefined;
+    }
+    if (typeof found === "string") {
+      this.diagnostics.push(diagnostic("key-invalid", where, `GPG key ${fingerprint} from "${path}": ${found}`));
+      return undefined;
+    }
+    return found;
   }
 
   /** An inline key as written; keyid and keyid_hash_algorithms default per target (SPEC-NOTES §4.3, §13.5). */

@@ -20,6 +20,7 @@ import type {
   IdentityItem,
   InspectionDecl,
   KeyField,
+  KeyFileRef,
   LayoutDecl,
   MatchRule,
   PolicyFile,
@@ -351,11 +352,23 @@ export class TotemParser extends EmbeddedActionsParser {
     this.close(item);
   });
 
-  /** `key "path"` or `key { field… }` after a functionary's (or certificate authority's) name. */
+  /** `key "path"`, `key gpg "FINGERPRINT" from "path"` or `key { field… }` after a functionary's (or certificate authority's) name. */
   private keyAfterName(decl: FunctionaryDecl): void {
     const key = this.CONSUME(Kw.key);
     const keySpan = { start: key.startOffset, end: OPEN };
     this.OR([
+      {
+        ALT: () => {
+          const gpg = this.CONSUME(Kw.gpg);
+          const ref: KeyFileRef = { kind: "file", span: keySpan, gpgSpan: tokenSpan(gpg) };
+          if (isReal(key) && isReal(gpg)) decl.key = ref;
+          const fingerprint = this.SUBRULE2(this.stringExpr);
+          if (fingerprint !== undefined) ref.fingerprint = fingerprint;
+          this.CONSUME(Kw.from);
+          const path = this.SUBRULE3(this.stringExpr);
+          if (path !== undefined) ref.path = path;
+        },
+      },
       {
         ALT: () => {
           const path = this.SUBRULE(this.stringExpr);

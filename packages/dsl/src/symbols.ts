@@ -104,7 +104,10 @@ export function collectSymbols(file: PolicyFile): SymbolTable {
     c.string(layout.readme);
     for (const f of layout.functionaries) {
       c.declare("functionary", f.name, f.span);
-      if (f.key?.kind === "file") c.string(f.key.path);
+      if (f.key?.kind === "file") {
+        c.string(f.key.fingerprint);
+        c.string(f.key.path);
+      }
       else if (f.key?.kind === "inline") for (const field of f.key.fields) c.string(field.value);
       for (const item of f.sigstore?.items ?? []) c.string(item.value);
     }

@@ -13,6 +13,7 @@ import { type CheckedFile, toSarif } from "../sarif.js";
 import { colorEnabled, makeStyle } from "../terminal.js";
 import { collectParam, checkParamNames } from "../params.js";
 import { plural } from "../words.js";
+import { type GpgKeyReader, keyringKeys } from "../gpg-keyrings.js";
 
 /** A policy read from disk and fully checked. */
 export interface CheckedPolicy extends CheckedFile {
@@ -38,6 +39,8 @@ export interface CheckOptions {
   paramsOptional?: boolean;
   /** The CEL parser (`await celParser()`): `check` rules of attestation blocks are parsed only with it. */
   celSyntax?: CelSyntaxCheck;
+  /** The keys the policy names from keyrings (`await keyringKeys(…)`); without it they are key-unreadable. */
+  gpgKeys?: GpgKeyReader;
 }
 
 /**
@@ -62,6 +65,7 @@ export function checkPolicy(file: string | UserPath, io: Io, options: CheckOptio
     target: options.target,
     ...(options.params === undefined && options.sharedParams === undefined ? {} : { params: { ...options.sharedParams, ...options.params } }),
     ...(options.celSyntax === undefined ? {} : { celSyntax: options.celSyntax }),
+    ...(options.gpgKeys === undefined ? {} : { readGpgKey: options.gpgKeys }),
   });
   if (options.params !== undefined) checkParamNames(options.params, compiled.analysis.file, uri);
   const diagnostics = compiled.diagnostics
@@ -189,7 +193,11 @@ export function register(program: Command): void {
       if (opts.docsUrl !== undefined && docsUrl("", opts.docsUrl) === undefined) {
         throw new UsageError(`--docs-url '${opts.docsUrl}' is not an http(s) URL`, "(see totem check --help)");
       }
-      const checked = files.map((f) => checkPolicy(f, io, { now, expiryWarningDays: opts.expiryWarning, params: opts.param ?? {}, paramsOptional: opts.param === undefined, celSyntax }));
+      const checked: CheckedPolicy[] = [];
+      for (const f of files) {
+        const gpgKeys = await keyringKeys(f, io, opts.param);
+        checked.push(checkPolicy(f, io, { now, expiryWarningDays: opts.expiryWarning, params: opts.param ?? {}, paramsOptional: opts.param === undefined, celSyntax, gpgKeys }));
+      }
       const summary = summarize(checked);
       if (opts.format === "json") io.stdout.write(`${JSON.stringify(toCheckJson(checked), null, 2)}\n`);
       else if (opts.format === "sarif") io.stdout.write(`${JSON.stringify(toSarif(checked, describeCode, opts.docsUrl ?? io.env.TOTEM_DOCS_URL), null, 2)}\n`);

@@ -246,6 +246,7 @@ export class PolicyPrinter {
     }
     const header = [prefix, this.name(f.name), " key"];
     const key = f.key;
+    if (key?.kind === "file" && key.gpgSpan !== undefined) return this.leaf(f.span, () => [header, " gpg ", this.expr(key.fingerprint), " from ", this.expr(key.path)]);
     if (key?.kind !== "inline") return this.leaf(f.span, () => [header, " ", this.expr(key?.path)]);
     return this.block(f.span, false, () => this.braces(header, f.span, key.fields.map((k) => this.keyFieldItem(k))));
   }

@@ -1,0 +1,114 @@
+// GPG functionaries named by fingerprint from a keyring (`key gpg "FINGERPRINT" from "keyring.asc"`)
+// or from a GnuPG home (`from "DIR"`), against the reference in-toto 1.3.1: keys made in a throwaway
+// GnuPG home, links recorded with `in-toto-run --gpg`, the layout compiled by Totem and checked by
+// in-toto-verify; the key objects Totem puts into the layout are securesystemslib's export_pubkey's.
+// Also the two ways a reference goes wrong: a fingerprint the keyring does not hold, a file that is
+// not a keyring.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { canonicalString, type JsonValue } from "@totem/engine";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exec, PY, referenceVerdict, refKeygen, TOTEM, tmp } from "./reference.js";
+
+let home: string;
+let work: string;
+const fpr: Record<string, string> = {};
+
+function gpg(args: string[]): string {
+  const r = spawnSync("gpg", ["--homedir", home, "--batch", "--passphrase", "", "--pinentry-mode", "loopback", ...args], { encoding: "utf8", timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`gpg ${args.join(" ")} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+function fingerprint(uid: string): string {
+  const line = gpg(["--with-colons", "--list-keys", uid]).split("\n").find((l) => l.startsWith("fpr:"));
+  if (!line) throw new Error(`no fingerprint for ${uid}`);
+  return line.split(":")[9] as string;
+}
+
+/** securesystemslib's export_pubkey of `keyid` (what add_functionary_key_from_gpg_keyid puts into a layout). */
+function referenceKey(keyid: string): JsonValue {
+  const script = "import sys, json\nfrom securesystemslib.gpg.functions import export_pubkey\nprint(json.dumps(export_pubkey(sys.argv[1], homedir=sys.argv[2])))";
+  const r = exec([PY, "-c", script, keyid, home]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as JsonValue;
+}
+
+const policy = (alice: string, bob: string) => `layout "keyrings" {
+  expires "2031-01-01T00:00:00Z"
+  functionary alice key gpg "${alice}" from "keyring.asc"
+  functionary bob key gpg "${bob}" from "${home}"
+
+  step write {
+    by alice
+    materials { disallow "*" }
+    products { create "a.txt"  disallow "*" }
+  }
+  step package {
+    by bob
+    materials { match "a.txt" with products from write  disallow "*" }
+    products { create "out.txt"  disallow "*" }
+  }
+}
+`;
+
+describe("GPG functionaries named by fingerprint from a keyring or a GnuPG home", () => {
+  beforeAll(() => {
+    home = mkdtempSync("/tmp/tg-");
+    work = tmp("totem-gpg-keyrings-");
+    gpg(["--quick-gen-key", "alice <alice@example.org>", "ed25519", "sign", "never"]);
+    gpg(["--quick-gen-key", "bob <bob@example.org>", "rsa2048", "sign", "never"]);
+    gpg(["--quick-gen-key", "carl <carl@example.org>", "ed25519", "sign", "never"]);
+    fpr.alice = fingerprint("alice");
+    fpr.bob = fingerprint("bob");
+    fpr.carl = fingerprint("carl");
+    // The keyring file holds alice and carl: the fingerprint picks one.
+    writeFileSync(join(work, "keyring.asc"), gpg(["--armor", "--export", fpr.alice, fpr.carl]));
+    writeFileSync(join(work, "not-a-keyring.asc"), "hello\n");
+    refKeygen(work, "owner", "ed25519");
+    writeFileSync(join(work, "root.totem"), policy(fpr.alice, fpr.bob));
+  });
+
+  afterAll(() => {
+    spawnSync("gpgconf", ["--homedir", home, "--kill", "all"]);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it("compiles the keys exactly as securesystemslib exports them, and in-toto-verify 1.3.1 accepts the chain", () => {
+    const c = exec([...TOTEM, "compile", "root.totem", "--key", "owner", "-o", "root.layout"], { cwd: work });
+    expect(c.status, c.stderr).toBe(0);
+    const keys = JSON.parse(readFileSync(join(work, "root.layout"), "utf8")).signed.keys as Record<string, JsonValue>;
+    expect(Object.keys(keys).sort()).toEqual([fpr.alice, fpr.bob].map((f) => (f as string).toLowerCase()).sort());
+    for (const who of ["alice", "bob"]) {
+      const id = (fpr[who] as string).toLowerCase();
+      expect(canonicalString(keys[id] as JsonValue)).toBe(canonicalString(referenceKey(id)));
+    }
+    const tree = join(work, "tree");
+    mkdirSync(tree);
+    const run = (step: string, key: string, args: string[], command: string) => {
+      const r = exec(["in-toto-run", "-n", step, "--gpg", key, "--gpg-home", home, ...args, "--", "sh", "-c", command], { cwd: tree });
+      if (r.status !== 0) throw new Error(r.stderr);
+    };
+    run("write", fpr.alice as string, ["-p", "a.txt"], "echo a > a.txt");
+    run("package", fpr.bob as string, ["-m", "a.txt", "-p", "out.txt"], "cp a.txt out.txt");
+    const ref = exec(["in-toto-verify", "-l", join(work, "root.layout"), "-k", join(work, "owner.pub"), "-t", "ed25519", "--link-dir", tree], { cwd: tree });
+    expect(referenceVerdict(ref), ref.stderr).toBe("PASS");
+    const t = exec([...TOTEM, "verify", "-l", join(work, "root.layout"), "-k", join(work, "owner.pub"), "-d", tree, "--no-inspection-links"], { cwd: tree });
+    expect(t.status, t.stdout + t.stderr).toBe(0);
+  });
+
+  it("reports a fingerprint the keyring does not hold, and a file that is not a keyring, on the key", () => {
+    const text = policy(fpr.alice as string, fpr.bob as string)
+      .replace(`"${fpr.alice}" from "keyring.asc"`, `"${"AB".repeat(20)}" from "keyring.asc"`)
+      .replace(`"${fpr.bob}" from "${home}"`, `"${fpr.bob}" from "not-a-keyring.asc"`);
+    writeFileSync(join(work, "bad.totem"), text);
+    const r = exec([...TOTEM, "check", "bad.totem", "--format", "json"], { cwd: work });
+    expect(r.status).toBe(1);
+    const diagnostics = (JSON.parse(r.stdout) as { files: { diagnostics: { code: string; message: string }[] }[] }).files[0]?.diagnostics ?? [];
+    const invalid = diagnostics.filter((d) => d.code === "key-invalid").map((d) => d.message);
+    expect(invalid).toHaveLength(2);
+    expect(invalid[0]).toContain(`No OpenPGP key with fingerprint or keyid ${"AB".repeat(20)}`);
+    expect(invalid[1]).toContain("The OpenPGP key data cannot be read");
+  });
+});
