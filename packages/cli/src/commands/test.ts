@@ -13,6 +13,7 @@ import { colorEnabled } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
 import { EvidenceError, runTest, TestKeys } from "./test-chain.js";
 import { type FileOutcome, judge, renderJson, renderJunit, renderText, summaryText } from "./test-report.js";
+import { keyringKeys } from "../gpg-keyrings.js";
 
 /** The extension of policy test files. */
 export const TEST_EXTENSION = ".totem-test";
@@ -94,7 +95,8 @@ export function register(program: Command): void {
           broken(`${uri} has errors (see above); its tests did not run`);
           continue;
         }
-        const checked = checkPolicy(policy, io, { now, params: { ...parsed.params, ...(opts.param ?? {}) } });
+        const params = { ...parsed.params, ...(opts.param ?? {}) };
+        const checked = checkPolicy(policy, io, { now, params, gpgKeys: await keyringKeys(policy, io, params) });
         const errors = checked.diagnostics.filter((d) => d.severity === "error");
         const layout = checked.lowered.layout;
         if (errors.length > 0 || layout === undefined) {
