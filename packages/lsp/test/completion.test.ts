@@ -39,7 +39,7 @@ describe("completion in context", () => {
   });
 
   it("offers layout clauses inside a layout", async () => {
-    expect(await complete('layout "x" {\n  |\n}')).toEqual(["expires", "functionary", "inspection", "intermediate-cas", "readme", "root-cas", "step", "target"]);
+    expect(await complete('layout "x" {\n  |\n}')).toEqual(["dsse-payload", "expires", "functionary", "inspection", "intermediate-cas", "readme", "root-cas", "step", "target"]);
   });
 
   it("offers step clauses inside a step, and rule kinds inside a rule block", async () => {
