@@ -30,6 +30,9 @@ function spawnServer(early: boolean): ServerProcess {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", ELECTRON_NO_ASAR: "1" },
     stdio: "pipe",
   });
+  // A failed spawn closes the pipes, so the client's start fails and the extension says so; without
+  // a listener the 'error' event would be thrown in the extension host (before the client takes it).
+  child.on("error", (e) => console.error(`Totem: the language server's process failed: ${e.message}`));
   return { process: child, spawnedAt: Date.now(), early };
 }
 
