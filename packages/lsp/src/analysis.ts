@@ -1,6 +1,7 @@
 // Per-version analysis of open documents: the dsl's analysis plus the symbol index, computed at most
 // once per document version and settings generation (the LSP runs it on every keystroke).
 import { analyze, type Diagnostic, type PolicyFile, type SymbolTable } from "@totem/dsl";
+import type { CelSyntaxCheck } from "@totem/engine";
 import type { DocumentSnapshot } from "./documents.js";
 import { SymbolIndex } from "./symbol-index.js";
 
@@ -10,6 +11,16 @@ export interface AnalysisSettings {
   expiryWarningDays: number;
   /** The clock; tests fix it. */
   now: () => Date;
+  /**
+   * The CEL parser for `check` rules (the engine's `celParser()`), once loaded: until then the rules of
+   * attestation blocks are not parsed. The server loads it on the first document that has one.
+   */
+  celSyntax?: CelSyntaxCheck;
+}
+
+/** Whether a policy has a CEL `check` rule (so its analysis differs with and without the CEL parser). */
+export function hasCelRules(file: PolicyFile): boolean {
+  return file.layout?.steps.some((step) => step.attestations?.some((a) => a.checks.length > 0)) ?? false;
 }
 
 /** What the server knows about one version of a document. */
@@ -37,7 +48,14 @@ export class AnalysisCache {
   private cache = new WeakMap<DocumentSnapshot, DocAnalysis>();
   private readonly latest = new Map<string, DocAnalysis>();
 
-  constructor(private settings: AnalysisSettings) {}
+  /**
+   * @param needsCel called when a document has CEL rules but `settings.celSyntax` is not loaded yet
+   *   (the server loads the parser, then calls `update` with it and re-publishes).
+   */
+  constructor(
+    private settings: AnalysisSettings,
+    private readonly needsCel: () => void = () => undefined,
+  ) {}
 
   /** Replaces the settings and drops every cached analysis. */
   update(settings: AnalysisSettings): void {
@@ -55,7 +73,9 @@ export class AnalysisCache {
   of(doc: DocumentSnapshot): DocAnalysis {
     let a = this.cache.get(doc);
     if (!a) {
-      const result = analyze(doc.text, { now: this.settings.now(), expiryWarningDays: this.settings.expiryWarningDays });
+      const { now, expiryWarningDays, celSyntax } = this.settings;
+      const result = analyze(doc.text, { now: now(), expiryWarningDays, ...(celSyntax ? { celSyntax } : {}) });
+      if (!celSyntax && hasCelRules(result.file)) this.needsCel();
       a = new DocAnalysis(doc.version, result.file, result.diagnostics, result.symbols);
       this.cache.set(doc, a);
       this.latest.set(doc.uri, a);

@@ -9,6 +9,7 @@ import {
   TextDocumentSyncKind,
 } from "vscode-languageserver";
 import { AnalysisCache } from "./analysis.js";
+import { type CelSyntaxCheck, celParser } from "@totem/engine";
 import { codeActions } from "./code-actions.js";
 import { codeLenses } from "./code-lens.js";
 import { inlayHints } from "./inlay-hints.js";
@@ -41,9 +42,25 @@ import { WorkspaceIndex } from "./workspace-symbols.js";
 
 /** Wires every feature of the Totem language server onto `connection` and starts listening. */
 export function startServer(connection: Connection): Connection {
+  // The CEL parser is loaded on the first document with a `check` rule (most policies have none, and
+  // loading it must not delay anyone's first diagnostics); then every open document is re-checked.
+  let celSyntax: CelSyntaxCheck | undefined;
+  let celRequested = false;
+  const loadCel = () => {
+    if (celRequested) return;
+    celRequested = true;
+    celParser().then(
+      (parser) => {
+        celSyntax = parser;
+        applySettings(state.settings);
+        for (const doc of state.docs.all()) publisher.schedule(doc.uri);
+      },
+      (e) => logError("loading the CEL parser", e),
+    );
+  };
   const state: ServerState = {
     docs: new DocumentStore(),
-    analyses: new AnalysisCache({ expiryWarningDays: DEFAULT_SETTINGS.expiryWarningDays, now: () => new Date() }),
+    analyses: new AnalysisCache({ expiryWarningDays: DEFAULT_SETTINGS.expiryWarningDays, now: () => new Date() }, loadCel),
     keys: new KeyFileCache(),
     compiled: new CompileCache(),
     settings: DEFAULT_SETTINGS,
@@ -53,7 +70,7 @@ export function startServer(connection: Connection): Connection {
     state.settings = s;
     state.compiled.invalidate();
     const fixed = s.now;
-    state.analyses.update({ expiryWarningDays: s.expiryWarningDays, now: fixed ? () => fixed : () => new Date() });
+    state.analyses.update({ expiryWarningDays: s.expiryWarningDays, now: fixed ? () => fixed : () => new Date(), ...(celSyntax ? { celSyntax } : {}) });
   };
 
   const logError = (what: string, e: unknown) => {

@@ -56,3 +56,41 @@ describe("document sync and diagnostics", () => {
     expect(client.published.at(-1)).toEqual({ uri, diagnostics: [] });
   });
 });
+
+describe("CEL rules of attestation blocks", () => {
+  const POLICY = `layout "r" {
+  target "ite-10"
+  expires "2036-01-01T00:00:00Z"
+  functionary wf sigstore {
+    issuer "https://token.actions.githubusercontent.com"
+    identity "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1"
+  }
+  step build {
+    attestation "https://slsa.dev/provenance/v1" {
+      by wf
+      check "predicate.x =="
+    }
+    products { create "app"  disallow "*" }
+  }
+}
+`;
+
+  it("loads the CEL parser on the first policy with a check and re-publishes its parse error at the rule", async () => {
+    client = await startClient();
+    const uri = "untitled:cel.totem";
+    await client.open(uri, POLICY);
+    // The first publish may come before the parser is loaded; the re-publish after it carries the error.
+    const start = positionOf(POLICY, '"predicate.x ==', 1);
+    for (let i = 0; i < 100; i++) {
+      const cel = client.published.filter((p) => p.uri === uri).flatMap((p) => p.diagnostics).find((d) => d.code === "invalid-cel");
+      if (cel) {
+        expect(cel.severity).toBe(1);
+        expect(cel.range.start.line).toBe(start.line);
+        expect(cel.range.start.character).toBeGreaterThan(start.character);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no invalid-cel diagnostic was published: ${JSON.stringify(client.published)}`);
+  });
+});
