@@ -10,13 +10,13 @@
 // functionary verifies fails the run instead of being skipped, and so does an attestation file
 // that cannot be read; the Statement's `_type` is checked; CEL results must be booleans.
 import type { ArtifactDict, ArtifactRule, HashDict, JsonValue, LinkArtifacts } from "../model.js";
-import { parseRuleStrings } from "../rules.js";
 import { artifactRecord } from "../verify/artifact-dict.js";
 import { verifyItemRules } from "../verify/artifact-rules.js";
 import { evaluateRule } from "./cel-rules.js";
 import { parseAttestJson } from "./attest-error.js";
 import { type Evidence, loadEvidence, verifyEnvelopeWithKeys } from "./evidence.js";
 import type { AttestationLayout, ExpectedPredicate } from "./layout.js";
+import { ruleFromLayoutString } from "./layout-rules.js";
 import { identityMatches } from "./identity-pattern.js";
 import { linkSigners } from "./link-evidence.js";
 import { LINK_PREDICATE_V03 } from "./link-statement.js";
@@ -132,7 +132,7 @@ export function claimArtifacts(statement: Statement): LinkArtifacts {
 function parseRules(strings: readonly string[]): { rules: ArtifactRule[]; error?: string } {
   const rules: ArtifactRule[] = [];
   for (const text of strings) {
-    const parsed = parseRuleStrings(text.split(" "));
+    const parsed = ruleFromLayoutString(text);
     if (!parsed.ok) return { rules, error: `artifact rule "${text}": ${parsed.error}` };
     const r = parsed.value;
     rules.push(r.type === "require" ? r : { ...r, pattern: cleanPath(r.pattern) });
