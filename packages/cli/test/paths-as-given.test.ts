@@ -2,25 +2,14 @@
 // relative (also outside the working directory), absolute stays absolute; a path the CLI derives (the
 // policy beside a layout, a test file found in a folder, a link in --links) is shown from what it
 // was derived from.
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES, runCli, tempDir } from "./run-cli.js";
 
 const NOW = "2026-06-01T00:00:00Z";
-const POLICY = [
-  'layout "demo" {',
-  '  expires "2027-01-01T00:00:00Z"',
-  '  functionary bob key "keys/bob.pub"',
-  "  step write {",
-  "    by bob",
-  '    expect command "true"',
-  '    materials { disallow "*" }',
-  '    products { create "a.txt"  disallow "*" }',
-  "  }",
-  "}",
-  "",
-].join("\n");
+/** One step that creates a.txt: its products rule (line 8, column 32) refuses b.txt. */
+const POLICY = readFileSync(join(FIXTURES, "located", "root.totem"), "utf8");
 
 /** The working directory (`cwd`) and a folder beside it (`x`), reached as `../x` or by its absolute path. */
 let cwd: string;

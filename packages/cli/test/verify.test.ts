@@ -14,7 +14,7 @@ import {
   signMetablock,
 } from "@totem/engine";
 import { beforeAll, describe, expect, it } from "vitest";
-import { requireBundle, runBinary, runCli, tempDir } from "./run-cli.js";
+import { FIXTURES, requireBundle, runBinary, runCli, tempDir } from "./run-cli.js";
 
 /** An ed25519 key pair as in-toto-keygen writes it (securesystemslib JSON). */
 function sslibKey(dir: string, name: string): string {
@@ -236,19 +236,8 @@ describe("totem verify beside the policy", () => {
     const cwd = tempDir("totem-policy-");
     mkdirSync(join(cwd, "keys"));
     for (const k of ["owner", "bob"]) expect((await runCli(["keygen", `keys/${k}`], { cwd })).code).toBe(0);
-    const policy = [
-      'layout "demo" {',
-      '  expires "2027-01-01T00:00:00Z"',
-      '  functionary bob key "keys/bob.pub"',
-      "  step write {",
-      "    by bob",
-      '    expect command "true"',
-      '    materials { disallow "*" }',
-      '    products { create "a.txt"  disallow "*" }',
-      "  }",
-      "}",
-      "",
-    ].join("\n");
+    // Its products rule (line 8, column 32) refuses b.txt.
+    const policy = readFileSync(join(FIXTURES, "located", "root.totem"), "utf8");
     writeFileSync(join(cwd, "root.totem"), policy);
     const compiled = await runCli(["compile", "root.totem", "-k", "keys/owner", "-o", "root.layout", "--now", "2026-06-01T00:00:00Z"], { cwd });
     expect(compiled.code, compiled.stderr).toBe(0);
