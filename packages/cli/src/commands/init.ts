@@ -21,7 +21,9 @@ Examples:
   $ totem init --from-links . --stdout            (keys found among the links' folder's *.pub)
 
 Every link file's signer must have a public key in --keys-dir (default: the links folder); the
-functionary is named after its key file. The policy is written only when it checks clean and
+functionary is named after its key file. Inspection links in the folder (NAME.link, unsigned, as
+verify leaves them) become inspections; without them, add inspections by hand. Many new files under
+one directory become one "dir/*" rule. The policy is written only when it checks clean and
 verifies the chain it came from; it is a starting point: review it (its comments say what).
 
 Exit codes: 0 written, 1 the inferred policy did not pass its own check (nothing written),
