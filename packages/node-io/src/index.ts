@@ -12,3 +12,4 @@ export { CAPTURE_LIMIT_BYTES, DRAIN_MS, KILL_GRACE_MS, runProcess } from "./run-
 export { listLinkDir, readLinkFile } from "./link-folder.js";
 export { ATTESTATIONS_TOTAL_LIMIT, type AttestationFolderProblem, readAttestationFolder } from "./attestation-folder.js";
 export { type ChunkPort, chunkRunner, MAX_JOBS, serveChunks, threadsFor, warmWorkers } from "./verify-threads.js";
+export { type Authority, dsseBundle, makeAuthority, makeSigner, type SignerSpec } from "./test-sigstore.js";
