@@ -4,7 +4,6 @@
 // payload on standard input. The program is $GNUPG when set, else gpg2 when present, else gpg.
 // Each run is bounded in time and output; parsing is the engine's (openpgp).
 
-import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import {
   canonicalize,
@@ -26,11 +25,12 @@ import {
   signMetablock,
   type Target,
 } from "@totem/engine";
+import { runProcess } from "@totem/node-io";
 import { InputError } from "./errors.js";
 import { writeFileAtomic } from "./write-files.js";
 
 /** Seconds a gpg run may take (signing may wait for gpg-agent to start). */
-const GPG_TIMEOUT_MS = 60_000;
+const GPG_TIMEOUT_SECONDS = 60;
 /** Bytes of output kept from gpg: an exported key with its signatures is far smaller. */
 const GPG_MAX_OUTPUT = 16 * 1024 * 1024;
 /** securesystemslib's KEYID_SCHEMA: hex (a fingerprint, or a long or short keyid). */
@@ -39,12 +39,12 @@ const KEYID = /^[0-9a-fA-F]+$/;
 let program: string | undefined;
 
 /** The gpg program securesystemslib would use: $GNUPG, else gpg2, else gpg. */
-function gpgProgram(): string {
+async function gpgProgram(): Promise<string> {
   if (program) return program;
   const candidates = process.env.GNUPG ? [process.env.GNUPG] : ["gpg2", "gpg"];
   for (const c of candidates) {
-    const r = spawnSync(c, ["--version"], { stdio: "ignore", timeout: 10_000 });
-    if (!r.error && r.status === 0) {
+    const r = await runProcess([c, "--version"], { cwd: process.cwd(), streams: "ignore", timeoutSeconds: 10 });
+    if (r.kind === "exited" && r.returnValue === 0) {
       program = c;
       return c;
     }
@@ -52,21 +52,24 @@ function gpgProgram(): string {
   throw new InputError("GPG support needs the gpg program (GnuPG 2.1 or newer); install it (Debian: apt-get install gnupg) or set GNUPG to its path");
 }
 
-function runGpg(args: string[], input: Uint8Array | undefined, what: string): Buffer {
-  const gpg = gpgProgram();
-  const r = spawnSync(gpg, args, {
-    input,
-    stdio: [input ? "pipe" : "ignore", "pipe", "pipe"],
-    timeout: GPG_TIMEOUT_MS,
-    killSignal: "SIGKILL",
-    maxBuffer: GPG_MAX_OUTPUT,
+/** Runs gpg through the one process runner (node-io): its output bytes, or InputError saying `what` failed. */
+async function runGpg(args: string[], input: Uint8Array | undefined, what: string): Promise<Uint8Array> {
+  const gpg = await gpgProgram();
+  const r = await runProcess([gpg, ...args], {
+    cwd: process.cwd(),
+    streams: "capture",
+    input: input ?? new Uint8Array(0),
+    timeoutSeconds: GPG_TIMEOUT_SECONDS,
+    captureLimitBytes: GPG_MAX_OUTPUT,
   });
-  if (r.error) throw new InputError(`${what}: running ${gpg} failed: ${r.error.message}`);
-  if (r.status !== 0) {
-    const stderr = r.stderr.toString("utf8").trim().split("\n").slice(-5).join("\n");
-    throw new InputError(`${what}: ${gpg} ${args.join(" ")} exited with ${r.status ?? r.signal}${stderr ? `:\n${stderr}` : ""}`);
+  if (r.kind === "not-started") throw new InputError(`${what}: running ${gpg} failed: ${r.message}`);
+  if (r.kind === "timed-out") throw new InputError(`${what}: ${gpg} ${args.join(" ")} did not finish within ${GPG_TIMEOUT_SECONDS} s`);
+  if (r.returnValue !== 0 || r.stdout.droppedBytes > 0) {
+    const stderr = r.stderr.text.trim().split("\n").slice(-5).join("\n");
+    const why = r.returnValue !== 0 ? `exited with ${r.returnValue}` : `wrote more than ${GPG_MAX_OUTPUT} bytes`;
+    throw new InputError(`${what}: ${gpg} ${args.join(" ")} ${why}${stderr ? `:\n${stderr}` : ""}`);
   }
-  return r.stdout;
+  return r.stdout.bytes;
 }
 
 function checkKeyid(keyid: string, option: string): void {
@@ -81,9 +84,9 @@ const homeArgs = (home: string | undefined) => (home ? ["--homedir", home] : [])
  */
 export async function exportGpgKey(keyid: string, home: string | undefined): Promise<PublicKey> {
   checkKeyid(keyid, "--gpg");
-  const data = runGpg([...homeArgs(home), "--export", keyid], undefined, `cannot export GPG key ${keyid}`);
+  const data = await runGpg([...homeArgs(home), "--export", keyid], undefined, `cannot export GPG key ${keyid}`);
   if (data.length === 0) throw new InputError(`GPG key ${keyid} is not in the keyring${home ? ` of --gpg-home '${home}'` : ""}; check the fingerprint (gpg --list-keys)`);
-  const key = await readGpgPublicKey(new Uint8Array(data), keyid);
+  const key = await readGpgPublicKey(data, keyid);
   if (!key.ok) throw new InputError(`GPG key ${keyid}: ${key.error.message}`);
   return key.value;
 }
@@ -100,8 +103,8 @@ export async function gpgLayoutKey(keyid: string, home: string | undefined): Pro
 export async function gpgSign(bytes: Uint8Array, keyid: string | undefined, home: string | undefined): Promise<GpgSignature> {
   if (keyid !== undefined) checkKeyid(keyid, "--gpg");
   const args = ["--detach-sign", "--digest-algo", "SHA256", ...(keyid ? ["--local-user", keyid] : []), ...homeArgs(home)];
-  const out = runGpg(args, bytes, `cannot sign with GPG key ${keyid ?? "(default)"}`);
-  const sig = await readGpgSignature(new Uint8Array(out));
+  const out = await runGpg(args, bytes, `cannot sign with GPG key ${keyid ?? "(default)"}`);
+  const sig = await readGpgSignature(out);
   if (!sig.ok) throw new InputError(`cannot sign with GPG key ${keyid ?? "(default)"}: ${sig.error}`);
   return sig.value;
 }

@@ -29,7 +29,7 @@ export type StreamMode =
   | "ignore"
   /** The streams are Totem's own (the terminal): nothing is captured. */
   | "inherit"
-  /** stdin is Totem's; stdout and stderr are read, kept up to the cap, and passed to `echo`. */
+  /** stdin is Totem's (or `RunOptions.input`); stdout and stderr are read, kept up to the cap, and passed to `echo`. */
   | "capture";
 
 /** How to run a command. */
@@ -45,11 +45,14 @@ export interface RunOptions {
   captureLimitBytes?: number;
   /** Milliseconds between SIGTERM and SIGKILL on a timeout (default KILL_GRACE_MS). */
   killGraceMs?: number;
+  /** With "capture": bytes written to the command's standard input (then closed) instead of Totem's stdin. */
+  input?: Uint8Array;
 }
 
-/** A captured stream: its text (UTF-8, up to the cap) and how many bytes past the cap were dropped. */
+/** A captured stream: its bytes and text (UTF-8) up to the cap, and how many bytes past the cap were dropped. */
 export interface CapturedStream {
   text: string;
+  bytes: Uint8Array;
   droppedBytes: number;
 }
 
@@ -74,7 +77,7 @@ export type ProcessResult =
   /** The command could not be started: empty, not found, not executable, bad working directory. */
   | { kind: "not-started"; message: string };
 
-const NOTHING: CapturedStream = { text: "", droppedBytes: 0 };
+const NOTHING: CapturedStream = { text: "", bytes: new Uint8Array(0), droppedBytes: 0 };
 
 /**
  * node:child_process, loaded on first use: most commands never start a process, and loading it (with
@@ -97,11 +100,16 @@ export async function runProcess(argv: readonly string[], opts: RunOptions): Pro
       cwd: opts.cwd,
       detached: true,
       windowsHide: true,
-      stdio: opts.streams === "capture" ? ["inherit", "pipe", "pipe"] : opts.streams,
+      stdio: opts.streams === "capture" ? [opts.input ? "pipe" : "inherit", "pipe", "pipe"] : opts.streams,
     });
   } catch (error) {
     // spawn throws synchronously for arguments it cannot pass (e.g. a NUL byte).
     return { kind: "not-started", message: error instanceof Error ? error.message : String(error) };
+  }
+  if (opts.input && child.stdin) {
+    // A command that exits without reading its input closes the pipe: that is its answer, not ours to report.
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(opts.input);
   }
   return new Promise((resolve) => {
     const limit = opts.captureLimitBytes ?? CAPTURE_LIMIT_BYTES;
@@ -188,8 +196,9 @@ function capture(stream: Readable, limit: number, echo?: (chunk: Uint8Array) => 
   });
   return () => {
     // A cut in the middle of a UTF-8 sequence leaves the partial character out (stream mode holds it back).
-    const text = new TextDecoder("utf-8").decode(Buffer.concat(chunks), { stream: dropped > 0 });
-    return { text, droppedBytes: dropped };
+    const bytes = Buffer.concat(chunks);
+    const text = new TextDecoder("utf-8").decode(bytes, { stream: dropped > 0 });
+    return { text, bytes, droppedBytes: dropped };
   };
 }
 

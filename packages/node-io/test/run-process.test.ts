@@ -28,7 +28,16 @@ function gone(pid: number): boolean {
 describe("runProcess", () => {
   it("captures both streams and the exit code", async () => {
     const r = await runProcess(["sh", "-c", "echo out; echo err >&2; exit 3"], { cwd, streams: "capture" });
-    expect(r).toEqual({ kind: "exited", returnValue: 3, stdout: { text: "out\n", droppedBytes: 0 }, stderr: { text: "err\n", droppedBytes: 0 } });
+    expect(r).toEqual({ kind: "exited", returnValue: 3, stdout: { text: "out\n", bytes: Buffer.from("out\n"), droppedBytes: 0 }, stderr: { text: "err\n", bytes: Buffer.from("err\n"), droppedBytes: 0 } });
+  });
+
+  it("writes `input` to the command's standard input and keeps binary output byte for byte", async () => {
+    const input = new Uint8Array(70_000).map((_, i) => (i * 7) % 256);
+    const r = await runProcess(["cat"], { cwd, streams: "capture", input });
+    expect(r.kind === "exited" && Buffer.compare(r.stdout.bytes, input)).toBe(0);
+    // A command that does not read its input is not an error of ours.
+    const ignored = await runProcess(["true"], { cwd, streams: "capture", input });
+    expect(ignored.kind === "exited" && ignored.returnValue).toBe(0);
   });
 
   it("records death by a signal as the negative signal number, as in-toto-run does", async () => {
@@ -88,7 +97,7 @@ describe("runProcess", () => {
 
   it("cuts captured text at a character boundary", async () => {
     const r = await runProcess(["printf", "h\u00e9llo"], { cwd, streams: "capture", captureLimitBytes: 2 });
-    expect(r.kind === "exited" && r.stdout).toEqual({ text: "h", droppedBytes: 4 });
+    expect(r.kind === "exited" && r.stdout).toMatchObject({ text: "h", droppedBytes: 4 });
   });
 
   it("passes every chunk to echo, kept or not", async () => {
@@ -100,7 +109,7 @@ describe("runProcess", () => {
       captureLimitBytes: 3,
       echo: { stdout: (c) => (echoed += decoder.decode(c)), stderr: () => {} },
     });
-    expect(r.kind === "exited" && r.stdout).toEqual({ text: "abc", droppedBytes: 3 });
+    expect(r.kind === "exited" && r.stdout).toMatchObject({ text: "abc", droppedBytes: 3 });
     expect(echoed).toBe("abcdef");
   });
 });
