@@ -109,6 +109,7 @@ export const CODES = {
   "test-syntax": testCode("A policy-test file that cannot be read as written.", "test-syntax"),
   "test-duplicate": testCode("Two policy tests with the same name.", "test-duplicate"),
   "test-unknown-base": testCode("`extends` names no test written above it.", "test-unknown-base"),
+  "test-unsupported": testCode("Test evidence the policy's target has no place for (an inspection in an ite-10 test, `attests` in an in-toto one).", "test-unsupported"),
 } as const satisfies Record<string, CodeInfo>;
 
 /** A registered diagnostic code. */

@@ -47,6 +47,8 @@ export type { DocOptions } from "./doc/markdown.js";
 export { renderPolicyMarkdown } from "./doc/markdown.js";
 export type { ExpectedVerdict, InspectionEvidence, PolicyTest, PolicyTestFile, StepEvidence, TestArtifact } from "./testing/test-file.js";
 export { parseTestFile } from "./testing/test-file.js";
+export type { AttestedClaim, PredicateField } from "./testing/attests.js";
+export { testTargetProblems } from "./testing/test-target.js";
 export type { InferInput, InferResult, KnownKey, RecordedLink } from "./infer/from-links.js";
 export { inferPolicy } from "./infer/from-links.js";
 export { isTotemName } from "./import/names.js";

@@ -49,12 +49,12 @@ describe("parseTestFile", () => {
     const text = 'test "t" {\n  step a { makes "x" }\n  expect pass\n}\ntest "t" extends "nope" {\n  expect\n}\nwhat\n';
     const file = parseTestFile(text);
     expect(file.diagnostics.map((d) => [d.code, text.slice(d.span.start, d.span.end), d.message])).toEqual([
-      ["test-syntax", "makes", "Expected `by`, `consumes`, `produces` or `runs` in a step's evidence."],
+      ["test-syntax", "makes", "Expected `by`, `consumes`, `produces`, `runs`, `attests`, `identity` or `issuer` in a step's evidence."],
       ["test-syntax", "}", "Expected `pass` or `fail` after `expect`."],
       ["test-duplicate", '"t"', 'A test named "t" is already written above: give this one another name.'],
       ["test-unknown-base", '"nope"', 'No test above is named "nope": a test extends one written before it.'],
       ["test-syntax", '"t"', "This test says no verdict: add `expect pass` or `expect fail CODE at STEP`."],
-      ["test-syntax", "what", "Expected `policy`, `param`, `outsider` or `test` at the top of a test file."],
+      ["test-syntax", "what", "Expected `policy`, `param`, `parameter`, `parameters`, `trusted-root`, `outsider` or `test` at the top of a test file."],
     ]);
     expect(file.tests.map((t) => t.name)).toEqual(["t", "t"]);
   });

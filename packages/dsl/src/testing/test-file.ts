@@ -1,12 +1,13 @@
 // Policy tests (`*.totem-test`, docs/testing.md): a few readable lines per test that describe the
 // evidence of a supply chain — which files each step consumed and produced, who signed, what an
-// inspection returned — or point at a recorded links folder, and the verdict expected of it. This
-// module reads the text into tests with every `extends` resolved. Pure; never throws: problems are
-// diagnostics (codes `test-syntax`, `test-duplicate`, `test-unknown-base`, docs/testing.md).
-import type { Code } from "../codes.js";
+// inspection returned, what a step attests (target "ite-10") — or point at a recorded links or
+// attestations folder, and the verdict expected of it. This module reads the text into tests with
+// every `extends` resolved. Pure; never throws: problems are diagnostics (codes `test-syntax`,
+// `test-duplicate`, `test-unknown-base`, docs/testing.md; `test-unsupported`: test-target.ts).
 import type { Diagnostic, Span } from "../diagnostic.js";
 import { splitCommand } from "../command-split.js";
-import { decodeString } from "../string-literal.js";
+import { type AttestedClaim, attestsClause } from "./attests.js";
+import { problem, Reader, type Token, tokenize } from "./test-reader.js";
 
 /** One artifact: its path and the content it stands for (the same tag, the same hash). */
 export interface TestArtifact {
@@ -25,6 +26,18 @@ export interface StepEvidence {
   command?: string[];
   materials: TestArtifact[];
   products: TestArtifact[];
+  /** Target "ite-10": the Statement the signers make (default: a classic link, or the step's first expected predicate). */
+  attests?: AttestedClaim;
+  /** Target "ite-10": the SAN a keyless (sigstore) signer's test certificate names instead of the functionary's. */
+  identity?: Located;
+  /** Target "ite-10": the OIDC issuer the keyless signer's test certificate names instead of the functionary's. */
+  issuer?: Located;
+  span: Span;
+}
+
+/** A string as written, with its place. */
+export interface Located {
+  path: string;
   span: Span;
 }
 
@@ -47,7 +60,17 @@ export type ExpectedVerdict =
 export interface PolicyTest {
   name: string;
   /** A recorded links folder (relative to the test file) instead of described steps. */
-  links?: { path: string; span: Span };
+  links?: Located;
+  /** Target "ite-10": a recorded attestations folder (relative to the test file), verified with the policy's real keys. */
+  attestations?: Located;
+  /** Target "ite-10": a JSON file of attestation-verifier parameters (`{name}` placeholders), as --substitute-parameters. */
+  parameters?: Located;
+  /** Target "ite-10": the Sigstore trusted root a recorded folder's keyless bundles are checked against. */
+  trustedRoot?: Located;
+  /** Target "ite-10": parameter values written in the test (`parameter NAME = "VALUE"`), over the file's and `parameters`. */
+  parameterValues?: Record<string, string>;
+  /** Parameters the test leaves out (`omit parameter NAME`), whoever gave them. */
+  omittedParameters?: string[];
   steps: StepEvidence[];
   inspections: InspectionEvidence[];
   expect?: ExpectedVerdict;
@@ -63,148 +86,13 @@ export interface PolicyTestFile {
   outsiders: string[];
   /** Values for the policy's `param` declarations (`param NAME = "value"`), as `--param` gives them. */
   params: Record<string, string>;
+  /** Target "ite-10": `parameter NAME = "VALUE"` at the top: every test's attestation-verifier parameters. */
+  parameterValues: Record<string, string>;
+  /** Target "ite-10": `parameters`/`trusted-root` at the top: every test's unless it names its own. */
+  parameters?: Located;
+  trustedRoot?: Located;
   tests: PolicyTest[];
   diagnostics: Diagnostic[];
-}
-
-interface Token {
-  kind: "word" | "string" | "number" | "punct";
-  text: string;
-  /** Decoded value of a string. */
-  value: string;
-  span: Span;
-}
-
-const WORD = /[A-Za-z_][A-Za-z0-9_.-]*/y;
-const NUMBER = /[0-9]+/y;
-const STRING = /"(?:[^"\\\n]|\\.)*"?/y;
-
-function tokenize(text: string, diagnostics: Diagnostic[]): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i] as string;
-    if (c === "#") {
-      const nl = text.indexOf("\n", i);
-      i = nl < 0 ? text.length : nl;
-      continue;
-    }
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    if ("{}[],=".includes(c)) {
-      out.push({ kind: "punct", text: c, value: c, span: { start: i, end: i + 1 } });
-      i++;
-      continue;
-    }
-    const token = readToken(text, i, diagnostics);
-    if (token !== undefined) {
-      out.push(token);
-      i = token.span.end;
-      continue;
-    }
-    diagnostics.push(problem("test-syntax", { start: i, end: i + 1 }, `Unexpected character ${JSON.stringify(c)}.`));
-    i++;
-  }
-  return out;
-}
-
-function readToken(text: string, i: number, diagnostics: Diagnostic[]): Token | undefined {
-  for (const [kind, re] of [["word", WORD], ["number", NUMBER], ["string", STRING]] as const) {
-    re.lastIndex = i;
-    const m = re.exec(text);
-    if (m === null) continue;
-    const image = m[0];
-    const span = { start: i, end: i + image.length };
-    if (kind !== "string") return { kind, text: image, value: image, span };
-    const closed = image.length > 1 && /(^|[^\\])(\\\\)*"$/.test(image.slice(1));
-    if (!closed) diagnostics.push(problem("test-syntax", span, "This string is not closed: end it with `\"` on the same line."));
-    return { kind, text: image, value: decodeString(image, i, closed, diagnostics), span };
-  }
-  return undefined;
-}
-
-function problem(code: Code, span: Span, message: string): Diagnostic {
-  return { code, severity: "error", message, span };
-}
-
-class Reader {
-  private at = 0;
-  constructor(
-    private readonly tokens: Token[],
-    private readonly diagnostics: Diagnostic[],
-    private readonly end: number,
-  ) {}
-
-  peek(offset = 0): Token | undefined {
-    return this.tokens[this.at + offset];
-  }
-
-  next(): Token | undefined {
-    return this.tokens[this.at++];
-  }
-
-  is(text: string): boolean {
-    const t = this.peek();
-    return t !== undefined && (t.kind === "word" || t.kind === "punct") && t.text === text;
-  }
-
-  eat(text: string): boolean {
-    if (!this.is(text)) return false;
-    this.at++;
-    return true;
-  }
-
-  here(): Span {
-    const t = this.peek();
-    return t === undefined ? { start: this.end, end: this.end } : t.span;
-  }
-
-  fail(message: string, span: Span = this.here()): undefined {
-    this.diagnostics.push(problem("test-syntax", span, message));
-    return undefined;
-  }
-
-  /** After an unknown word: reports it once and skips to the next of `words` or the block's `}`. */
-  skipUnknown(message: string, words: readonly string[]): void {
-    this.fail(message);
-    this.at++;
-    while (this.peek() !== undefined && !this.is("}") && !words.some((w) => this.is(w))) this.at++;
-  }
-
-  expect(text: string, what: string): boolean {
-    if (this.eat(text)) return true;
-    this.fail(`Expected ${what}.`);
-    return false;
-  }
-
-  take(kind: Token["kind"], what: string): Token | undefined {
-    const t = this.peek();
-    if (t?.kind === kind) {
-      this.at++;
-      return t;
-    }
-    return this.fail(`Expected ${what}.`);
-  }
-
-  /** Skips a block whose `{` was just read, its closing `}` included. */
-  skipBlockAndClose(): void {
-    this.skipBlock();
-    this.eat("}");
-  }
-
-  /** Skips to the `}` closing the block the reader is in (nested blocks skipped whole). */
-  skipBlock(): void {
-    let depth = 0;
-    for (let t = this.peek(); t !== undefined; t = this.peek()) {
-      if (t.text === "}" && t.kind === "punct") {
-        if (depth === 0) return;
-        depth--;
-      } else if (t.text === "{" && t.kind === "punct") depth++;
-      this.at++;
-    }
-  }
 }
 
 function artifacts(r: Reader, what: string): TestArtifact[] {
@@ -254,6 +142,36 @@ function names(r: Reader): { name: string; span: Span }[] {
   return out;
 }
 
+const STEP_WORDS = ["by", "consumes", "produces", "runs", "attests", "identity", "issuer"];
+
+function located(r: Reader, what: string): Located | undefined {
+  const t = r.take("string", what);
+  return t === undefined ? undefined : { path: t.value, span: t.span };
+}
+
+/** `parameter NAME = "VALUE"` after its keyword, into `into`. */
+function parameter(r: Reader, into: Record<string, string>): void {
+  const name = r.take("word", 'the parameter\'s name, e.g. parameter version = "1.4.0"');
+  if (name === undefined || !r.expect("=", "`=` and the parameter's value")) return;
+  const value = r.take("string", "the parameter's value as a string");
+  if (value !== undefined) into[name.text] = value.value;
+}
+
+/** The folder and file statements a test and the file's top share (`parameters`, `trusted-root`). */
+function fileStatement(r: Reader, word: string, into: { parameters?: Located; trustedRoot?: Located }): boolean {
+  if (word === "parameters") {
+    const v = located(r, 'the parameters file as a string, e.g. parameters "parameters.json"');
+    if (v !== undefined) into.parameters = v;
+    return true;
+  }
+  if (word === "trusted-root") {
+    const v = located(r, 'the trusted root file as a string, e.g. trusted-root "trusted_root.json"');
+    if (v !== undefined) into.trustedRoot = v;
+    return true;
+  }
+  return false;
+}
+
 function stepBlock(r: Reader, name: Token): StepEvidence {
   const ev: StepEvidence = { step: name.text, by: [], materials: [], products: [], span: name.span };
   if (!r.expect("{", `\`{\` after \`step ${name.text}\``)) return ev;
@@ -264,7 +182,14 @@ function stepBlock(r: Reader, name: Token): StepEvidence {
     else if (r.eat("runs")) {
       const cmd = command(r);
       if (cmd !== undefined) ev.command = cmd;
-    } else r.skipUnknown("Expected `by`, `consumes`, `produces` or `runs` in a step's evidence.", ["by", "consumes", "produces", "runs"]);
+    } else if (r.is("attests")) {
+      const claim = attestsClause(r, (r.next() as Token).span);
+      if (claim !== undefined) ev.attests = claim;
+    } else if (r.is("identity") || r.is("issuer")) {
+      const word = (r.next() as Token).text as "identity" | "issuer";
+      const value = located(r, word === "identity" ? 'the SAN the keyless signer\'s certificate names, e.g. identity "https://github.com/acme/app/.github/workflows/other.yml@refs/heads/main"' : 'the OIDC issuer, e.g. issuer "https://accounts.example.com"');
+      if (value !== undefined) ev[word] = value;
+    } else r.skipUnknown("Expected `by`, `consumes`, `produces`, `runs`, `attests`, `identity` or `issuer` in a step's evidence.", STEP_WORDS);
   }
   r.expect("}", `\`}\` closing \`step ${name.text}\``);
   return ev;
@@ -311,6 +236,8 @@ function expectation(r: Reader, start: Span): ExpectedVerdict | undefined {
 }
 
 interface RawTest extends PolicyTest {
+  parameterValues: Record<string, string>;
+  omittedParameters: string[];
   base?: { name: string; span: Span };
   omitted: string[];
 }
@@ -318,7 +245,7 @@ interface RawTest extends PolicyTest {
 function testBlock(r: Reader, start: Span): RawTest | undefined {
   const name = r.take("string", 'the test\'s name as a string, e.g. test "a tampered image is rejected" {');
   if (name === undefined) return undefined;
-  const test: RawTest = { name: name.value, steps: [], inspections: [], omitted: [], span: start, nameSpan: name.span };
+  const test: RawTest = { name: name.value, steps: [], inspections: [], omitted: [], parameterValues: {}, omittedParameters: [], span: start, nameSpan: name.span };
   if (r.eat("extends")) {
     const base = r.take("string", "the name of the test this one starts from");
     if (base !== undefined) test.base = { name: base.value, span: base.span };
@@ -332,16 +259,28 @@ function testBlock(r: Reader, start: Span): RawTest | undefined {
       if (t.text === "step") test.steps.push(stepBlock(r, item));
       else test.inspections.push(inspectionBlock(r, item));
     } else if (t.kind === "word" && t.text === "omit") {
-      const item = r.take("word", "the step whose links to leave out");
+      if (r.eat("parameter")) {
+        const p = r.take("word", "the parameter to leave out, e.g. omit parameter version");
+        if (p !== undefined) test.omittedParameters.push(p.text);
+        continue;
+      }
+      const item = r.take("word", "the step whose evidence to leave out (or `parameter NAME`)");
       if (item !== undefined) test.omitted.push(item.text);
     } else if (t.kind === "word" && t.text === "links") {
-      const dir = r.take("string", 'the links folder as a string, e.g. links "chain"');
-      if (dir !== undefined) test.links = { path: dir.value, span: dir.span };
+      const dir = located(r, 'the links folder as a string, e.g. links "chain"');
+      if (dir !== undefined) test.links = dir;
+    } else if (t.kind === "word" && t.text === "attestations") {
+      const dir = located(r, 'the attestations folder as a string, e.g. attestations "attestations"');
+      if (dir !== undefined) test.attestations = dir;
+    } else if (t.kind === "word" && t.text === "parameter") {
+      parameter(r, test.parameterValues);
+    } else if (t.kind === "word" && fileStatement(r, t.text, test)) {
+      // read
     } else if (t.kind === "word" && t.text === "expect") {
       const verdict = expectation(r, t.span);
       if (verdict !== undefined) test.expect = verdict;
     } else {
-      r.fail("Expected `step`, `inspection`, `omit`, `links` or `expect` in a test.", t.span);
+      r.fail("Expected `step`, `inspection`, `omit`, `links`, `attestations`, `parameter`, `parameters`, `trusted-root` or `expect` in a test.", t.span);
       if (t.text === "{") r.skipBlockAndClose();
     }
   }
@@ -360,7 +299,7 @@ function merge<T>(base: readonly T[], own: readonly T[], key: (t: T) => string, 
 export function parseTestFile(text: string): PolicyTestFile {
   const diagnostics: Diagnostic[] = [];
   const r = new Reader(tokenize(text, diagnostics), diagnostics, text.length);
-  const out: PolicyTestFile = { outsiders: [], params: {}, tests: [], diagnostics };
+  const out: PolicyTestFile = { outsiders: [], params: {}, parameterValues: {}, tests: [], diagnostics };
   const byName = new Map<string, PolicyTest>();
   while (r.peek() !== undefined) {
     const t = r.next() as Token;
@@ -372,6 +311,10 @@ export function parseTestFile(text: string): PolicyTestFile {
       if (name === undefined || !r.expect("=", "`=` and the param's value")) continue;
       const value = r.take("string", "the param's value as a string");
       if (value !== undefined) out.params[name.text] = value.value;
+    } else if (t.kind === "word" && t.text === "parameter") {
+      parameter(r, out.parameterValues);
+    } else if (t.kind === "word" && fileStatement(r, t.text, out)) {
+      // read
     } else if (t.kind === "word" && t.text === "outsider") {
       out.outsiders.push(...names(r).map((n) => n.name));
     } else if (t.kind === "word" && t.text === "test") {
@@ -385,14 +328,20 @@ export function parseTestFile(text: string): PolicyTestFile {
         else {
           test.steps = merge(from.steps, test.steps, (s) => s.step, omitted);
           test.inspections = merge(from.inspections, test.inspections, (s) => s.inspection);
-          if (from.links !== undefined && test.links === undefined) test.links = from.links;
+          test.links ??= from.links;
+          test.attestations ??= from.attestations;
+          test.parameters ??= from.parameters;
+          test.trustedRoot ??= from.trustedRoot;
+          const given = Object.keys(test.parameterValues);
+          test.parameterValues = { ...from.parameterValues, ...test.parameterValues };
+          test.omittedParameters = [...(from.omittedParameters ?? []).filter((p) => !given.includes(p)), ...test.omittedParameters];
         }
       } else if (omitted.length > 0) test.steps = test.steps.filter((s) => !omitted.includes(s.step));
       if (test.expect === undefined) diagnostics.push(problem("test-syntax", test.nameSpan, "This test says no verdict: add `expect pass` or `expect fail CODE at STEP`."));
       byName.set(test.name, test);
       out.tests.push(test);
     } else {
-      r.fail("Expected `policy`, `param`, `outsider` or `test` at the top of a test file.", t.span);
+      r.fail("Expected `policy`, `param`, `parameter`, `parameters`, `trusted-root`, `outsider` or `test` at the top of a test file.", t.span);
       if (t.text === "{") r.skipBlockAndClose();
     }
   }
