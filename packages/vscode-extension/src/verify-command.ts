@@ -6,9 +6,9 @@
 // lines it touched (and drops their problems), shifts the others with the text, and saving
 // re-verifies against the same folder (`totem.verifyOnSave`, default on). "Simulate With Inspections"
 // is the same with the inspections run, in a scratch copy of the folder.
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import type { SimulatedRule, SimulateParams, SimulateResult } from "./protocol.js";
@@ -286,7 +286,7 @@ export async function verifyPolicy(
   folder: vscode.Uri,
   inspections = false,
 ): Promise<TraceView | undefined> {
-  const params: SimulateParams = { uri: policy.uri.toString(), linksDir: folder.fsPath };
+  const params: SimulateParams = { uri: policy.uri.toString(), linksDir: folder.fsPath, ...attestationTrust(policy, folder) };
   let scratch: vscode.Uri | undefined;
   if (inspections) {
     scratch = vscode.Uri.file(mkdtempSync(join(tmpdir(), "totem-simulate-")));
@@ -307,6 +307,26 @@ export async function verifyPolicy(
   }
 }
 
+/**
+ * The trusted root and parameters files for a policy of target "ite-10" (the server ignores them for
+ * other targets): the settings `totem.trustedRoot` / `totem.attestationParameters` (relative to the
+ * policy), else `trusted_root.json` / `parameters.json` beside the policy (the root also in the
+ * folder's parent), as `totem verify --trusted-root --substitute-parameters` would be given them.
+ */
+function attestationTrust(policy: vscode.TextDocument, folder: vscode.Uri): Pick<SimulateParams, "trustedRoot" | "parameters"> {
+  if (policy.uri.scheme !== "file") return {};
+  const config = vscode.workspace.getConfiguration("totem", policy.uri);
+  const beside = dirname(policy.uri.fsPath);
+  const pick = (setting: string, candidates: string[]) => {
+    const configured = config.get<string>(setting, "");
+    if (configured) return resolve(beside, configured);
+    return candidates.find((c) => existsSync(c));
+  };
+  const trustedRoot = pick("trustedRoot", [join(beside, "trusted_root.json"), join(dirname(folder.fsPath), "trusted_root.json")]);
+  const parameters = pick("attestationParameters", [join(beside, "parameters.json")]);
+  return { ...(trustedRoot ? { trustedRoot } : {}), ...(parameters ? { parameters } : {}) };
+}
+
 /** Runs the command (with `inspections`: Simulate With Inspections); the shown result, or undefined when cancelled or failed. */
 export async function verifyLinks(
   client: LanguageClient | undefined,
@@ -317,7 +337,7 @@ export async function verifyLinks(
   const policy = activePolicy("verify links against it");
   if (policy === undefined) return undefined;
   const folder = await pickUri(linksFolder, {
-    title: "Totem: choose the folder holding the links (*.link)",
+    title: "Totem: choose the folder holding the links (*.link), or the attestations for an ite-10 policy",
     openLabel: "Verify",
     canSelectFiles: false,
     canSelectFolders: true,

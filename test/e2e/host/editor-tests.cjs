@@ -89,6 +89,27 @@ module.exports = (test) => {
     }
   });
 
+  test("host: Verify against an attestations folder verifies an ite-10 policy with the trusted root and parameters beside it", async () => {
+    const dir = path.join(EXAMPLES, "gha-attestations");
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, "release.totem")));
+    await vscode.window.showTextDocument(doc);
+    try {
+      // trusted_root.json and parameters.json lie beside the policy: the keyless build bundle and the
+      // {tag}/{version} placeholders need them, so the pass proves they were passed to the server.
+      const result = await vscode.commands.executeCommand("totem.verifyLinks", vscode.Uri.file(path.join(dir, "attestations")));
+      assert.ok(result, "the command produced no result");
+      assert.equal(result.passed, true, result.problems.join(" | "));
+      assert.match(api().verification.statusText() ?? "", /verified/);
+      // Another folder (the demo's classic links, signed by keys this policy does not know) fails it.
+      const other = await vscode.commands.executeCommand("totem.verifyLinks", fileUri("links"));
+      assert.equal(other.passed, false);
+      assert.ok(other.problems.some((p) => /package\..*\.link: no functionary of the layout signed it/.test(p)), `no problem names the unknown signer: ${other.problems.join(" | ")}`);
+    } finally {
+      await vscode.commands.executeCommand("totem.clearVerification");
+      await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+    }
+  });
+
   test("host: every snippet ends every rule list with disallow \"*\" and compiles without rule warnings", async () => {
     for (const name of ["Layout", "Step", "Inspection", "Rule set", "Materials block", "Products block", "Attestation step"]) {
       const doc = await vscode.workspace.openTextDocument({ language: "totem", content: "" });
