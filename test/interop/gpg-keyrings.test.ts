@@ -98,6 +98,19 @@ describe("GPG functionaries named by fingerprint from a keyring or a GnuPG home"
     expect(t.status, t.stdout + t.stderr).toBe(0);
   });
 
+  it("diffs policies with keyring keys: the same key is no change, carl for alice is a key change", () => {
+    writeFileSync(join(work, "swapped.totem"), policy(fpr.carl as string, fpr.bob as string));
+    const same = exec([...TOTEM, "diff", "root.totem", "root.totem", "--format", "json"], { cwd: work });
+    expect(same.status, same.stderr).toBe(0);
+    expect((JSON.parse(same.stdout) as { changes: unknown[] }).changes).toEqual([]);
+    const swapped = exec([...TOTEM, "diff", "root.totem", "swapped.totem", "--format", "json"], { cwd: work });
+    expect(swapped.status, swapped.stderr).toBe(0);
+    const changes = (JSON.parse(swapped.stdout) as { changes: { kind: string; subject: string; reason: string }[] }).changes;
+    expect(changes.map((c) => [c.kind, c.subject])).toEqual([["key-replaced", "step write"]]);
+    const short = (who: string) => (fpr[who] as string).toLowerCase().slice(0, 8);
+    expect(changes[0]?.reason).toContain(`${short("alice")} → ${short("carl")}`);
+  });
+
   it("reports a fingerprint the keyring does not hold, and a file that is not a keyring, on the key", () => {
     const text = policy(fpr.alice as string, fpr.bob as string)
       .replace(`"${fpr.alice}" from "keyring.asc"`, `"${"AB".repeat(20)}" from "keyring.asc"`)

@@ -20,6 +20,7 @@ import { readBytes, userPath } from "../io.js";
 import { collectParam } from "../params.js";
 import { type Io, ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled, escapeForTerminal, makeStyle } from "../terminal.js";
+import { keyringKeys } from "../gpg-keyrings.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
 import { looksLikeJson, readSignedLayout } from "./signed-layout.js";
 
@@ -74,7 +75,7 @@ function namesOf(text: string, snapshot: PolicySnapshot): Map<string, string> {
 }
 
 /** One side as a snapshot, and the params it declares (none for a layout). */
-function readSide(file: string, io: Io, now: Date, params: SideParams): { snapshot: PolicySnapshot; declared: string[] } {
+async function readSide(file: string, io: Io, now: Date, params: SideParams): Promise<{ snapshot: PolicySnapshot; declared: string[] }> {
   const given = userPath(io.cwd, file);
   const { shown } = given;
   const bytes = readBytes(given.path, "policy or layout", shown);
@@ -86,6 +87,7 @@ function readSide(file: string, io: Io, now: Date, params: SideParams): { snapsh
   }
   const checked = checkPolicy(given, io, {
     now,
+    gpgKeys: await keyringKeys(given, io, { ...params.shared, ...params.own }),
     ...(params.own === undefined ? {} : { params: params.own }),
     ...(params.shared === undefined ? {} : { sharedParams: params.shared }),
   });
@@ -137,8 +139,8 @@ export function register(program: Command): void {
     .action(async (oldFile: string, newFile: string, opts: DiffFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const now = resolveNow(opts.now, io);
-      const before = readSide(oldFile, io, now, { shared: opts.param, own: opts.paramOld });
-      const after = readSide(newFile, io, now, { shared: opts.param, own: opts.paramNew });
+      const before = await readSide(oldFile, io, now, { shared: opts.param, own: opts.paramOld });
+      const after = await readSide(newFile, io, now, { shared: opts.param, own: opts.paramNew });
       for (const name of Object.keys(opts.param ?? {})) {
         if (!before.declared.includes(name) && !after.declared.includes(name)) throw new UsageError(`--param ${name}: neither ${oldFile} nor ${newFile} declares param "${name}"`);
       }
