@@ -51,7 +51,7 @@ const GOOD = `test "the chain passes" {
 describe("totem test", () => {
   it("runs every example's tests, covering each step with an attack, and they pass", async () => {
     const r = await runCli(["test", ...NOW], { cwd: join(ROOT, "examples") });
-    expect(r.stderr).toBe("29 tests in 3 files: 29 passed\n");
+    expect(r.stderr).toBe("43 tests in 4 files: 43 passed\n");
     expect(r.code).toBe(0);
     golden("examples.txt", r.stdout);
   });
@@ -112,7 +112,7 @@ test "expects a failure of a chain that verifies" extends "the chain passes" {
     const file = testFile("broken.totem-test", `policy "small.totem"\ntest "t" {\n  step build { makes "app" }\n  expect pass\n}\n`);
     const r = await runCli(["test", file, ...NOW], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("broken.totem-test:3:16: error[test-syntax] Expected `by`, `consumes`, `produces` or `runs` in a step's evidence.");
+    expect(r.stderr).toContain("broken.totem-test:3:16: error[test-syntax] Expected `by`, `consumes`, `produces`, `runs`, `attests`, `identity` or `issuer` in a step's evidence.");
     expect(r.stdout).toContain("ERR  t\n       broken.totem-test has errors (see above); its tests did not run");
   });
 

@@ -28,11 +28,19 @@ import {
   signMetablock,
   verifyChain,
 } from "@totem/engine";
+import { type Authority, makeAuthority } from "@totem/node-io";
 import { readBytes } from "../io.js";
 
 /** Test keys made on first use, one per name, for one `totem test` run. Never written anywhere. */
 export class TestKeys {
   private readonly keys = new Map<string, PrivateKeyMaterial>();
+  private authority?: Authority;
+
+  /** The run's test Sigstore (a CA and a log key, node-io's test-sigstore.ts): keyless signers' certificates chain to it. */
+  sigstore(): Authority {
+    this.authority ??= makeAuthority();
+    return this.authority;
+  }
 
   /** The key of a functionary, an outsider, or (`""`) the layout owner. */
   of(name: string): PrivateKeyMaterial {
@@ -52,11 +60,13 @@ export class EvidenceError extends Error {}
 
 const encoder = new TextEncoder();
 
-function hashOf(content: string): HashDict {
+/** The digest a content tag stands for. */
+export function hashOf(content: string): HashDict {
   return { sha256: createHash("sha256").update(content, "utf8").digest("hex") };
 }
 
-function dict(list: readonly TestArtifact[]): Record<string, HashDict> {
+/** Test artifacts as a link's artifact dict (path → digest of its content tag). */
+export function dict(list: readonly TestArtifact[]): Record<string, HashDict> {
   const out: Record<string, HashDict> = {};
   for (const a of list) out[a.path] = hashOf(a.content);
   return out;
@@ -95,7 +105,8 @@ interface Chain {
   inspections?: Map<string, InspectionOutcome>;
 }
 
-function signLink(link: Link, key: PrivateKeyMaterial, target: Target): Uint8Array {
+/** A link's Metablock file bytes, signed by `key`, as `totem run` writes it. */
+export function signLink(link: Link, key: PrivateKeyMaterial, target: Target): Uint8Array {
   return encoder.encode(envelopeToText(signMetablock(linkToJson(link), [key], target)));
 }
 

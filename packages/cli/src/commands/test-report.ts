@@ -1,9 +1,25 @@
 // What `totem test` reports: each test's outcome (its expectation met or not, or an error in its
 // evidence), for people (text), programs (JSON, version 1) and CI (JUnit XML). docs/testing.md.
 import type { ExpectedVerdict } from "@totem/dsl";
-import type { Failure, VerificationResult, Warning } from "@totem/engine";
+import type { RuleRef } from "@totem/engine";
 import { escapeForTerminal } from "../terminal.js";
 import { plural } from "../words.js";
+
+/** A finding of a verdict: a link chain's failure (with its stage), or an attestation layout's (stage null: it has no numbered stages). */
+export interface TestFinding {
+  stage: number | null;
+  code: string;
+  message: string;
+  step?: string;
+  rule?: RuleRef;
+}
+
+/** What `totem test` compares with an expectation: the engine's verifyChain result, or its verifyAttestations verdict. */
+export interface TestVerdict {
+  passed: boolean;
+  failures: readonly TestFinding[];
+  warnings: readonly Omit<TestFinding, "rule">[];
+}
 
 /** One test's outcome. */
 export interface TestOutcome {
@@ -11,7 +27,7 @@ export interface TestOutcome {
   /** passed: the verdict was the expected one; failed: it was not; error: no verdict (bad evidence, a policy with errors). */
   status: "passed" | "failed" | "error";
   expected?: ExpectedVerdict;
-  result?: VerificationResult;
+  result?: TestVerdict;
   /** Why it failed or could not run, in one sentence. */
   message?: string;
 }
@@ -24,7 +40,7 @@ export interface FileOutcome {
 }
 
 /** `rule-disallow at sbom materials rule 2`: a failure's code and place, as `expect fail` writes it. */
-export function failurePlace(f: Pick<Failure, "code" | "step" | "rule">): string {
+export function failurePlace(f: Pick<TestFinding, "code" | "step" | "rule">): string {
   let out = f.code;
   if (f.step !== undefined) out += ` at ${f.step}`;
   if (f.rule !== undefined) out += ` ${f.rule.side} rule ${f.rule.index + 1}`;
@@ -43,7 +59,7 @@ export function expectedText(e: ExpectedVerdict): string {
 }
 
 /** Whether a failure is the one an `expect fail …` describes (every field written must agree). */
-function failureMatches(e: Extract<ExpectedVerdict, { kind: "fail" }>, f: Failure): boolean {
+function failureMatches(e: Extract<ExpectedVerdict, { kind: "fail" }>, f: TestFinding): boolean {
   return (
     (e.code === undefined || e.code === f.code) &&
     (e.at === undefined || e.at === f.step) &&
@@ -53,7 +69,7 @@ function failureMatches(e: Extract<ExpectedVerdict, { kind: "fail" }>, f: Failur
 }
 
 /** Compares a verdict with the expectation; the message says what differed. */
-export function judge(expected: ExpectedVerdict, result: VerificationResult): { status: TestOutcome["status"]; message?: string } {
+export function judge(expected: ExpectedVerdict, result: TestVerdict): { status: TestOutcome["status"]; message?: string } {
   const first = result.failures[0];
   if (expected.kind === "pass") {
     if (result.passed) return { status: "passed" };
@@ -84,7 +100,7 @@ export function summaryText(files: readonly FileOutcome[]): string {
   return `${plural(t.tests, "test")} in ${plural(files.length, "file")}: ${parts.join(", ")}`;
 }
 
-function warningText(w: Warning): string {
+function warningText(w: TestVerdict["warnings"][number]): string {
   return `${w.code}${w.step === undefined ? "" : ` at ${w.step}`}`;
 }
 

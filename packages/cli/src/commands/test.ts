@@ -1,16 +1,19 @@
 // `totem test [PATH…] [--format text|json|junit] [--now TIME]`: runs the policy tests of
 // `*.totem-test` files (docs/testing.md). Each test's chain is built with test keys (test-chain.ts)
-// and verified by the engine's verifyChain; the verdict is compared with the test's `expect`.
+// and verified by the engine's verifyChain — or, for a policy of target "ite-10", its attestations
+// (test-attestations.ts) by verifyAttestations; the verdict is compared with the test's `expect`.
 import { readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { parseTestFile } from "@totem/dsl";
+import { lowerAttestations, parseTestFile, targetsIte10, testTargetProblems } from "@totem/dsl";
+import { celParser } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { EXIT, UsageError } from "../errors.js";
-import { type UserPath, beside, foundIn, readText, userPath } from "../io.js";
+import { type UserPath, beside, foundIn, keyReaderFor, readText, userPath } from "../io.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { collectParam } from "../params.js";
 import { colorEnabled } from "../terminal.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
+import { runAttestationTest } from "./test-attestations.js";
 import { EvidenceError, runTest, TestKeys } from "./test-chain.js";
 import { type FileOutcome, judge, renderJson, renderJunit, renderText, summaryText } from "./test-report.js";
 import { keyringKeys } from "../gpg-keyrings.js";
@@ -78,6 +81,7 @@ export function register(program: Command): void {
       }
       if (files.length === 0) throw new UsageError(`no ${TEST_EXTENSION} files found in ${paths.length === 0 ? "." : paths.join(", ")}`, "(see totem test --help)");
       const keys = new TestKeys();
+      const celSyntax = await celParser();
       const outcomes: FileOutcome[] = [];
       const color = colorEnabled(io.stderrIsTTY, io.env);
       for (const { path, shown: uri } of files) {
@@ -96,7 +100,7 @@ export function register(program: Command): void {
           continue;
         }
         const params = { ...parsed.params, ...(opts.param ?? {}) };
-        const checked = checkPolicy(policy, io, { now, params, gpgKeys: await keyringKeys(policy, io, params) });
+        const checked = checkPolicy(policy, io, { now, params, celSyntax, gpgKeys: await keyringKeys(policy, io, params) });
         const errors = checked.diagnostics.filter((d) => d.severity === "error");
         const layout = checked.lowered.layout;
         if (errors.length > 0 || layout === undefined) {
@@ -104,12 +108,27 @@ export function register(program: Command): void {
           broken(`the policy ${policy.shown} has errors (see above); its tests did not run`);
           continue;
         }
+        const ite10 = targetsIte10(checked.lowered.analysis.file.layout);
+        const unsupported = testTargetProblems(parsed, ite10);
+        if (unsupported.length > 0) {
+          writeCodeFrames([{ uri, text, diagnostics: unsupported }], io.stderr, color);
+          broken(`${uri} describes evidence its policy's target has no place for (see above); its tests did not run`);
+          continue;
+        }
+        const attestations = ite10 ? lowerAttestations(checked.lowered.analysis, { readKey: keyReaderFor(policy.path), now, params }) : undefined;
+        if (attestations !== undefined && attestations.layout === undefined) {
+          writeCodeFrames([{ ...checked, diagnostics: attestations.diagnostics }], io.stderr, color);
+          broken(`the policy ${policy.shown} has errors (see above); its tests did not run`);
+          continue;
+        }
         const ctx = { layout, file: checked.lowered.analysis.file, target: checked.lowered.target, keys, outsiders: parsed.outsiders, now, dir: dirname(path) };
+        const attestationCtx =
+          attestations?.layout === undefined ? undefined : { layout: attestations.layout, inToto: layout, keyids: attestations.keyids ?? {}, keys, file: parsed, now, dir: dirname(path) };
         for (const test of parsed.tests) {
           const expected = test.expect;
           if (expected === undefined) continue;
           try {
-            const result = await runTest(test, ctx);
+            const result = attestationCtx === undefined ? await runTest(test, ctx) : await runAttestationTest(test, attestationCtx);
             outcome.tests.push({ name: test.name, expected, result, ...judge(expected, result) });
           } catch (error) {
             if (!(error instanceof EvidenceError)) throw error;

@@ -20,12 +20,19 @@ export interface AttestationFlags {
   quiet?: boolean;
 }
 
-/** Every file of the attestations folder (node-io's reader, shared with the language server's simulate). */
-function readFolder(dir: string, shown: string): AttestationFile[] {
+/** Every file of the attestations folder (node-io's reader, shared with the language server's simulate and `totem test`). */
+export function readFolder(dir: string, shown: string): AttestationFile[] {
   const read = readAttestationFolder(dir);
   if (read.ok) return read.value;
   if (read.error.kind === "unreadable") throw new InputError(`cannot read attestation '${shown}/${read.error.name}': not a readable regular file within the size limit`);
   throw new InputError(`the attestations in '${shown}' exceed ${ATTESTATIONS_TOTAL_LIMIT} bytes in all; split the folder`);
+}
+
+/** A JSON input of attestation verification (parameters, a trusted root); unreadable or malformed: InputError. */
+export function readAttestJsonFile(path: string, shown: string, what: "parameters" | "trusted root"): JsonValue {
+  const json = parseAttestJson(readBytes(path, what, shown, "policy"), what === "parameters" ? "parameters file" : what);
+  if (!json.ok) throw new InputError(`cannot read ${what} '${shown}': ${json.error.message}`);
+  return json.value;
 }
 
 function report(verdict: AttestationVerdict, layout: string): string {
@@ -46,9 +53,7 @@ export async function verifyWithAttestations(flags: AttestationFlags, cmd: Comma
   if (!parsed.ok) throw new InputError(`cannot read attestation layout '${shownLayout}': ${parsed.error.message} (at ${parsed.error.path})`);
   let parameters: Parameters<typeof substituteParameters>[1] = {};
   if (flags.substituteParameters !== undefined) {
-    const json = parseAttestJson(readBytes(resolveFrom(io.cwd, flags.substituteParameters), "parameters", flags.substituteParameters, "policy"), "parameters file");
-    if (!json.ok) throw new InputError(`cannot read parameters '${flags.substituteParameters}': ${json.error.message}`);
-    parameters = json.value;
+    parameters = readAttestJsonFile(resolveFrom(io.cwd, flags.substituteParameters), flags.substituteParameters, "parameters");
   }
   const substituted = substituteParameters(parsed.value, parameters);
   if (!substituted.ok) {
@@ -61,11 +66,7 @@ export async function verifyWithAttestations(flags: AttestationFlags, cmd: Comma
   }
   const layout = substituted.value;
   let trustedRoot: JsonValue | undefined;
-  if (flags.trustedRoot !== undefined) {
-    const json = parseAttestJson(readBytes(resolveFrom(io.cwd, flags.trustedRoot), "trusted root", flags.trustedRoot, "policy"), "trusted root");
-    if (!json.ok) throw new InputError(`cannot read trusted root '${flags.trustedRoot}': ${json.error.message}`);
-    trustedRoot = json.value;
-  }
+  if (flags.trustedRoot !== undefined) trustedRoot = readAttestJsonFile(resolveFrom(io.cwd, flags.trustedRoot), flags.trustedRoot, "trusted root");
   const dir = resolveFrom(io.cwd, flags.attestations);
   const verdict = await verifyAttestations(layout, readFolder(dir, flags.attestations), now, trustedRoot === undefined ? {} : { trustedRoot });
   if (flags.json) {

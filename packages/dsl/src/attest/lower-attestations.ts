@@ -31,6 +31,8 @@ export interface AttestationLowerResult {
   layout?: AttestationLayout;
   /** Lowering's own diagnostics (key files, params, rules an attestation layout cannot write). */
   diagnostics: Diagnostic[];
+  /** Key functionary name → its keyID in the layout (in-toto 1.3 keyids); keyless ones are named by their own name. */
+  keyids?: Record<string, string>;
 }
 
 class AttestationLowerer {
@@ -114,7 +116,7 @@ export function lowerAttestations(analysis: Pick<Analysis, "file" | "symbols" | 
   // No requested target: the policy's "ite-10" lowers keys as in-toto-1.3 does (compileTarget).
   const { target: _target, ...rest } = opts;
   const lowered = lowerAnalysis(analysis, rest);
-  const out: AttestationLowerResult = { diagnostics: lowered.diagnostics };
+  const out: AttestationLowerResult = { diagnostics: lowered.diagnostics, ...(lowered.keyids === undefined ? {} : { keyids: lowered.keyids }) };
   const file: PolicyFile = analysis.file;
   const layout = lowered.layout;
   if (layout === undefined || file.layout === undefined) return out;
