@@ -47,9 +47,11 @@ export interface LowerOptions {
    * `key gpg "FINGERPRINT" from "path"`, relative to the policy): the key, a message saying why it
    * is not there (unknown fingerprint, not a keyring), or undefined when `path` cannot be read.
    * Reading keyrings is asynchronous (openpgp), so callers resolve `gpgKeyRefs` first. Without it,
-   * such functionaries are `key-unreadable`.
+   * such functionaries are `key-unreadable`. A caller that reads in the background (the language
+   * server) answers null while the key is not read yet: no diagnostic, and no layout is made (a
+   * layout without that key must never be previewed or signed); it lowers again once it has read it.
    */
-  readGpgKey?(path: string, fingerprint: string): PublicKey | string | undefined;
+  readGpgKey?(path: string, fingerprint: string): PublicKey | string | undefined | null;
 }
 
 /** Where each part of the layout comes from, for mapping verification failures back to source. */
@@ -65,7 +67,7 @@ export interface SourceMap {
 
 /** The outcome of lowering. */
 export interface LowerResult {
-  /** The layout; undefined when any error was reported. */
+  /** The layout; undefined when any error was reported or a keyring key is not read yet (readGpgKey answered null). */
   layout?: Layout;
   /** The target the layout (and its keyids) was made for. */
   target: Target;
@@ -109,6 +111,8 @@ class Lowerer {
   readonly sourceMap: SourceMap = { items: {}, rules: {} };
   /** functionary name → keyid (first declaration wins, as for name resolution). */
   readonly keyids = new Map<string, string>();
+  /** Whether a keyring key is not read yet (LowerOptions.readGpgKey answered null): no layout. */
+  pendingKeys = false;
 
   constructor(
     private readonly ctx: CheckContext,
@@ -158,6 +162,10 @@ class Lowerer {
       return undefined;
     }
     const found = this.opts.readGpgKey(path, fingerprint);
+    if (found === null) {
+      this.pendingKeys = true;
+      return undefined;
+    }
     if (found === undefined) {
       this.diagnostics.push(diagnostic("key-unreadable", key.path.span, `The keyring "${path}" of functionary "${f.name.text}" cannot be read: check the path (it is relative to the policy).`));
       return undefined;
@@ -315,7 +323,7 @@ class Lowerer {
  * Lowers an analyzed policy to an in-toto layout: the analysis' symbols and diagnostics are used as
  * they are — no check runs again. The result's diagnostics are lowering's own only (phase "lower":
  * key files, target); `mergeDiagnostics` adds them to the analysis'. `layout` is present only when
- * neither has an error. `keysOnly` lowers just what those diagnostics depend on — constants, target
+ * neither has an error and no keyring key is pending. `keysOnly` lowers just what those diagnostics depend on — constants, target
  * and functionaries — which is all the editor needs on each keystroke. Never throws.
  */
 export function lowerAnalysis(analysis: Pick<Analysis, "file" | "symbols" | "diagnostics">, opts: LowerOptions & { keysOnly?: boolean }): LowerResult {
@@ -331,7 +339,7 @@ export function lowerAnalysis(analysis: Pick<Analysis, "file" | "symbols" | "dia
     const diagnostics = sortDiagnostics([...(mismatch ? [mismatch] : []), ...lowerer.diagnostics, ...unset]);
     const result: LowerResult = { target, diagnostics, sourceMap: lowerer.sourceMap, keyids: Object.fromEntries(lowerer.keyids) };
     const failed = [...analysis.diagnostics, ...diagnostics].some((d) => d.severity === "error");
-    if (layout !== undefined && !opts.keysOnly && !failed) result.layout = layout;
+    if (layout !== undefined && !opts.keysOnly && !failed && !lowerer.pendingKeys) result.layout = layout;
     return result;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

@@ -29,7 +29,7 @@ layout "gpg" {
 }
 `;
 
-const compile = (readGpgKey?: (path: string, fingerprint: string) => PublicKey | string | undefined) =>
+const compile = (readGpgKey?: (path: string, fingerprint: string) => PublicKey | string | undefined | null) =>
   compilePolicy(SOURCE, { readKey: () => undefined, now: new Date("2026-01-01T00:00:00Z"), ...(readGpgKey ? { readGpgKey } : {}) });
 const codes = (r: ReturnType<typeof compile>) => r.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
 
@@ -53,5 +53,11 @@ describe("GPG keys named by fingerprint from a keyring", () => {
     );
     expect(codes(compile(() => undefined))[0]).toContain('key-unreadable: The keyring "keys/team.asc" of functionary "alice" cannot be read');
     expect(codes(compile())[0]).toContain(`totem gpg-key ${FPR} --from keys/team.asc`);
+  });
+
+  it("reports nothing and makes no layout while the caller has not read a key yet (null)", () => {
+    const r = compile(() => null);
+    expect(r.diagnostics.filter((d) => d.code === "key-unreadable" || d.code === "key-invalid")).toEqual([]);
+    expect(r.layout).toBeUndefined();
   });
 });
