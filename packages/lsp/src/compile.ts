@@ -1,5 +1,5 @@
 // Lowering of open documents to in-toto layouts. Two uses, cached per document snapshot (and dropped
-// when a key file or a setting changes):
+// when a key file or a setting changes, or a keyring read in the background ends):
 // - `diagnosticsOf`: what is published on every change — the analysis plus lowering's own codes
 //   (`key-unreadable`, `key-invalid`, `target-mismatch`). Those depend only on the constants, the
 //   target and the functionaries, so only that part of the file is lowered on each keystroke.
@@ -7,7 +7,7 @@
 import { CODES, type Diagnostic, type LowerResult, lowerAnalysis, mergeDiagnostics } from "@totem/dsl";
 import type { DocAnalysis } from "./analysis.js";
 import type { DocumentSnapshot } from "./documents.js";
-import { keyReader } from "./policy-keys.js";
+import { gpgKeyReader, keyReader } from "./policy-keys.js";
 import type { ServerState } from "./server-state.js";
 
 /** A document's analysis together with its lowering. */
@@ -23,7 +23,7 @@ function hasSyntaxErrors(a: DocAnalysis): boolean {
   return a.diagnostics.some((d) => CODES[d.code as keyof typeof CODES]?.phase === "syntax");
 }
 
-/** Caches lowerings per document snapshot; `invalidate()` when key files or settings change. */
+/** Caches lowerings per document snapshot; `invalidate()` when key files, keyring keys or settings change. */
 export class CompileCache {
   private full = new WeakMap<DocumentSnapshot, CompiledDocument>();
   private keys = new WeakMap<DocumentSnapshot, { analysis: DocAnalysis; diagnostics: Diagnostic[] }>();
@@ -38,6 +38,7 @@ export class CompileCache {
   private lowerAnalysis(state: ServerState, doc: DocumentSnapshot, analysis: DocAnalysis, keysOnly: boolean): LowerResult {
     return lowerAnalysis({ file: analysis.file, symbols: analysis.symbolTable, diagnostics: analysis.diagnostics }, {
       readKey: keyReader(state, doc),
+      readGpgKey: gpgKeyReader(state, doc),
       now: state.settings.now ?? new Date(),
       keysOnly,
       // The setting only fills in for a policy without a `target` clause; it never contradicts one.

@@ -1,8 +1,10 @@
 // What the server adds to the pure dsl analysis by doing I/O: key files read relative to the policy
-// (through the mtime cache) for hover and for the lowering diagnostics (`key-unreadable`, `key-invalid`).
+// (through the mtime cache) and keys from keyrings (through the background keyring cache), for hover
+// and for the lowering diagnostics (`key-unreadable`, `key-invalid`).
 import { dirname, isAbsolute, join } from "node:path";
 import { constantResolver, type FunctionaryDecl, type PolicyFile, type StringExpr } from "@totem/dsl";
-import { parsePublicKey, TARGETS } from "@totem/engine";
+import { type PublicKey, parsePublicKey, TARGETS } from "@totem/engine";
+import { keyringAnswer } from "@totem/node-io";
 import type { DocumentSnapshot } from "./documents.js";
 import type { KeyHoverInfo } from "./hover.js";
 import type { ServerState } from "./server-state.js";
@@ -30,6 +32,35 @@ export function keyReader(state: ServerState, doc: DocumentSnapshot): (keyPath: 
   };
 }
 
+/**
+ * Reads keyring keys for `doc` (`readGpgKey` of the dsl's lowering): the key, why it is not there,
+ * undefined when the keyring cannot be read, or null while it is being read (lowering then reports
+ * nothing; the server lowers again when the read ends).
+ */
+export function gpgKeyReader(state: ServerState, doc: DocumentSnapshot): (keyring: string, fingerprint: string) => PublicKey | string | undefined | null {
+  return (keyring, fingerprint) => {
+    const abs = resolveKeyPath(doc, keyring);
+    if (!abs) return undefined;
+    const read = state.keyrings.get(abs, fingerprint);
+    return read === undefined ? null : keyringAnswer(read);
+  };
+}
+
+/** The same key under every target: OpenPGP keyids do not depend on the in-toto version. */
+function keyringKeyInfo(state: ServerState, doc: DocumentSnapshot, file: PolicyFile, f: FunctionaryDecl): KeyHoverInfo | undefined {
+  if (f.key?.kind !== "file") return undefined;
+  const keyring = stringValue(file, f.key.path);
+  const fingerprint = stringValue(file, f.key.fingerprint);
+  if (keyring === undefined || fingerprint === undefined) return undefined;
+  const abs = resolveKeyPath(doc, keyring);
+  if (!abs) return { problem: "the document is not saved to a file, so relative keyring paths cannot be read" };
+  const read = state.keyrings.get(abs, fingerprint);
+  if (read === undefined) return { problem: `the keyring ${abs} is being read` };
+  if (read.kind === "unreadable") return { problem: `cannot read ${abs}: ${read.message}` };
+  if (read.kind === "invalid") return { problem: read.message };
+  return { keytype: read.key.keytype, scheme: read.key.scheme, keyids: TARGETS.map((target) => ({ target, keyid: read.key.keyid })) };
+}
+
 function inlineField(f: FunctionaryDecl, file: PolicyFile, name: string): string | undefined {
   if (f.key?.kind !== "inline") return undefined;
   const field = f.key.fields.find((x) => x.name.text === name);
@@ -47,6 +78,7 @@ export function keyInfo(state: ServerState, doc: DocumentSnapshot, functionary: 
     const keyid = inlineField(f, file, "keyid");
     return { ...(keytype ? { keytype } : {}), ...(scheme ? { scheme } : {}), ...(keyid ? { keyids: [{ target: "declared", keyid }] } : {}) };
   }
+  if (f.key.gpgSpan !== undefined) return keyringKeyInfo(state, doc, file, f);
   const keyPath = stringValue(file, f.key.path);
   if (keyPath === undefined) return undefined;
   const abs = resolveKeyPath(doc, keyPath);

@@ -5,6 +5,7 @@ import type { AnalysisCache } from "./analysis.js";
 import type { CompileCache } from "./compile.js";
 import type { DocumentStore } from "./documents.js";
 import type { KeyFileCache } from "./key-files.js";
+import type { KeyringCache } from "./keyring-keys.js";
 import type { TotemSettings } from "./settings.js";
 
 /** Shared state of one server, handed to feature modules that need more than one document. */
@@ -12,6 +13,8 @@ export interface ServerState {
   readonly docs: DocumentStore;
   readonly analyses: AnalysisCache;
   readonly keys: KeyFileCache;
+  /** Keys from keyrings (`key gpg … from …`), read in the background. */
+  readonly keyrings: KeyringCache;
   readonly compiled: CompileCache;
   settings: TotemSettings;
 }

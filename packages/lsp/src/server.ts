@@ -26,6 +26,7 @@ import { foldingRanges } from "./folding.js";
 import { formatDocument } from "./formatting.js";
 import { hoverAt } from "./hover.js";
 import { KeyFileCache } from "./key-files.js";
+import { KeyringCache } from "./keyring-keys.js";
 import { keyInfo } from "./policy-keys.js";
 import { codeDocsLink, docsUrl } from "./docs-links.js";
 import { CompileCache } from "./compile.js";
@@ -62,6 +63,11 @@ export function startServer(connection: Connection): Connection {
     docs: new DocumentStore(),
     analyses: new AnalysisCache({ expiryWarningDays: DEFAULT_SETTINGS.expiryWarningDays, now: () => new Date() }, loadCel),
     keys: new KeyFileCache(),
+    // A keyring read in the background has ended: lower and publish open documents again (as after loadCel).
+    keyrings: new KeyringCache(() => {
+      state.compiled.invalidate();
+      for (const doc of state.docs.all()) publisher.schedule(doc.uri);
+    }),
     compiled: new CompileCache(),
     settings: DEFAULT_SETTINGS,
   };
@@ -149,9 +155,9 @@ export function startServer(connection: Connection): Connection {
       );
     }
     if (watchRegistration) {
-      // Key files and policies: re-read keys (and re-check open documents), refresh workspace symbols.
+      // Key files, keyrings and policies: re-read keys (and re-check open documents), refresh workspace symbols.
       void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.{totem,pub,pem,key,json}" }] })
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.{totem,pub,pem,key,json,asc,gpg,kbx}" }] })
         .catch(() => undefined);
     }
   });
@@ -184,6 +190,7 @@ export function startServer(connection: Connection): Connection {
       const path = uriToPath(change.uri);
       if (path) {
         state.keys.invalidate(path);
+        state.keyrings.invalidate(path);
         workspace.invalidate(path);
       }
     }
