@@ -75,7 +75,7 @@ export function judge(expected: ExpectedVerdict, result: TestVerdict): { status:
     if (result.passed) return { status: "passed" };
     return { status: "failed", message: `expected pass, but verification failed: ${first === undefined ? "" : `${failurePlace(first)}: ${first.message}`}` };
   }
-  if (result.passed) return { status: "failed", message: `expected ${expectedText(expected)}, but the chain verified` };
+  if (result.passed) return { status: "failed", message: `expected ${expectedText(expected)}, but verification passed` };
   if (result.failures.some((f) => failureMatches(expected, f))) return { status: "passed" };
   return { status: "failed", message: `expected ${expectedText(expected)}, but verification failed with ${result.failures.map(failurePlace).join("; ")}${first === undefined ? "" : `: ${first.message}`}` };
 }
