@@ -6,7 +6,7 @@
 // `readKeyringKey`, the CLI's too. An entry is read again when the keyring changes on disk (its
 // modification time and size, and for a GnuPG home its key files') or the client reports a change.
 import { statSync } from "node:fs";
-import { join, sep } from "node:path";
+import { join } from "node:path";
 import { type KeyringKey, readKeyringKey } from "@totem/node-io";
 
 /** Reads one reference: node-io's readKeyringKey, or a stand-in in tests. */
@@ -33,15 +33,20 @@ function statStamp(path: string): string {
   }
 }
 
-/** The keyring at `path` as it is on disk now, in a comparable string. */
+/**
+ * The keyring at `path` as it is on disk now, in a comparable string. For a GnuPG home, its key
+ * files only: the directory itself changes whenever gpg runs in it (lock files, sockets), our own
+ * `gpg --export` included.
+ */
 function stampOf(path: string): string {
   const own = statStamp(path);
-  return own.startsWith("d") ? [own, ...HOME_KEY_FILES.map((f) => statStamp(join(path, f)))].join(" ") : own;
+  return own.startsWith("d") ? ["d", ...HOME_KEY_FILES.map((f) => statStamp(join(path, f)))].join(" ") : own;
 }
 
 /** Keyring keys by absolute keyring path and fingerprint, read on demand in the background. */
 export class KeyringCache {
   private readonly entries = new Map<string, Entry>();
+  private disposed = false;
 
   /** `onRead` runs after each read that is still current ends. */
   constructor(
@@ -57,12 +62,12 @@ export class KeyringCache {
     const id = `${path}\0${fingerprint}`;
     const stamp = stampOf(path);
     const known = this.entries.get(id);
-    if (known && known.stamp === stamp) return known.read;
+    if ((known && known.stamp === stamp) || this.disposed) return known?.read;
     const entry: Entry = { path, stamp };
     this.entries.set(id, entry);
     const settle = (read: KeyringKey) => {
       // A read overtaken by a change (a newer entry, or none after invalidate) is dropped.
-      if (this.entries.get(id) !== entry) return;
+      if (this.entries.get(id) !== entry || this.disposed) return;
       entry.read = read;
       this.onRead();
     };
@@ -70,10 +75,19 @@ export class KeyringCache {
     return undefined;
   }
 
-  /** Forgets what was read from `path`, or from a GnuPG home `path` lies in (the client reported a change). */
+  /**
+   * Forgets what was read from `path`, or from the GnuPG home whose key file `path` is (the client
+   * reported a change). Other files of a home (trustdb.gpg, which gpg may rewrite as it exports) are
+   * no change of its keys.
+   */
   invalidate(path: string): void {
     for (const [id, entry] of this.entries) {
-      if (path === entry.path || path.startsWith(entry.path + sep)) this.entries.delete(id);
+      if (path === entry.path || HOME_KEY_FILES.some((f) => path === join(entry.path, f))) this.entries.delete(id);
     }
+  }
+
+  /** Stops: no read starts and no read that ends is reported any more (server shutdown). */
+  dispose(): void {
+    this.disposed = true;
   }
 }

@@ -277,7 +277,10 @@ export function startServer(connection: Connection): Connection {
   registerCustomRequests(connection, state, guard);
   registerEditorRequests(connection, state, guard);
 
-  connection.onShutdown(() => publisher.dispose());
+  connection.onShutdown(() => {
+    state.keyrings.dispose();
+    publisher.dispose();
+  });
   connection.listen();
   return connection;
 }

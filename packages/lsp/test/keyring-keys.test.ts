@@ -129,6 +129,16 @@ describe("keys from a keyring made by gpg", () => {
     expect(Object.keys(JSON.parse(r.json as string).signed.keys)).toEqual([fpr.toLowerCase()]);
   });
 
+  it("reads a key from a GnuPG home through gpg, as the CLI does", async () => {
+    const text = policy([{ name: "alice", fingerprint: fpr, keyring: home }]);
+    const uri = pathToFileURL(join(dir, "home.totem")).href;
+    await client.open(uri, text, 1);
+    expect(await hoverWhenRead(uri, text, "by alice")).toContain(`\`${fpr.toLowerCase()}\``);
+    const r = await client.request<{ json: string | null; diagnostics: Diagnostic[] }>("totem/compiledLayout", { uri });
+    expect(keyProblems(r.diagnostics)).toEqual([]);
+    expect(Object.keys(JSON.parse(r.json as string).signed.keys)).toEqual([fpr.toLowerCase()]);
+  });
+
   it("reads a keyring again after it is created and the client reports it", async () => {
     const text = policy([{ name: "alice", fingerprint: fpr, keyring: "later.asc" }]);
     const uri = pathToFileURL(join(dir, "later.totem")).href;
