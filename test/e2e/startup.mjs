@@ -128,6 +128,7 @@ function durations(p) {
     "VS CODE'S PART (host start → loading, + evaluated → activate)": sum(vscode),
     "OUR PART (bundle evaluation + activate → first diagnostics)": sum(ours),
     "TOTAL host process start → first diagnostics": p.firstDiagnostics,
+    "host says started → first diagnostics": d("hostLogStarted", "firstDiagnostics"),
   };
 }
 
@@ -159,7 +160,7 @@ export async function runStartupTests(h, { page, url, workspace, userDataDir, ar
       const text = [
         `start-up, median of ${n} loads; node -e 0 median ${nodeE0} ms (scale ×${scale.toFixed(2)} against ${BARE_NODE_MS} ms)`,
         ...keys.map((k) => `  ${String(table[k]).padStart(6)} ms  ${k}`),
-        `scaled to bare node ${BARE_NODE_MS} ms: total ${scaled(total)} ms (target ${TARGET_MS}), ours ${scaled(ours)} ms (budget ${OUR_BUDGET_MS})`,
+        `scaled to bare node ${BARE_NODE_MS} ms: total ${scaled(total)} ms (target ${TARGET_MS}), from the host's "started" ${scaled(table["host says started → first diagnostics"])} ms, ours ${scaled(ours)} ms (budget ${OUR_BUDGET_MS})`,
       ].join("\n");
       writeFileSync(join(artifacts, "startup.txt"), `${text}\n`);
       console.log(text.replace(/^/gm, "      "));
