@@ -7,7 +7,7 @@
 import { CODES, type Diagnostic, type LowerResult, lowerAnalysis, mergeDiagnostics } from "@totem/dsl";
 import type { DocAnalysis } from "./analysis.js";
 import type { DocumentSnapshot } from "./documents.js";
-import { gpgKeyReader, keyReader } from "./policy-keys.js";
+import { lowerInputs } from "./policy-keys.js";
 import type { ServerState } from "./server-state.js";
 
 /** A document's analysis together with its lowering. */
@@ -37,9 +37,7 @@ export class CompileCache {
   /** The dsl's lowering of the analysis (no check runs again); `keysOnly` for the per-keystroke diagnostics. */
   private lowerAnalysis(state: ServerState, doc: DocumentSnapshot, analysis: DocAnalysis, keysOnly: boolean): LowerResult {
     return lowerAnalysis({ file: analysis.file, symbols: analysis.symbolTable, diagnostics: analysis.diagnostics }, {
-      readKey: keyReader(state, doc),
-      readGpgKey: gpgKeyReader(state, doc),
-      now: state.settings.now ?? new Date(),
+      ...lowerInputs(state, doc),
       keysOnly,
       // The setting only fills in for a policy without a `target` clause; it never contradicts one.
       ...(analysis.file.layout?.target === undefined ? { target: state.settings.defaultTarget } : {}),

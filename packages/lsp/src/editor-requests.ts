@@ -10,7 +10,7 @@ import { describeLoadError, envelopeToText, type Layout, layoutToJson, loadEnvel
 import { readTextBounded } from "@totem/node-io";
 import type { Connection } from "vscode-languageserver";
 import { DocumentSnapshot } from "./documents.js";
-import { keyReader } from "./policy-keys.js";
+import { lowerInputs, noLayoutReason } from "./policy-keys.js";
 import type { DiffResult, ImportResult, SignResult } from "./protocol.js";
 import type { Guard, ServerState } from "./server-state.js";
 
@@ -33,8 +33,8 @@ function snapshotOf(state: ServerState, text: string, uri: string, side: string)
   const analysis = analyze(text, { now: state.settings.now ?? new Date() });
   const firstError = analysis.diagnostics.find((d) => d.severity === "error");
   if (firstError) return `${side} has errors (${firstError.code}: ${firstError.message}); fix them before diffing.`;
-  const lowered = lower(analysis.file, { readKey: keyReader(state, new DocumentSnapshot(uri, 0, text)), now: state.settings.now ?? new Date() });
-  if (!lowered.layout) return `${side} does not compile: ${lowered.diagnostics[0]?.message ?? "unknown error"}`;
+  const lowered = lower(analysis.file, lowerInputs(state, new DocumentSnapshot(uri, 0, text)));
+  if (!lowered.layout) return `${side}: ${lowered.diagnostics[0] ? `it does not compile: ${lowered.diagnostics[0].message}` : noLayoutReason([], "diffing")}`;
   return { layout: lowered.layout, target: lowered.target };
 }
 
@@ -74,7 +74,7 @@ export function registerEditorRequests(connection: Connection, state: ServerStat
       if (typeof p.keyPath !== "string") return { json: null, error: "keyPath must be the path of a private key file." };
       const compiled = state.compiled.of(state, doc);
       const layout = compiled.lowered?.layout;
-      if (!layout || compiled.diagnostics.some((d) => d.severity === "error")) return { json: null, error: "The policy has errors: fix them before signing." };
+      if (!layout || compiled.diagnostics.some((d) => d.severity === "error")) return { json: null, error: noLayoutReason(compiled.diagnostics, "signing") };
       const keyText = readTextBounded(p.keyPath, "key");
       if (!keyText.ok) return { json: null, error: `Cannot read ${p.keyPath}: ${keyText.error.message}.` };
       const key = parsePrivateKey(keyText.value, typeof p.password === "string" ? { password: p.password } : {});

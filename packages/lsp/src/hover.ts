@@ -123,7 +123,8 @@ function functionaryHover(doc: DocumentSnapshot, file: PolicyFile, name: string,
     lines.push(steps.length > 0 ? `- signs: ${steps.join(", ")}` : "- signs no step");
     return lines.join("\n");
   }
-  if (decl?.key?.kind === "file") lines.push(`- key file: ${exprText(decl.key.path)}`);
+  if (decl?.key?.kind === "file" && decl.key.fingerprint !== undefined) lines.push(`- GPG key ${exprText(decl.key.fingerprint)} from keyring ${exprText(decl.key.path)}`);
+  else if (decl?.key?.kind === "file") lines.push(`- key file: ${exprText(decl.key.path)}`);
   else if (decl?.key?.kind === "inline") lines.push("- inline key");
   const info = keys(doc, name);
   if (info?.problem) lines.push(`- key problem: ${info.problem}`);

@@ -2,7 +2,7 @@
 // (through the mtime cache) and keys from keyrings (through the background keyring cache), for hover
 // and for the lowering diagnostics (`key-unreadable`, `key-invalid`).
 import { dirname, isAbsolute, join } from "node:path";
-import { constantResolver, type FunctionaryDecl, type PolicyFile, type StringExpr } from "@totem/dsl";
+import { constantResolver, type Diagnostic, type FunctionaryDecl, type LowerOptions, type PolicyFile, type StringExpr } from "@totem/dsl";
 import { type PublicKey, parsePublicKey, TARGETS } from "@totem/engine";
 import { keyringAnswer } from "@totem/node-io";
 import type { DocumentSnapshot } from "./documents.js";
@@ -44,6 +44,21 @@ export function gpgKeyReader(state: ServerState, doc: DocumentSnapshot): (keyrin
     const read = state.keyrings.get(abs, fingerprint);
     return read === undefined ? null : keyringAnswer(read);
   };
+}
+
+/** What the dsl's lowering reads for `doc`: its key files and keyring keys, and the server's clock. */
+export function lowerInputs(state: ServerState, doc: DocumentSnapshot): Pick<LowerOptions, "readKey" | "readGpgKey" | "now"> {
+  return { readKey: keyReader(state, doc), readGpgKey: gpgKeyReader(state, doc), now: state.settings.now ?? new Date() };
+}
+
+/**
+ * Why a policy gave no layout to `doing` (sign, simulate, diff): its errors, or — with none — keyring
+ * keys still being read (lowering reports nothing for them until the read ends).
+ */
+export function noLayoutReason(diagnostics: readonly Diagnostic[], doing: string): string {
+  return diagnostics.some((d) => d.severity === "error")
+    ? `The policy has errors: fix them before ${doing}.`
+    : `The policy's keyring keys are still being read: try ${doing} again in a moment.`;
 }
 
 /** The same key under every target: OpenPGP keyids do not depend on the in-toto version. */

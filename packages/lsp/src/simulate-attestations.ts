@@ -8,7 +8,7 @@ import { constantResolver, type Diagnostic, lowerAttestations, mergeDiagnostics,
 import { type AttestationFinding, type JsonValue, parseAttestJson, substituteParameters, verifyAttestations } from "@totem/engine";
 import { ATTESTATIONS_TOTAL_LIMIT, formatBytes, readAttestationFolder, readFileBounded } from "@totem/node-io";
 import type { DocumentSnapshot } from "./documents.js";
-import { keyReader } from "./policy-keys.js";
+import { lowerInputs, noLayoutReason } from "./policy-keys.js";
 import type { SimulatedFailure, SimulateResult } from "./protocol.js";
 import type { ServerState } from "./server-state.js";
 
@@ -53,9 +53,9 @@ function findingSpan(file: PolicyFile, finding: AttestationFinding): Span | unde
 export async function simulateAttestations(state: ServerState, doc: DocumentSnapshot, sim: AttestationSimulation): Promise<SimulateResult | SimulationError> {
   const analysis = state.analyses.of(doc);
   const file = analysis.file;
-  const lowered = lowerAttestations({ file, symbols: analysis.symbolTable, diagnostics: analysis.diagnostics }, { readKey: keyReader(state, doc), now: state.settings.now ?? new Date() });
+  const lowered = lowerAttestations({ file, symbols: analysis.symbolTable, diagnostics: analysis.diagnostics }, lowerInputs(state, doc));
   const diagnostics = mergeDiagnostics(analysis.diagnostics, lowered);
-  if (lowered.layout === undefined || diagnostics.some((d) => d.severity === "error")) return { error: "The policy has errors: fix them before simulating.", diagnostics };
+  if (lowered.layout === undefined || diagnostics.some((d) => d.severity === "error")) return { error: noLayoutReason(diagnostics, "simulating"), diagnostics };
   let parameters: JsonValue = {};
   if (sim.parameters !== undefined) {
     const json = readJson(sim.parameters, "parameters file");

@@ -25,6 +25,7 @@ import {
 import { inspectionRunner, listLinkDir, readLinkFile } from "@totem/node-io";
 import type { Diagnostic } from "vscode-languageserver";
 import type { SimulatedFailure, SimulatedRule, SimulateParams, SimulateResult } from "./protocol.js";
+import { noLayoutReason } from "./policy-keys.js";
 import type { ServerState } from "./server-state.js";
 import { simulateAttestations } from "./simulate-attestations.js";
 import { toLspDiagnostic } from "./to-protocol.js";
@@ -77,7 +78,7 @@ export async function simulate(state: ServerState, p: SimulateParams): Promise<S
   const compiled = state.compiled.of(state, doc);
   const layout = compiled.lowered?.layout;
   if (!layout || compiled.diagnostics.some((d) => d.severity === "error")) {
-    return empty("The policy has errors: fix them before simulating.", compiled.diagnostics.map((d) => toLspDiagnostic(d, doc.lines, doc.uri)));
+    return empty(noLayoutReason(compiled.diagnostics, "simulating"), compiled.diagnostics.map((d) => toLspDiagnostic(d, doc.lines, doc.uri)));
   }
   const sourceMap = compiled.lowered?.sourceMap ?? { items: {}, rules: {} };
   const range = (span: Span | undefined) => (span ? doc.lines.rangeOf(span) : undefined);

@@ -116,6 +116,7 @@ describe("keys from a keyring made by gpg", () => {
     expect(onAlice).not.toContain("key problem");
     expect(onAlice).toContain(`\`${fpr.toLowerCase()}\``);
     expect(onAlice).toContain("key type: eddsa");
+    expect(onAlice).toContain(`GPG key "${fpr}" from keyring "keyring.asc"`);
   });
 
   it("compiles a policy whose keys all come from the keyring, the key under its fingerprint", async () => {
@@ -127,6 +128,10 @@ describe("keys from a keyring made by gpg", () => {
     const r = await client.request<{ json: string | null }>("totem/compiledLayout", { uri });
     expect(r.json).not.toBeNull();
     expect(Object.keys(JSON.parse(r.json as string).signed.keys)).toEqual([fpr.toLowerCase()]);
+    // The editor's semantic diff lowers both versions with the same keyring keys.
+    const diff = await client.request<{ markdown: string; error?: string }>("totem/diff", { oldText: text, newText: text.replace('products { disallow "*" }', 'products { allow "*" }'), uri });
+    expect(diff.error).toBeUndefined();
+    expect(diff.markdown.toLowerCase()).toContain("weaken");
   });
 
   it("reads a key from a GnuPG home through gpg, as the CLI does", async () => {
