@@ -71,6 +71,7 @@ export const CODES = {
   "attestation-without-functionary": code("error", "check", "An attestation block nobody is allowed to make.", "attestation-without-functionary"),
   "duplicate-predicate-type": code("error", "check", "One step expecting the same predicate type twice.", "duplicate-predicate-type"),
   "invalid-cel": code("error", "check", "A `check` rule that is not a CEL expression.", "invalid-cel"),
+  "unknown-predicate-field": code("warning", "check", "A `check` rule reading a field the predicate type's schema does not have.", "unknown-predicate-field"),
   // in-toto lints (warnings and infos: the layout compiles, but probably does not mean what it says).
   "missing-trailing-disallow": code("warning", "lint", "A rule list that lets unlisted artifacts through.", "missing-trailing-disallow"),
   "unreachable-rule": code("warning", "lint", "A rule after `allow \"*\"` or `disallow \"*\"` that can never apply.", "unreachable-rule"),

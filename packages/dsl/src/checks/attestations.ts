@@ -3,11 +3,12 @@
 // functionaries and threshold, one block per predicate type, and `check` rules that parse as CEL
 // (parse errors at their place inside the string). Constructs an attestation layout cannot hold
 // (inspections, in-toto-golang's certificate fields, readme) are errors in target "ite-10".
-import { identityPatternProblem } from "@totem/engine";
+import { checkRuleFields, identityPatternProblem, predicateType } from "@totem/engine";
 import type { AttestationBlock, FunctionaryDecl, LayoutDecl, StepDecl, StringExpr } from "../ast.js";
 import { ITE10, LINK_PREDICATE, targetsIte10 } from "../attest/target.js";
 import { diagnostic } from "../codes.js";
 import type { Fix, Span } from "../diagnostic.js";
+import { didYouMean } from "../did-you-mean.js";
 import type { CheckContext } from "./context.js";
 import { checkThreshold } from "./functionaries.js";
 
@@ -92,21 +93,42 @@ function sourceOffset(text: string, literal: Span, at: number): number {
   return Math.min(i, Math.max(literal.start + 1, literal.end - 1));
 }
 
-function checkCel(ctx: CheckContext, rule: StringExpr | undefined): void {
+/** The span of `length` characters at `offset` in a check's text: inside the string literal, else the whole expression (a constant). */
+function spanInRule(ctx: CheckContext, rule: StringExpr, offset: number, length: number): Span {
+  if (rule.kind !== "string") return rule.span;
+  const start = sourceOffset(ctx.text, rule.span, offset);
+  const end = length === 0 ? start : sourceOffset(ctx.text, rule.span, offset + length);
+  return { start, end: Math.max(Math.min(end, rule.span.end - 1), Math.min(start + 1, Math.max(start, rule.span.end - 1))) };
+}
+
+/** Checks a rule's CEL syntax; true when it parses (or no parser was given). */
+function checkCel(ctx: CheckContext, rule: StringExpr | undefined): boolean {
   const text = ctx.value(rule);
-  if (rule === undefined || text === undefined) return;
+  if (rule === undefined || text === undefined) return false;
   if (text.trim() === "") {
     ctx.report(diagnostic("invalid-cel", rule.span, "An empty check tests nothing: write a CEL expression over predicate, subject or predicateType."));
-    return;
+    return false;
   }
   const problem = ctx.celSyntax?.(text);
-  if (problem === undefined) return;
-  let span = rule.span;
-  if (rule.kind === "string") {
-    const start = sourceOffset(ctx.text, rule.span, problem.offset);
-    span = { start, end: Math.min(start + 1, Math.max(start, rule.span.end - 1)) };
+  if (problem === undefined) return true;
+  ctx.report(diagnostic("invalid-cel", spanInRule(ctx, rule, problem.offset, 0), `This check is not CEL: ${problem.message}.`));
+  return false;
+}
+
+/** `predicate.…` paths of a parsing rule that the known schema of the block's predicate type lacks (the engine's checkRuleFields). */
+function checkFields(ctx: CheckContext, rule: StringExpr, type: string): void {
+  const text = ctx.value(rule);
+  const known = predicateType(type);
+  if (text === undefined || known === undefined) return;
+  const unknown = checkRuleFields(text, type);
+  if (!unknown.ok) return;
+  for (const u of unknown.value) {
+    const name = text.slice(u.offset, u.offset + u.length);
+    const like = didYouMean(name, u.known)[0];
+    const hint = like === undefined ? ` It has ${u.known.map((k) => `"${k}"`).join(", ")}.` : ` Did you mean "${like}"?`;
+    const message = `${u.path}: the ${known.title} predicate (${type}) has no field "${name}" there, so this check reads a missing field.${hint}`;
+    ctx.report(diagnostic("unknown-predicate-field", spanInRule(ctx, rule, u.offset, u.length), message));
   }
-  ctx.report(diagnostic("invalid-cel", span, `This check is not CEL: ${problem.message}.`));
 }
 
 function checkBlock(ctx: CheckContext, step: StepDecl, block: AttestationBlock): void {
@@ -121,7 +143,7 @@ function checkBlock(ctx: CheckContext, step: StepDecl, block: AttestationBlock):
     );
   }
   checkThreshold(ctx, block, `The ${type} attestation of step "${step.name.text}"`, "claims");
-  for (const c of block.checks) checkCel(ctx, c.rule);
+  for (const c of block.checks) if (checkCel(ctx, c.rule) && c.rule !== undefined) checkFields(ctx, c.rule, type);
 }
 
 /** One attestation block per predicate type in a step; the step's own `by` expects the link predicate. */
