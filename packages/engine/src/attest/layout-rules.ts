@@ -12,7 +12,8 @@ import { parseRuleStrings, ruleToStrings } from "../rules.js";
 export function ruleToLayoutString(rule: ArtifactRule): string | undefined {
   const words = ruleToStrings(rule);
   if (words.some((w) => w.includes(" "))) return undefined;
-  if (rule.type === "match") words[words.indexOf("WITH") + 1] = rule.destinationType;
+  // The side follows the WITH keyword: MATCH <pattern> [IN <prefix>] WITH <side> (a pattern may be spelled "WITH").
+  if (rule.type === "match") words[rule.sourcePrefix === undefined ? 3 : 5] = rule.destinationType;
   return words.join(" ");
 }
 
