@@ -2,7 +2,7 @@
 // JSON document, or SARIF 2.1.0 for GitHub code scanning. Exit 1 when any file has an error.
 import { readdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { CODES, type CompileResult, type Diagnostic, LineIndex, compilePolicy, didYouMean } from "@totem/dsl";
+import { type AttestationLowerResult, CODES, type CompileResult, type Diagnostic, LineIndex, type LowerOptions, compilePolicy, didYouMean, lowerAttestations } from "@totem/dsl";
 import { type CelSyntaxCheck, celParser, type Target } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { codeFrame, docsUrl } from "../code-frame.js";
@@ -55,23 +55,38 @@ export function checkPolicy(file: string | UserPath, io: Io, options: CheckOptio
   const read = keyReaderFor(path);
   const unreadable: string[] = [];
   const compiled = compilePolicy(text, {
+    ...lowerOptions(options),
     readKey: (key) => {
       const found = read(key);
       if (found === undefined) unreadable.push(key);
       return found;
     },
-    now: options.now,
     expiryWarningDays: options.expiryWarningDays,
-    target: options.target,
-    ...(options.params === undefined && options.sharedParams === undefined ? {} : { params: { ...options.sharedParams, ...options.params } }),
     ...(options.celSyntax === undefined ? {} : { celSyntax: options.celSyntax }),
-    ...(options.gpgKeys === undefined ? {} : { readGpgKey: options.gpgKeys }),
   });
   if (options.params !== undefined) checkParamNames(options.params, compiled.analysis.file, uri);
   const diagnostics = compiled.diagnostics
     .filter((d) => !(options.paramsOptional && d.code === "missing-param"))
     .map((d) => (d.code === "key-unreadable" ? withKeySuggestion(d, dirname(path), unreadable) : d));
   return { path, uri, text, diagnostics, lowered: compiled };
+}
+
+/** What lowering takes from a check's options (all but the key file reader): one set for both lowerings. */
+function lowerOptions(options: CheckOptions): Omit<LowerOptions, "readKey"> {
+  return {
+    now: options.now,
+    target: options.target,
+    ...(options.params === undefined && options.sharedParams === undefined ? {} : { params: { ...options.sharedParams, ...options.params } }),
+    ...(options.gpgKeys === undefined ? {} : { readGpgKey: options.gpgKeys }),
+  };
+}
+
+/**
+ * The attestation layout of a checked policy of target "ite-10" (`compile`, `test`), lowered with the
+ * options it was checked with: its key files, keyring keys and params are the same ones.
+ */
+export function lowerCheckedAttestations(checked: CheckedPolicy, options: CheckOptions): AttestationLowerResult {
+  return lowerAttestations(checked.lowered.analysis, { ...lowerOptions(options), readKey: keyReaderFor(checked.path) });
 }
 
 /** A `key-unreadable` message with the file beside the written path that was probably meant. */

@@ -17,14 +17,14 @@ import {
   signDsse,
   signMetablock,
 } from "@totem/engine";
-import { DEFAULT_TARGET, dssePayloadForm, ITE10, lowerAttestations, targetsIte10 } from "@totem/dsl";
+import { DEFAULT_TARGET, dssePayloadForm, ITE10, targetsIte10 } from "@totem/dsl";
 import { type Command, Option } from "commander";
 import { EXIT, UsageError } from "../errors.js";
-import { keyReaderFor, resolveFrom, userPath } from "../io.js";
+import { resolveFrom, userPath } from "../io.js";
 import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled } from "../terminal.js";
-import { type CheckedPolicy, checkPolicy, writeCodeFrames } from "./check.js";
+import { type CheckedPolicy, type CheckOptions, checkPolicy, lowerCheckedAttestations, writeCodeFrames } from "./check.js";
 import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
 import { gpgSignatures, metablockTextWithGpg } from "../gpg.js";
 import { keyringKeys } from "../gpg-keyrings.js";
@@ -89,11 +89,11 @@ interface CompileFlags {
  * `totem compile` of a policy with target "ite-10": the attestation layout as attestation-verifier's
  * YAML (the engine's one writer), unsigned.
  */
-function writeAttestationLayout(checked: CheckedPolicy, opts: CompileFlags, io: ReturnType<typeof ioOf>, cmd: Command, now: Date): void {
+function writeAttestationLayout(checked: CheckedPolicy, checkOptions: CheckOptions, opts: CompileFlags, io: ReturnType<typeof ioOf>, cmd: Command): void {
   if (opts.key.length > 0 || opts.gpg || opts.envelope) {
     throw new UsageError("an ITE-10 attestation layout is not signed: drop --key, --gpg and --envelope (attestation-verifier reads plain YAML)");
   }
-  const lowered = lowerAttestations(checked.lowered.analysis, { readKey: keyReaderFor(checked.path), now, params: opts.param ?? {} });
+  const lowered = lowerCheckedAttestations(checked, checkOptions);
   const diagnostics = [...checked.diagnostics, ...lowered.diagnostics.filter((d) => !checked.diagnostics.some((c) => c.code === d.code && c.span.start === d.span.start))];
   const shownChecked = { ...checked, diagnostics };
   writeCodeFrames([shownChecked], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
@@ -134,14 +134,14 @@ export function register(program: Command): void {
       const requested = opts.target === ITE10 ? undefined : opts.target;
       if (requested && opts.envelope) checkEnvelopeForTarget(opts.envelope, requested);
       const now = resolveNow(opts.now, io);
-      const gpgKeys = await keyringKeys(policy, io, opts.param);
-      const checked = checkPolicy(policy, io, { now, target: requested, params: opts.param ?? {}, celSyntax: await celParser(), gpgKeys });
+      const checkOptions: CheckOptions = { now, target: requested, params: opts.param ?? {}, celSyntax: await celParser(), gpgKeys: await keyringKeys(policy, io, opts.param) };
+      const checked = checkPolicy(policy, io, checkOptions);
       const ite10 = targetsIte10(checked.lowered.analysis.file.layout);
       if (opts.target === ITE10 && !ite10) {
         throw new UsageError(`--target ite-10 needs a policy written for it: add target "ite-10" to ${checked.uri} (its checks depend on the target)`);
       }
       if (ite10) {
-        writeAttestationLayout(checked, opts, io, cmd, now);
+        writeAttestationLayout(checked, checkOptions, opts, io, cmd);
         return;
       }
       writeCodeFrames([checked], io.stderr, colorEnabled(io.stderrIsTTY, io.env));

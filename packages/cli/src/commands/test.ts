@@ -4,15 +4,15 @@
 // (test-attestations.ts) by verifyAttestations; the verdict is compared with the test's `expect`.
 import { readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { lowerAttestations, parseTestFile, targetsIte10, testTargetProblems } from "@totem/dsl";
+import { parseTestFile, targetsIte10, testTargetProblems } from "@totem/dsl";
 import { celParser } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { EXIT, UsageError } from "../errors.js";
-import { type UserPath, beside, foundIn, keyReaderFor, readText, userPath } from "../io.js";
+import { type UserPath, beside, foundIn, readText, userPath } from "../io.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { collectParam } from "../params.js";
 import { colorEnabled } from "../terminal.js";
-import { checkPolicy, writeCodeFrames } from "./check.js";
+import { type CheckOptions, checkPolicy, lowerCheckedAttestations, writeCodeFrames } from "./check.js";
 import { runAttestationTest } from "./test-attestations.js";
 import { EvidenceError, runTest, TestKeys } from "./test-chain.js";
 import { type FileOutcome, judge, renderJson, renderJunit, renderText, summaryText } from "./test-report.js";
@@ -100,7 +100,8 @@ export function register(program: Command): void {
           continue;
         }
         const params = { ...parsed.params, ...(opts.param ?? {}) };
-        const checked = checkPolicy(policy, io, { now, params, celSyntax, gpgKeys: await keyringKeys(policy, io, params) });
+        const checkOptions: CheckOptions = { now, params, celSyntax, gpgKeys: await keyringKeys(policy, io, params) };
+        const checked = checkPolicy(policy, io, checkOptions);
         const errors = checked.diagnostics.filter((d) => d.severity === "error");
         const layout = checked.lowered.layout;
         if (errors.length > 0 || layout === undefined) {
@@ -115,7 +116,7 @@ export function register(program: Command): void {
           broken(`${uri} describes evidence its policy's target has no place for (see above); its tests did not run`);
           continue;
         }
-        const attestations = ite10 ? lowerAttestations(checked.lowered.analysis, { readKey: keyReaderFor(policy.path), now, params }) : undefined;
+        const attestations = ite10 ? lowerCheckedAttestations(checked, checkOptions) : undefined;
         if (attestations !== undefined && attestations.layout === undefined) {
           writeCodeFrames([{ ...checked, diagnostics: attestations.diagnostics }], io.stderr, color);
           broken(`the policy ${policy.shown} has errors (see above); its tests did not run`);
