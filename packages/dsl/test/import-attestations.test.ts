@@ -76,6 +76,28 @@ describe("importAttestationLayout", () => {
     expect(compiled(source)).toEqual(layout);
   });
 
+  it("still writes a rule whose string it reports as written otherwise (same verdict): --allow-lossy never drops a rule", async () => {
+    const yaml = [
+      'expires: "2030-01-01T00:00:00Z"',
+      "functionaries:",
+      "  wf:",
+      "    keyType: sigstore-oidc",
+      "    scheme: fulcio",
+      '    keyVal: { identity: "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main", issuer: "https://token.actions.githubusercontent.com" }',
+      "    keyID: wf",
+      "steps:",
+      "  - name: build",
+      '    expectedProducts: ["CREATE app", "disallow *"]',
+      "    expectedPredicates:",
+      "      - predicateType: https://slsa.dev/provenance/v1",
+      "        functionaries: [wf]",
+      "",
+    ].join("\n");
+    const { source, issues } = importAttestationLayout(await parsed(yaml), { celSyntax });
+    expect(issues.map((i) => `${i.code} ${i.path}`)).toEqual(["import-attestation-rule $.steps[0].expectedProducts[1]"]);
+    expect(compiled(source)?.steps[0]?.expectedProducts).toEqual(["CREATE app", "DISALLOW *"]);
+  });
+
   it("reports what a policy cannot say: rule strings written otherwise, names that are not Totem names", async () => {
     const yaml = readFileSync(join(FIXTURES, "inexpressible.yml"), "utf8");
     const { issues } = importAttestationLayout(await parsed(yaml), { celSyntax });

@@ -113,12 +113,16 @@ class Emitter {
     list.forEach((text, i) => {
       const parsed = ruleFromLayoutString(text);
       const at = `${path}[${i}]`;
-      if (!parsed.ok || ruleToLayoutString(parsed.value) !== text) {
-        const why = parsed.ok ? `Totem writes it as ${JSON.stringify(ruleToLayoutString(parsed.value) ?? "")}` : parsed.error;
-        this.issues.push({ code: "import-attestation-rule", severity: "error", message: `The rule ${JSON.stringify(text)} cannot be written as it is: ${why}.`, path: at });
+      if (!parsed.ok) {
+        this.issues.push({ code: "import-attestation-rule", severity: "error", message: `The rule ${JSON.stringify(text)} cannot be written as it is: ${parsed.error}.`, path: at });
         return;
       }
-      if (parsed.value.type === "match") this.name(parsed.value.destinationName, at, "MATCH destination");
+      const written = ruleToLayoutString(parsed.value);
+      if (written !== text) {
+        const why = `Totem writes it as ${JSON.stringify(written ?? "")}`;
+        this.issues.push({ code: "import-attestation-rule", severity: "error", message: `The rule ${JSON.stringify(text)} cannot be written as it is: ${why}.`, path: at });
+      } else if (parsed.value.type === "match") this.name(parsed.value.destinationName, at, "MATCH destination");
+      // A rule that reads is written even when its string differs (same verdict, other bytes): --allow-lossy never drops one.
       out.push(ruleSource(parsed.value));
     });
     return [`${I}${I}${side} {`, ...out.map((r) => `${I}${I}${I}${r}`), `${I}${I}}`];
