@@ -28,7 +28,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   layout: "The supply-chain layout: functionaries, steps and inspections.",
   target:
     'The compile target: "in-toto-1.3" (1.3 keyids, Metablock: what in-toto-verify 1.3.1 reads), "in-toto" (modern keyids) or "in-toto-golang" (1.3 keyids, DSSE by default, in-toto-golang\'s X.509 fields).',
-  gpg: '`key gpg "FINGERPRINT" from "keyring.asc"`: the OpenPGP key with that fingerprint from a keyring file (`gpg --export` output, armored or binary) or, for a directory, from that GnuPG home. Read by `totem compile`, `check` and `test` before compiling (not by the editor: use a `totem gpg-key` key file there); the key goes into the layout as securesystemslib exports it.',
+  gpg: '`key gpg "FINGERPRINT" from "keyring.asc"`: the OpenPGP key with that fingerprint from a keyring file (`gpg --export` output, armored or binary) or, for a directory, from that GnuPG home. Read by `totem compile`, `check`, `test` and `diff` before compiling, and by the editor in the background; the key goes into the layout as securesystemslib exports it.',
   "dsse-payload":
     '`dsse-payload "sorted-json"` (the default) or `"sorted-json-newline"`: the text form of the payload in the DSSE envelope (targets in-toto and in-toto-golang). The signatures cover the payload bytes as written, so a layout whose payload ends with a newline (in-toto-golang\'s dsse-only layout) needs "sorted-json-newline" to come back byte for byte. Naming a form makes DSSE the default envelope.',
   expires: 'When the layout expires: `expires "YYYY-MM-DDTHH:MM:SSZ"` or `expires in 180d`.',
