@@ -139,3 +139,23 @@ describe("the Statement a described step attests", () => {
     expect(artifacts.products).toEqual(hasProducts ? digests("app") : {});
   });
 });
+
+describe("field lines of attests { … } are data, whatever their names", () => {
+  it("writes a `__proto__` field into the Statement, never into Object.prototype", async () => {
+    const file = testFile(
+      "proto.totem-test",
+      `${HAPPY}
+test "a field named __proto__" extends "passes" {
+  step test { attests "https://in-toto.io/attestation/test-result/v0.1" { result = "PASSED" failedTests = [] warnedTests = [] __proto__.polluted = "yes" } consumes "src/app.c" }
+  expect pass
+}
+`,
+    );
+    const r = await runCli(["test", file, ...NOW], { cwd: dir });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const ev: StepEvidence = { step: "test", by: [], materials: [], products: [], attests: { predicateType: "x", fields: [{ path: ["__proto__", "polluted"], value: "yes", span: { start: 0, end: 0 } }], span: { start: 0, end: 0 } } } as unknown as StepEvidence;
+    const statement = statementOf(ev, "x", []);
+    expect(JSON.parse(JSON.stringify(statement)).predicate).toEqual(JSON.parse('{"__proto__": {"polluted": "yes"}}'));
+  });
+});

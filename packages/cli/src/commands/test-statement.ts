@@ -18,12 +18,22 @@ function isObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** The own field `key` of `obj`: never one it inherits (`__proto__` reads Object.prototype). */
+function own(obj: JsonObject, key: string): JsonValue | undefined {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** Sets the own field `key` of `obj`: a field named `__proto__` in a test file is data, not a prototype. */
+function put(obj: JsonObject, key: string, value: JsonValue): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** `over` merged into `base`: objects field by field, anything else replaced. */
 function merge(base: JsonObject, over: JsonObject): JsonObject {
   const out: JsonObject = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    const mine = out[key];
-    out[key] = isObject(mine) && isObject(value) ? merge(mine, value) : value;
+    const mine = own(out, key);
+    put(out, key, isObject(mine) && isObject(value) ? merge(mine, value) : value);
   }
   return out;
 }
@@ -32,11 +42,14 @@ function merge(base: JsonObject, over: JsonObject): JsonObject {
 function setField(target: JsonObject, path: readonly string[], value: JsonValue): void {
   let at = target;
   for (const key of path.slice(0, -1)) {
-    const next = at[key];
-    if (!isObject(next)) at[key] = {};
-    at = at[key] as JsonObject;
+    let next = own(at, key);
+    if (!isObject(next)) {
+      next = {};
+      put(at, key, next);
+    }
+    at = next;
   }
-  at[path[path.length - 1] as string] = value;
+  put(at, path[path.length - 1] as string, value);
 }
 
 /** Subjects and predicate from the step's files, per predicate type. */
