@@ -180,6 +180,7 @@ describe("parseAttestationLayout", () => {
   const refused: Array<[string, (y: string) => string, string]> = [
     ["an unknown field", (y) => y.replace("steps:", "extra: 1\nsteps:"), "layout-field"],
     ["an unknown key type", (y) => y.replace('keyType: "ed25519"', 'keyType: "x509"'), "layout-key-type"],
+    ["a key type spelled like an object property", (y) => y.replace('keyType: "ed25519"', 'keyType: "toString"'), "layout-key-type"],
     ["an identity pattern that widens the host", (y) => y.replace("steps:", '  b:\n    keyType: "sigstore-oidc"\n    scheme: "fulcio"\n    keyVal: {identityPattern: "https://*/x", issuer: "https://i"}\n    keyID: "b"\nsteps:'), "layout-identity-pattern"],
     ["a sigstore-oidc functionary without an issuer", (y) => y.replace("steps:", '  b:\n    keyType: "sigstore-oidc"\n    scheme: "fulcio"\n    keyVal: {identity: "a@example.com"}\n    keyID: "b"\nsteps:'), "layout-shape"],
     ["a keyID that is not the key's", (y) => y.replace(`keyID: "${alice.keyid}"`, `keyID: "${"0".repeat(64)}"`), "layout-keyid"],

@@ -12,6 +12,8 @@ import {
   type AttestationStep,
   type EnvelopeKey,
   type ExpectedPredicate,
+  functionaryKeyProblem,
+  isGpgKey,
   type Layout,
   ruleToLayoutString,
   type SigstoreIdentity,
@@ -93,6 +95,22 @@ class AttestationLowerer {
     });
   }
 
+  /**
+   * Reports key functionaries whose key an attestation layout cannot hold (the engine's reader
+   * would refuse the layout): OpenPGP keys, key types Totem does not verify, keyids that are not the key's.
+   */
+  checkKeys(layout: LayoutDecl, functionaries: ReadonlyMap<string, EnvelopeKey>): void {
+    for (const f of layout.functionaries) {
+      const keyid = this.ids.get(f.name.text);
+      const key = keyid === undefined ? undefined : functionaries.get(keyid);
+      const lowered = keyid === undefined ? undefined : this.lowered.layout.keys[keyid];
+      if (key === undefined || lowered === undefined || f.key === undefined) continue;
+      const problem = isGpgKey(lowered) ? "it is an OpenPGP key, and attestation layouts hold ed25519, rsa and ecdsa keys." : functionaryKeyProblem(key);
+      if (problem === undefined) continue;
+      this.diagnostics.push(diagnostic("ite-10-unsupported", f.key.span, `The key of functionary "${f.name.text}" has no place in an ITE-10 attestation layout: ${problem} Give the functionary another key.`));
+    }
+  }
+
   step(decl: StepDecl, step: Step): AttestationStep {
     const predicates: ExpectedPredicate[] = [];
     if (decl.by.length > 0) predicates.push({ predicateType: LINK_PREDICATE, functionaries: this.functionaries(decl.by), threshold: decl.threshold?.value ?? 1, expectedAttributes: [] });
@@ -124,6 +142,7 @@ export function lowerAttestations(analysis: Pick<Analysis, "file" | "symbols" | 
   const functionaries = new Map<string, EnvelopeKey>(
     Object.values(layout.keys).map((k) => [k.keyid, { keyid: k.keyid, keytype: k.keytype, scheme: k.scheme, keyval: { public: k.keyval.public } }]),
   );
+  lowerer.checkKeys(file.layout, functionaries);
   const identities = lowerer.identities(file.layout);
   const steps = file.layout.steps.map((decl, i) => lowerer.step(decl, layout.steps[i] as Step));
   out.diagnostics = [...out.diagnostics, ...lowerer.diagnostics];

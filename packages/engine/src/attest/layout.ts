@@ -76,7 +76,29 @@ function stringList(value: JsonValue | undefined, path: string): Result<string[]
   return ok(value as string[]);
 }
 
-const KEY_TYPES: Record<string, string> = { ed25519: "ed25519", rsa: "rsa", ecdsa: "ecdsa" };
+const KEY_TYPES: ReadonlySet<string> = new Set(["ed25519", "rsa", "ecdsa"]);
+
+function isVerifiedKeyType(keyType: unknown): keyType is string {
+  return typeof keyType === "string" && KEY_TYPES.has(keyType);
+}
+
+function keyTypeMessage(keyType: unknown): string {
+  return `keyType ${JSON.stringify(keyType)} is not one Totem verifies (ed25519, rsa, ecdsa, sigstore-oidc); the prototype drops such keys silently.`;
+}
+
+/** The keyID is what rules name and what signatures are matched by: it must be this key's. */
+function keyidProblem(key: EnvelopeKey): string | undefined {
+  if (keyidFor(key, "in-toto-1.3") === key.keyid || keyidFor(key, "in-toto") === key.keyid) return undefined;
+  return `keyID ${key.keyid} is not the keyid of this key (neither the in-toto 1.3 nor the modern computation).`;
+}
+
+/**
+ * Why `key` cannot be a key functionary of an attestation layout, or undefined when it can: the
+ * reader's rules (a key type Totem verifies, a keyID that is the key's own), for writers of layouts.
+ */
+export function functionaryKeyProblem(key: EnvelopeKey): string | undefined {
+  return isVerifiedKeyType(key.keytype) ? keyidProblem(key) : keyTypeMessage(key.keytype);
+}
 
 type Functionary = { kind: "key"; key: EnvelopeKey } | { kind: "sigstore"; keyID: string; identity: SigstoreIdentity };
 
@@ -107,17 +129,13 @@ function functionary(value: JsonValue, path: string): Result<Functionary, Attest
   if (!known.ok) return known;
   const { keyType, scheme, keyVal, keyID } = value;
   if (keyType === "sigstore-oidc") return sigstoreFunctionary(value, path);
-  if (typeof keyType !== "string" || !KEY_TYPES[keyType]) {
-    return fail("layout-key-type", `keyType ${JSON.stringify(keyType)} is not one Totem verifies (ed25519, rsa, ecdsa, sigstore-oidc); the prototype drops such keys silently.`, `${path}.keyType`);
-  }
+  if (!isVerifiedKeyType(keyType)) return fail("layout-key-type", keyTypeMessage(keyType), `${path}.keyType`);
   if (typeof scheme !== "string") return fail("layout-shape", "A functionary needs a scheme.", `${path}.scheme`);
   if (!isObject(keyVal) || typeof keyVal.public !== "string") return fail("layout-shape", "A functionary needs keyVal.public.", `${path}.keyVal`);
   if (typeof keyID !== "string") return fail("layout-shape", "A functionary needs its keyID.", `${path}.keyID`);
   const key = { keyid: keyID, keytype: keyType, scheme, keyval: { public: keyVal.public } };
-  // The keyID is what rules name and what signatures are matched by: it must be this key's.
-  if (keyidFor(key, "in-toto-1.3") !== keyID && keyidFor(key, "in-toto") !== keyID) {
-    return fail("layout-keyid", `keyID ${keyID} is not the keyid of this key (neither the in-toto 1.3 nor the modern computation).`, `${path}.keyID`);
-  }
+  const idProblem = keyidProblem(key);
+  if (idProblem !== undefined) return fail("layout-keyid", idProblem, `${path}.keyID`);
   return ok({ kind: "key", key });
 }
 
