@@ -3,7 +3,8 @@
 // language server (in the background). The path is an exported key file or keyring (`gpg --export`,
 // armored or binary; a GnuPG 1 pubring.gpg), read with the bounded reader, or a GnuPG home
 // directory, whose key gpg exports as `--gpg` does. Never throws: every outcome is a value.
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { type PublicKey, readGpgPublicKey } from "@totem/engine";
 import { exportGpgKey } from "./gpg.js";
 import { describeFsError, READ_LIMITS, readFileBounded } from "./read-file.js";
@@ -15,6 +16,13 @@ import { describeFsError, READ_LIMITS, readFileBounded } from "./read-file.js";
  */
 export type KeyringKey = { kind: "key"; key: PublicKey } | { kind: "invalid"; message: string } | { kind: "unreadable"; message: string };
 
+/**
+ * What a GnuPG home holds its public keys in (GnuPG 2.1+, GnuPG 1, keyboxd). gpg creates a pubring.kbx
+ * in any directory it is pointed at, so a directory without one of these is not handed to it: a
+ * policy naming some other folder must not make `check` or the editor write into it.
+ */
+const HOME_KEYRINGS = ["pubring.kbx", "pubring.gpg", "public-keys.d"];
+
 /** The key `fingerprint` from the keyring file or GnuPG home at `path` (absolute). */
 export async function readKeyringKey(path: string, fingerprint: string): Promise<KeyringKey> {
   let directory: boolean;
@@ -24,6 +32,9 @@ export async function readKeyringKey(path: string, fingerprint: string): Promise
     return { kind: "unreadable", message: describeFsError(e) };
   }
   if (directory) {
+    if (!HOME_KEYRINGS.some((f) => existsSync(join(path, f)))) {
+      return { kind: "invalid", message: `${path} is a directory but no GnuPG home: it holds no ${HOME_KEYRINGS.slice(0, -1).join(", ")} or ${HOME_KEYRINGS.at(-1)}` };
+    }
     const exported = await exportGpgKey(fingerprint, path);
     return exported.ok ? { kind: "key", key: exported.value } : { kind: "invalid", message: exported.error };
   }
