@@ -33,10 +33,16 @@ export function checkThreshold(ctx: CheckContext, signers: Pick<StepDecl, "by" |
 export function checkFunctionaries(ctx: CheckContext): void {
   for (const step of ctx.layout?.steps ?? []) {
     // A step proven by attestation blocks only (target ite-10) needs no `by` of its own.
-    if (distinctSigners(step.by) === 0 && (step.attestations ?? []).length === 0) {
+    const attested = (step.attestations ?? []).length > 0;
+    if (distinctSigners(step.by) === 0 && !attested) {
       ctx.report(
         diagnostic("step-without-functionary", step.name.span, `Step "${step.name.text}" has no functionary, so no link can ever satisfy it: add \`by NAME\`.`),
       );
+    }
+    // Without a `by` of its own, a step's threshold would count no link and be dropped: the author meant a block's.
+    if (attested && step.bySpan === undefined && step.threshold !== undefined) {
+      const message = `Step "${step.name.text}" has no \`by\` of its own, so its threshold counts no link and would be dropped: move \`threshold ${step.threshold.value}\` into the attestation block it is meant for.`;
+      ctx.report(diagnostic("threshold-out-of-range", step.threshold.span, message));
     }
     checkThreshold(ctx, step, `Step "${step.name.text}"`, "links");
   }
