@@ -28,24 +28,14 @@ export function decodeString(image: string, offset: number, closed: boolean, dia
       break;
     }
     literal(i, backslash);
-    const next = image[backslash + 1];
-    const simple = next === undefined ? undefined : SIMPLE_ESCAPES[next];
-    if (simple !== undefined && backslash + 1 < end) {
-      out += simple;
-      i = backslash + 2;
+    const esc = escapeAt(image, backslash, end);
+    if (esc !== undefined) {
+      if (esc.value.length === 1 && isSurrogate(esc.value.charCodeAt(0))) surrogates.push({ at: out.length, start: offset + backslash, end: offset + backslash + esc.length });
+      out += esc.value;
+      i = backslash + esc.length;
       continue;
     }
-    if (next === "u") {
-      const m = /^\{([0-9A-Fa-f]{1,6})\}/.exec(image.slice(backslash + 2, end));
-      const code = m ? Number.parseInt(m[1]!, 16) : Number.NaN;
-      if (m && code <= 0x10ffff) {
-        const length = 2 + m[0].length;
-        if (isSurrogate(code)) surrogates.push({ at: out.length, start: offset + backslash, end: offset + backslash + length });
-        out += String.fromCodePoint(code);
-        i = backslash + length;
-        continue;
-      }
-    }
+    const next = image[backslash + 1];
     const length = next === undefined || backslash + 1 >= end ? 1 : 2;
     diagnostics.push({
       code: "invalid-escape",
@@ -61,6 +51,34 @@ export function decodeString(image: string, offset: number, closed: boolean, dia
   }
   reportLoneSurrogates(out, surrogates, diagnostics);
   return out;
+}
+
+/** The valid escape starting at `image[backslash]` (before `end`): its value and its length in the image. */
+function escapeAt(image: string, backslash: number, end: number): { value: string; length: number } | undefined {
+  const next = image[backslash + 1];
+  const simple = next === undefined ? undefined : SIMPLE_ESCAPES[next];
+  if (simple !== undefined && backslash + 1 < end) return { value: simple, length: 2 };
+  if (next !== "u") return undefined;
+  const m = /^\{([0-9A-Fa-f]{1,6})\}/.exec(image.slice(backslash + 2, end));
+  const code = m ? Number.parseInt(m[1]!, 16) : Number.NaN;
+  return m && code <= 0x10ffff ? { value: String.fromCodePoint(code), length: 2 + m[0].length } : undefined;
+}
+
+/**
+ * Where UTF-16 unit `at` of a closed string token's decoded value is written: an offset into
+ * `image` (the token with both quotes), escapes read as `decodeString` reads them (an invalid
+ * escape's backslash is one unit of the value). Past the value's end: the closing quote.
+ */
+export function imageOffset(image: string, at: number): number {
+  const end = Math.max(1, image.length - 1);
+  let i = 1;
+  let units = 0;
+  while (units < at && i < end) {
+    const esc = image[i] === "\\" ? escapeAt(image, i, end) : undefined;
+    units += esc?.value.length ?? 1;
+    i += esc?.length ?? 1;
+  }
+  return Math.min(i, end);
 }
 
 function isSurrogate(unit: number): boolean {

@@ -9,6 +9,7 @@ import { ITE10, LINK_PREDICATE, targetsIte10 } from "../attest/target.js";
 import { diagnostic } from "../codes.js";
 import type { Fix, Span } from "../diagnostic.js";
 import { didYouMean } from "../did-you-mean.js";
+import { imageOffset } from "../string-literal.js";
 import type { CheckContext } from "./context.js";
 import { checkThreshold } from "./functionaries.js";
 
@@ -71,26 +72,9 @@ function checkSigstore(ctx: CheckContext, f: FunctionaryDecl): void {
   }
 }
 
-/** The UTF-16 offset in the source of offset `at` of a string literal's decoded value. */
+/** The offset in the source of offset `at` of a string literal's decoded value. */
 function sourceOffset(text: string, literal: Span, at: number): number {
-  let i = literal.start + 1;
-  let units = 0;
-  while (units < at && i < literal.end - 1) {
-    if (text[i] !== "\\") {
-      i++;
-      units++;
-      continue;
-    }
-    const unicode = /^\\u\{([0-9A-Fa-f]{1,6})\}/.exec(text.slice(i, i + 10));
-    if (unicode) {
-      units += String.fromCodePoint(Math.min(Number.parseInt(unicode[1]!, 16), 0x10ffff)).length;
-      i += unicode[0].length;
-    } else {
-      units++;
-      i += 2;
-    }
-  }
-  return Math.min(i, Math.max(literal.start + 1, literal.end - 1));
+  return literal.start + imageOffset(text.slice(literal.start, literal.end), at);
 }
 
 /** The span of `length` characters at `offset` in a check's text: inside the string literal, else the whole expression (a constant). */
