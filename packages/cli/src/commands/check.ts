@@ -2,7 +2,19 @@
 // JSON document, or SARIF 2.1.0 for GitHub code scanning. Exit 1 when any file has an error.
 import { readdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type AttestationLowerResult, CODES, type CompileResult, type Diagnostic, LineIndex, type LowerOptions, compilePolicy, didYouMean, lowerAttestations } from "@totem/dsl";
+import {
+  type AttestationLowerResult,
+  CODES,
+  type CompileResult,
+  type Diagnostic,
+  LineIndex,
+  type LowerOptions,
+  compilePolicy,
+  didYouMean,
+  lowerAttestations,
+  mergeDiagnostics,
+  targetsIte10,
+} from "@totem/dsl";
 import { type CelSyntaxCheck, celParser, type Target } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { codeFrame, docsUrl } from "../code-frame.js";
@@ -21,6 +33,8 @@ export interface CheckedPolicy extends CheckedFile {
   path: string;
   /** Analysis and lowering; `layout` is present only when there is no error. */
   lowered: CompileResult;
+  /** A policy of target "ite-10": its attestation layout (present only when there is no error). */
+  attestations?: AttestationLowerResult;
 }
 
 /** Options of one check, shared with `totem compile`. */
@@ -54,24 +68,30 @@ export function checkPolicy(file: string | UserPath, io: Io, options: CheckOptio
   const text = readText(path, "policy", uri, "policy");
   const read = keyReaderFor(path);
   const unreadable: string[] = [];
-  const compiled = compilePolicy(text, {
+  const lowering: LowerOptions = {
     ...lowerOptions(options),
     readKey: (key) => {
       const found = read(key);
       if (found === undefined) unreadable.push(key);
       return found;
     },
+  };
+  const compiled = compilePolicy(text, {
+    ...lowering,
     expiryWarningDays: options.expiryWarningDays,
     ...(options.celSyntax === undefined ? {} : { celSyntax: options.celSyntax }),
   });
   if (options.params !== undefined) checkParamNames(options.params, compiled.analysis.file, uri);
-  const diagnostics = compiled.diagnostics
+  // A policy of target "ite-10" is lowered to its attestation layout too, with the same options: what
+  // only that lowering refuses (a key an attestation layout cannot hold) is reported by check as well.
+  const attestations = targetsIte10(compiled.analysis.file.layout) ? lowerAttestations(compiled.analysis, lowering) : undefined;
+  const diagnostics = (attestations === undefined ? compiled.diagnostics : mergeDiagnostics(compiled.analysis.diagnostics, attestations))
     .filter((d) => !(options.paramsOptional && d.code === "missing-param"))
     .map((d) => (d.code === "key-unreadable" ? withKeySuggestion(d, dirname(path), unreadable) : d));
-  return { path, uri, text, diagnostics, lowered: compiled };
+  return { path, uri, text, diagnostics, lowered: compiled, ...(attestations === undefined ? {} : { attestations }) };
 }
 
-/** What lowering takes from a check's options (all but the key file reader): one set for both lowerings. */
+/** What lowering takes from a check's options (all but the key file reader). */
 function lowerOptions(options: CheckOptions): Omit<LowerOptions, "readKey"> {
   return {
     now: options.now,
@@ -79,14 +99,6 @@ function lowerOptions(options: CheckOptions): Omit<LowerOptions, "readKey"> {
     ...(options.params === undefined && options.sharedParams === undefined ? {} : { params: { ...options.sharedParams, ...options.params } }),
     ...(options.gpgKeys === undefined ? {} : { readGpgKey: options.gpgKeys }),
   };
-}
-
-/**
- * The attestation layout of a checked policy of target "ite-10" (`compile`, `test`), lowered with the
- * options it was checked with: its key files, keyring keys and params are the same ones.
- */
-export function lowerCheckedAttestations(checked: CheckedPolicy, options: CheckOptions): AttestationLowerResult {
-  return lowerAttestations(checked.lowered.analysis, { ...lowerOptions(options), readKey: keyReaderFor(checked.path) });
 }
 
 /** A `key-unreadable` message with the file beside the written path that was probably meant. */

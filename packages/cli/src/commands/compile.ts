@@ -24,7 +24,7 @@ import { resolveFrom, userPath } from "../io.js";
 import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled } from "../terminal.js";
-import { type CheckedPolicy, type CheckOptions, checkPolicy, lowerCheckedAttestations, writeCodeFrames } from "./check.js";
+import { type CheckedPolicy, checkPolicy, writeCodeFrames } from "./check.js";
 import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
 import { gpgSignatures, metablockTextWithGpg } from "../gpg.js";
 import { keyringKeys } from "../gpg-keyrings.js";
@@ -89,16 +89,13 @@ interface CompileFlags {
  * `totem compile` of a policy with target "ite-10": the attestation layout as attestation-verifier's
  * YAML (the engine's one writer), unsigned.
  */
-function writeAttestationLayout(checked: CheckedPolicy, checkOptions: CheckOptions, opts: CompileFlags, io: ReturnType<typeof ioOf>, cmd: Command): void {
+function writeAttestationLayout(checked: CheckedPolicy, opts: CompileFlags, io: ReturnType<typeof ioOf>, cmd: Command): void {
   if (opts.key.length > 0 || opts.gpg || opts.envelope) {
     throw new UsageError("an ITE-10 attestation layout is not signed: drop --key, --gpg and --envelope (attestation-verifier reads plain YAML)");
   }
-  const lowered = lowerCheckedAttestations(checked, checkOptions);
-  const diagnostics = [...checked.diagnostics, ...lowered.diagnostics.filter((d) => !checked.diagnostics.some((c) => c.code === d.code && c.span.start === d.span.start))];
-  const shownChecked = { ...checked, diagnostics };
-  writeCodeFrames([shownChecked], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
-  const layout = lowered.layout;
-  if (layout === undefined || diagnostics.some((d) => d.severity === "error")) {
+  writeCodeFrames([checked], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
+  const layout = checked.attestations?.layout;
+  if (layout === undefined || checked.diagnostics.some((d) => d.severity === "error")) {
     io.stderr.write(`totem: ${checked.uri} has errors; no layout was written\n`);
     setExit(cmd, EXIT.FAILED);
     return;
@@ -134,14 +131,14 @@ export function register(program: Command): void {
       const requested = opts.target === ITE10 ? undefined : opts.target;
       if (requested && opts.envelope) checkEnvelopeForTarget(opts.envelope, requested);
       const now = resolveNow(opts.now, io);
-      const checkOptions: CheckOptions = { now, target: requested, params: opts.param ?? {}, celSyntax: await celParser(), gpgKeys: await keyringKeys(policy, io, opts.param) };
-      const checked = checkPolicy(policy, io, checkOptions);
+      const gpgKeys = await keyringKeys(policy, io, opts.param);
+      const checked = checkPolicy(policy, io, { now, target: requested, params: opts.param ?? {}, celSyntax: await celParser(), gpgKeys });
       const ite10 = targetsIte10(checked.lowered.analysis.file.layout);
       if (opts.target === ITE10 && !ite10) {
         throw new UsageError(`--target ite-10 needs a policy written for it: add target "ite-10" to ${checked.uri} (its checks depend on the target)`);
       }
       if (ite10) {
-        writeAttestationLayout(checked, checkOptions, opts, io, cmd);
+        writeAttestationLayout(checked, opts, io, cmd);
         return;
       }
       writeCodeFrames([checked], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
