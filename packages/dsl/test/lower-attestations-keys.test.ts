@@ -1,6 +1,6 @@
-// Target "ite-10" lowering of key functionaries: a key the attestation layout reader refuses (an
-// OpenPGP key, a key type Totem does not verify, a keyid that is not the key's) is an error at the
-// key, never a compiled layout that its own verifier cannot read.
+// Target "ite-10" lowering of key functionaries: a key the attestation layout reader refuses (a keyid
+// without a key, an OpenPGP key, a key type Totem does not verify, a keyid that is not the key's) is
+// an error at the key, never a compiled layout that its own verifier cannot read.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { attestationLayoutToYaml, parseAttestationLayout } from "@totem/engine";
@@ -40,6 +40,7 @@ describe("ite-10 key functionaries", () => {
   it.each([
     ["an OpenPGP key file", 'key "keys/alice.gpg.json"', GPG, "OpenPGP"],
     ["a key type Totem does not verify", 'key { type "ecdsa-sha2-nistp256" scheme "ecdsa-sha2-nistp256" public "x" }', ED25519, "keyType"],
+    ["a keyid without a key", `key { keyid "${"ab".repeat(32)}" }`, ED25519, "no key"],
     ["a keyid that is not the key's", `key { type "ed25519" scheme "ed25519" public "${"ab".repeat(32)}" keyid "${"0".repeat(64)}" }`, ED25519, "not the keyid"],
   ])("reports %s as ite-10-unsupported at the key, and makes no layout", (_what, key, file, words) => {
     const result = compile(key, file);

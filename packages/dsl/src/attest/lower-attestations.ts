@@ -97,15 +97,21 @@ class AttestationLowerer {
 
   /**
    * Reports key functionaries whose key an attestation layout cannot hold (the engine's reader
-   * would refuse the layout): OpenPGP keys, key types Totem does not verify, keyids that are not the key's.
+   * would refuse the layout): a keyid without a key, OpenPGP keys, key types Totem does not verify,
+   * keyids that are not the key's.
    */
   checkKeys(layout: LayoutDecl, functionaries: ReadonlyMap<string, EnvelopeKey>): void {
     for (const f of layout.functionaries) {
       const keyid = this.ids.get(f.name.text);
-      const key = keyid === undefined ? undefined : functionaries.get(keyid);
-      const lowered = keyid === undefined ? undefined : this.lowered.layout.keys[keyid];
-      if (key === undefined || lowered === undefined || f.key === undefined) continue;
-      const problem = isGpgKey(lowered) ? "it is an OpenPGP key, and attestation layouts hold ed25519, rsa and ecdsa keys." : functionaryKeyProblem(key);
+      if (keyid === undefined || f.key === undefined) continue;
+      const key = functionaries.get(keyid);
+      const lowered = Object.hasOwn(this.lowered.layout.keys, keyid) ? this.lowered.layout.keys[keyid] : undefined;
+      const problem =
+        key === undefined || lowered === undefined
+          ? "it has a keyid but no key, and an attestation layout holds the key of every functionary it names."
+          : isGpgKey(lowered)
+            ? "it is an OpenPGP key, and attestation layouts hold ed25519, rsa and ecdsa keys."
+            : functionaryKeyProblem(key);
       if (problem === undefined) continue;
       this.diagnostics.push(diagnostic("ite-10-unsupported", f.key.span, `The key of functionary "${f.name.text}" has no place in an ITE-10 attestation layout: ${problem} Give the functionary another key.`));
     }
