@@ -35,7 +35,7 @@ export async function readKeyringKey(path: string, fingerprint: string): Promise
     if (!HOME_KEYRINGS.some((f) => existsSync(join(path, f)))) {
       return { kind: "invalid", message: `${path} is a directory but no GnuPG home: it holds no ${HOME_KEYRINGS.slice(0, -1).join(", ")} or ${HOME_KEYRINGS.at(-1)}` };
     }
-    const exported = await exportGpgKey(fingerprint, path);
+    const exported = await exportGpgKey(fingerprint, path, "the fingerprint");
     return exported.ok ? { kind: "key", key: exported.value } : { kind: "invalid", message: exported.error };
   }
   // A keyring may hold many keys with their signatures: the layout limit, not the key file one.

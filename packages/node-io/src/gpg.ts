@@ -65,14 +65,14 @@ export const gpgHomeArgs = (home: string | undefined): string[] => (home ? ["--h
 /**
  * The public key `keyid` (a fingerprint or keyid of the key or one of its subkeys) exported from the
  * GnuPG home `home` (default: gpg's own), in securesystemslib's shape, as 1.3.1's `--gpg` reads it;
- * or why not.
+ * or why not. `given` names where the keyid came from in messages (a flag, or a policy's fingerprint).
  */
-export async function exportGpgKey(keyid: string, home: string | undefined): Promise<Result<PublicKey, string>> {
-  const problem = gpgKeyidProblem(keyid, "--gpg");
+export async function exportGpgKey(keyid: string, home: string | undefined, given = "--gpg"): Promise<Result<PublicKey, string>> {
+  const problem = gpgKeyidProblem(keyid, given);
   if (problem !== undefined) return err(problem);
   const data = await runGpg([...gpgHomeArgs(home), "--export", keyid], undefined, `cannot export GPG key ${keyid}`);
   if (!data.ok) return data;
-  if (data.value.length === 0) return err(`GPG key ${keyid} is not in the keyring${home ? ` of --gpg-home '${home}'` : ""}; check the fingerprint (gpg --list-keys)`);
+  if (data.value.length === 0) return err(`GPG key ${keyid} is not in the keyring${home ? ` of the GnuPG home '${home}'` : ""}; check the fingerprint (gpg --list-keys)`);
   const key = await readGpgPublicKey(data.value, keyid);
   return key.ok ? key : err(`GPG key ${keyid}: ${key.error.message}`);
 }
