@@ -70,6 +70,7 @@ export const CODES = {
   "identity-pattern": code("error", "check", "An identity-pattern that could match identities of another issuer or host.", "identity-pattern"),
   "attestation-without-functionary": code("error", "check", "An attestation block nobody is allowed to make.", "attestation-without-functionary"),
   "duplicate-predicate-type": code("error", "check", "One step expecting the same predicate type twice.", "duplicate-predicate-type"),
+  "empty-predicate-type": code("error", "check", "An attestation block whose predicate type is empty.", "empty-predicate-type"),
   "invalid-cel": code("error", "check", "A `check` rule that is not a CEL expression.", "invalid-cel"),
   "unknown-predicate-field": code("warning", "check", "A `check` rule reading a field the predicate type's schema does not have.", "unknown-predicate-field"),
   // in-toto lints (warnings and infos: the layout compiles, but probably does not mean what it says).

@@ -117,6 +117,9 @@ function checkFields(ctx: CheckContext, rule: StringExpr, type: string): void {
 
 function checkBlock(ctx: CheckContext, step: StepDecl, block: AttestationBlock): void {
   const type = ctx.value(block.predicateType) ?? "";
+  if (block.predicateType !== undefined && ctx.value(block.predicateType) === "") {
+    ctx.report(diagnostic("empty-predicate-type", block.predicateType.span, "An empty predicate type matches no claim: write the predicate type's URI, e.g. \"https://slsa.dev/provenance/v1\"."));
+  }
   if ((block.by.length === 0 || block.by.every((b) => b.text === "")) && block.bySpan === undefined) {
     ctx.report(
       diagnostic(
