@@ -4,7 +4,7 @@
 //   (`key-unreadable`, `key-invalid`, `target-mismatch`). Those depend only on the constants, the
 //   target and the functionaries, so only that part of the file is lowered on each keystroke.
 // - `of`: the full lowering, for the compiled-layout preview and simulation (on request only).
-import { CODES, type Diagnostic, type LowerResult, lowerAnalysis, mergeDiagnostics } from "@totem/dsl";
+import { type AttestationLowerResult, CODES, type Diagnostic, type LowerResult, lowerAnalysis, lowerAttestations, mergeDiagnostics, targetsIte10 } from "@totem/dsl";
 import type { DocAnalysis } from "./analysis.js";
 import type { DocumentSnapshot } from "./documents.js";
 import { lowerInputs } from "./policy-keys.js";
@@ -15,6 +15,8 @@ export interface CompiledDocument {
   analysis: DocAnalysis;
   /** Undefined while the text has syntax errors (lowering needs a clean parse). */
   lowered?: LowerResult;
+  /** A policy of target "ite-10": its attestation layout, lowered as `totem compile` lowers it. */
+  attestations?: AttestationLowerResult;
   /** The analysis' diagnostics plus lowering's own, sorted by offset. */
   diagnostics: Diagnostic[];
 }
@@ -44,12 +46,24 @@ export class CompileCache {
     });
   }
 
+  /**
+   * A policy of target "ite-10" lowered to its attestation layout, as `totem check` and `compile` do:
+   * what only that lowering refuses (a key an attestation layout cannot hold) is reported too.
+   */
+  private lowerAttestations(state: ServerState, doc: DocumentSnapshot, analysis: DocAnalysis): AttestationLowerResult {
+    return lowerAttestations({ file: analysis.file, symbols: analysis.symbolTable, diagnostics: analysis.diagnostics }, lowerInputs(state, doc));
+  }
+
   /** The diagnostics to publish for this snapshot: the analysis' plus key and target problems. */
   diagnosticsOf(state: ServerState, doc: DocumentSnapshot): Diagnostic[] {
     const analysis = state.analyses.of(doc);
     const cached = this.keys.get(doc);
     if (cached && cached.analysis === analysis) return cached.diagnostics;
-    const diagnostics = hasSyntaxErrors(analysis) ? analysis.diagnostics : mergeDiagnostics(analysis.diagnostics, this.lowerAnalysis(state, doc, analysis, true));
+    const diagnostics = hasSyntaxErrors(analysis)
+      ? analysis.diagnostics
+      : targetsIte10(analysis.file.layout)
+        ? mergeDiagnostics(analysis.diagnostics, this.lowerAttestations(state, doc, analysis))
+        : mergeDiagnostics(analysis.diagnostics, this.lowerAnalysis(state, doc, analysis, true));
     this.keys.set(doc, { analysis, diagnostics });
     return diagnostics;
   }
@@ -64,7 +78,12 @@ export class CompileCache {
       compiled = { analysis, diagnostics: analysis.diagnostics };
     } else {
       const lowered = this.lowerAnalysis(state, doc, analysis, false);
-      compiled = { analysis, lowered, diagnostics: mergeDiagnostics(analysis.diagnostics, lowered) };
+      if (targetsIte10(analysis.file.layout)) {
+        const attestations = this.lowerAttestations(state, doc, analysis);
+        compiled = { analysis, lowered, attestations, diagnostics: mergeDiagnostics(analysis.diagnostics, attestations) };
+      } else {
+        compiled = { analysis, lowered, diagnostics: mergeDiagnostics(analysis.diagnostics, lowered) };
+      }
     }
     this.full.set(doc, compiled);
     return compiled;

@@ -1,9 +1,11 @@
 // Custom requests for the editor (documented in docs/lsp.md):
-// - `totem/compiledLayout` {uri} → {json, diagnostics}: the unsigned layout (the file `totem compile`
-//   writes without --key) for a live preview; json is null while the policy has errors.
+// - `totem/compiledLayout` {uri} → {json, diagnostics, target}: the unsigned layout (the file `totem
+//   compile` writes without --key; for target "ite-10" the attestation layout's YAML) for a live
+//   preview; json is null while the policy has errors.
 // - `totem/simulate` {uri, linksDir} → the verification result of the links in linksDir against the
 //   policy, with every failure and every rule's trace mapped to document ranges.
-import { envelopeToText, layoutToJson, signMetablock } from "@totem/engine";
+import { ITE10 } from "@totem/dsl";
+import { attestationLayoutToYaml, envelopeToText, layoutToJson, signMetablock } from "@totem/engine";
 import type { Connection, ResponseError } from "vscode-languageserver";
 import type { Guard, ServerState } from "./server-state.js";
 import type { CompiledLayoutParams, CompiledLayoutResult, SimulateParams, SimulateResult } from "./protocol.js";
@@ -19,8 +21,14 @@ export function registerCustomRequests(connection: Connection, state: ServerStat
       if (!doc) return { json: null, diagnostics: [] };
       const compiled = state.compiled.of(state, doc);
       const diagnostics = compiled.diagnostics.map((d) => toLspDiagnostic(d, doc.lines, doc.uri));
+      const failed = compiled.diagnostics.some((d) => d.severity === "error");
+      if (compiled.attestations !== undefined) {
+        // Target "ite-10": the attestation layout as `totem compile` writes it (YAML, unsigned).
+        const attestation = compiled.attestations.layout;
+        return { json: attestation === undefined || failed ? null : attestationLayoutToYaml(attestation), diagnostics, target: ITE10 };
+      }
       const layout = compiled.lowered?.layout;
-      if (!layout || compiled.diagnostics.some((d) => d.severity === "error")) return { json: null, diagnostics };
+      if (!layout || failed) return { json: null, diagnostics };
       const target = compiled.lowered?.target ?? state.settings.defaultTarget;
       return { json: envelopeToText(signMetablock(layoutToJson(layout), [], target)), diagnostics, target };
     }),

@@ -12,11 +12,14 @@ export interface CompiledLayoutParams {
 
 /** Result of `totem/compiledLayout`. */
 export interface CompiledLayoutResult {
-  /** The unsigned Metablock text (`{"signatures": [], "signed": {...}}`, in-toto's file format), or null while the policy has errors. */
+  /**
+   * The unsigned Metablock text (`{"signatures": [], "signed": {...}}`, in-toto's file format) — for
+   * target "ite-10" the attestation layout's YAML — or null while the policy has errors.
+   */
   json: string | null;
   /** Every diagnostic of the policy (the same as published). */
   diagnostics: Diagnostic[];
-  /** The target the layout was compiled for. */
+  /** The target the layout was compiled for (always given for "ite-10", whose text is YAML). */
   target?: string;
 }
 

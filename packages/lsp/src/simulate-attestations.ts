@@ -4,11 +4,11 @@
 // runs — and each finding placed on the attestation block (or step) it is about. The folder is read
 // by node-io's readAttestationFolder, as the CLI reads it; `{name}` placeholders take the values of a
 // parameters file, keyless bundles are checked against a trusted root file when one is given.
-import { constantResolver, type Diagnostic, lowerAttestations, mergeDiagnostics, type PolicyFile, type Span } from "@totem/dsl";
+import { constantResolver, type Diagnostic, type PolicyFile, type Span } from "@totem/dsl";
 import { type AttestationFinding, type JsonValue, parseAttestJson, substituteParameters, verifyAttestations } from "@totem/engine";
 import { ATTESTATIONS_TOTAL_LIMIT, formatBytes, readAttestationFolder, readFileBounded } from "@totem/node-io";
 import type { DocumentSnapshot } from "./documents.js";
-import { lowerInputs, noLayoutReason } from "./policy-keys.js";
+import { noLayoutReason } from "./policy-keys.js";
 import type { SimulatedFailure, SimulateResult } from "./protocol.js";
 import type { ServerState } from "./server-state.js";
 
@@ -51,18 +51,19 @@ function findingSpan(file: PolicyFile, finding: AttestationFinding): Span | unde
  * attestation block or step. Never rejects for user input.
  */
 export async function simulateAttestations(state: ServerState, doc: DocumentSnapshot, sim: AttestationSimulation): Promise<SimulateResult | SimulationError> {
-  const analysis = state.analyses.of(doc);
-  const file = analysis.file;
-  const lowered = lowerAttestations({ file, symbols: analysis.symbolTable, diagnostics: analysis.diagnostics }, lowerInputs(state, doc));
-  const diagnostics = mergeDiagnostics(analysis.diagnostics, lowered);
-  if (lowered.layout === undefined || diagnostics.some((d) => d.severity === "error")) return { error: noLayoutReason(diagnostics, "simulating"), diagnostics };
+  // The compile cache's lowering (the one the preview and the published diagnostics show).
+  const compiled = state.compiled.of(state, doc);
+  const file = compiled.analysis.file;
+  const { diagnostics } = compiled;
+  const attestation = compiled.attestations?.layout;
+  if (attestation === undefined || diagnostics.some((d) => d.severity === "error")) return { error: noLayoutReason(diagnostics, "simulating"), diagnostics };
   let parameters: JsonValue = {};
   if (sim.parameters !== undefined) {
     const json = readJson(sim.parameters, "parameters file");
     if ("error" in json) return json;
     parameters = json.value;
   }
-  const layout = substituteParameters(lowered.layout, parameters);
+  const layout = substituteParameters(attestation, parameters);
   if (!layout.ok) return { error: `${layout.error.message} (${layout.error.code})` };
   let trustedRoot: JsonValue | undefined;
   if (sim.trustedRoot !== undefined) {

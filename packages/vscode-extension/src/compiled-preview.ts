@@ -1,5 +1,6 @@
 // "Totem: Show Compiled Layout": a read-only virtual document beside the policy holding the
-// unsigned layout JSON the server compiles (`totem/compiledLayout`), refreshed as the policy changes.
+// unsigned layout JSON the server compiles (`totem/compiledLayout`; for target "ite-10" the
+// attestation layout's YAML), refreshed as the policy changes.
 // Its tab says "compiled preview" so it cannot be taken for a real `.layout` file beside the policy;
 // while the policy has errors it keeps the last layout that compiled, marked stale at the top.
 // The same provider serves one step's (or inspection's) compiled JSON (the "Show compiled JSON" lens).
@@ -38,11 +39,26 @@ function severityName(severity: number | undefined): string {
   return ["", "error", "warning", "info", "hint"][severity ?? 1] ?? "error";
 }
 
-function problemLines(result: CompiledLayoutResult): string[] {
+/** Target "ite-10" compiles to an attestation layout in YAML (comments `#`); every other target to JSON (shown as jsonc, comments `//`). */
+const isYaml = (result: CompiledLayoutResult | undefined) => result?.target === "ite-10";
+
+function problemLines(result: CompiledLayoutResult, comment: string): string[] {
   return result.diagnostics.map((d) => {
     const where = `${d.range.start.line + 1}:${d.range.start.character + 1}`;
-    return `//   ${where} ${severityName(d.severity)}${d.code === undefined ? "" : ` ${d.code}`}: ${d.message}`;
+    return `${comment}   ${where} ${severityName(d.severity)}${d.code === undefined ? "" : ` ${d.code}`}: ${d.message}`;
   });
+}
+
+/**
+ * One step of an attestation layout as the one writer lays it out (engine attest/layout-yaml.ts: a
+ * `  - name: "STEP"` entry under `steps:`, up to the next entry); undefined when it has no such step.
+ */
+export function stepYaml(yaml: string, name: string): string | undefined {
+  const lines = yaml.split("\n");
+  const start = lines.indexOf(`  - name: ${JSON.stringify(name)}`);
+  if (start < 0) return undefined;
+  const end = lines.findIndex((l, i) => i > start && !l.startsWith("    "));
+  return `${lines.slice(start, end < 0 ? undefined : end).join("\n")}\n`;
 }
 
 /** One step or inspection of a compiled Metablock, as indented JSON; undefined when it has none of that name. */
@@ -59,13 +75,14 @@ export function stepJson(json: string, name: string): string | undefined {
 export function previewText(result: CompiledLayoutResult | undefined, lastGood?: { json: string; at: Date }): string {
   if (result === undefined) return "// Totem: the language server is not ready; the preview refreshes when it is.\n";
   if (result.json !== null) return result.json.endsWith("\n") ? result.json : `${result.json}\n`;
+  const comment = isYaml(result) ? "#" : "//";
   const count = `${result.diagnostics.length} problem(s)`;
   if (lastGood !== undefined) {
     const at = lastGood.at.toTimeString().slice(0, 8);
-    const lines = [`// STALE — the policy does not compile now (${count}); below is the last layout that compiled, at ${at}.`, ...problemLines(result)];
+    const lines = [`${comment} STALE — the policy does not compile now (${count}); below is the last layout that compiled, at ${at}.`, ...problemLines(result, comment)];
     return `${lines.join("\n")}\n${lastGood.json.endsWith("\n") ? lastGood.json : `${lastGood.json}\n`}`;
   }
-  return `${[`// Totem: the policy does not compile yet (${count}):`, ...problemLines(result)].join("\n")}\n`;
+  return `${[`${comment} Totem: the policy does not compile yet (${count}):`, ...problemLines(result, comment)].join("\n")}\n`;
 }
 
 /** Serves preview documents and refreshes the open ones when their policy changes. */
@@ -76,6 +93,8 @@ export class CompiledLayoutPreview implements vscode.TextDocumentContentProvider
   private readonly subscriptions: vscode.Disposable[] = [];
   /** The last JSON that compiled, per preview URI. */
   private readonly lastGood = new Map<string, { json: string; at: Date }>();
+  /** Previews whose policy is of target "ite-10" (their text is YAML). */
+  private readonly yaml = new Set<string>();
 
   constructor(private readonly client: () => LanguageClient | undefined) {
     this.subscriptions.push(
@@ -90,10 +109,12 @@ export class CompiledLayoutPreview implements vscode.TextDocumentContentProvider
     const params: CompiledLayoutParams = { uri: uri.query };
     try {
       const result = await client.sendRequest<CompiledLayoutResult>(COMPILED_LAYOUT, params);
+      if (isYaml(result)) this.yaml.add(uri.toString());
+      else this.yaml.delete(uri.toString());
       const step = uri.fragment === "" ? undefined : uri.fragment;
       if (result.json !== null && step !== undefined) {
-        const json = stepJson(result.json, step);
-        if (json === undefined) return `// Totem: the compiled layout has no step or inspection named ${JSON.stringify(step)}.\n`;
+        const json = isYaml(result) ? stepYaml(result.json, step) : stepJson(result.json, step);
+        if (json === undefined) return `${isYaml(result) ? "#" : "//"} Totem: the compiled layout has no step or inspection named ${JSON.stringify(step)}.\n`;
         result.json = json;
       }
       if (result.json !== null) this.lastGood.set(uri.toString(), { json: result.json, at: new Date() });
@@ -110,8 +131,9 @@ export class CompiledLayoutPreview implements vscode.TextDocumentContentProvider
   async show(policyUri?: vscode.Uri, step?: string): Promise<vscode.TextDocument | undefined> {
     const policy = policyUri ?? activePolicy("show its compiled layout")?.uri;
     if (policy === undefined) return undefined;
-    const doc = await vscode.workspace.openTextDocument(previewUriFor(policy, step));
-    const shown = await vscode.languages.setTextDocumentLanguage(doc, "jsonc");
+    const uri = previewUriFor(policy, step);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const shown = await vscode.languages.setTextDocumentLanguage(doc, this.yaml.has(uri.toString()) ? "yaml" : "jsonc");
     await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
     return shown;
   }

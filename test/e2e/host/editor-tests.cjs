@@ -110,6 +110,20 @@ module.exports = (test) => {
     }
   });
 
+  test("host: Show Compiled Layout of an ite-10 policy is its attestation layout in YAML, the committed layout.yml", async () => {
+    const dir = path.join(EXAMPLES, "gha-attestations");
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, "release.totem")));
+    await vscode.window.showTextDocument(doc);
+    try {
+      const preview = await vscode.commands.executeCommand("totem.showCompiledLayout");
+      assert.ok(preview, "the command returned no document");
+      assert.equal(preview.languageId, "yaml");
+      assert.equal(preview.getText(), fs.readFileSync(path.join(dir, "layout.yml"), "utf8"));
+    } finally {
+      await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    }
+  });
+
   test("host: every snippet ends every rule list with disallow \"*\" and compiles without rule warnings", async () => {
     for (const name of ["Layout", "Step", "Inspection", "Rule set", "Materials block", "Products block", "Attestation step"]) {
       const doc = await vscode.workspace.openTextDocument({ language: "totem", content: "" });
