@@ -80,7 +80,10 @@ describe("totem init --from-links: patterns and inspections", () => {
 
   it("writes dir/* for many new files under one directory, infers the inspection, and still verifies the chain", async () => {
     const r = await runCli(["init", "--from-links", "links", "--keys-dir", "keys", "--stdout", "--name", "patterns"], { cwd: at });
-    expect(r.stderr).toBe("");
+    // The inspection's command comes from an unsigned link: said on stderr and above it in the policy.
+    expect(r.stderr).toBe(
+      'totem: warning: inspection check runs ["sh","-c","wc -c pkg > report"], taken from the unsigned links/check.link: every verifier runs it; check it before signing\n',
+    );
     expect(r.code).toBe(0);
     const path = join(FIXTURES, "init", "patterns.totem");
     if (process.env.TOTEM_UPDATE_GOLDEN === "1" || !existsSync(path)) writeFileSync(path, r.stdout);
@@ -88,6 +91,7 @@ describe("totem init --from-links: patterns and inspections", () => {
     expect(r.stdout).toContain('create "out/*"');
     expect(r.stdout).toContain('match "out/*" with products from build');
     expect(r.stdout).toContain("inspection check {");
+    expect(r.stdout).toContain("# UNSIGNED: this command comes from check.link");
   });
 
   it("says inspections must be added by hand when the folder holds no inspection links", async () => {

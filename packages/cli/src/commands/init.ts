@@ -135,6 +135,11 @@ export function register(program: Command): void {
         io.stderr.write(`wrote ${out.shown}: ${plural(inferred.steps.length, "step")} (${inferred.steps.join(", ")}); it checks clean and verifies ${linksShown}. Review it before signing.\n`);
       }
       if (result.warnings.length > 0) io.stderr.write(`totem: note: verifying ${linksShown} warned: ${result.warnings.map((w) => w.code).join(", ")}\n`);
+      for (const r of inspections) {
+        io.stderr.write(
+          `totem: warning: inspection ${r.link.name} runs ${JSON.stringify(r.link.command)}, taken from the unsigned ${join(linksShown, r.file)}: every verifier runs it; check it before signing\n`,
+        );
+      }
     });
 }
 

@@ -147,7 +147,14 @@ export function inferPolicy(input: InferInput): InferResult {
     lines.push(...ruleLists(step.link, (path, hash) => producer(order, index, path, hash), false), "  }");
   });
   for (const r of [...inspections].sort((a, b) => (a.link.name < b.link.name ? -1 : 1))) {
-    lines.push("", `  inspection ${r.link.name} {`, `    run ${commandText(r.link.command)}`);
+    lines.push(
+      "",
+      `  # UNSIGNED: this command comes from ${r.file}, which nobody signed (inspection links never are):`,
+      "  # whoever could write the links folder chose it, and every verifier of the layout runs it.",
+      "  # Check it word by word before signing.",
+      `  inspection ${r.link.name} {`,
+      `    run ${commandText(r.link.command)}`,
+    );
     lines.push(...ruleLists(r.link, (path, hash) => producer(order, order.length, path, hash), true), "  }");
   }
   lines.push("}");
