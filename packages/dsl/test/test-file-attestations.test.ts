@@ -40,6 +40,13 @@ test "recorded" {
 `;
 
 describe("parseTestFile: attestations", () => {
+  it("keeps a parameter named __proto__ as a parameter (an own value, not the object's prototype)", () => {
+    const file = parseTestFile('policy "p.totem"\nparameter __proto__ = "x"\nparameter version = "1"\n');
+    expect(Object.keys(file.parameterValues)).toEqual(["__proto__", "version"]);
+    expect(Object.getPrototypeOf(file.parameterValues)).toBe(Object.prototype);
+    expect({ ...file.parameterValues }).toEqual(JSON.parse('{"__proto__": "x", "version": "1"}'));
+  });
+
   it("reads attests with its predicate and fields, identities, folders and parameters", () => {
     const file = parseTestFile(TEXT);
     expect(file.diagnostics).toEqual([]);

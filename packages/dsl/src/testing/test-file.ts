@@ -154,7 +154,8 @@ function parameter(r: Reader, into: Record<string, string>): void {
   const name = r.take("word", 'the parameter\'s name, e.g. parameter version = "1.4.0"');
   if (name === undefined || !r.expect("=", "`=` and the parameter's value")) return;
   const value = r.take("string", "the parameter's value as a string");
-  if (value !== undefined) into[name.text] = value.value;
+  // An own property whatever the name: `into.__proto__ = …` would set the prototype and drop the parameter.
+  if (value !== undefined) Object.defineProperty(into, name.text, { value: value.value, enumerable: true, writable: true, configurable: true });
 }
 
 /** The folder and file statements a test and the file's top share (`parameters`, `trusted-root`). */
