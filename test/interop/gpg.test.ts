@@ -279,6 +279,15 @@ describe("Totem writes what in-toto 1.3.1 reads with GPG keys", () => {
     expect(made.status, made.stderr).toBe(0);
     const inLayout = (JSON.parse(readFileSync(layout, "utf8")) as { signed: { keys: Record<string, JsonValue> } }).signed.keys[(fpr.alice as string).toLowerCase()];
     expect(canonicalString(JSON.parse(made.stdout) as JsonValue)).toBe(canonicalString(inLayout as JsonValue));
+    // --from an exported keyring (armored, several keys) reads the same key, as a policy's `key gpg … from` does.
+    const dir = tmp("totem-gpg-from-");
+    writeFileSync(join(dir, "team.asc"), gpg(["--armor", "--export"]));
+    const fromFile = exec([...TOTEM, "gpg-key", fpr.alice as string, "--from", "team.asc"], { cwd: dir });
+    expect(fromFile.status, fromFile.stderr).toBe(0);
+    expect(fromFile.stdout).toBe(made.stdout);
+    const missing = exec([...TOTEM, "gpg-key", "AB".repeat(20), "--from", "team.asc"], { cwd: dir });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("team.asc: ");
   });
 
   it("records links with totem run --gpg that in-toto-verify accepts, named as in-toto-run names them", () => {

@@ -2,11 +2,12 @@
 // layout for `Layout.add_functionary_key_from_gpg_keyid` (securesystemslib's export_pubkey shape,
 // docs/formats.md) — from a GnuPG home (`gpg --export`) or an exported key file (armored or binary).
 // A policy names it like any key file: `functionary alice key "keys/alice.gpg.json"`.
-import { gpgKeyToJson, isGpgKey, readGpgPublicKey } from "@totem/engine";
+import { gpgKeyToJson, isGpgKey } from "@totem/engine";
+import { readKeyringKey } from "@totem/node-io";
 import type { Command } from "commander";
 import { InputError, UsageError } from "../errors.js";
 import { exportGpgKey } from "../gpg.js";
-import { readBytes, resolveFrom, userPath } from "../io.js";
+import { resolveFrom, userPath } from "../io.js";
 import { ioOf } from "../program.js";
 import { createExclusiveAll, entryExists } from "../write-files.js";
 
@@ -34,7 +35,7 @@ export function register(program: Command): void {
     .description("write a GPG functionary's key file (securesystemslib's GPG key JSON) from a GnuPG home or an exported key")
     .argument("<keyid>", "the key's fingerprint or keyid (or a subkey's)")
     .option("--gpg-home <dir>", "the GnuPG home directory to export from (default: gpg's own)")
-    .option("--from <file>", "read the key from this exported key file (gpg --export [--armor]) instead of a keyring")
+    .option("--from <path>", "read the key from this exported key file or keyring (gpg --export [--armor]), or GnuPG home, as a policy's `key gpg … from` does")
     .option("-o, --output <file>", "write the key file here (default: standard output)")
     .addHelpText("after", EXAMPLES)
     .action(async (keyid: string, opts: GpgKeyFlags, cmd: Command) => {
@@ -42,10 +43,11 @@ export function register(program: Command): void {
       if (opts.from !== undefined && opts.gpgHome !== undefined) throw new UsageError("--from and --gpg-home are exclusive");
       let key: Awaited<ReturnType<typeof exportGpgKey>>;
       if (opts.from !== undefined) {
+        // The reading a policy's `key gpg "FPR" from "PATH"` gets: a key file or keyring (bounded), or a GnuPG home.
         const from = userPath(io.cwd, opts.from);
-        const read = await readGpgPublicKey(readBytes(from.path, "key", from.shown), keyid);
-        if (!read.ok) throw new InputError(`${from.shown}: ${read.error.message}`);
-        key = read.value;
+        const read = await readKeyringKey(from.path, keyid);
+        if (read.kind !== "key") throw new InputError(`${from.shown}: ${read.message}`);
+        key = read.key;
       } else {
         key = await exportGpgKey(keyid, opts.gpgHome === undefined ? undefined : resolveFrom(io.cwd, opts.gpgHome));
       }
