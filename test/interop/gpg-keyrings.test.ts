@@ -4,28 +4,20 @@
 // in-toto-verify; the key objects Totem puts into the layout are securesystemslib's export_pubkey's.
 // Also the two ways a reference goes wrong: a fingerprint the keyring does not hold, a file that is
 // not a keyring.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalString, type JsonValue } from "@totem/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ThrowawayGnupg } from "../support/gnupg.js";
 import { exec, PY, referenceVerdict, refKeygen, TOTEM, tmp } from "./reference.js";
 
+let gnupg: ThrowawayGnupg;
 let home: string;
 let work: string;
 const fpr: Record<string, string> = {};
 
-function gpg(args: string[]): string {
-  const r = spawnSync("gpg", ["--homedir", home, "--batch", "--passphrase", "", "--pinentry-mode", "loopback", ...args], { encoding: "utf8", timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`gpg ${args.join(" ")} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-function fingerprint(uid: string): string {
-  const line = gpg(["--with-colons", "--list-keys", uid]).split("\n").find((l) => l.startsWith("fpr:"));
-  if (!line) throw new Error(`no fingerprint for ${uid}`);
-  return line.split(":")[9] as string;
-}
+const gpg = (args: string[]) => gnupg.run(args);
+const fingerprint = (uid: string) => gnupg.fingerprint(uid);
 
 /** securesystemslib's export_pubkey of `keyid` (what add_functionary_key_from_gpg_keyid puts into a layout). */
 function referenceKey(keyid: string): JsonValue {
@@ -55,7 +47,8 @@ const policy = (alice: string, bob: string) => `layout "keyrings" {
 
 describe("GPG functionaries named by fingerprint from a keyring or a GnuPG home", () => {
   beforeAll(() => {
-    home = mkdtempSync("/tmp/tg-");
+    gnupg = new ThrowawayGnupg();
+    home = gnupg.home;
     work = tmp("totem-gpg-keyrings-");
     gpg(["--quick-gen-key", "alice <alice@example.org>", "ed25519", "sign", "never"]);
     gpg(["--quick-gen-key", "bob <bob@example.org>", "rsa2048", "sign", "never"]);
@@ -71,8 +64,7 @@ describe("GPG functionaries named by fingerprint from a keyring or a GnuPG home"
   });
 
   afterAll(() => {
-    spawnSync("gpgconf", ["--homedir", home, "--kill", "all"]);
-    rmSync(home, { recursive: true, force: true });
+    gnupg.dispose();
   });
 
   it("compiles the keys exactly as securesystemslib exports them, and in-toto-verify 1.3.1 accepts the chain", () => {

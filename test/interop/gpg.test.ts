@@ -8,38 +8,21 @@
 // the authorized key's signing subkey. Also: Totem reads the exported keys exactly as
 // securesystemslib's export_pubkey does.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalString, gpgKeyToJson, isGpgKey, type JsonValue, readGpgPublicKey } from "@totem/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ThrowawayGnupg } from "../support/gnupg.js";
 import { exec, PY, referenceSignableBytes, referenceVerdict, TOTEM, tmp } from "./reference.js";
 
-/** A short GnuPG home: gpg-agent's socket path must stay under the sockaddr_un limit. */
+let gnupg: ThrowawayGnupg;
 let home: string;
 let work: string;
 const fpr: Record<string, string> = {};
 
-function gpg(args: string[], input?: string): string {
-  const r = spawnSync("gpg", ["--homedir", home, "--batch", "--passphrase", "", "--pinentry-mode", "loopback", ...args], {
-    encoding: "utf8",
-    input,
-    timeout: 120_000,
-  });
-  if (r.status !== 0) throw new Error(`gpg ${args.join(" ")} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-function fingerprint(uid: string): string {
-  const out = gpg(["--with-colons", "--list-keys", uid]);
-  const line = out.split("\n").find((l) => l.startsWith("fpr:"));
-  if (!line) throw new Error(`no fingerprint for ${uid}`);
-  return line.split(":")[9] as string;
-}
-
-function subkeyFingerprints(uid: string): string[] {
-  const lines = gpg(["--with-colons", "--list-keys", uid]).split("\n");
-  return lines.flatMap((l, i) => (l.startsWith("sub:") && lines[i + 1]?.startsWith("fpr:") ? [(lines[i + 1] as string).split(":")[9] as string] : []));
-}
+const gpg = (args: string[], input?: string) => gnupg.run(args, input);
+const fingerprint = (uid: string) => gnupg.fingerprint(uid);
+const subkeyFingerprints = (uid: string) => gnupg.subkeyFingerprints(uid);
 
 /** The reference's Python API under /usr/bin/python3, with GNUPGHOME-free arguments. */
 function python(script: string, args: string[], cwd = work): void {
@@ -136,7 +119,8 @@ let pass: string;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 beforeAll(async () => {
-  home = mkdtempSync("/tmp/tg-");
+  gnupg = new ThrowawayGnupg();
+  home = gnupg.home;
   work = tmp("totem-gpg-");
   for (const [name, algo] of [["Owner", "ed25519"], ["Alice", "rsa2048"], ["Bob", "dsa2048"], ["Carol", "ed25519"], ["Mallory", "ed25519"]]) {
     gpg(["--quick-gen-key", `${name} <${(name as string).toLowerCase()}@example.org>`, algo as string, "sign", "never"]);
@@ -174,9 +158,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  if (process.env.TOTEM_KEEP_GNUPGHOME) return; // debugging: keep the keyring and agents
-  spawnSync("gpgconf", ["--homedir", home, "--kill", "all"], { timeout: 30_000 });
-  rmSync(home, { recursive: true, force: true });
+  gnupg.dispose();
 });
 
 describe("GPG keys from a GnuPG home", () => {

@@ -3,37 +3,27 @@
 // keyring keys read, so they report the same thing — the OpenPGP key an attestation layout cannot
 // hold — and never that the keyring "cannot be read". The keyring is made by the `gpg` binary in a
 // throwaway GnuPG home (CI installs gnupg: .ci/run).
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ThrowawayGnupg } from "../../../test/support/gnupg.js";
 import { ROOT, runCli, tempDir } from "./run-cli.js";
 
-let home: string;
+let gnupg: ThrowawayGnupg;
 let cwd: string;
 let fpr: string;
 
-function gpg(args: string[]): string {
-  const r = spawnSync("gpg", ["--homedir", home, "--batch", "--passphrase", "", "--pinentry-mode", "loopback", ...args], { encoding: "utf8", timeout: 60_000 });
-  if (r.error) throw new Error(`These tests need the gpg program (GnuPG) to make a keyring: install it (Debian: apt-get install gnupg). Running gpg failed: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`gpg ${args.join(" ")} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
 beforeAll(() => {
-  home = mkdtempSync(join(tmpdir(), "totem-cli-gpg-"));
-  gpg(["--quick-gen-key", "packager <packager@example.org>", "ed25519", "sign", "never"]);
-  fpr = gpg(["--with-colons", "--list-keys", "packager"]).split("\n").find((l) => l.startsWith("fpr:"))?.split(":")[9] as string;
+  gnupg = new ThrowawayGnupg();
+  fpr = gnupg.newKey("packager <packager@example.org>");
   cwd = tempDir();
   cpSync(join(ROOT, "examples/gha-attestations"), cwd, { recursive: true });
-  writeFileSync(join(cwd, "keyring.asc"), gpg(["--armor", "--export", fpr]));
+  writeFileSync(join(cwd, "keyring.asc"), gnupg.run(["--armor", "--export", fpr]));
   const policy = join(cwd, "release.totem");
   writeFileSync(policy, readFileSync(policy, "utf8").replace('functionary packager key "keys/packager.pub"', `functionary packager key gpg "${fpr}" from "keyring.asc"`));
 });
 afterAll(() => {
-  spawnSync("gpgconf", ["--homedir", home, "--kill", "all"]);
-  rmSync(home, { recursive: true, force: true });
+  gnupg.dispose();
 });
 
 /** The `file:line:col: severity[code]` heads of the code frames in `stderr`. */

@@ -2,28 +2,22 @@
 // in the editor: the server reads keyrings in the background (node-io's readKeyringKey, as the CLI),
 // reports nothing for a reference while it is read, then publishes again with what it found. The
 // keyring is made by the `gpg` binary in a throwaway GnuPG home (CI installs gnupg: .ci/run).
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Diagnostic, Hover } from "vscode-languageserver";
+import { ThrowawayGnupg } from "../../../test/support/gnupg.js";
 import { positionOf, startClient, type TestClient } from "./lsp-client.js";
 
 const OTHER = "AB".repeat(20);
 
 let client: TestClient;
+let gnupg: ThrowawayGnupg | undefined;
 let home: string;
 let dir: string;
 let fpr: string;
-
-function gpg(args: string[]): string {
-  const r = spawnSync("gpg", ["--homedir", home, "--batch", "--passphrase", "", "--pinentry-mode", "loopback", ...args], { encoding: "utf8", timeout: 60_000 });
-  if (r.error) throw new Error(`These tests need the gpg program (GnuPG) to make a keyring: install it (Debian: apt-get install gnupg). Running gpg failed: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`gpg ${args.join(" ")} failed: ${r.stderr}`);
-  return r.stdout;
-}
 
 /** A policy whose functionaries name keys from keyrings; `signers` each sign one step. */
 function policy(signers: { name: string; fingerprint: string; keyring: string }[]): string {
@@ -66,10 +60,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await client.close();
-  if (home) {
-    spawnSync("gpgconf", ["--homedir", home, "--kill", "all"]);
-    rmSync(home, { recursive: true, force: true });
-  }
+  gnupg?.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -89,14 +80,11 @@ describe("keys from a keyring that cannot be read", () => {
 
 describe("keys from a keyring made by gpg", () => {
   beforeAll(() => {
-    home = mkdtempSync(join(tmpdir(), "tg-"));
-    gpg(["--quick-gen-key", "alice <alice@example.org>", "ed25519", "sign", "never"]);
-    const line = gpg(["--with-colons", "--list-keys", "alice"])
-      .split("\n")
-      .find((l) => l.startsWith("fpr:"));
-    fpr = line?.split(":")[9] ?? "";
+    gnupg = new ThrowawayGnupg();
+    home = gnupg.home;
+    fpr = gnupg.newKey("alice <alice@example.org>");
     expect(fpr).toMatch(/^[0-9A-F]{40}$/);
-    writeFileSync(join(dir, "keyring.asc"), gpg(["--armor", "--export", fpr]));
+    writeFileSync(join(dir, "keyring.asc"), gnupg.run(["--armor", "--export", fpr]));
   });
 
   it("reports nothing while reading, then key-invalid for a fingerprint the keyring lacks and nothing for one it holds", async () => {
