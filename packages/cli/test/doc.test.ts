@@ -22,6 +22,16 @@ describe("totem doc", () => {
     });
   }
 
+  it("documents an attestation policy (examples/gha-attestations): each attestation with its signers and checks, keyless functionaries with their identity", async () => {
+    const r = await runCli(["doc", "gha-attestations/release.totem"], { cwd: join(ROOT, "examples") });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('n2["build<br/>provenance/v1 by release-workflow"]');
+    expect(r.stdout).toContain("| `release-workflow` | keyless (Sigstore): identity `https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.4.0`");
+    expect(r.stdout).not.toContain("nothing (unused)");
+    golden("gha-attestations.md", r.stdout);
+  });
+
   it("prints the graph alone with --format mermaid, the same as in the Markdown", async () => {
     const cwd = join(ROOT, "examples");
     const mermaid = await runCli(["doc", "ci-pipeline/ci-pipeline.totem", "--format", "mermaid"], { cwd });

@@ -40,9 +40,9 @@ export type { AttestationImportOptions, AttestationImportResult } from "./attest
 export { importAttestationLayout } from "./attest/import-attestations.js";
 export type { LineCharacter, LineRange } from "./line-index.js";
 export { LineIndex } from "./line-index.js";
-export type { GraphEdge, GraphFunctionary, GraphNode, GraphRule, PolicyGraph } from "./doc/graph.js";
+export type { GraphAttestation, GraphEdge, GraphFunctionary, GraphNode, GraphRule, PolicyGraph } from "./doc/graph.js";
 export { policyGraph } from "./doc/graph.js";
-export { escapeMermaid, renderMermaid } from "./doc/mermaid.js";
+export { attestationLines, escapeMermaid, renderMermaid } from "./doc/mermaid.js";
 export type { DocOptions } from "./doc/markdown.js";
 export { renderPolicyMarkdown } from "./doc/markdown.js";
 export type { ExpectedVerdict, InspectionEvidence, PolicyTest, PolicyTestFile, StepEvidence, TestArtifact } from "./testing/test-file.js";

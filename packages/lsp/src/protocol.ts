@@ -137,6 +137,8 @@ export interface StepGraphNode {
   /** Steps: the functionaries in `by`; inspections: none. */
   signers: string[];
   threshold: number;
+  /** Steps of target "ite-10": one line per expected attestation (`provenance/v1 by release-workflow`), as `totem doc` draws them. */
+  attestations: string[];
   command: string[];
   /** The item's name in the policy. */
   range: Range;

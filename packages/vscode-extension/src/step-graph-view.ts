@@ -27,7 +27,8 @@ export function graphSvg(g: StepGraphResult): string {
   const jump = (p: Jump) => `data-line="${p.line}" data-character="${p.character}"`;
   const parts: string[] = [];
   g.nodes.forEach((n, i) => {
-    const who = n.kind === "step" ? `by ${n.signers.join(", ") || "nobody"}${n.signers.length > 1 ? ` (${n.threshold} of ${n.signers.length})` : ""}` : "inspection (run by the verifier)";
+    const links = n.signers.length === 0 && n.attestations.length > 0 ? [] : [`by ${n.signers.join(", ") || "nobody"}${n.signers.length > 1 ? ` (${n.threshold} of ${n.signers.length})` : ""}`];
+    const who = n.kind === "step" ? [...links, ...n.attestations].join("; ") : "inspection (run by the verifier)";
     parts.push(
       `<g class="node ${n.kind}" ${jump(n.range.start)}><rect x="${LEFT}" y="${y(i)}" width="${NODE_W}" height="${NODE_H}" rx="6"/>` +
         `<text x="${LEFT + 12}" y="${y(i) + 22}" class="name">${esc(n.kind)} ${esc(n.name)}</text>` +

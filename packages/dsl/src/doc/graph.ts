@@ -12,9 +12,16 @@ import type { Span } from "../diagnostic.js";
 /** A functionary: its name, where its key comes from, and the steps it may sign. */
 export interface GraphFunctionary {
   name: string;
-  /** `file`: the key file path as written (constants resolved); `inline`: a key literal with its type. */
-  key: { kind: "file"; path: string } | { kind: "inline"; keytype: string } | { kind: "missing" };
-  /** The steps whose `by` names this functionary, in layout order. */
+  /**
+   * `file`: the key file path as written (constants resolved), with the fingerprint when it is a GPG
+   * key from a keyring; `inline`: a key literal with its type; `sigstore`: a keyless identity.
+   */
+  key:
+    | { kind: "file"; path: string; fingerprint?: string }
+    | { kind: "inline"; keytype: string }
+    | { kind: "sigstore"; issuer: string; identity: string; pattern: boolean }
+    | { kind: "missing" };
+  /** The steps whose `by` (or one of whose attestation blocks' `by`) names this functionary, in layout order. */
   steps: string[];
   span: Span;
 }
@@ -27,6 +34,16 @@ export interface GraphRule {
   span: Span;
 }
 
+/** An attestation a step expects (target "ite-10"): its predicate type, who may make it, how many must, its CEL checks. */
+export interface GraphAttestation {
+  predicateType: string;
+  signers: string[];
+  threshold: number;
+  /** Its CEL rules; `warn`: a false result only warns; `allowIfAbsent`: skipped when the claim lacks the field. */
+  checks: { rule: string; warn: boolean; allowIfAbsent: boolean }[];
+  span: Span;
+}
+
 /** A step (signed by functionaries) or an inspection (run by the verifier). */
 export interface GraphNode {
   kind: "step" | "inspection";
@@ -35,6 +52,8 @@ export interface GraphNode {
   signers: string[];
   /** Steps: how many signers' links must agree (1 when not written); inspections: 0. */
   threshold: number;
+  /** Steps: the attestations it expects besides (or instead of) links; empty for inspections and most policies. */
+  attestations: GraphAttestation[];
   /** The expected command of a step or the run command of an inspection, split; empty when absent. */
   command: string[];
   materials: GraphRule[];
@@ -110,6 +129,13 @@ export function policyGraph(file: PolicyFile, params: Readonly<Record<string, st
       name: item.name.text,
       signers: step ? step.by.map((b) => b.text) : [],
       threshold: step ? (step.threshold?.value ?? 1) : 0,
+      attestations: (step?.attestations ?? []).map((a) => ({
+        predicateType: value(a.predicateType) ?? "",
+        signers: a.by.map((b) => b.text),
+        threshold: a.threshold?.value ?? 1,
+        checks: a.checks.map((c) => ({ rule: value(c.rule) ?? "", warn: c.warn !== undefined, allowIfAbsent: c.allowIfAbsent !== undefined })),
+        span: a.keywordSpan,
+      })),
       command: command(step ? step.command : item.kind === "inspection" ? item.run : undefined),
       materials: [],
       products: [],
@@ -143,7 +169,8 @@ export function policyGraph(file: PolicyFile, params: Readonly<Record<string, st
   for (const f of layout.functionaries) {
     if (seen.has(f.name.text)) continue;
     seen.add(f.name.text);
-    const steps = graph.nodes.filter((n) => n.signers.includes(f.name.text)).map((n) => n.name);
+    const signs = (n: GraphNode) => n.signers.includes(f.name.text) || n.attestations.some((a) => a.signers.includes(f.name.text));
+    const steps = graph.nodes.filter(signs).map((n) => n.name);
     graph.functionaries.push({ name: f.name.text, key: keySource(f, value), steps, span: f.name.span });
   }
   return graph;
@@ -151,8 +178,16 @@ export function policyGraph(file: PolicyFile, params: Readonly<Record<string, st
 
 function keySource(f: FunctionaryDecl, value: ReturnType<typeof constantResolver>): GraphFunctionary["key"] {
   const key = f.key;
+  if (f.sigstore !== undefined) {
+    const item = (kind: string) => f.sigstore?.items.find((i) => i.kind === kind);
+    const pattern = item("identity") === undefined && item("identity-pattern") !== undefined;
+    return { kind: "sigstore", issuer: value(item("issuer")?.value) ?? "", identity: value((item("identity") ?? item("identity-pattern"))?.value) ?? "", pattern };
+  }
   if (key === undefined) return { kind: "missing" };
-  if (key.kind === "file") return { kind: "file", path: value(key.path) ?? "" };
+  if (key.kind === "file") {
+    const fingerprint = key.fingerprint === undefined ? undefined : value(key.fingerprint);
+    return { kind: "file", path: value(key.path) ?? "", ...(fingerprint === undefined ? {} : { fingerprint }) };
+  }
   const type = key.fields.find((field) => field.name.text === "type");
   const keytype = type?.value !== undefined && type.value.kind !== "list" ? (value(type.value) ?? "") : "";
   return { kind: "inline", keytype };

@@ -1,5 +1,5 @@
 // `totem doc`: a policy as Markdown for reviewers — a summary, the Mermaid graph of the chain, the
-// functionaries and, per step and inspection, who signs it, the command it expects and its rules in
+// functionaries and, per step and inspection, who signs it (links and attestations), the command it expects and its rules in
 // Totem syntax. Deterministic (no clock: a relative expiry is shown as written).
 import { commandText, ruleSource } from "../import/emit-source.js";
 import { escapeMarkdown } from "../diff/render.js";
@@ -33,7 +33,9 @@ function plural(n: number, word: string): string {
 function keyText(f: GraphFunctionary): string {
   switch (f.key.kind) {
     case "file":
-      return `key file ${cell(f.key.path)}`;
+      return f.key.fingerprint === undefined ? `key file ${cell(f.key.path)}` : `GPG key ${cell(f.key.fingerprint)} from keyring ${cell(f.key.path)}`;
+    case "sigstore":
+      return `keyless (Sigstore): ${f.key.pattern ? "identity pattern" : "identity"} ${cell(f.key.identity)}, issuer ${cell(f.key.issuer)}`;
     case "inline":
       return `inline ${f.key.keytype === "" ? "key" : `${cell(f.key.keytype)} key`}`;
     case "missing":
@@ -52,8 +54,14 @@ function itemSection(node: GraphNode): string[] {
   if (node.kind === "step") {
     const signers = node.signers.map(inlineCode).join(", ");
     const many = node.threshold > 1 || node.signers.length > 1;
-    if (node.signers.length === 0) out.push("- Signed by: nobody (no `by`)");
+    if (node.signers.length === 0) out.push(node.attestations.length > 0 ? "- Evidence: the attestations below (no `by` of its own)" : "- Signed by: nobody (no `by`)");
     else out.push(`- Signed by: ${many ? `${node.threshold} of ` : ""}${signers}${many ? ` (threshold ${node.threshold}: that many links must agree)` : ""}`);
+    for (const a of node.attestations) {
+      const who = a.signers.length === 0 ? "nobody" : `${a.threshold > 1 || a.signers.length > 1 ? `${a.threshold} of ` : ""}${a.signers.map(inlineCode).join(", ")}`;
+      out.push(`- Attestation ${inlineCode(a.predicateType)}, made by ${who}${a.checks.length === 0 ? "" : "; checks:"}`);
+      const flags = (c: (typeof a.checks)[number]) => [c.warn ? "warns only" : "", c.allowIfAbsent ? "skipped when the field is absent" : ""].filter((f) => f !== "").join(", ");
+      out.push(...a.checks.map((c) => `  - ${inlineCode(c.rule)}${flags(c) === "" ? "" : ` (${flags(c)})`}`));
+    }
     out.push(node.command.length === 0 ? "- Expected command: none (any command)" : `- Expected command: ${inlineCode(commandText(node.command))}`);
   } else {
     out.push(node.command.length === 0 ? "- Runs: nothing" : `- Runs: ${inlineCode(commandText(node.command))}`);

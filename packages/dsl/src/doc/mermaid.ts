@@ -1,5 +1,5 @@
 // The policy graph as a Mermaid flowchart: one box per step (its name, who signs it and how many must
-// agree), one hexagon per inspection, and one arrow per pair of items joined by MATCH rules, labelled
+// agree, and the attestations it expects with their signers), one hexagon per inspection, and one arrow per pair of items joined by MATCH rules, labelled
 // with the patterns it carries. Every label is quoted and entity-escaped, so a pattern can never end a
 // label early or inject HTML into a renderer that allows it.
 import type { GraphEdge, GraphNode, PolicyGraph } from "./graph.js";
@@ -13,11 +13,27 @@ function label(lines: readonly string[]): string {
   return `"${lines.map(escapeMermaid).join("<br/>")}"`;
 }
 
-/** Who signs a step, as one line: `by ci`, `2 of dana, erin, frank`, `no signer`. */
+/** `by ci`, `2 of dana, erin, frank`. */
+function whoText(signers: readonly string[], threshold: number): string {
+  const names = signers.join(", ");
+  return threshold > 1 || signers.length > 1 ? `${threshold} of ${names}` : `by ${names}`;
+}
+
+/** A predicate type short enough for a box: its last two path segments (`provenance/v1`, `test-result/v0.1`). */
+export function shortPredicateType(uri: string): string {
+  const parts = uri.replace(/[?#].*$/, "").split("/").filter((p) => p !== "");
+  return parts.length > 2 ? parts.slice(-2).join("/") : uri;
+}
+
+/** Who signs a step, as one line: `by ci`, `2 of dana, erin, frank`, `no signer` (its links; attestations are {@link attestationLines}). */
 export function signerLine(node: GraphNode): string {
-  if (node.signers.length === 0) return "no signer";
-  const names = node.signers.join(", ");
-  return node.threshold > 1 || node.signers.length > 1 ? `${node.threshold} of ${names}` : `by ${names}`;
+  if (node.signers.length === 0) return node.attestations.length > 0 ? "no link" : "no signer";
+  return whoText(node.signers, node.threshold);
+}
+
+/** One line per attestation a step expects: `provenance/v1 by release-workflow`. */
+export function attestationLines(node: GraphNode): string[] {
+  return node.attestations.map((a) => `${shortPredicateType(a.predicateType)} ${a.signers.length === 0 ? "by nobody" : whoText(a.signers, a.threshold)}`);
 }
 
 /** The side pair of an edge when it is not the usual products → materials flow. */
@@ -42,7 +58,10 @@ export function renderMermaid(graph: PolicyGraph): string {
     if (ids.has(node.name)) return;
     const id = `n${i}`;
     ids.set(node.name, id);
-    if (node.kind === "step") lines.push(`  ${id}[${label([node.name, signerLine(node)])}]`);
+    if (node.kind === "step") {
+      const who = node.attestations.length > 0 && node.signers.length === 0 ? [] : [signerLine(node)];
+      lines.push(`  ${id}[${label([node.name, ...who, ...attestationLines(node)])}]`);
+    }
     else lines.push(`  ${id}{{${label([node.name, "inspection"])}}}`);
   });
   const missing = new Map<string, string>();
