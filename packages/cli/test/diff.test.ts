@@ -94,6 +94,26 @@ describe("totem diff", () => {
     expect(none.code).toBe(0);
   });
 
+  it("judges the attestations of a target ite-10 policy: a widened keyless identity and a check made warn-only weaken", async () => {
+    const dir = tempDir();
+    cpSync(join(ROOT, "examples", "gha-attestations"), dir, { recursive: true });
+    const policy = readFileSync(join(dir, "release.totem"), "utf8");
+    const edited = policy
+      .replace('identity "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.4.0"', 'identity-pattern "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/*"')
+      .replace(`check "predicate.result == 'PASSED'"`, `check "predicate.result == 'PASSED'" warn`);
+    expect(edited).not.toBe(policy);
+    writeFileSync(join(dir, "edited.totem"), edited);
+    const same = await runCli(["diff", "release.totem", "release.totem", "--fail-on-weaken"], { cwd: dir });
+    expect([same.code, same.stdout]).toEqual([0, "No semantic changes.\n"]);
+    const r = await runCli(["diff", "release.totem", "edited.totem", "--format", "json", "--fail-on-weaken"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const changes = (JSON.parse(r.stdout) as { changes: { kind: string; subject: string; classification: string }[] }).changes;
+    expect(changes.map((c) => `${c.classification} ${c.kind} ${c.subject}`)).toEqual([
+      "weakens identity-changed functionary release-workflow",
+      "weakens check-changed step test attestation https://in-toto.io/attestation/test-result/v0.1",
+    ]);
+  });
+
   it("compares a signed layout with the policy imported from it and finds nothing", async () => {
     const imported = await runCli(["import", "demo.layout", "-o", "demo.totem"], { cwd });
     expect(imported.code).toBe(0);

@@ -5,7 +5,7 @@
 // - `totem/sign` {uri, keyPath, password?} → {json, error?, needsPassword?}: the open policy compiled
 //   and signed (Metablock) with a private key file; the extension writes the file.
 // User input never throws out of these: every problem is an `error` sentence.
-import { analyze, diffPolicies, guessTarget, importLayout, lower, type PolicySnapshot, renderDiffMarkdown } from "@totem/dsl";
+import { analyze, diffPolicies, guessTarget, importLayout, lower, lowerAttestations, type PolicySnapshot, renderDiffMarkdown, targetsIte10 } from "@totem/dsl";
 import { describeLoadError, envelopeToText, type Layout, layoutToJson, loadEnvelope, parsePrivateKey, signMetablock } from "@totem/engine";
 import { readTextBounded } from "@totem/node-io";
 import type { Connection } from "vscode-languageserver";
@@ -33,9 +33,14 @@ function snapshotOf(state: ServerState, text: string, uri: string, side: string)
   const analysis = analyze(text, { now: state.settings.now ?? new Date() });
   const firstError = analysis.diagnostics.find((d) => d.severity === "error");
   if (firstError) return `${side} has errors (${firstError.code}: ${firstError.message}); fix them before diffing.`;
-  const lowered = lower(analysis.file, lowerInputs(state, new DocumentSnapshot(uri, 0, text)));
+  const inputs = lowerInputs(state, new DocumentSnapshot(uri, 0, text));
+  const lowered = lower(analysis.file, inputs);
   if (!lowered.layout) return `${side}: ${lowered.diagnostics[0] ? `it does not compile: ${lowered.diagnostics[0].message}` : noLayoutReason([], "diffing")}`;
-  return { layout: lowered.layout, target: lowered.target };
+  if (!targetsIte10(analysis.file.layout)) return { layout: lowered.layout, target: lowered.target };
+  // Target "ite-10": the attestation layout too, for what the in-toto layout cannot hold.
+  const attested = lowerAttestations(analysis, inputs);
+  if (!attested.layout) return `${side}: ${attested.diagnostics[0] ? `it does not compile: ${attested.diagnostics[0].message}` : noLayoutReason([], "diffing")}`;
+  return { layout: lowered.layout, target: lowered.target, attestations: attested.layout };
 }
 
 /** Registers totem/import, totem/diff and totem/sign. */

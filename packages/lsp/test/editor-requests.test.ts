@@ -49,4 +49,30 @@ describe("requests behind the extension's commands", () => {
     const broken = await client.request<{ markdown: string; error?: string }>("totem/diff", { oldText: DEMO, newText: "layout {", uri: DEMO_URI });
     expect(broken.error).toMatch(/The new version has errors/);
   });
+
+  it("judges an ite-10 policy's attestation checks in the diff (a removed check weakens)", async () => {
+    const policy = `layout "r" {
+  target "ite-10"
+  expires "2030-01-01T00:00:00Z"
+  functionary wf sigstore {
+    issuer "https://token.actions.githubusercontent.com"
+    identity "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1"
+  }
+  step build {
+    attestation "https://slsa.dev/provenance/v1" {
+      by wf
+      check "predicate.buildDefinition.buildType == 'x'"
+    }
+    products { create "app"  disallow "*" }
+  }
+}
+`;
+    const weaker = policy.replace("      check \"predicate.buildDefinition.buildType == 'x'\"\n", "");
+    expect(weaker).not.toBe(policy);
+    const r = await client.request<{ markdown: string; error?: string }>("totem/diff", { oldText: policy, newText: weaker, uri: "untitled:r.totem" });
+    expect(r.error).toBeUndefined();
+    expect(r.markdown).toContain("**1 change");
+    expect(r.markdown).toContain("removed: claims it refused are now accepted");
+    expect(r.markdown.toLowerCase()).toContain("weaken");
+  });
 });

@@ -96,7 +96,8 @@ async function readSide(file: string, io: Io, now: Date, params: SideParams): Pr
     writeCodeFrames([{ ...checked, diagnostics: errors }], io.stderr, colorEnabled(io.stderrIsTTY, io.env));
     throw new InputError(`${shown} has errors; fix them before diffing it`);
   }
-  const snapshot: PolicySnapshot = { layout: checked.lowered.layout, target: checked.lowered.target, origin: "policy" };
+  const attestations = checked.attestations?.layout;
+  const snapshot: PolicySnapshot = { layout: checked.lowered.layout, target: checked.lowered.target, origin: "policy", ...(attestations ? { attestations } : {}) };
   const expires = parse(checked.text).file.layout?.expires;
   const declared = checked.lowered.analysis.file.consts.filter((c) => c.param === true).map((c) => c.name.text);
   return {

@@ -40,6 +40,12 @@ export const CHANGE_KINDS = [
   "rule-removed",
   "rule-changed",
   "rules-reordered",
+  "identity-changed",
+  "attestation-added",
+  "attestation-removed",
+  "check-added",
+  "check-removed",
+  "check-changed",
 ] as const;
 
 /** One of CHANGE_KINDS. */

@@ -2,11 +2,12 @@
 // each change classified by what it does to the set of supply chains the layout accepts when
 // verified as the root layout (docs/cli.md, "totem diff"). Works on the lowered model, so a
 // formatting-only edit, a renamed constant or a rule set spliced differently yields no change.
-import type { Inspection, Layout, Step, Target } from "@totem/engine";
+import type { AttestationLayout, Inspection, Layout, Step, Target } from "@totem/engine";
 import type { ExpiresClause } from "../ast.js";
 import { addDuration, formatExpiry, parseExpiry } from "../checks/expiry-date.js";
 import { LineIndex } from "../line-index.js";
 import type { SourceMap } from "../lower.js";
+import { attestationChanges } from "./attestation-diff.js";
 import type { Change } from "./change.js";
 import { classify, explain, type Judgement } from "./effect.js";
 import { diffRules } from "./rule-diff.js";
@@ -25,6 +26,11 @@ export interface PolicySnapshot {
   relativeExpiry?: Extract<ExpiresClause, { kind: "relative" }>;
   /** A policy's text and source map, so changes can name their line. */
   source?: { text: string; sourceMap: SourceMap };
+  /**
+   * A policy of target "ite-10": its attestation layout, whose expected predicates, checks and keyless
+   * functionaries the in-toto `layout` cannot hold (compared when both sides have one).
+   */
+  attestations?: AttestationLayout;
 }
 
 /** How to compare. */
@@ -61,7 +67,19 @@ const commandText = (argv: readonly string[]) => (argv.length === 0 ? "(none)" :
 export function diffPolicies(before: Layout | PolicySnapshot, after: Layout | PolicySnapshot, options: DiffOptions = {}): Change[] {
   const side = (snap: PolicySnapshot): Side => ({ snap, ...(snap.source ? { index: new LineIndex(snap.source.text) } : {}) });
   const [a, b] = [side(snapshot(before)), side(snapshot(after))];
-  return [...layoutChanges(a.snap, b.snap, options), ...keyChanges(a.snap, b.snap), ...itemChanges(a, b)];
+  return [...layoutChanges(a.snap, b.snap, options), ...keyChanges(a.snap, b.snap), ...itemChanges(a, b), ...attestationDiff(a, b)];
+}
+
+/** Changes of expected attestations and keyless identities, each placed at its step's line. */
+function attestationDiff(a: Side, b: Side): Change[] {
+  const [before, after] = [a.snap.attestations, b.snap.attestations];
+  if (before === undefined || after === undefined) return [];
+  const label = (id: string) => (before.identities.has(id) || after.identities.has(id) ? id : keyLabel(id, b.snap, a.snap));
+  return attestationChanges(before, after, label).map((c) => {
+    const step = /^step (\S+)/.exec(c.subject)?.[1];
+    const line = step === undefined ? undefined : lineOf(b, "new", step, "items");
+    return line ? { ...c, line } : c;
+  });
 }
 
 function lineOf(side: Side, which: "old" | "new", key: string, table: "items" | "rules"): Change["line"] {
@@ -122,12 +140,14 @@ function layoutChanges(a: PolicySnapshot, b: PolicySnapshot, options: DiffOption
   return out;
 }
 
-const usedKeys = (layout: Layout) => new Set(layout.steps.flatMap((s) => s.pubkeys));
+/** Keys a step's links or (target "ite-10") its expected attestations may be signed with. */
+const usedKeys = (snap: PolicySnapshot) =>
+  new Set([...snap.layout.steps.flatMap((s) => s.pubkeys), ...(snap.attestations?.steps.flatMap((s) => s.expectedPredicates.flatMap((p) => p.functionaries)) ?? [])]);
 
 /** Keys no step uses, added, removed or changed (a used key's change shows in each step that uses it). */
 function keyChanges(a: PolicySnapshot, b: PolicySnapshot): Change[] {
   const out: Change[] = [];
-  const [usedA, usedB] = [usedKeys(a.layout), usedKeys(b.layout)];
+  const [usedA, usedB] = [usedKeys(a), usedKeys(b)];
   for (const id of Object.keys(b.layout.keys).sort()) {
     const old = a.layout.keys[id];
     if (usedA.has(id) || usedB.has(id)) continue;
@@ -208,7 +228,9 @@ function itemChanges(a: Side, b: Side): Change[] {
       );
       continue;
     }
-    if (old._type === "step" && item._type === "step") out.push(...stepChanges(old, item, a.snap, b.snap).map((c) => withLine(c)));
+    // Target "ite-10": a step's own signers are its link predicate, judged with the other attestations.
+    const attested = a.snap.attestations !== undefined && b.snap.attestations !== undefined;
+    if (old._type === "step" && item._type === "step" && !attested) out.push(...stepChanges(old, item, a.snap, b.snap).map((c) => withLine(c)));
     if (old._type === "step" && item._type === "step" && JSON.stringify(old.expected_command) !== JSON.stringify(item.expected_command)) {
       out.push(
         withLine({
