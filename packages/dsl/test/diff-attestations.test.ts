@@ -69,6 +69,7 @@ describe("diffPolicies of attestation policies", () => {
     expect(brief(edit(`check "predicate.result == 'PASSED'"`, `check "predicate.result == 'PASSED'" warn`))).toEqual([`weakens check-changed ${TESTS}`]);
     expect(brief(edit(`check "predicate.result == 'PASSED'"`, `check "predicate.result == 'PASSED'" allow-if-absent`))).toEqual([`weakens check-changed ${TESTS}`]);
     expect(brief(edit(`check "size(predicate.warnedTests) == 0" warn`, `check "size(predicate.warnedTests) == 0"`))).toEqual([`strengthens check-changed ${TESTS}`]);
+    expect(brief(edit("workflow/v1'\"\n", "workflow/v1'\" warn\n"))).toEqual([`weakens check-changed ${PROVENANCE}`]);
   });
 
   it("a changed check is a removal and an addition, so --fail-on-weaken stops on it", () => {
