@@ -112,6 +112,16 @@ describe("totem diff", () => {
       "weakens identity-changed functionary release-workflow",
       "weakens check-changed step test attestation https://in-toto.io/attestation/test-result/v0.1",
     ]);
+    // The compiled attestation layouts (YAML) diff the same, and a policy against its own layout.yml finds nothing.
+    expect((await runCli(["compile", "edited.totem", "-o", "edited.yml"], { cwd: dir })).code).toBe(0);
+    const yaml = await runCli(["diff", "layout.yml", "edited.yml", "--format", "json"], { cwd: dir });
+    expect(yaml.code, yaml.stderr).toBe(0);
+    expect((JSON.parse(yaml.stdout) as { changes: { kind: string; subject: string }[] }).changes.map((c) => `${c.kind} ${c.subject}`)).toEqual([
+      "identity-changed functionary release-workflow",
+      "check-changed step test attestation https://in-toto.io/attestation/test-result/v0.1",
+    ]);
+    const own = await runCli(["diff", "release.totem", "layout.yml"], { cwd: dir });
+    expect([own.code, own.stdout, own.stderr]).toEqual([0, "No semantic changes.\n", ""]);
   });
 
   it("compares a signed layout with the policy imported from it and finds nothing", async () => {

@@ -410,7 +410,7 @@ export function compilePolicy(text: string, opts: LowerOptions & AnalyzeOptions)
   const analysis = analyze(text, opts);
   const lowered = lowerAnalysis(analysis, opts);
   const diagnostics = mergeDiagnostics(analysis.diagnostics, lowered);
-  const result: CompileResult = { analysis, target: lowered.target, diagnostics, sourceMap: lowered.sourceMap };
+  const result: CompileResult = { analysis, target: lowered.target, diagnostics, sourceMap: lowered.sourceMap, ...(lowered.keyids ? { keyids: lowered.keyids } : {}) };
   if (lowered.layout !== undefined) result.layout = lowered.layout;
   return result;
 }

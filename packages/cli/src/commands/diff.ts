@@ -4,7 +4,10 @@
 // Compares lowered layouts, so formatting, comments, constants and rule sets never show up.
 import {
   type Change,
+  compilePolicy,
   diffPolicies,
+  importAttestationLayout,
+  lowerAttestations,
   functionaryNames,
   guessTarget,
   mayWeaken,
@@ -21,6 +24,8 @@ import { collectParam } from "../params.js";
 import { type Io, ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled, escapeForTerminal, makeStyle } from "../terminal.js";
 import { keyringKeys } from "../gpg-keyrings.js";
+import { celParser } from "@totem/engine";
+import { isAttestationLayout, readAttestationLayout } from "./attestation-layout-file.js";
 import { checkPolicy, writeCodeFrames } from "./check.js";
 import { looksLikeJson, readSignedLayout } from "./signed-layout.js";
 
@@ -34,8 +39,8 @@ Examples:
   $ git show main:root.totem > /tmp/old.totem && totem diff /tmp/old.totem root.totem --fail-on-weaken
   $ totem diff root.totem root.totem --param-old VERSION=1.4.2 --param-new VERSION=1.5.0
 
-OLD and NEW are each a .totem policy or a signed layout (Metablock or DSSE); JSON content means a
-layout. Policies are lowered with their key files. A policy's "expires in …" compared with a signed
+OLD and NEW are each a .totem policy, a signed layout (Metablock or DSSE; JSON content means a
+layout) or an attestation layout (YAML: .yml/.yaml, or top-level expires:/steps:). Policies are lowered with their key files. A policy's "expires in …" compared with a signed
 layout resolves against that layout's reference time (so an unchanged policy shows no expiry
 change); with --now it resolves against --now. Two policies with the same relative expiry do not differ.
 
@@ -60,17 +65,28 @@ interface SideParams {
   own?: Readonly<Record<string, string>>;
 }
 
-/** Functionary names by keyid, from a policy's `by` lists matched with its lowered steps. */
-function namesOf(text: string, snapshot: PolicySnapshot): Map<string, string> {
+/**
+ * An attestation layout (YAML) as one side: read as `totem import` reads it — into the policy that
+ * compiles back to it, whose names (functionaries, keyless labels) the changes then use — and lowered
+ * both ways, like a policy of target "ite-10".
+ */
+async function attestationSnapshot(bytes: Uint8Array, shown: string, now: Date): Promise<PolicySnapshot> {
+  const layout = await readAttestationLayout(bytes, shown);
+  const imported = importAttestationLayout(layout, { name: "diff", celSyntax: await celParser() });
+  const errors = imported.issues.filter((i) => i.severity === "error");
+  if (errors.length > 0) throw new InputError(`${shown} cannot be compared exactly: ${errors.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+  const options = { readKey: () => undefined, now };
+  const compiled = compilePolicy(imported.source, options);
+  const attested = lowerAttestations(compiled.analysis, options);
+  if (compiled.layout === undefined || attested.layout === undefined) throw new InputError(`${shown} cannot be compared: its policy does not compile (a bug; please report it)`);
+  const snapshot: PolicySnapshot = { layout: compiled.layout, target: compiled.target, origin: "layout", attestations: attested.layout };
+  return { ...snapshot, names: namesOf(compiled.keyids) };
+}
+
+/** Functionary names by keyid: every key functionary's (lowering's name → keyid map, first declaration wins). */
+function namesOf(keyids: Readonly<Record<string, string>> | undefined): Map<string, string> {
   const names = new Map<string, string>();
-  const decl = parse(text).file.layout;
-  for (const step of decl?.steps ?? []) {
-    const lowered = snapshot.layout.steps.find((s) => s.name === step.name.text);
-    step.by.forEach((name, i) => {
-      const keyid = lowered?.pubkeys[i];
-      if (keyid !== undefined && name.text !== "") names.set(keyid, name.text);
-    });
-  }
+  for (const [name, keyid] of Object.entries(keyids ?? {})) if (!names.has(keyid)) names.set(keyid, name);
   return names;
 }
 
@@ -79,6 +95,10 @@ async function readSide(file: string, io: Io, now: Date, params: SideParams): Pr
   const given = userPath(io.cwd, file);
   const { shown } = given;
   const bytes = readBytes(given.path, "policy or layout", shown);
+  if (isAttestationLayout(given.path, bytes)) {
+    if (params.own !== undefined) throw new UsageError(`--param-old/--param-new: ${shown} is an attestation layout, which has no params`);
+    return { snapshot: await attestationSnapshot(bytes, shown, now), declared: [] };
+  }
   if (looksLikeJson(bytes)) {
     const { layout } = readSignedLayout(bytes, shown);
     if (params.own !== undefined) throw new UsageError(`--param-old/--param-new: ${shown} is a signed layout, which has no params`);
@@ -103,7 +123,7 @@ async function readSide(file: string, io: Io, now: Date, params: SideParams): Pr
   return {
     snapshot: {
       ...snapshot,
-      names: namesOf(checked.text, snapshot),
+      names: namesOf(checked.lowered.keyids),
       source: { text: checked.text, sourceMap: checked.lowered.sourceMap },
       ...(expires?.kind === "relative" ? { relativeExpiry: expires } : {}),
     },
@@ -126,8 +146,8 @@ export function register(program: Command): void {
   program
     .command("diff")
     .description("show what changed between two policies or layouts, marking weakening changes")
-    .argument("<old>", "the old .totem policy or signed layout")
-    .argument("<new>", "the new .totem policy or signed layout")
+    .argument("<old>", "the old .totem policy, signed layout or attestation layout")
+    .argument("<new>", "the new .totem policy, signed layout or attestation layout")
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
     .option("--fail-on-weaken", "exit 1 when any change weakens the policy, is mixed, or has an effect not determined")
     .option("--now <time>", "the time relative expiries resolve against (RFC 3339 or @unix-seconds; default: a signed layout's reference time, else the clock)")

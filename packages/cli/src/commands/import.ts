@@ -5,13 +5,14 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, extname, relative, resolve } from "node:path";
 import { type ImportIssue, importAttestationLayout, importLayout } from "@totem/dsl";
-import { celParser, parseAttestationLayout, type Target, TARGETS } from "@totem/engine";
+import { celParser, type Target, TARGETS } from "@totem/engine";
 import { type Command, Option } from "commander";
 import { EXIT, InputError, UsageError } from "../errors.js";
 import { describeFsError, foundIn, readBytes, type UserPath, userPath } from "../io.js";
 import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, setExit } from "../program.js";
 import { escapeForTerminal } from "../terminal.js";
+import { isAttestationLayout, readAttestationLayout } from "./attestation-layout-file.js";
 import { readSignedLayout } from "./signed-layout.js";
 import { plural } from "../words.js";
 
@@ -50,25 +51,14 @@ function posix(path: string): string {
   return path.split("\\").join("/");
 }
 
-/**
- * The import guess: YAML by its extension, or a file that does not start a JSON object and has an
- * attestation layout's top-level `expires:` or `steps:` key. Anything else is read as a signed layout.
- */
-function isAttestationLayout(path: string, bytes: Uint8Array): boolean {
-  if (/\.ya?ml$/i.test(path)) return true;
-  const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, "");
-  return !/^\s*\{/.test(text) && /^(?:expires|steps)\s*:/m.test(text);
-}
-
 /** `totem import` of an attestation layout (target "ite-10"): the policy compiles back to the same layout. */
 async function importAttestations(input: UserPath, bytes: Uint8Array, stem: string, opts: ImportFlags, cmd: Command): Promise<void> {
   const io = ioOf(cmd);
   if (opts.keysDir !== undefined || opts.target !== undefined) {
     throw new UsageError("--keys-dir and --target apply to signed in-toto layouts; an attestation layout imports with target \"ite-10\" and its keys inline");
   }
-  const parsed = await parseAttestationLayout(new TextDecoder("utf-8", { fatal: false }).decode(bytes));
-  if (!parsed.ok) throw new InputError(`${input.shown} is not an attestation layout: ${parsed.error.message}${parsed.error.path ? ` (at ${parsed.error.path})` : ""}`);
-  const result = importAttestationLayout(parsed.value, { name: opts.name ?? stem, celSyntax: await celParser() });
+  const layout = await readAttestationLayout(bytes, input.shown);
+  const result = importAttestationLayout(layout, { name: opts.name ?? stem, celSyntax: await celParser() });
   for (const issue of result.issues) io.stderr.write(issueLine(issue));
   if (result.issues.some((i) => i.severity === "error") && !opts.allowLossy) {
     io.stderr.write(`totem: ${input.shown} cannot be imported exactly; nothing was written (--allow-lossy writes it anyway)\n`);
@@ -83,7 +73,6 @@ async function importAttestations(input: UserPath, bytes: Uint8Array, stem: stri
   if (!opts.force && existsSync(out.path)) throw new UsageError(`${out.shown} already exists; pass --force to overwrite it`);
   refuseOverwritingInput(out.path, out.shown, [{ path: input.path, what: `layout ${input.shown}` }]);
   writeFileAtomic(out.path, result.source, undefined, out.shown);
-  const layout = parsed.value;
   io.stderr.write(
     `imported ${input.shown} → ${out.shown}: target ite-10, ${plural(layout.steps.length, "step")}, ${plural(layout.functionaries.size + layout.identities.size, "functionary", "functionaries")}\n`,
   );
