@@ -142,7 +142,16 @@ export function run(env = process.env, io = { out: (s) => process.stdout.write(s
       setOutput("layout", layout, env);
     }
 
-    if (flag("verify", env)) {
+    const attestations = input("attestations", env);
+    if (flag("verify", env) && attestations !== "") {
+      // An attestation layout (target "ite-10"): unsigned, so no layout keys; evidence from the folder.
+      const args = ["verify", "--layout", layout, "--attestations", attestations, ...nowArgs];
+      if (input("trusted-root", env) !== "") args.push("--trusted-root", input("trusted-root", env));
+      if (input("substitute-parameters", env) !== "") args.push("--substitute-parameters", input("substitute-parameters", env));
+      const r = totem(args);
+      setOutput("verified", String(r.status === 0), env);
+      if (r.status !== 0) return fail(`totem verify: the attestations in ${attestations} did not verify against ${layout} (exit ${r.status})`);
+    } else if (flag("verify", env)) {
       const keys = input("layout-keys", env).split(/\s+/).filter((k) => k !== "");
       if (keys.length === 0) throw new ActionError("verify needs the layout owner's public keys in input layout-keys");
       const args = ["verify", "--layout", layout, "--links", input("links", env) || ".", ...keys.flatMap((k) => ["--layout-key", k]), ...nowArgs];

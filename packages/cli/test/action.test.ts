@@ -3,7 +3,7 @@
 // test runs policy tests, compile signs with a key given as content (never left on disk), verify
 // verifies a recorded chain; failures exit 1 with an ::error:: line. Uses the CLI bundle (npm run build).
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEMO_STEPS, demoWorkspace, verifierFolder } from "./demo-chain.js";
@@ -88,6 +88,30 @@ describe("the GitHub Action", () => {
     expect(r.code).toBe(1);
     expect(r.outputs).toEqual({ verified: "false" });
     expect(r.stdout).toContain("::error::totem verify: the chain in . did not verify against root.layout (exit 1)");
+  });
+
+  it("checks, tests, compiles and verifies an attestation policy (target ite-10) over its attestations folder", () => {
+    const work = tempDir("totem-action-");
+    cpSync(join(ROOT, "examples", "gha-attestations"), work, { recursive: true });
+    const inputs = {
+      policy: "release.totem",
+      tests: "release.totem-test",
+      compile: "true",
+      layout: "compiled.yml",
+      verify: "true",
+      attestations: "attestations",
+      "trusted-root": "trusted_root.json",
+      "substitute-parameters": "parameters.json",
+    };
+    const r = runAction(work, inputs);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.outputs).toMatchObject({ layout: "compiled.yml", verified: "true" });
+    expect(readFileSync(join(work, "compiled.yml"), "utf8")).toBe(readFileSync(join(work, "layout.yml"), "utf8"));
+    // Without the parameters its placeholders stay unfilled: verify fails with an ::error:: line.
+    const unfilled = runAction(work, { ...inputs, tests: "", "substitute-parameters": "" });
+    expect(unfilled.code).toBe(1);
+    expect(unfilled.outputs).toMatchObject({ verified: "false" });
+    expect(unfilled.stdout).toContain("::error::totem verify: the attestations in attestations did not verify against compiled.yml (exit 1)");
   });
 
   it("says which input is wrong", () => {
