@@ -114,7 +114,7 @@ export { loadEvidence, verifyEnvelopeWithKeys } from "./attest/evidence.js";
 export type { BundleArtifact, BundleSigner, VerifiedBundle } from "./attest/sigstore-bundle.js";
 export { verifySigstoreBundle } from "./attest/sigstore-bundle.js";
 export type { AttestationLayout, AttestationStep, ExpectedAttribute, ExpectedPredicate, SigstoreIdentity } from "./attest/layout.js";
-export { attestationLayoutFromJson, functionaryKeyProblem, parseAttestationLayout, substituteParameters } from "./attest/layout.js";
+export { attestationLayoutFromJson, functionaryKeyProblem, looksLikeAttestationLayout, parseAttestationLayout, substituteParameters } from "./attest/layout.js";
 export { attestationLayoutToYaml } from "./attest/layout-yaml.js";
 export { ruleFromLayoutString, ruleToLayoutString } from "./attest/layout-rules.js";
 export type { AttestationFile, AttestationFinding, AttestationTrust, AttestationVerdict } from "./attest/verify-layout.js";

@@ -5,8 +5,30 @@
 // - `totem/sign` {uri, keyPath, password?} → {json, error?, needsPassword?}: the open policy compiled
 //   and signed (Metablock) with a private key file; the extension writes the file.
 // User input never throws out of these: every problem is an `error` sentence.
-import { analyze, diffPolicies, guessTarget, importLayout, lower, lowerAttestations, type PolicySnapshot, renderDiffMarkdown, targetsIte10 } from "@totem/dsl";
-import { describeLoadError, envelopeToText, type Layout, layoutToJson, loadEnvelope, parsePrivateKey, signMetablock } from "@totem/engine";
+import {
+  analyze,
+  diffPolicies,
+  guessTarget,
+  importAttestationLayout,
+  importLayout,
+  lower,
+  lowerAttestations,
+  type PolicySnapshot,
+  renderDiffMarkdown,
+  targetsIte10,
+} from "@totem/dsl";
+import {
+  celParser,
+  describeLoadError,
+  envelopeToText,
+  type Layout,
+  layoutToJson,
+  loadEnvelope,
+  looksLikeAttestationLayout,
+  parseAttestationLayout,
+  parsePrivateKey,
+  signMetablock,
+} from "@totem/engine";
 import { readTextBounded } from "@totem/node-io";
 import type { Connection } from "vscode-languageserver";
 import { DocumentSnapshot } from "./documents.js";
@@ -43,16 +65,30 @@ function snapshotOf(state: ServerState, text: string, uri: string, side: string)
   return { layout: lowered.layout, target: lowered.target, attestations: attested.layout };
 }
 
+/** `totem/import` of an attestation layout (YAML, target "ite-10"), as `totem import layout.yml` does. Never rejects. */
+async function importAttestations(text: string, name: string): Promise<ImportResult> {
+  try {
+    const parsed = await parseAttestationLayout(text);
+    if (!parsed.ok) return { source: "", issues: [], error: `not an attestation layout: ${parsed.error.message}${parsed.error.path ? ` (at ${parsed.error.path})` : ""}` };
+    const result = importAttestationLayout(parsed.value, { name, celSyntax: await celParser() });
+    return { source: result.source, issues: result.issues };
+  } catch (e) {
+    return { source: "", issues: [], error: `Import failed unexpectedly: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
 /** Registers totem/import, totem/diff and totem/sign. */
 export function registerEditorRequests(connection: Connection, state: ServerState, guard: Guard): void {
   connection.onRequest(
     "totem/import",
-    guard("totem/import", { source: "", issues: [], error: "Import failed unexpectedly." } as ImportResult, (p: { layoutText?: unknown; name?: unknown }): ImportResult => {
+    guard("totem/import", { source: "", issues: [], error: "Import failed unexpectedly." } as ImportResult, (p: { layoutText?: unknown; name?: unknown }): ImportResult | Promise<ImportResult> => {
       if (typeof p?.layoutText !== "string") return { source: "", issues: [], error: "layoutText must be the layout file's text." };
+      const name = typeof p.name === "string" && p.name !== "" ? p.name : "imported";
+      if (looksLikeAttestationLayout(p.layoutText)) return importAttestations(p.layoutText, name);
       const loaded = loadLayout(p.layoutText);
       if (typeof loaded === "string") return { source: "", issues: [], error: loaded };
       const result = importLayout(loaded.layout, {
-        name: typeof p.name === "string" && p.name !== "" ? p.name : "imported",
+        name,
         signatures: loaded.signatures,
         envelope: loaded.envelope,
       });

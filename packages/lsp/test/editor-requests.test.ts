@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO, DEMO_URI, FIXTURES } from "./fixtures.js";
@@ -37,6 +38,17 @@ describe("requests behind the extension's commands", () => {
     expect(publicOnly.error).toBeTruthy();
     const junk = await client.request<{ error: string }>("totem/import", { layoutText: "{ not json" });
     expect(junk.error).toMatch(/not a readable layout/);
+  });
+
+  it("imports an attestation layout (YAML) as totem import does, to a policy of target ite-10", async () => {
+    const yaml = readFileSync(join(import.meta.dirname, "..", "..", "..", "examples", "gha-attestations", "layout.yml"), "utf8");
+    const r = await client.request<{ source: string; issues: unknown[]; error?: string }>("totem/import", { layoutText: yaml, name: "release" });
+    expect(r.error).toBeUndefined();
+    expect(r.issues).toEqual([]);
+    expect(r.source).toContain('target "ite-10"');
+    expect(r.source).toContain("functionary release-workflow sigstore {");
+    const bad = await client.request<{ error?: string }>("totem/import", { layoutText: "expires: 1\nsteps: []\n" });
+    expect(bad.error).toMatch(/^not an attestation layout: /);
   });
 
   it("renders the semantic diff of two versions as markdown", async () => {

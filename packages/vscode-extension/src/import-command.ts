@@ -1,4 +1,4 @@
-// "Totem: Import Layout": a layout file (signed or not, JSON) → a new untitled Totem policy,
+// "Totem: Import Layout": a layout file (signed or not, JSON; or an ITE-10 attestation layout, YAML) → a new untitled Totem policy,
 // converted by the server (`totem/import`). A bare layout object (`{"_type": "layout", …}`, the
 // shape of the examples' `*.layout.json`) is sent as the unsigned Metablock it is the payload of.
 import * as vscode from "vscode";
@@ -26,7 +26,7 @@ export async function importLayout(
   const file = await pickUri(layoutFile, {
     title: "Totem: choose a layout to import",
     openLabel: "Import",
-    filters: { "in-toto layouts": ["layout", "json"], "All files": ["*"] },
+    filters: { "in-toto layouts": ["layout", "json"], "attestation layouts (ITE-10)": ["yml", "yaml"], "All files": ["*"] },
   });
   if (file === undefined) return undefined;
   let layoutText: string;

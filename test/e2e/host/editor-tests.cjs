@@ -195,8 +195,9 @@ module.exports = (test) => {
   });
 
   test("host: Import Layout reads every example's compiled layout", async () => {
-    const layouts = fs.readdirSync(EXAMPLES, { recursive: true }).filter((f) => String(f).endsWith(".layout.json"));
-    assert.ok(layouts.length >= 2, `examples: ${layouts.join(", ")}`);
+    // Signed-layout payloads (*.layout.json) and the attestation layout (layout.yml), as `totem import` reads both.
+    const layouts = fs.readdirSync(EXAMPLES, { recursive: true }).filter((f) => String(f).endsWith(".layout.json") || String(f).endsWith("layout.yml"));
+    assert.ok(layouts.length >= 3 && layouts.some((f) => String(f).endsWith(".yml")), `examples: ${layouts.join(", ")}`);
     for (const f of layouts) {
       const doc = await vscode.commands.executeCommand("totem.importLayout", vscode.Uri.file(path.join(EXAMPLES, f)));
       assert.ok(doc, `${f} was not imported (see the error notification)`);

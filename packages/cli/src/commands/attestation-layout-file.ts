@@ -1,16 +1,14 @@
 // Attestation layout files (ITE-10/11, in-toto/attestation-verifier's YAML): how the commands that
 // take either kind of layout (`import`, `diff`) recognize one, and read it strictly.
-import { type AttestationLayout, parseAttestationLayout } from "@totem/engine";
+import { type AttestationLayout, looksLikeAttestationLayout, parseAttestationLayout } from "@totem/engine";
 import { InputError } from "../errors.js";
 
 /**
- * The guess: YAML by its extension, or a file that does not start a JSON object and has an
- * attestation layout's top-level `expires:` or `steps:` key. Anything else is read as a signed layout.
+ * The guess: YAML by its extension, or content that reads as one (the engine's
+ * looksLikeAttestationLayout, which the editor's import uses too). Anything else is a signed layout.
  */
 export function isAttestationLayout(path: string, bytes: Uint8Array): boolean {
-  if (/\.ya?ml$/i.test(path)) return true;
-  const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, "");
-  return !/^\s*\{/.test(text) && /^(?:expires|steps)\s*:/m.test(text);
+  return /\.ya?ml$/i.test(path) || looksLikeAttestationLayout(new TextDecoder().decode(bytes));
 }
 
 /** The attestation layout in `bytes`; InputError (exit 2) naming `shown` and the place when it is not one. */

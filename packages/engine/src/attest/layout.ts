@@ -247,6 +247,16 @@ export function attestationLayoutFromJson(value: JsonValue): Result<AttestationL
 }
 
 /**
+ * Whether a text reads as an attestation layout rather than an in-toto one (JSON): it does not start
+ * a JSON object and has an attestation layout's top-level `expires:` or `steps:` key. A guess for
+ * tools that take either kind; the parser is the judge.
+ */
+export function looksLikeAttestationLayout(text: string): boolean {
+  const body = text.replace(/^\uFEFF/, "");
+  return !/^\s*\{/.test(body) && /^(?:expires|steps)\s*:/m.test(body);
+}
+
+/**
  * Parses an attestation layout's text: YAML 1.2 (JSON is YAML), duplicate keys refused, no aliases
  * beyond a small budget. Never rejects.
  */
