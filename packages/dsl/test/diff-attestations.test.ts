@@ -59,10 +59,23 @@ describe("diffPolicies of attestation policies", () => {
     expect(edit("    attestation", "\n    attestation")).toEqual([]);
   });
 
-  it("a removed check weakens; an added one strengthens; a warning-only one is neutral", () => {
+  it("a removed check weakens; an added one strengthens, even a warning-only one", () => {
     expect(brief(edit(`      check "predicate.result == 'PASSED'"\n`, ""))).toEqual([`weakens check-removed ${TESTS}`]);
     expect(brief(edit(`      check "predicate.result == 'PASSED'"\n`, `      check "predicate.result == 'PASSED'"\n      check "size(predicate.failedTests) == 0"\n`))).toEqual([`strengthens check-added ${TESTS}`]);
-    expect(brief(edit(`      check "size(predicate.warnedTests) == 0" warn\n`, ""))).toEqual([`neutral check-removed ${TESTS}`]);
+    // A `warn` check still refuses a claim without the field it reads, so removing it lets that claim through.
+    expect(brief(edit(`      check "size(predicate.warnedTests) == 0" warn\n`, ""))).toEqual([`weakens check-removed ${TESTS}`]);
+  });
+
+  it("a warn allow-if-absent check still refuses a claim it cannot evaluate (the oracle's counterexamples)", () => {
+    // diff-attestations-oracle.test.ts found these called neutral: a claim whose predicate.level is a
+    // string ("FAILED" > 1 has no CEL overload) passed the old policy and failed the new one.
+    const added = edit(`      check "size(predicate.warnedTests) == 0" warn\n`, `      check "size(predicate.warnedTests) == 0" warn\n      check "predicate.level > 1" warn allow-if-absent\n`);
+    expect(brief(added)).toEqual([`strengthens check-added ${TESTS}`]);
+    expect(added[0]?.reason).toContain("a claim that it cannot evaluate is refused");
+    // Dropping allow-if-absent from a warn check: a claim without the field is refused again.
+    const absent = 'check "size(predicate.warnedTests) == 0" warn';
+    expect(brief(diffPolicies(snapshot(BASE.replace(absent, `${absent} allow-if-absent`)), snapshot(BASE)))).toEqual([`strengthens check-changed ${TESTS}`]);
+    expect(brief(edit(absent, `${absent} allow-if-absent`))).toEqual([`weakens check-changed ${TESTS}`]);
   });
 
   it("warn and allow-if-absent loosen a check; removing them tightens it", () => {

@@ -17,6 +17,15 @@ function checkText(c: ExpectedAttribute): string {
   return `check ${JSON.stringify(c.rule)}${flags.length === 0 ? "" : ` ${flags.join(" ")}`}`;
 }
 
+/**
+ * Why a `warn` check added or removed still changes what is accepted: the engine refuses a claim its
+ * rule cannot evaluate, or (unless `allow-if-absent`) one without the field it reads, whatever `warn` says.
+ */
+function warnNote(c: ExpectedAttribute): string {
+  if (!c.warn) return "";
+  return ` (a false result only warns, but a claim ${c.allowIfNoClaim ? "" : "that lacks the field it reads or "}that it cannot evaluate is refused)`;
+}
+
 /** Whether every SAN `wide` accepts includes every one `narrow` accepts (sufficient: `wide` matches `narrow` as written). */
 function covers(wide: SigstoreIdentity, narrow: SigstoreIdentity): boolean {
   if (wide.issuer !== narrow.issuer) return false;
@@ -76,29 +85,19 @@ function checkChanges(subject: string, before: readonly ExpectedAttribute[], aft
   for (const c of after) {
     const i = remaining.findIndex((o) => o.rule === c.rule);
     if (i < 0) {
-      out.push({
-        kind: "check-added",
-        subject,
-        classification: c.warn ? "neutral" : "strengthens",
-        reason: `${checkText(c)} added: ${c.warn ? "a warning only, no claim is refused for it" : "claims it refuses are no longer accepted"}`,
-      });
+      out.push({ kind: "check-added", subject, classification: "strengthens", reason: `${checkText(c)} added: claims it refuses are no longer accepted${warnNote(c)}` });
       continue;
     }
     const old = remaining.splice(i, 1)[0] as ExpectedAttribute;
     if (old.warn === c.warn && old.allowIfNoClaim === c.allowIfNoClaim && old.debug === c.debug) continue;
     const weaker = (!old.warn && c.warn) || (!old.allowIfNoClaim && c.allowIfNoClaim);
-    const stronger = (old.warn && !c.warn) || (old.allowIfNoClaim && !c.allowIfNoClaim && !c.warn);
+    const stronger = (old.warn && !c.warn) || (old.allowIfNoClaim && !c.allowIfNoClaim);
     const classification: Classification = weaker && stronger ? "mixed" : weaker ? "weakens" : stronger ? "strengthens" : "neutral";
     const effect = classification === "neutral" ? "only its message changed" : classification === "weakens" ? "claims it refused may now pass" : classification === "strengthens" ? "claims it let through are now refused" : "it refuses other claims than before";
     out.push({ kind: "check-changed", subject, classification, reason: `${checkText(old)} → ${checkText(c)}: ${effect}` });
   }
   for (const c of remaining) {
-    out.push({
-      kind: "check-removed",
-      subject,
-      classification: c.warn ? "neutral" : "weakens",
-      reason: `${checkText(c)} removed: ${c.warn ? "it only warned" : "claims it refused are now accepted"}`,
-    });
+    out.push({ kind: "check-removed", subject, classification: "weakens", reason: `${checkText(c)} removed: claims it refused are now accepted${warnNote(c)}` });
   }
   return out;
 }
