@@ -97,6 +97,18 @@ describe("diffPolicies of attestation policies", () => {
     expect(brief(edit("      by ci\n", "      by ci, qa\n      threshold 2\n"))).toEqual([`mixed signers ${TESTS}`]);
   });
 
+  it("declaring a functionary weakens even when no step names it; dropping one strengthens (the oracle's counterexample)", () => {
+    // diff-attestations-oracle.test.ts: a file for step build signed by an undeclared key fails the
+    // run; declared (unused), the same file loads and the run passes. It was only a neutral key-added.
+    const SPARE = '{ type "ed25519" scheme "ed25519" public "' + "3".repeat(64) + '" }';
+    const declared = edit("  functionary qa key", `  functionary spare key ${SPARE}\n  functionary qa key`);
+    expect(declared.find((c) => c.kind === "functionary-added")?.reason).toContain("a file it signs for a step no longer fails verification");
+    expect(brief(declared).filter((c) => !c.includes("key-added"))).toEqual([expect.stringMatching(/^weakens functionary-added functionary key [0-9a-f]{8}$/)]);
+    expect(brief(diffPolicies(snapshot(BASE.replace("  functionary qa key", `  functionary spare key ${SPARE}\n  functionary qa key`)), snapshot(BASE))).filter((c) => !c.includes("key-removed"))).toEqual([
+      expect.stringMatching(/^strengthens functionary-removed functionary key [0-9a-f]{8}$/),
+    ]);
+  });
+
   it("a predicate type no longer required weakens; a new one strengthens", () => {
     const without = edit(`    attestation "https://slsa.dev/provenance/v1" {
       by wf

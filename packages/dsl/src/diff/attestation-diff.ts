@@ -4,7 +4,7 @@
 // diffed by diff-policies.ts from the same policies' lowered layouts; this adds what that layout
 // cannot hold. Judged by the set of claims a step accepts: a check or a required predicate type
 // removed, a signer or an identity widened, a threshold lowered, a check made `warn` or
-// `allow-if-absent` — each lets a claim through that the old policy refused.
+// `allow-if-absent`, a functionary declared — each lets a claim through that the old policy refused.
 import { type AttestationLayout, type ExpectedAttribute, type ExpectedPredicate, identityMatches, type SigstoreIdentity } from "@totem/engine";
 import type { Change, Classification } from "./change.js";
 
@@ -59,6 +59,22 @@ function identityChanges(a: AttestationLayout, b: AttestationLayout): Change[] {
   return out;
 }
 
+/**
+ * Functionaries declared or no longer declared (keys and keyless ones), used or not: verification
+ * refuses the run when a file for a layout step is signed by no declared functionary, so a declared
+ * one's files load where they failed, and a dropped one's fail where they loaded.
+ */
+function declarationChanges(a: AttestationLayout, b: AttestationLayout, label: FunctionaryLabel): Change[] {
+  const declared = (l: AttestationLayout) => new Set([...l.functionaries.keys(), ...l.identities.keys()]);
+  const [before, after] = [declared(a), declared(b)];
+  const added = [...after].filter((id) => !before.has(id));
+  const removed = [...before].filter((id) => !after.has(id));
+  return [
+    ...added.map((id): Change => ({ kind: "functionary-added", subject: `functionary ${label(id)}`, classification: "weakens", reason: "declared: a file it signs for a step no longer fails verification" })),
+    ...removed.map((id): Change => ({ kind: "functionary-removed", subject: `functionary ${label(id)}`, classification: "strengthens", reason: "no longer declared: a file it signs for a step now fails verification" })),
+  ];
+}
+
 /** Signers and threshold of one expected predicate, judged as a whole (as stepChanges does for links). */
 function signerChange(subject: string, before: ExpectedPredicate, after: ExpectedPredicate, label: FunctionaryLabel): Change[] {
   const [setA, setB] = [new Set(before.functionaries), new Set(after.functionaries)];
@@ -107,7 +123,7 @@ function checkChanges(subject: string, before: readonly ExpectedAttribute[], aft
  * by step (steps added or removed are the in-toto diff's `item-added`/`item-removed`).
  */
 export function attestationChanges(a: AttestationLayout, b: AttestationLayout, label: FunctionaryLabel): Change[] {
-  const out: Change[] = [...identityChanges(a, b)];
+  const out: Change[] = [...declarationChanges(a, b, label), ...identityChanges(a, b)];
   const stepsA = new Map(a.steps.map((s) => [s.name, s]));
   for (const step of b.steps) {
     const old = stepsA.get(step.name);
