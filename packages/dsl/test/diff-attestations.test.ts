@@ -103,8 +103,9 @@ describe("diffPolicies of attestation policies", () => {
     const SPARE = '{ type "ed25519" scheme "ed25519" public "' + "3".repeat(64) + '" }';
     const declared = edit("  functionary qa key", `  functionary spare key ${SPARE}\n  functionary qa key`);
     expect(declared.find((c) => c.kind === "functionary-added")?.reason).toContain("a file it signs for a step no longer fails verification");
-    expect(brief(declared).filter((c) => !c.includes("key-added"))).toEqual([expect.stringMatching(/^weakens functionary-added functionary key [0-9a-f]{8}$/)]);
-    expect(brief(diffPolicies(snapshot(BASE.replace("  functionary qa key", `  functionary spare key ${SPARE}\n  functionary qa key`)), snapshot(BASE))).filter((c) => !c.includes("key-removed"))).toEqual([
+    // Said once: the in-toto part's neutral key-added is not repeated beside it.
+    expect(brief(declared)).toEqual([expect.stringMatching(/^weakens functionary-added functionary key [0-9a-f]{8}$/)]);
+    expect(brief(diffPolicies(snapshot(BASE.replace("  functionary qa key", `  functionary spare key ${SPARE}\n  functionary qa key`)), snapshot(BASE)))).toEqual([
       expect.stringMatching(/^strengthens functionary-removed functionary key [0-9a-f]{8}$/),
     ]);
   });
