@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { positionOf, startClient, type TestClient } from "./lsp-client.js";
-import { DEMO, DEMO_URI } from "./fixtures.js";
+import { DEMO, DEMO_URI, keylessPolicy } from "./fixtures.js";
 
 let client: TestClient | undefined;
 afterEach(async () => {
@@ -58,22 +58,7 @@ describe("document sync and diagnostics", () => {
 });
 
 describe("CEL rules of attestation blocks", () => {
-  const POLICY = `layout "r" {
-  target "ite-10"
-  expires "2036-01-01T00:00:00Z"
-  functionary wf sigstore {
-    issuer "https://token.actions.githubusercontent.com"
-    identity "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1"
-  }
-  step build {
-    attestation "https://slsa.dev/provenance/v1" {
-      by wf
-      check "predicate.x =="
-    }
-    products { create "app"  disallow "*" }
-  }
-}
-`;
+  const POLICY = keylessPolicy(['check "predicate.x =="']);
 
   it("loads the CEL parser on the first policy with a check and re-publishes its parse error at the rule", async () => {
     client = await startClient();

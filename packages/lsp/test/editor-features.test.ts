@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CodeLens, InlayHint } from "vscode-languageserver";
 import type { StepGraphResult } from "../src/protocol.js";
-import { DEMO, DEMO_URI, FIXTURES } from "./fixtures.js";
+import { DEMO, DEMO_URI, FIXTURES, keylessPolicy } from "./fixtures.js";
 import { positionOf, startClient, type TestClient } from "./lsp-client.js";
 
 let client: TestClient;
@@ -94,22 +94,7 @@ describe("code lenses, inlay hints and the step graph", () => {
 
   it("shows a step's attestations and their keyless signers in the graph (target ite-10)", async () => {
     const uri = "untitled:attested.totem";
-    await client.open(
-      uri,
-      `layout "a" {
-  target "ite-10"
-  expires "2030-01-01T00:00:00Z"
-  functionary wf sigstore {
-    issuer "https://token.actions.githubusercontent.com"
-    identity "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1"
-  }
-  step build {
-    attestation "https://slsa.dev/provenance/v1" { by wf }
-    products { create "app"  disallow "*" }
-  }
-}
-`,
-    );
+    await client.open(uri, keylessPolicy());
     const g = await client.request<StepGraphResult>("totem/stepGraph", { uri });
     expect(g.nodes.map((n) => [n.name, n.signers, n.attestations])).toEqual([["build", [], ["provenance/v1 by wf"]]]);
     expect(g.functionaries.map((f) => `${f.name}: ${f.steps.join(",")}`)).toEqual(["wf: build"]);

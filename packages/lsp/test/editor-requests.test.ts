@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO, DEMO_URI, FIXTURES } from "./fixtures.js";
+import { DEMO, DEMO_URI, FIXTURES, keylessPolicy } from "./fixtures.js";
 import { startClient, type TestClient } from "./lsp-client.js";
 
 let client: TestClient;
@@ -63,22 +63,7 @@ describe("requests behind the extension's commands", () => {
   });
 
   it("judges an ite-10 policy's attestation checks in the diff (a removed check weakens)", async () => {
-    const policy = `layout "r" {
-  target "ite-10"
-  expires "2030-01-01T00:00:00Z"
-  functionary wf sigstore {
-    issuer "https://token.actions.githubusercontent.com"
-    identity "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1"
-  }
-  step build {
-    attestation "https://slsa.dev/provenance/v1" {
-      by wf
-      check "predicate.buildDefinition.buildType == 'x'"
-    }
-    products { create "app"  disallow "*" }
-  }
-}
-`;
+    const policy = keylessPolicy([`check "predicate.buildDefinition.buildType == 'x'"`]);
     const weaker = policy.replace("      check \"predicate.buildDefinition.buildType == 'x'\"\n", "");
     expect(weaker).not.toBe(policy);
     const r = await client.request<{ markdown: string; error?: string }>("totem/diff", { oldText: policy, newText: weaker, uri: "untitled:r.totem" });
