@@ -7,8 +7,6 @@ import { dirname, resolve } from "node:path";
 import { gpgKeyRefs, parse } from "@totem/dsl";
 import type { PublicKey } from "@totem/engine";
 import { keyringAnswer, readKeyringKey } from "@totem/node-io";
-import { readText, type UserPath, userPath } from "./io.js";
-import type { Io } from "./program.js";
 
 /** A key by keyring path (as written) and fingerprint: the key, why it is not there, or undefined (unreadable path). */
 export type GpgKeyReader = (path: string, fingerprint: string) => PublicKey | string | undefined;
@@ -16,12 +14,10 @@ export type GpgKeyReader = (path: string, fingerprint: string) => PublicKey | st
 const refId = (path: string, fingerprint: string) => `${path}\0${fingerprint}`;
 
 /**
- * The keys the policy `file` names from keyrings, read now; the reader `checkPolicy` passes to
- * lowering (`CheckOptions.gpgKeys`). Throws InputError when the policy itself cannot be read.
+ * The keys the policy `text` (read from `path`: keyring paths are relative to it) names from
+ * keyrings, read now; the reader `checkPolicy` passes to lowering (`CheckOptions.gpgKeys`).
  */
-export async function keyringKeys(file: string | UserPath, io: Io, params?: Readonly<Record<string, string>>): Promise<GpgKeyReader> {
-  const { path, shown } = typeof file === "string" ? userPath(io.cwd, file) : file;
-  const text = readText(path, "policy", shown, "policy");
+export async function keyringKeys(text: string, path: string, params?: Readonly<Record<string, string>>): Promise<GpgKeyReader> {
   const refs = text.includes("gpg") ? gpgKeyRefs(parse(text).file, params) : [];
   const found = new Map<string, PublicKey | string | undefined>();
   for (const ref of refs) found.set(refId(ref.path, ref.fingerprint), keyringAnswer(await readKeyringKey(resolve(dirname(path), ref.path), ref.fingerprint)));

@@ -53,8 +53,10 @@ export interface CheckOptions {
   paramsOptional?: boolean;
   /** The CEL parser (`await celParser()`): `check` rules of attestation blocks are parsed only with it. */
   celSyntax?: CelSyntaxCheck;
-  /** The keys the policy names from keyrings (`await keyringKeys(…)`); without it they are key-unreadable. */
+  /** The keys the policy names from keyrings (`checkPolicyWithKeyrings` reads them); without it they are key-unreadable. */
   gpgKeys?: GpgKeyReader;
+  /** The policy's text, when the caller has read it already (it is read once). */
+  text?: string;
 }
 
 /**
@@ -63,9 +65,20 @@ export interface CheckOptions {
  * or one the CLI derived (the policy beside a test file or a layout). Throws InputError when the file
  * cannot be read.
  */
+/**
+ * `checkPolicy` with the keys the policy names from keyrings read first (asynchronously: openpgp, or
+ * gpg for a GnuPG home); the policy file is read once. What `check`, `compile`, `test` and `diff` use.
+ */
+export async function checkPolicyWithKeyrings(file: string | UserPath, io: Io, options: Omit<CheckOptions, "gpgKeys" | "text">): Promise<CheckedPolicy> {
+  const given = typeof file === "string" ? userPath(io.cwd, file) : file;
+  const text = readText(given.path, "policy", given.shown, "policy");
+  const gpgKeys = await keyringKeys(text, given.path, { ...options.sharedParams, ...options.params });
+  return checkPolicy(given, io, { ...options, text, gpgKeys });
+}
+
 export function checkPolicy(file: string | UserPath, io: Io, options: CheckOptions): CheckedPolicy {
   const { path, shown: uri } = typeof file === "string" ? userPath(io.cwd, file) : file;
-  const text = readText(path, "policy", uri, "policy");
+  const text = options.text ?? readText(path, "policy", uri, "policy");
   const read = keyReaderFor(path);
   const unreadable: string[] = [];
   const lowering: LowerOptions = {
@@ -222,8 +235,7 @@ export function register(program: Command): void {
       }
       const checked: CheckedPolicy[] = [];
       for (const f of files) {
-        const gpgKeys = await keyringKeys(f, io, opts.param);
-        checked.push(checkPolicy(f, io, { now, expiryWarningDays: opts.expiryWarning, params: opts.param ?? {}, paramsOptional: opts.param === undefined, celSyntax, gpgKeys }));
+        checked.push(await checkPolicyWithKeyrings(f, io, { now, expiryWarningDays: opts.expiryWarning, params: opts.param ?? {}, paramsOptional: opts.param === undefined, celSyntax }));
       }
       const summary = summarize(checked);
       if (opts.format === "json") io.stdout.write(`${JSON.stringify(toCheckJson(checked), null, 2)}\n`);

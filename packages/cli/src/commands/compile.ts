@@ -24,10 +24,9 @@ import { resolveFrom, userPath } from "../io.js";
 import { refuseOverwritingInput, writeFileAtomic } from "../write-files.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled } from "../terminal.js";
-import { type CheckedPolicy, checkPolicy, writeCodeFrames } from "./check.js";
+import { type CheckedPolicy, checkPolicyWithKeyrings, writeCodeFrames } from "./check.js";
 import { type Signer, loadSigners, signerKeyids } from "../signing-keys.js";
 import { gpgSignatures, metablockTextWithGpg } from "../gpg.js";
-import { keyringKeys } from "../gpg-keyrings.js";
 import { collectParam } from "../params.js";
 import { plural } from "../words.js";
 
@@ -131,8 +130,7 @@ export function register(program: Command): void {
       const requested = opts.target === ITE10 ? undefined : opts.target;
       if (requested && opts.envelope) checkEnvelopeForTarget(opts.envelope, requested);
       const now = resolveNow(opts.now, io);
-      const gpgKeys = await keyringKeys(policy, io, opts.param);
-      const checked = checkPolicy(policy, io, { now, target: requested, params: opts.param ?? {}, celSyntax: await celParser(), gpgKeys });
+      const checked = await checkPolicyWithKeyrings(policy, io, { now, target: requested, params: opts.param ?? {}, celSyntax: await celParser() });
       const ite10 = targetsIte10(checked.lowered.analysis.file.layout);
       if (opts.target === ITE10 && !ite10) {
         throw new UsageError(`--target ite-10 needs a policy written for it: add target "ite-10" to ${checked.uri} (its checks depend on the target)`);

@@ -23,10 +23,9 @@ import { readBytes, userPath } from "../io.js";
 import { collectParam } from "../params.js";
 import { type Io, ioOf, resolveNow, setExit } from "../program.js";
 import { colorEnabled, escapeForTerminal, makeStyle } from "../terminal.js";
-import { keyringKeys } from "../gpg-keyrings.js";
 import { celParser } from "@totem/engine";
 import { isAttestationLayout, readAttestationLayout } from "./attestation-layout-file.js";
-import { checkPolicy, writeCodeFrames } from "./check.js";
+import { checkPolicyWithKeyrings, writeCodeFrames } from "./check.js";
 import { looksLikeJson, readSignedLayout } from "./signed-layout.js";
 
 const FORMATS = ["text", "markdown", "json"] as const;
@@ -105,9 +104,8 @@ async function readSide(file: string, io: Io, now: Date, params: SideParams): Pr
     // A layout has no names: use the ones `totem import` would give its functionaries.
     return { snapshot: { layout, target: guessTarget(layout).target, names: functionaryNames(layout), origin: "layout" }, declared: [] };
   }
-  const checked = checkPolicy(given, io, {
+  const checked = await checkPolicyWithKeyrings(given, io, {
     now,
-    gpgKeys: await keyringKeys(given, io, { ...params.shared, ...params.own }),
     ...(params.own === undefined ? {} : { params: params.own }),
     ...(params.shared === undefined ? {} : { sharedParams: params.shared }),
   });

@@ -12,11 +12,10 @@ import { type UserPath, beside, foundIn, readText, userPath } from "../io.js";
 import { ioOf, resolveNow, setExit } from "../program.js";
 import { collectParam } from "../params.js";
 import { colorEnabled } from "../terminal.js";
-import { checkPolicy, writeCodeFrames } from "./check.js";
+import { checkPolicyWithKeyrings, writeCodeFrames } from "./check.js";
 import { runAttestationTest } from "./test-attestations.js";
 import { EvidenceError, runTest, TestKeys } from "./test-chain.js";
 import { type FileOutcome, judge, renderJson, renderJunit, renderText, summaryText } from "./test-report.js";
-import { keyringKeys } from "../gpg-keyrings.js";
 
 /** The extension of policy test files. */
 export const TEST_EXTENSION = ".totem-test";
@@ -100,7 +99,7 @@ export function register(program: Command): void {
           continue;
         }
         const params = { ...parsed.params, ...(opts.param ?? {}) };
-        const checked = checkPolicy(policy, io, { now, params, celSyntax, gpgKeys: await keyringKeys(policy, io, params) });
+        const checked = await checkPolicyWithKeyrings(policy, io, { now, params, celSyntax });
         const errors = checked.diagnostics.filter((d) => d.severity === "error");
         const layout = checked.lowered.layout;
         if (errors.length > 0 || layout === undefined) {
